@@ -1,0 +1,28 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.d.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name='env'][property.name='NODE_ENV']",
+          message: 'Production code never asks whether it runs in a test; pass the behaviour as an option.',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@obrol/*/src/*', '@obrol/*/dist/*'], message: 'Import a package only through its public index.' },
+            { group: ['../../*/src/*', '../../../packages/*', '../../../plugins/*', '../../../apps/*'], message: 'No imports across packages by path.' },
+          ],
+        },
+      ],
+    },
+  },
+);
