@@ -1,0 +1,63 @@
+/**
+ * The event bus. Two implementations honour one contract (see `event-bus.contract.ts`):
+ * NATS with JetStream for the scaled shape, and an in-process bus for the single node.
+ *
+ * - Durable subjects (`chat.*` facts, `cmd.*` commands) are stored by the bus and handed to
+ *   durable consumers at least once; publishing the same `eventId` twice stores it once.
+ * - Live subjects (`live.*`) are fan-out to whoever listens now, and may be lost.
+ */
+export interface BusEnvelope {
+  eventId: string;
+}
+
+export interface DeliveredMessage<T> {
+  subject: string;
+  data: T;
+  /** 1 on the first delivery, then 2, 3… on redeliveries. */
+  attempt: number;
+}
+
+/** What a durable handler decides about a message. Throwing counts as `retry`. */
+export type HandlerOutcome =
+  | { action: 'ack' }
+  | { action: 'retry'; delayMs?: number }
+  | { action: 'drop'; reason: string };
+
+export type DurableHandler<T> = (message: DeliveredMessage<T>) => Promise<HandlerOutcome | void>;
+
+export interface DurableConsumerOptions<T> {
+  /** Consumers sharing a name share the work: each message goes to one of them. */
+  durableName: string;
+  /** Subject filters, NATS wildcards allowed (`chat.*.message.>`). All must be durable subjects. */
+  subjects: string[];
+  handler: DurableHandler<T>;
+  /** Give up after this many deliveries (default 10); the message is then dropped and logged. */
+  maxDeliver?: number;
+  /** Redelivery delay when the handler retries without a delay (default grows from 1 s). */
+  backoffMs?: number[];
+  /** How many messages this consumer handles at once (default 1). */
+  concurrency?: number;
+}
+
+export interface Subscription {
+  /** Stop receiving; in-flight handlers finish first. */
+  close(): Promise<void>;
+}
+
+export interface EventBus {
+  /** Store a durable event; resolves once the bus has it. Deduplicated by `eventId`. */
+  publish(subject: string, data: BusEnvelope): Promise<void>;
+  /** Fan a losable event out to current live subscribers. */
+  publishLive(subject: string, data: unknown): void;
+  /** Start a durable consumer. */
+  consume<T>(options: DurableConsumerOptions<T>): Promise<Subscription>;
+  /** Receive live events matching a pattern (`live.acme.>`), from every process. */
+  subscribeLive(pattern: string, handler: (subject: string, data: unknown) => void): Subscription;
+  /** Whether the bus is reachable now (readiness). */
+  ping(): Promise<boolean>;
+  /** Stop taking work, let in-flight handlers finish, then disconnect. */
+  close(): Promise<void>;
+}
+
+/** Nest injection token for the bus. */
+export const EVENT_BUS = Symbol.for('obrol.EventBus');
