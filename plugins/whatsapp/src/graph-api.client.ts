@@ -1,0 +1,102 @@
+import { err, ok, type ChannelError, type Result } from '@obrol/contracts';
+import { mapGraphResponseError, networkError } from './graph-errors.js';
+import type { WhatsAppConfig } from './whatsapp-config.schema.js';
+
+/** The request body of a Graph call: JSON, or a multipart form (media upload). */
+export type GraphBody = { json: unknown } | { form: FormData };
+
+export interface GraphRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** A path under `{base}/{version}/` (no leading slash), or an absolute URL (paging, media). */
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: GraphBody;
+}
+
+/** The Graph answer as raw bytes, for media downloads. */
+export interface GraphBinary {
+  bytes: Buffer;
+  contentType: string | undefined;
+}
+
+/**
+ * A thin Graph API client for one channel account: Bearer auth, JSON in and out, and every
+ * expected failure (HTTP error, Meta error envelope, network failure) as a typed `err` value.
+ */
+export class GraphApiClient {
+  constructor(
+    private readonly config: WhatsAppConfig,
+    private readonly fetchFn: typeof fetch,
+  ) {}
+
+  /** The absolute URL for a Graph path. */
+  url(path: string, query: Record<string, string | undefined> = {}): string {
+    const url = /^https?:\/\//.test(path)
+      ? new URL(path)
+      : new URL(`${this.config.graphApiBaseUrl}/${this.config.graphApiVersion}/${path}`);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
+    return url.toString();
+  }
+
+  /** Calls the Graph API and returns the parsed JSON body. */
+  async request(req: GraphRequest): Promise<Result<unknown, ChannelError>> {
+    const response = await this.send(req);
+    if (!response.ok) return response;
+    const text = await response.value.text().catch(() => '');
+    const body = parseJson(text);
+    if (!response.value.ok) {
+      return err(mapGraphResponseError(response.value.status, body, retryAfterMs(response.value.headers.get('retry-after'))));
+    }
+    if (body === undefined) {
+      return err({ code: 'CHANNEL_ERROR', message: 'WhatsApp answered with something that is not JSON.', retryable: false, providerMessage: text.slice(0, 200) });
+    }
+    return ok(body);
+  }
+
+  /** Calls the Graph API (or a media URL it handed out) and returns the raw bytes. */
+  async requestBinary(req: GraphRequest): Promise<Result<GraphBinary, ChannelError>> {
+    const response = await this.send(req);
+    if (!response.ok) return response;
+    const res = response.value;
+    if (!res.ok) {
+      const body = parseJson(await res.text().catch(() => ''));
+      return err(mapGraphResponseError(res.status, body, retryAfterMs(res.headers.get('retry-after'))));
+    }
+    try {
+      return ok({ bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? undefined });
+    } catch (cause) {
+      return err(networkError(cause));
+    }
+  }
+
+  private async send(req: GraphRequest): Promise<Result<Response, ChannelError>> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.config.accessToken}` };
+    let body: string | FormData | undefined;
+    if (req.body && 'json' in req.body) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(req.body.json);
+    } else if (req.body) {
+      body = req.body.form;
+    }
+    try {
+      return ok(await this.fetchFn(this.url(req.path, req.query), { method: req.method, headers, body }));
+    } catch (cause) {
+      return err(networkError(cause));
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+}

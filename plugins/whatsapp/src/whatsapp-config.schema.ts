@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+const META_ID = /^\d{5,25}$/;
+const NO_WHITESPACE = /^\S+$/;
+
+/**
+ * The configuration of one WhatsApp channel account (one business phone number).
+ * `accessToken`, `appSecret` and `verifyToken` are secrets: encrypted at rest, never returned.
+ */
+export const whatsAppConfigSchema = z.object({
+  /** The "Phone number ID" from WhatsApp Manager → API Setup (digits), not the phone number. */
+  phoneNumberId: z
+    .string({ error: 'phoneNumberId is required' })
+    .trim()
+    .regex(META_ID, {
+      error:
+        'phoneNumberId must be the numeric "Phone number ID" shown in Meta\'s API Setup (digits only, e.g. 106540352242922), not the phone number itself',
+    }),
+  /** The WhatsApp Business Account ID (digits); templates live here. */
+  wabaId: z
+    .string({ error: 'wabaId is required' })
+    .trim()
+    .regex(META_ID, {
+      error: 'wabaId must be the numeric "WhatsApp Business Account ID" shown in Meta\'s API Setup (digits only)',
+    }),
+  /** A system-user or business access token with whatsapp_business_messaging and _management. */
+  accessToken: z
+    .string({ error: 'accessToken is required' })
+    .trim()
+    .min(8, { error: 'accessToken is too short to be a Meta access token; paste the whole token' })
+    .max(2048, { error: 'accessToken is longer than any Meta access token (2048 characters)' })
+    .regex(NO_WHITESPACE, { error: 'accessToken must not contain spaces; paste the token without the "Bearer " prefix' }),
+  /** The Meta app's App secret (App settings → Basic); signs webhook deliveries. */
+  appSecret: z
+    .string({ error: 'appSecret is required' })
+    .trim()
+    .min(8, { error: 'appSecret is too short; Meta\'s App secret is 32 hexadecimal characters (App settings → Basic)' })
+    .max(256, { error: 'appSecret is too long; Meta\'s App secret is 32 hexadecimal characters' })
+    .regex(NO_WHITESPACE, { error: 'appSecret must not contain spaces' }),
+  /** The string typed into "Verify token" in the app's WhatsApp webhook configuration. */
+  verifyToken: z
+    .string({ error: 'verifyToken is required' })
+    .min(1, { error: 'verifyToken must not be empty' })
+    .max(256, { error: 'verifyToken must be at most 256 characters' })
+    .regex(NO_WHITESPACE, { error: 'verifyToken must not contain spaces' }),
+  /** The Graph API origin; point it at the simulator for tests and demos. */
+  graphApiBaseUrl: z
+    .url({ protocol: /^https?$/, error: 'graphApiBaseUrl must be an http(s) URL such as https://graph.facebook.com' })
+    .default('https://graph.facebook.com')
+    .transform((url) => url.replace(/\/+$/, '')),
+  /** The Graph API version, e.g. v26.0. */
+  graphApiVersion: z
+    .string()
+    .regex(/^v\d{1,3}\.\d{1,3}$/, { error: 'graphApiVersion must look like v26.0 (a "v", the major version, a dot, the minor version)' })
+    .default('v26.0'),
+});
+
+/** A validated WhatsApp channel account configuration. */
+export type WhatsAppConfig = z.infer<typeof whatsAppConfigSchema>;
+
+/** The config keys that are secrets. */
+export const WHATSAPP_SECRET_FIELDS = ['accessToken', 'appSecret', 'verifyToken'] as const satisfies readonly (keyof WhatsAppConfig)[];
