@@ -1,0 +1,11 @@
+export { createWhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp.channel.js';
+export { whatsAppConfigSchema, WHATSAPP_SECRET_FIELDS, type WhatsAppConfig } from './whatsapp-config.schema.js';
+export { mapMetaError, mapGraphResponseError, readMetaError, type MetaError } from './graph-errors.js';
+export { signWhatsAppPayload, isValidWhatsAppSignature } from './webhook-signature.js';
+export { lintTemplate, TEMPLATE_LIMITS } from './templates/template.linter.js';
+export { validateTemplateParameters } from './templates/template-parameters.js';
+export { renderTemplate } from './templates/template.renderer.js';
+export { parseWhatsAppWebhook, normaliseLanguage, type WebhookParseContext } from './webhook.parser.js';
+export { toGraphMessage, type GraphMessageBody } from './outbound.mapper.js';
+export { whatsAppSessionWindowPolicy, CUSTOMER_SERVICE_WINDOW_MS } from './session-window.policy.js';
+export { WHATSAPP_MEDIA_MAX_BYTES, WHATSAPP_MEDIA_MIME_TYPES } from './media.transfer.js';
