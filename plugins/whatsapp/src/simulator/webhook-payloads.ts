@@ -1,0 +1,72 @@
+import type { TemplateStatusEvent } from './template-store.js';
+
+/** The business number as webhook metadata names it. */
+export interface BusinessIdentity {
+  wabaId: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+}
+
+/** One `value.statuses[]` entry. */
+export interface StatusObject {
+  id: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  timestamp: string;
+  recipient_id: string;
+  biz_opaque_callback_data?: string;
+  pricing?: { billable: boolean; pricing_model: 'PMP'; type: string; category: string };
+  errors?: unknown[];
+}
+
+/** The `messages`-field envelope carrying one inbound message from a customer. */
+export function inboundMessagePayload(business: BusinessIdentity, contact: { waId: string; name: string }, message: Record<string, unknown>) {
+  return messagesEnvelope(business, { contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }], messages: [message] });
+}
+
+/** The `messages`-field envelope carrying statuses of business messages (no `contacts`). */
+export function statusPayload(business: BusinessIdentity, statuses: StatusObject[]) {
+  return messagesEnvelope(business, { statuses });
+}
+
+function messagesEnvelope(business: BusinessIdentity, content: Record<string, unknown>) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: business.wabaId,
+        changes: [
+          {
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: business.displayPhoneNumber, phone_number_id: business.phoneNumberId },
+              ...content,
+            },
+            field: 'messages',
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** Template-family shape: integer `entry[].time`, flat `value` without metadata. */
+export function templateStatusPayload(business: BusinessIdentity, event: TemplateStatusEvent, now: Date) {
+  return {
+    entry: [{ id: business.wabaId, time: Math.floor(now.getTime() / 1_000), changes: [{ value: event, field: 'message_template_status_update' }] }],
+    object: 'whatsapp_business_account',
+  };
+}
+
+/** Unix seconds as a string, as messages and statuses carry them. */
+export function unixSeconds(date: Date): string {
+  return String(Math.floor(date.getTime() / 1_000));
+}
+
+/**
+ * JSON with every non-ASCII character escaped as `\uXXXX`, as Meta sends it: the signature
+ * covers these bytes, so a receiver that re-serialises the parsed body fails verification.
+ */
+export function serialiseLikeMeta(payload: unknown): Buffer {
+  const json = JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return Buffer.from(json, 'utf8');
+}
