@@ -1,10 +1,14 @@
 /**
- * The event bus. Two implementations honour one contract (see `event-bus.contract.ts`):
+ * The event bus. Two implementations honour one contract (see `test-support/event-bus.contract.ts`):
  * NATS with JetStream for the scaled shape, and an in-process bus for the single node.
  *
  * - Durable subjects (`chat.*` facts, `cmd.*` commands) are stored by the bus and handed to
  *   durable consumers at least once; publishing the same `eventId` twice stores it once.
  * - Live subjects (`live.*`) are fan-out to whoever listens now, and may be lost.
+ *
+ * Payloads travel as JSON (a `Date` arrives as an ISO string). Using a subject of the wrong
+ * kind (a `live.…` subject in `publish`, a `chat.…` one in `publishLive`) is a programming
+ * error and throws.
  */
 export interface BusEnvelope {
   eventId: string;
@@ -45,13 +49,19 @@ export interface Subscription {
 }
 
 export interface EventBus {
-  /** Store a durable event; resolves once the bus has it. Deduplicated by `eventId`. */
+  /** Store a durable event (`chat.…` or `cmd.…`); resolves once the bus has it. Deduplicated by `eventId`. */
   publish(subject: string, data: BusEnvelope): Promise<void>;
-  /** Fan a losable event out to current live subscribers. */
+  /** Fan a losable event (`live.…`) out to current live subscribers. Never runs them in the caller's stack. */
   publishLive(subject: string, data: unknown): void;
-  /** Start a durable consumer. */
+  /**
+   * Start a durable consumer; resolves once it exists. A new `durableName` starts from the
+   * oldest event the bus still keeps; an existing one continues where it left off.
+   */
   consume<T>(options: DurableConsumerOptions<T>): Promise<Subscription>;
-  /** Receive live events matching a pattern (`live.acme.>`), from every process. */
+  /**
+   * Receive live events matching a pattern under `live.` (`live.acme.>`), from every process.
+   * Events from other processes flow once the server has the subscription (`ping()` waits for that).
+   */
   subscribeLive(pattern: string, handler: (subject: string, data: unknown) => void): Subscription;
   /** Whether the bus is reachable now (readiness). */
   ping(): Promise<boolean>;

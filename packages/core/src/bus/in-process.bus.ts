@@ -294,7 +294,8 @@ export class InProcessBus implements EventBus {
           return;
         case 'redeliver':
           if ('thrown' in result) {
-            this.logger.warn({ ...context, err: result.thrown, error: describeError(result.thrown) }, 'durable handler threw; will redeliver');
+            const error = describeError(result.thrown);
+            this.logger.warn({ ...context, err: result.thrown, error }, 'durable handler threw; will redeliver');
           }
           this.redeliverLater(group, { message, attempt: attempt + 1 }, decision.delayMs);
       }

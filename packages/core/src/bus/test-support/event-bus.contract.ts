@@ -183,7 +183,12 @@ export function describeEventBusContract(
         await consume(
           bus,
           durable('filters'),
-          [`chat.${tenant}.message.*`, `cmd.${tenant}.send.>`, `chat.${tenant}.message.received`],
+          [
+            `chat.${tenant}.message.*`,
+            `cmd.${tenant}.send.>`,
+            `chat.${tenant}.message.received`,
+            `chat.${tenant}.template.status`,
+          ],
           async (m) => {
             seen.push(m.subject);
           },
@@ -194,9 +199,14 @@ export function describeEventBusContract(
         await bus.publish(`cmd.${tenant}.broadcast.b1.batch`, event());
         await bus.publish(`chat.${tenant}.message.received`, event());
         await bus.publish(`cmd.${tenant}.send.whatsapp`, event());
+        await bus.publish(`chat.${tenant}.template.status`, event());
 
-        await waitFor('the two matching events', () => seen.length >= 2);
-        expect(seen.sort()).toEqual([`chat.${tenant}.message.received`, `cmd.${tenant}.send.whatsapp`]);
+        await waitFor('the three matching events', () => seen.length >= 3);
+        expect(seen.sort()).toEqual([
+          `chat.${tenant}.message.received`,
+          `chat.${tenant}.template.status`,
+          `cmd.${tenant}.send.whatsapp`,
+        ]);
       });
 
       it('handles up to `concurrency` events at once', async () => {

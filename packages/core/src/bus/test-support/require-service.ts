@@ -40,7 +40,10 @@ export async function requireService(
   const label = LABEL[service];
   const where = options.at ? ` at ${options.at}` : '';
   if (process.env.CI === 'true') {
-    throw new Error(`${label} is required in CI${where}, but it is not reachable`);
+    const message = `${label} is required in CI${where}, but it is not reachable`;
+    // Also on stderr: a reporter that fails to print collection errors must not hide why.
+    console.error(message);
+    throw new Error(message);
   }
   console.warn(`skipped: ${label} not reachable${where}; ${options.hint ?? HINT[service]}`);
   return false;

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'nats';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DURABLE_KINDS } from './subject-pattern.js';
+import { NatsBus, natsStreamName } from './nats.bus.js';
+import { describeEventBusContract } from './test-support/event-bus.contract.js';
+import { requireService } from './test-support/require-service.js';
+
+const url = process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+const namespace = `t${randomBytes(4).toString('hex')}`;
+
+/** Reachable and with JetStream on. */
+async function natsWithJetStream(): Promise<boolean> {
+  const nc = await connect({ servers: url, timeout: 2_000, maxReconnectAttempts: 0 });
+  try {
+    await (await nc.jetstreamManager()).getAccountInfo();
+    return true;
+  } finally {
+    await nc.close();
+  }
+}
+
+const run = await requireService('nats', natsWithJetStream, { at: url });
+
+describe.runIf(run)('NatsBus', () => {
+  afterAll(async () => {
+    const nc = await connect({ servers: url });
+    const jsm = await nc.jetstreamManager();
+    for (const kind of DURABLE_KINDS) await jsm.streams.delete(natsStreamName(kind, namespace)).catch(() => false);
+    await nc.close();
+  });
+
+  describeEventBusContract('NatsBus', () => NatsBus.connect({ url, namespace, name: 'obrol-bus-test' }), {
+    sharedAcrossInstances: true,
+  });
+
+  it('creates the streams idempotently, namespaced, with dedupe window and limits retention', async () => {
+    const first = await NatsBus.connect({ url, namespace });
+    const second = await NatsBus.connect({ url, namespace, maxAgeMs: { cmd: 2 * 60 * 60 * 1000 } });
+    await Promise.all([first.close(), second.close()]);
+
+    const nc = await connect({ servers: url });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const chat = await jsm.streams.info(natsStreamName('chat', namespace));
+      const cmd = await jsm.streams.info(natsStreamName('cmd', namespace));
+      expect(chat.config).toMatchObject({
+        subjects: [`${namespace}.chat.>`],
+        storage: 'file',
+        retention: 'limits',
+        duplicate_window: 120_000_000_000,
+        max_age: 7 * 24 * 3600 * 1_000_000_000,
+      });
+      expect(cmd.config).toMatchObject({ subjects: [`${namespace}.cmd.>`], max_age: 2 * 3600 * 1_000_000_000 });
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('refuses a namespace that is not one subject token', async () => {
+    await expect(NatsBus.connect({ url, namespace: 'a.b' })).rejects.toThrow(/namespace/);
+  });
+
+  it('says where it could not connect', async () => {
+    await expect(NatsBus.connect({ url: 'nats://127.0.0.1:1', connection: { timeout: 1_000 } })).rejects.toThrow(
+      /cannot connect to NATS at nats:\/\/127\.0\.0\.1:1/,
+    );
+  });
+});
