@@ -184,6 +184,8 @@ export interface ChannelTemplates<Config> {
 
 /** Facts about the provider account found while checking credentials. */
 export interface AccountCheck {
+  /** The provider's id for the account (e.g. WhatsApp's phone number id). */
+  externalId?: string;
   displayName?: string;
   displayPhoneNumber?: string;
   details?: Record<string, unknown>;

@@ -27,6 +27,7 @@ export const subjects = {
   conversationResolved: (tenant: string) => `chat.${token(tenant, 'tenant')}.conversation.resolved`,
   templateStatus: (tenant: string) => `chat.${token(tenant, 'tenant')}.template.status`,
   send: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.send.${token(channel, 'channel')}`,
+  fetchMedia: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.media.${token(channel, 'channel')}`,
   broadcastBatch: (tenant: string, broadcastId: string) =>
     `cmd.${token(tenant, 'tenant')}.broadcast.${token(broadcastId, 'broadcast id')}.batch`,
   live: (tenant: string, aggregate: 'conversation' | 'message' | 'template', event: string) =>
@@ -37,6 +38,7 @@ export const subjects = {
     cmd: 'cmd.>',
     live: 'live.>',
     sends: 'cmd.*.send.*',
+    mediaFetches: 'cmd.*.media.*',
   },
 } as const;
 
@@ -106,6 +108,13 @@ export const sendCommandSchema = eventEnvelopeSchema.extend({
   attempt: z.number().int().min(1).default(1),
 });
 export type SendCommand = z.infer<typeof sendCommandSchema>;
+
+/** Command: download an inbound message's media from the provider and store it. */
+export const fetchMediaCommandSchema = eventEnvelopeSchema.extend({
+  messageId: z.string(),
+  channelAccountId: z.string(),
+});
+export type FetchMediaCommand = z.infer<typeof fetchMediaCommandSchema>;
 
 /** A live push to browsers. `channelAccountId` lets the gateway check inbox membership. */
 export const liveEventSchema = eventEnvelopeSchema.extend({

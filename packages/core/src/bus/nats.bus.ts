@@ -147,11 +147,13 @@ export class NatsBus implements EventBus {
     if (this.closing) throw new Error('the NATS bus is closed');
 
     const loops: PullLoop[] = [];
+    // `concurrency` holds for the whole consume() call, even when it reads both streams.
+    const slots = new WorkSlots(resolved.concurrency);
     for (const { stream, name, filters } of this.consumersFor(resolved)) {
       await this.jsm.consumers.add(stream, this.consumerConfig(name, filters, resolved)).catch((err: unknown) => {
         throw new Error(`cannot create durable consumer ${name} on ${stream}: ${describeError(err)}`, { cause: err });
       });
-      loops.push(new PullLoop(this.js, stream, name, resolved, this.ackWaitMs, this.logger, (s) => this.fromWire(s)));
+      loops.push(new PullLoop(this.js, stream, name, resolved, slots, this.ackWaitMs, this.logger, (s) => this.fromWire(s)));
     }
     for (const loop of loops) {
       this.pullLoops.add(loop);
@@ -304,12 +306,44 @@ export class NatsBus implements EventBus {
   }
 }
 
-/** Pulls from one durable JetStream consumer and runs the handler, `concurrency` at a time. */
+/** Handler slots shared by the pull loops of one consume() call. */
+class WorkSlots {
+  private used = 0;
+  private waiters: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  get full(): boolean {
+    return this.used >= this.limit;
+  }
+
+  /** Resolves when a slot may be free (or when `wakeAll` is called); callers check again. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  take(): void {
+    this.used++;
+  }
+
+  release(): void {
+    this.used--;
+    this.wakeAll();
+  }
+
+  wakeAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
+
+/** Pulls from one durable JetStream consumer and runs the handler in the shared slots. */
 class PullLoop {
   private stopped = false;
   private messages: ConsumerMessages | undefined;
   private readonly inFlight = new Set<Promise<void>>();
-  private wake: (() => void) | undefined;
+  private wakePause: (() => void) | undefined;
   private running: Promise<void> = Promise.resolve();
 
   constructor(
@@ -317,6 +351,7 @@ class PullLoop {
     private readonly stream: string,
     private readonly consumerName: string,
     private readonly options: ResolvedConsumerOptions<unknown>,
+    private readonly slots: WorkSlots,
     private readonly ackWaitMs: number,
     private readonly logger: BusLogger,
     private readonly fromWire: (subject: string) => string,
@@ -330,7 +365,8 @@ class PullLoop {
   async stop(): Promise<void> {
     this.stopped = true;
     this.messages?.stop();
-    this.wake?.();
+    this.slots.wakeAll();
+    this.wakePause?.();
     await this.running;
     await Promise.allSettled([...this.inFlight]);
   }
@@ -345,14 +381,18 @@ class PullLoop {
         this.messages = messages;
         if (this.stopped) messages.stop();
         this.watch(messages);
+        // The library sends its next pull request only when the loop asks for the next message,
+        // so waiting here for a free slot keeps unstarted messages on the server.
         for await (const message of messages) {
+          while (this.slots.full && !this.stopped) await this.slots.changed();
           if (this.stopped) {
             message.nak();
             continue;
           }
           failures = 0;
+          this.slots.take();
           this.track(this.handle(message));
-          while (this.inFlight.size >= this.options.concurrency && !this.stopped) await this.nextWake();
+          while (this.slots.full && !this.stopped) await this.slots.changed();
         }
       } catch (err) {
         if (this.stopped) return;
@@ -410,26 +450,17 @@ class PullLoop {
       .catch((err: unknown) => this.logger.error({ err, consumer: this.consumerName }, 'durable delivery failed'))
       .finally(() => {
         this.inFlight.delete(tracked);
-        this.wake?.();
+        this.slots.release();
       });
     this.inFlight.add(tracked);
   }
 
-  private nextWake(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = undefined;
-        resolve();
-      };
-    });
-  }
-
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wake?.(), ms);
-      this.wake = () => {
+      const timer = setTimeout(() => this.wakePause?.(), ms);
+      this.wakePause = () => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.wakePause = undefined;
         resolve();
       };
     });

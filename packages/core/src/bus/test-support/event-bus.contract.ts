@@ -209,8 +209,7 @@ export function describeEventBusContract(
         ]);
       });
 
-      it('handles up to `concurrency` events at once', async () => {
-        const subject = `cmd.${tenant}.send.whatsapp`;
+      it('handles up to `concurrency` events at once, across chat and cmd subjects together', async () => {
         let running = 0;
         let mostAtOnce = 0;
         let done = 0;
@@ -218,7 +217,7 @@ export function describeEventBusContract(
         await consume(
           bus,
           durable('parallel'),
-          [subject],
+          [`chat.${tenant}.>`, `cmd.${tenant}.>`],
           async () => {
             running++;
             mostAtOnce = Math.max(mostAtOnce, running);
@@ -228,9 +227,15 @@ export function describeEventBusContract(
           },
           { concurrency: 3 },
         );
-        for (let n = 0; n < 4; n++) await bus.publish(subject, event(n));
+        for (let n = 0; n < 2; n++) {
+          await bus.publish(`chat.${tenant}.message.received`, event(n));
+          await bus.publish(`cmd.${tenant}.send.whatsapp`, event(n));
+        }
 
         await waitFor('three handlers running together', () => running === 3);
+        // Room for a wrong implementation to start the fourth.
+        await sleep(100);
+        expect(running).toBe(3);
         release.resolve();
         await waitFor('all four handled', () => done === 4);
         expect(mostAtOnce).toBe(3);

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of Obrol, read from `OBROL_*` environment variables once at boot. This module is
+ * the only reader of `process.env`. A wrong value stops the boot with a sentence naming the variable.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const configSchema = z.object({
+  OBROL_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
+  OBROL_HOST: z.string().min(1).default('0.0.0.0').describe('interface to listen on'),
+  OBROL_DATA_DIR: z.string().min(1).default('./data').describe('SQLite file, media, generated secret key'),
+  OBROL_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL (leave unset for SQLite in the data dir)')
+    .optional()
+    .describe('unset: SQLite in the data dir; postgres://…: PostgreSQL'),
+  OBROL_NATS_URL: z
+    .string()
+    .regex(/^(nats|tls|wss?):\/\/.+/, 'must be a nats:// URL (leave unset for the in-process bus)')
+    .optional()
+    .describe('unset: in-process bus; nats://…: NATS with JetStream'),
+  OBROL_NATS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_-]{1,32}$/, 'must be 1–32 characters of a-z, 0-9, _ or -')
+    .optional()
+    .describe('prefix for subjects and streams when several deployments share one NATS'),
+  OBROL_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional().describe('encrypts secrets at rest; generated into the data dir if unset'),
+  OBROL_ADMIN_EMAIL: z.email('must be an email address').optional().describe('first admin, created on first start'),
+  OBROL_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional().describe('first admin password; generated and printed once if unset'),
+  OBROL_PUBLIC_URL: z.url('must be a URL such as https://chat.example.com').optional().describe('base URL for webhook URLs shown to admins'),
+  OBROL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
+  OBROL_DEMO: bool.default(true).describe('with no channel configured, connect a demo WhatsApp number on the embedded simulator'),
+  OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface ObrolConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  natsUrl?: string;
+  natsNamespace?: string;
+  secretKey?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  publicUrl: string;
+  logLevel: RawConfig['OBROL_LOG_LEVEL'];
+  demo: boolean;
+  migrate?: boolean;
+}
+
+/** Parses the environment; throws an Error whose message lists every wrong variable and why. */
+export function parseConfig(env: Record<string, string | undefined>): ObrolConfig {
+  const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('OBROL_') && v !== ''));
+  const result = configSchema.safeParse(relevant);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`);
+    throw new Error(`Obrol cannot start, the configuration is wrong:\n${lines.join('\n')}`);
+  }
+  const unknown = Object.keys(relevant).filter((k) => !(k in configSchema.shape) && !k.startsWith('OBROL_TEST_'));
+  if (unknown.length) throw new Error(`Obrol cannot start: unknown setting(s) ${unknown.join(', ')}. Known: ${Object.keys(configSchema.shape).join(', ')}.`);
+  const c = result.data;
+  return {
+    port: c.OBROL_PORT,
+    host: c.OBROL_HOST,
+    dataDir: c.OBROL_DATA_DIR,
+    databaseUrl: c.OBROL_DATABASE_URL,
+    natsUrl: c.OBROL_NATS_URL,
+    natsNamespace: c.OBROL_NATS_NAMESPACE,
+    secretKey: c.OBROL_SECRET_KEY,
+    adminEmail: c.OBROL_ADMIN_EMAIL,
+    adminPassword: c.OBROL_ADMIN_PASSWORD,
+    publicUrl: c.OBROL_PUBLIC_URL ?? `http://localhost:${c.OBROL_PORT}`,
+    logLevel: c.OBROL_LOG_LEVEL,
+    demo: c.OBROL_DEMO,
+    migrate: c.OBROL_MIGRATE,
+  };
+}
+
+/** The names of every setting (docs and the compose-file test use it). */
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as (keyof RawConfig)[];

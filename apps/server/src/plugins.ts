@@ -1,0 +1,7 @@
+import type { PluginRef } from '@obrol/core';
+import { WhatsAppPlugin } from '@obrol/whatsapp';
+
+/** The plugins this server ships with. A deployment adds its own here. */
+export function installedPlugins(): PluginRef[] {
+  return [WhatsAppPlugin];
+}

@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type EventBus, InProcessBus, NatsBus, type ObrolApp, type PluginRef, type ProcessRole, startObrolApp } from '@obrol/core';
+import pino, { type Logger } from 'pino';
+import type { ObrolConfig } from './config/config.schema.js';
+import { resolveSecretKey } from './config/secret-key.js';
+import { DemoModule } from './demo/demo.module.js';
+import { installedPlugins } from './plugins.js';
+
+export interface RunningObrol {
+  app: ObrolApp;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export function createLogger(level: ObrolConfig['logLevel']): Logger {
+  return pino({
+    level,
+    base: { service: 'obrol' },
+    redact: { paths: ['req.headers.authorization', 'req.headers["x-hub-signature-256"]', '*.password', '*.accessToken', '*.appSecret', '*.verifyToken', '*.token', '*.key'], censor: '[redacted]' },
+  });
+}
+
+async function connectBus(config: ObrolConfig, role: ProcessRole, logger: Logger): Promise<EventBus> {
+  if (config.natsUrl) return NatsBus.connect({ url: config.natsUrl, name: `obrol-${role}`, namespace: config.natsNamespace, logger: logger.child({ component: 'bus' }) });
+  if (role !== 'all') throw new Error(`Obrol cannot start: "obrol ${role}" needs OBROL_NATS_URL, so that api and worker processes can talk.`);
+  return new InProcessBus({ logger: logger.child({ component: 'bus' }) });
+}
+
+/** Starts one Obrol process in the given role. */
+export async function runObrol(role: ProcessRole, config: ObrolConfig, options: { logger?: Logger; plugins?: PluginRef[]; print?: (line: string) => void } = {}): Promise<RunningObrol> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const dataDir = path.resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const secret = resolveSecretKey(config.secretKey, dataDir, !config.databaseUrl);
+  if (secret.generated) logger.info({ file: path.join(dataDir, 'secret.key') }, 'generated a secret key; back it up with the data dir');
+  const bus = await connectBus(config, role, logger);
+  const demo = role === 'all' && config.demo;
+  const app = await startObrolApp({
+    role,
+    port: config.port,
+    host: config.host,
+    logger,
+    database: { url: config.databaseUrl, dataDir },
+    migrate: config.migrate ?? role === 'all',
+    bus,
+    plugins: options.plugins ?? installedPlugins(),
+    secretKey: secret.key,
+    dataDir,
+    publicUrl: config.publicUrl,
+    admin: config.adminEmail ? { email: config.adminEmail, password: config.adminPassword } : undefined,
+    onAdminCreated: ({ email, password, generated }) => {
+      print(generated ? `First admin created: ${email} / password: ${password}  (shown once; change it after logging in)` : `First admin created: ${email} (password from OBROL_ADMIN_PASSWORD)`);
+    },
+    modules: demo ? [DemoModule.forRoot({ publicUrl: config.publicUrl })] : [],
+  }).catch(async (error: unknown) => {
+    await bus.close().catch(() => undefined);
+    throw error;
+  });
+  return {
+    app,
+    logger,
+    close: async () => {
+      logger.info('shutting down: no new work, finishing what is in flight');
+      await app.close();
+    },
+  };
+}

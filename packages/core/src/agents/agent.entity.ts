@@ -1,0 +1,33 @@
+import { Collection, Entity, Enum, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
+import { BaseEntity } from '../database/base.entity.js';
+import { ChannelAccount } from '../channels/channel-account.entity.js';
+
+export type AgentRole = 'admin' | 'agent';
+
+/** A person who answers customers. Admins see every inbox; agents only the inboxes they belong to. */
+@Entity({ tableName: 'agents' })
+@Unique({ properties: ['tenantId', 'email'] })
+export class Agent extends BaseEntity {
+  @Property({ type: 'string', length: 36 })
+  @Index()
+  tenantId!: string;
+
+  @Property({ type: 'string', length: 320 })
+  email!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Enum({ items: ['admin', 'agent'], type: 'string' })
+  role: Opt<AgentRole> = 'agent';
+
+  /** scrypt hash in PHC-like form `scrypt$N$r$p$salt$hash`. */
+  @Property({ type: 'string', length: 255, hidden: true })
+  passwordHash!: string;
+
+  @Property({ type: 'boolean' })
+  active: Opt<boolean> = true;
+
+  @ManyToMany({ entity: () => ChannelAccount, pivotTable: 'agent_inboxes', owner: true })
+  inboxes = new Collection<ChannelAccount>(this);
+}

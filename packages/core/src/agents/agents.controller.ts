@@ -1,0 +1,33 @@
+import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { CurrentPrincipal } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiJsonBody } from '../http/api-docs.js';
+import { validate } from '../http/zod-validation.pipe.js';
+import { AgentsService, createAgentSchema, updateAgentSchema } from './agents.service.js';
+
+@ApiTags('agents')
+@ApiBearerAuth()
+@Controller('api/v1/agents')
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { items: await this.agents.list(principal) };
+  }
+
+  /** Admins invite agents; a generated password is returned once. */
+  @Post()
+  @ApiJsonBody(createAgentSchema)
+  create(@CurrentPrincipal() principal: Principal, @Body(validate(createAgentSchema)) body: z.infer<typeof createAgentSchema>) {
+    return this.agents.create(principal, body);
+  }
+
+  @Patch(':id')
+  @ApiJsonBody(updateAgentSchema)
+  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(validate(updateAgentSchema)) body: z.infer<typeof updateAgentSchema>) {
+    return this.agents.update(principal, id, body);
+  }
+}

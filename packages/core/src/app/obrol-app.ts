@@ -1,0 +1,75 @@
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import pino, { type Logger } from 'pino';
+import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
+import { CoreModule } from '../core.module.js';
+import type { CoreOptions } from '../core-options.js';
+import { RealtimeGateway } from '../realtime/realtime.gateway.js';
+import { CORE_VERSION } from '../version.js';
+import { PinoNestLogger, REDACT_PATHS } from './pino-nest.logger.js';
+
+export interface ObrolAppOptions extends CoreOptions {
+  host?: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  logger?: Logger;
+  /** Largest JSON body accepted, in bytes (webhooks may carry up to 3 MB). */
+  bodyLimitBytes?: number;
+  /** More Nest modules to compose (the server adds static apps, demo mode…). */
+  modules?: (Type | DynamicModule)[];
+}
+
+export interface ObrolApp {
+  app: NestFastifyApplication;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts an Obrol process: the same code for `start`, `api`, `worker` and tests. */
+export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  @Module({ imports: [CoreModule.forRoot(options), ...(options.modules ?? [])] })
+  class ObrolRootModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024, trustProxy: true });
+  const app = await NestFactory.create<NestFastifyApplication>(ObrolRootModule, adapter, {
+    rawBody: true,
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  if (options.role !== 'worker') {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Obrol API')
+        .setDescription('Self-hosted customer chat on WhatsApp. Errors are `{ statusCode, code, message, details? }` with a stable `code`.')
+        .setVersion(CORE_VERSION)
+        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An agent session token (POST /api/v1/auth/login) or an API key.' })
+        .build(),
+    );
+    SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+  }
+
+  await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  if (options.role !== 'worker') app.get(RealtimeGateway).attach(app.getHttpServer(), app.get<EventBus>(EVENT_BUS));
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        await app.get(RealtimeGateway).close();
+        await app.close();
+      })()),
+  };
+}
+
+export { REDACT_PATHS, PinoNestLogger };

@@ -1,0 +1,59 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ObrolError } from '@obrol/contracts';
+import { z } from 'zod';
+import { ApiJsonBody } from '../http/api-docs.js';
+import { validate } from '../http/zod-validation.pipe.js';
+import { ApiKey } from './api-key.entity.js';
+import { CurrentPrincipal } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { type Principal, assertAdmin } from './principal.js';
+
+export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(200) });
+
+const view = (k: ApiKey) => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: k.createdAt.toISOString(),
+  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+
+/** API keys for back-end systems (admins only). The key is shown once, at creation. */
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Controller('api/v1/api-keys')
+export class ApiKeysController {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal) {
+    assertAdmin(principal);
+    const keys = await this.orm.em.fork().find(ApiKey, { tenantId: principal.tenantId }, { orderBy: { createdAt: 'desc' } });
+    return { items: keys.map(view) };
+  }
+
+  @Post()
+  @ApiJsonBody(createApiKeySchema)
+  async create(@CurrentPrincipal() principal: Principal, @Body(validate(createApiKeySchema)) body: z.infer<typeof createApiKeySchema>) {
+    assertAdmin(principal);
+    const { key, apiKey } = await this.auth.createApiKey(principal.tenantId, body.name, principal.kind === 'agent' ? principal.agentId : null);
+    return { ...view(apiKey), key };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    assertAdmin(principal);
+    const em = this.orm.em.fork();
+    const key = await em.findOne(ApiKey, { id, tenantId: principal.tenantId });
+    if (!key) throw new ObrolError('NOT_FOUND', 'API key not found.');
+    key.revokedAt ??= new Date();
+    await em.flush();
+  }
+}

@@ -1,0 +1,28 @@
+import { Entity, Index, Property, type Opt } from '@mikro-orm/core';
+import { BaseEntity } from '../database/base.entity.js';
+
+/** An inbox: one account of a channel plugin (e.g. one WhatsApp business number). */
+@Entity({ tableName: 'channel_accounts' })
+export class ChannelAccount extends BaseEntity {
+  @Property({ type: 'string', length: 36 })
+  @Index()
+  tenantId!: string;
+
+  @Property({ type: 'string', length: 64 })
+  pluginId!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  /** The plugin config with secret fields replaced by `{ $enc: … }` (AES-256-GCM). */
+  @Property({ type: 'json' })
+  config!: Record<string, unknown>;
+
+  /** The provider's id for the account, when the plugin reports one (e.g. phone_number_id). */
+  @Property({ type: 'string', length: 128, nullable: true })
+  @Index()
+  externalId: Opt<string> | null = null;
+
+  @Property({ type: 'boolean' })
+  active: Opt<boolean> = true;
+}

@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { CurrentPrincipal } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/principal.js';
+import { ApiJsonBody, ApiQueryFrom } from '../http/api-docs.js';
+import { validate } from '../http/zod-validation.pipe.js';
+import { ConversationsService, listConversationsQuerySchema, updateConversationSchema } from './conversations.service.js';
+
+@ApiTags('conversations')
+@ApiBearerAuth()
+@Controller('api/v1/conversations')
+export class ConversationsController {
+  constructor(private readonly conversations: ConversationsService) {}
+
+  /** Conversations the caller may see, newest activity first; `window` filters by the reply window. */
+  @Get()
+  @ApiQueryFrom(listConversationsQuerySchema)
+  list(@CurrentPrincipal() principal: Principal, @Query(validate(listConversationsQuerySchema, 'query')) query: z.infer<typeof listConversationsQuerySchema>) {
+    return this.conversations.list(principal, query);
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.conversations.view(await this.conversations.get(principal, id));
+  }
+
+  /** Assign, resolve, reopen, or mark read. */
+  @Patch(':id')
+  @ApiJsonBody(updateConversationSchema)
+  update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(validate(updateConversationSchema)) body: z.infer<typeof updateConversationSchema>) {
+    return this.conversations.update(principal, id, body);
+  }
+}

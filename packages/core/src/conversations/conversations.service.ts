@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type FilterQuery, MikroORM } from '@mikro-orm/core';
+import { type Clock, ObrolError, subjects } from '@obrol/contracts';
+import { z } from 'zod';
+import { Agent } from '../agents/agent.entity.js';
+import { type Principal, assertInbox } from '../auth/principal.js';
+import { CLOCK } from '../clock/clock.token.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { type Page, decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination.js';
+import { recordEvent } from '../outbox/outbox.js';
+import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { ChannelRegistry } from '../plugin/channel-registry.js';
+import { Conversation } from './conversation.entity.js';
+import { type ConversationView, conversationView } from './conversation.view.js';
+
+export const listConversationsQuerySchema = pageQuerySchema.extend({
+  status: z.enum(['open', 'pending', 'resolved']).optional(),
+  /** `me`, `none`, or an agent id. */
+  assignee: z.string().max(36).optional(),
+  window: z.enum(['open', 'closing', 'closed']).optional(),
+  channelAccountId: z.string().max(36).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+});
+
+export const updateConversationSchema = z
+  .object({
+    status: z.enum(['open', 'pending', 'resolved']).optional(),
+    /** An agent id, or null to unassign. */
+    assigneeId: z.string().max(36).nullable().optional(),
+    /** Mark everything read (resets the unread count). */
+    markRead: z.literal(true).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of status, assigneeId, markRead' });
+
+const cursorSchema = z.object({ t: z.string().nullable(), id: z.string() });
+
+const HOUR = 60 * 60 * 1000;
+
+@Injectable()
+export class ConversationsService {
+  private readonly closingSoonMs: number;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly registry: ChannelRegistry,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    this.closingSoonMs = options.windowClosingSoonMs ?? 2 * HOUR;
+  }
+
+  /** The conversation as clients see it, with its window computed by the channel's policy. */
+  view(c: Conversation, now = this.clock.now()): ConversationView {
+    const plugin = this.registry.get(c.channelAccount.pluginId);
+    return conversationView(c, plugin.policy.canSendFreeform({ lastInboundAt: c.lastInboundAt }, now), now, this.closingSoonMs);
+  }
+
+  async list(principal: Principal, query: z.infer<typeof listConversationsQuerySchema>): Promise<Page<ConversationView>> {
+    const now = this.clock.now();
+    const and: FilterQuery<Conversation>[] = [{ tenantId: principal.tenantId }];
+    if (principal.inboxIds !== 'all') and.push({ channelAccount: { $in: [...principal.inboxIds] } });
+    if (query.channelAccountId) and.push({ channelAccount: query.channelAccountId });
+    if (query.status) and.push({ status: query.status });
+    if (query.assignee === 'me') {
+      if (principal.kind !== 'agent') throw new ObrolError('VALIDATION_FAILED', 'assignee=me needs an agent token, not an API key.');
+      and.push({ assignee: principal.agentId });
+    } else if (query.assignee === 'none') and.push({ assignee: null });
+    else if (query.assignee) and.push({ assignee: query.assignee });
+    if (query.window === 'open') and.push({ $or: [{ windowed: false }, { windowExpiresAt: { $gt: now } }] });
+    if (query.window === 'closing')
+      and.push({ windowed: true, windowExpiresAt: { $gt: now, $lte: new Date(now.getTime() + this.closingSoonMs) } });
+    if (query.window === 'closed') and.push({ windowed: true, $or: [{ windowExpiresAt: null }, { windowExpiresAt: { $lte: now } }] });
+    if (query.q) {
+      const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+      and.push({ $or: [{ contact: { name: { $like: like } } }, { contact: { phone: { $like: like } } }, { lastMessagePreview: { $like: like } }] });
+    }
+    if (query.cursor) {
+      const c = decodeCursor(query.cursor, cursorSchema);
+      const t = c.t ? new Date(c.t) : null;
+      and.push(t ? { $or: [{ lastMessageAt: { $lt: t } }, { lastMessageAt: t, id: { $lt: c.id } }] } : { id: { $lt: c.id } });
+    }
+    const rows = await this.orm.em.fork().find(
+      Conversation,
+      { $and: and },
+      { orderBy: { lastMessageAt: 'desc', id: 'desc' }, limit: query.limit + 1, populate: ['contact', 'channelAccount'] },
+    );
+    const items = rows.slice(0, query.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((c) => this.view(c, now)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.lastMessageAt?.toISOString() ?? null, id: last.id }) : null,
+    };
+  }
+
+  /** A conversation the principal may see, or 404. */
+  async get(principal: Principal, id: string, em = this.orm.em.fork()): Promise<Conversation> {
+    const c = await em.findOne(Conversation, { id, tenantId: principal.tenantId }, { populate: ['contact', 'channelAccount'] });
+    if (!c) throw new ObrolError('NOT_FOUND', 'Conversation not found.');
+    assertInbox(principal, c.channelAccount.id, 'Conversation');
+    return c;
+  }
+
+  async update(principal: Principal, id: string, input: z.infer<typeof updateConversationSchema>): Promise<ConversationView> {
+    const em = this.orm.em.fork();
+    const c = await this.get(principal, id, em);
+    const now = this.clock.now();
+    const ref = { conversationId: c.id, channelAccountId: c.channelAccount.id, contactId: c.contact.id };
+    if (input.assigneeId !== undefined && input.assigneeId !== (c.assignee?.id ?? null)) {
+      if (input.assigneeId) {
+        const agent = await em.findOne(Agent, { id: input.assigneeId, tenantId: principal.tenantId }, { populate: ['inboxes'] });
+        if (!agent || !agent.active) throw new ObrolError('VALIDATION_FAILED', 'assigneeId is not an active agent of this workspace.');
+        if (agent.role !== 'admin' && !agent.inboxes.getItems().some((i) => i.id === c.channelAccount.id)) {
+          throw new ObrolError('VALIDATION_FAILED', 'That agent does not belong to this inbox; add them to it first.');
+        }
+        c.assignee = agent;
+      } else c.assignee = null;
+      this.record(em, principal.tenantSlug, now, c, 'assigned', ref);
+    }
+    if (input.status && input.status !== c.status) {
+      c.status = input.status;
+      this.record(em, principal.tenantSlug, now, c, input.status === 'resolved' ? 'resolved' : 'opened', ref);
+    }
+    if (input.markRead) c.unreadCount = 0;
+    await em.flush();
+    this.relay.kick();
+    return this.view(c, now);
+  }
+
+  private record(
+    em: ReturnType<MikroORM['em']['fork']>,
+    tenant: string,
+    now: Date,
+    c: Conversation,
+    event: 'assigned' | 'resolved' | 'opened',
+    ref: { conversationId: string; channelAccountId: string; contactId: string },
+  ): void {
+    const subject =
+      event === 'assigned' ? subjects.conversationAssigned(tenant) : event === 'resolved' ? subjects.conversationResolved(tenant) : subjects.conversationOpened(tenant);
+    recordEvent(em, subject, tenant, now, { ...ref, status: c.status, assigneeId: c.assignee?.id ?? null }, {
+      subject: subjects.live(tenant, 'conversation', 'updated'),
+      data: { type: 'conversation.updated', channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } },
+    });
+  }
+}

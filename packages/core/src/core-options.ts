@@ -1,0 +1,38 @@
+import type { Clock } from '@obrol/contracts';
+import type { EventBus } from './bus/event-bus.js';
+import type { DatabaseOptions } from './database/orm-config.js';
+import type { PluginRef } from './plugin/obrol-plugin.decorator.js';
+
+/** Which parts of Obrol a process runs. */
+export type ProcessRole = 'all' | 'api' | 'worker';
+
+/** Everything the core needs, parsed from configuration by the server (the only reader of env). */
+export interface CoreOptions {
+  role: ProcessRole;
+  database: DatabaseOptions;
+  /** Apply pending migrations at boot. */
+  migrate: boolean;
+  bus: EventBus;
+  plugins: PluginRef[];
+  /** Encrypts secrets at rest. */
+  secretKey: string;
+  /** Where media and other files go. */
+  dataDir: string;
+  /** The public base URL, for webhook URLs shown to admins. */
+  publicUrl: string;
+  clock?: Clock;
+  /** First admin, created on first start when there is none. */
+  admin?: { email: string; password?: string };
+  /** Called once with a generated admin password (print it once). */
+  onAdminCreated?: (admin: { email: string; password: string; generated: boolean }) => void;
+  sessionTtlMs?: number;
+  /** Login attempts allowed per minute per client. */
+  loginRateLimitPerMinute?: number;
+  templateSyncIntervalMs?: number;
+  /** Conversations whose window closes within this time count as "closing". */
+  windowClosingSoonMs?: number;
+  /** scrypt cost; lower only in tests. */
+  passwordHashCost?: { N: number; r: number; p: number };
+}
+
+export const CORE_OPTIONS = Symbol.for('obrol.CoreOptions');

@@ -1,0 +1,34 @@
+import { Agent } from '../agents/agent.entity.js';
+import { ApiKey } from '../auth/api-key.entity.js';
+import { Session } from '../auth/session.entity.js';
+import { AuditLog } from '../audit/audit-log.entity.js';
+import { BroadcastRecipient } from '../broadcasts/broadcast-recipient.entity.js';
+import { Broadcast } from '../broadcasts/broadcast.entity.js';
+import { ChannelAccount } from '../channels/channel-account.entity.js';
+import { Contact } from '../contacts/contact.entity.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { MediaObject } from '../media/media-object.entity.js';
+import { IdempotencyRecord } from '../messages/idempotency-record.entity.js';
+import { Message } from '../messages/message.entity.js';
+import { OutboxEvent } from '../outbox/outbox-event.entity.js';
+import { Template } from '../templates/template.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+
+/** Every entity of the core, in one list for the ORM and the migration generator. */
+export const coreEntities = [
+  Tenant,
+  Agent,
+  Session,
+  ApiKey,
+  ChannelAccount,
+  Contact,
+  Conversation,
+  Message,
+  IdempotencyRecord,
+  Template,
+  Broadcast,
+  BroadcastRecipient,
+  OutboxEvent,
+  AuditLog,
+  MediaObject,
+];

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import type { Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { coreEntities } from './entities.js';
+import { postgresqlMigrations } from './migrations/postgresql/index.js';
+import { sqliteMigrations } from './migrations/sqlite/index.js';
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export interface DatabaseOptions {
+  /** `postgres://…` for PostgreSQL; unset for SQLite in `dataDir`. */
+  url?: string;
+  /** Where the SQLite file lives (`<dataDir>/obrol.sqlite`). */
+  dataDir: string;
+  /** Extra entities declared by plugins. */
+  entities?: unknown[];
+  /** Log SQL (debugging). */
+  debug?: boolean;
+  poolMax?: number;
+}
+
+export function databaseKindOf(url: string | undefined): DatabaseKind {
+  return url && /^postgres(ql)?:\/\//.test(url) ? 'postgresql' : 'sqlite';
+}
+
+/** MikroORM options for the configured database. Migrations ship per driver, generated. */
+export function ormOptions(options: DatabaseOptions): Options {
+  const kind = databaseKindOf(options.url);
+  const common = {
+    entities: [...coreEntities, ...(options.entities ?? [])] as Options['entities'],
+    extensions: [Migrator],
+    debug: options.debug ?? false,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    ignoreUndefinedInQuery: true,
+    discovery: { warnWhenNoEntities: true },
+  } satisfies Options;
+  if (kind === 'postgresql') {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: options.url,
+      pool: { min: 0, max: options.poolMax ?? 10 },
+      migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true },
+    };
+  }
+  return {
+    ...common,
+    driver: BetterSqliteDriver,
+    dbName: options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite'),
+    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true },
+    pool: { min: 1, max: 1 },
+  };
+}

@@ -1,0 +1,70 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ApiError, type ErrorCode, ObrolError, httpStatusOf } from '@obrol/contracts';
+
+const HTTP_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'NOT_READY',
+};
+
+/** Fastify's own errors (body parsing happens before Nest sees the request). */
+const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ['MALFORMED_JSON', 'The body is not valid JSON.'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['MALFORMED_JSON', 'The body is empty but Content-Type says JSON.'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The body is larger than this endpoint accepts.'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'This Content-Type is not accepted here; send application/json.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION_FAILED', 'Content-Length does not match the body.'],
+};
+
+/** Turns any error into the one API error body. Unexpected errors are logged, never shown. */
+export function toApiError(error: unknown, logger?: Logger): ApiError {
+  if (error instanceof ObrolError) {
+    return { statusCode: error.statusCode, code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) };
+  }
+  const fastifyCode = (error as { code?: string } | null)?.code;
+  if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
+    const [code, message] = FASTIFY_CODES[fastifyCode];
+    return { statusCode: httpStatusOf(code), code, message };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
+    if (status >= 500) logger?.error(error);
+    const response = error.getResponse();
+    const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message =
+      status === 404 && code === 'ROUTE_NOT_FOUND'
+        ? 'No such route. The API lives under /api/v1; see /api/docs.'
+        : status === 429
+          ? 'Too many requests; wait a minute and try again.'
+          : Array.isArray(raw)
+            ? raw.join('; ')
+            : String(raw ?? error.message);
+    return { statusCode: status, code, message };
+  }
+  const status = (error as { statusCode?: number } | null)?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { statusCode: status, code: HTTP_CODES[status] ?? 'VALIDATION_FAILED', message: (error as Error).message };
+  }
+  logger?.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return { statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged.' };
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const reply = host.switchToHttp().getResponse<{ status(code: number): { send(body: unknown): void }; sent?: boolean }>();
+    const body = toApiError(exception, this.logger);
+    reply.status(body.statusCode).send(body);
+  }
+}

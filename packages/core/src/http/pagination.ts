@@ -1,0 +1,29 @@
+import { ObrolError } from '@obrol/contracts';
+import { z } from 'zod';
+
+/** Query fields of every list endpoint. */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Cursors are opaque to clients: base64url of a small JSON value. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.infer<S> {
+  try {
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new ObrolError('VALIDATION_FAILED', 'The cursor is not valid; use nextCursor from a previous page.', {
+      problems: [{ field: 'query.cursor', message: 'invalid cursor' }],
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import type { ChannelError, MessageContent, MessageStatus } from '@obrol/contracts';
+import { BaseEntity } from '../database/base.entity.js';
+import { ChannelAccount } from '../channels/channel-account.entity.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+
+export type MessageDirection = 'inbound' | 'outbound';
+
+/** One message. `externalId` (the provider's id) is unique per channel account: the dedupe key. */
+@Entity({ tableName: 'messages' })
+@Unique({ properties: ['channelAccount', 'externalId'] })
+@Index({ properties: ['conversation', 'id'] })
+export class Message extends BaseEntity {
+  @Property({ type: 'string', length: 36 })
+  tenantId!: string;
+
+  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade' })
+  channelAccount!: ChannelAccount;
+
+  @ManyToOne({ entity: () => Conversation, deleteRule: 'cascade' })
+  conversation!: Conversation;
+
+  @Enum({ items: ['inbound', 'outbound'], type: 'string' })
+  direction!: MessageDirection;
+
+  @Property({ type: 'json' })
+  content!: MessageContent;
+
+  @Enum({ items: ['received', 'queued', 'sent', 'delivered', 'read', 'failed'], type: 'string' })
+  status!: MessageStatus;
+
+  @Property({ type: 'json', nullable: true })
+  error: Opt<ChannelError> | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  externalId: Opt<string> | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  replyToExternalId: Opt<string> | null = null;
+
+  /** When the provider says it happened (inbound: sent by the customer). */
+  @Property({ type: 'datetime', nullable: true })
+  providerTimestamp: Opt<Date> | null = null;
+
+  @Property({ type: 'string', length: 36, nullable: true })
+  sentByAgentId: Opt<string> | null = null;
+
+  @Property({ type: 'string', length: 36, nullable: true })
+  sentByApiKeyId: Opt<string> | null = null;
+
+  /** Stable across send retries; the plugin passes it to the provider where supported. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  @Unique()
+  idempotencyKey: Opt<string> | null = null;
+
+  @Property({ type: 'integer' })
+  sendAttempts: Opt<number> = 0;
+
+  @Property({ type: 'json', nullable: true })
+  referral: Opt<Record<string, unknown>> | null = null;
+}

@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { type EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  type Clock,
+  type MessageContent,
+  type MessageView,
+  ObrolError,
+  previewOf,
+  sessionContentSchema,
+  subjects,
+  templateParametersSchema,
+} from '@obrol/contracts';
+import { z } from 'zod';
+import { type Principal, assertInbox } from '../auth/principal.js';
+import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
+import { CLOCK } from '../clock/clock.token.js';
+import { Contact } from '../contacts/contact.entity.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { ConversationsService } from '../conversations/conversations.service.js';
+import { type Page, pageQuerySchema } from '../http/pagination.js';
+import { recordEvent } from '../outbox/outbox.js';
+import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { TemplatesService } from '../templates/templates.service.js';
+import { IdempotencyRecord } from './idempotency-record.entity.js';
+import { Message } from './message.entity.js';
+import { messageView } from './message.view.js';
+
+const templateInputSchema = z.object({
+  name: z.string().min(1).max(512),
+  language: z.string().min(2).max(15),
+  parameters: templateParametersSchema.default({}),
+});
+
+/** A session message (`content`) or a template (`template`), exactly one. */
+export const sendMessageSchema = z
+  .object({
+    content: sessionContentSchema.optional(),
+    template: templateInputSchema.optional(),
+    /** Obrol id of the message this one replies to. */
+    replyToMessageId: z.string().max(36).optional(),
+  })
+  .refine((v) => !!v.content !== !!v.template, { message: 'send either content (a session message) or template, not both and not neither' });
+
+export const sendToPhoneSchema = z
+  .object({
+    channelAccountId: z.string().min(1).max(36),
+    /** E.164 phone number, e.g. +6281234567890. */
+    to: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like +6281234567890'),
+    content: sessionContentSchema.optional(),
+    template: templateInputSchema.optional(),
+  })
+  .refine((v) => !!v.content !== !!v.template, { message: 'send either content (a session message) or template, not both and not neither' });
+
+export const listMessagesQuerySchema = pageQuerySchema.extend({
+  /** `desc` (newest first, default) or `asc`. */
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
+
+type SendInput = z.infer<typeof sendMessageSchema>;
+
+const CAPABILITY: Partial<Record<MessageContent['type'], keyof ResolvedAccount['plugin']['capabilities']>> = {
+  text: 'text',
+  image: 'media',
+  video: 'media',
+  audio: 'media',
+  document: 'media',
+  sticker: 'media',
+  location: 'location',
+  contacts: 'contacts',
+  interactive: 'interactive',
+  reaction: 'reactions',
+  template: 'templates',
+};
+
+/** Outbound messages: policy check, store, and hand to the sender through the outbox. */
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly channels: ChannelsService,
+    private readonly conversations: ConversationsService,
+    private readonly templates: TemplatesService,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async list(principal: Principal, conversationId: string, query: z.infer<typeof listMessagesQuerySchema>): Promise<Page<MessageView>> {
+    const em = this.orm.em.fork();
+    const conversation = await this.conversations.get(principal, conversationId, em);
+    const cursor = query.cursor ? z.string().uuid().safeParse(Buffer.from(query.cursor, 'base64url').toString()) : null;
+    if (cursor && !cursor.success) throw new ObrolError('VALIDATION_FAILED', 'The cursor is not valid; use nextCursor from a previous page.');
+    const rows = await em.find(
+      Message,
+      { conversation, ...(cursor?.data ? { id: query.order === 'desc' ? { $lt: cursor.data } : { $gt: cursor.data } } : {}) },
+      { orderBy: { id: query.order }, limit: query.limit + 1 },
+    );
+    const items = rows.slice(0, query.limit);
+    return {
+      items: items.map(messageView),
+      nextCursor: rows.length > query.limit ? Buffer.from(items.at(-1)!.id).toString('base64url') : null,
+    };
+  }
+
+  /** An agent's or system's reply in a conversation. */
+  async sendToConversation(principal: Principal, conversationId: string, input: SendInput): Promise<MessageView> {
+    const em = this.orm.em.fork();
+    const conversation = await this.conversations.get(principal, conversationId, em);
+    const resolved = await this.channels.resolve(conversation.channelAccount.id);
+    const message = await em.transactional((tx) => this.enqueue(tx, principal, resolved, conversation, input));
+    this.relay.kick();
+    return messageView(message);
+  }
+
+  /**
+   * For back-end systems: send to a phone number on a channel account, creating the contact and
+   * conversation if needed. An `Idempotency-Key` makes retries return the first message.
+   */
+  async sendToPhone(principal: Principal, input: z.infer<typeof sendToPhoneSchema>, idempotencyKey: string | undefined): Promise<{ message: MessageView; replayed: boolean }> {
+    assertInbox(principal, input.channelAccountId, 'Channel account');
+    const resolved = await this.channels.resolve(input.channelAccountId);
+    if (resolved.account.tenantId !== principal.tenantId) throw new ObrolError('NOT_FOUND', 'Channel account not found.');
+    const principalId = principal.kind === 'agent' ? principal.agentId : principal.kind === 'api-key' ? principal.apiKeyId : 'system';
+    const key = idempotencyKey ? `${principalId}:${idempotencyKey}` : null;
+    const requestHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    const replay = async () => {
+      const em = this.orm.em.fork();
+      const record = key ? await em.findOne(IdempotencyRecord, { key }) : null;
+      if (!record) return null;
+      if (record.requestHash !== requestHash) {
+        throw new ObrolError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request body.');
+      }
+      const message = await em.findOneOrFail(Message, record.messageId, { populate: ['conversation', 'channelAccount'] });
+      return { message: messageView(message), replayed: true };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+    try {
+      const message = await this.orm.em.fork().transactional(async (tx) => {
+        const externalId = input.to.slice(1);
+        const account = resolved.account;
+        let contact = await tx.findOne(Contact, { channelAccount: account.id, externalId });
+        contact ??= tx.create(Contact, { tenantId: account.tenantId, channelAccount: account.id, externalId, phone: input.to });
+        let conversation = await tx.findOne(Conversation, { channelAccount: account.id, contact }, { populate: ['contact', 'channelAccount'] });
+        conversation ??= tx.create(Conversation, {
+          tenantId: account.tenantId,
+          channelAccount: account.id,
+          contact,
+          windowed: resolved.plugin.capabilities.sessionWindow,
+          lastMessageAt: this.clock.now(),
+        });
+        const m = await this.enqueue(tx, principal, resolved, conversation, input);
+        if (key) tx.create(IdempotencyRecord, { key, requestHash, messageId: m.id });
+        return m;
+      });
+      this.relay.kick();
+      return { message: messageView(message), replayed: false };
+    } catch (error) {
+      // Two requests with the same key raced: the loser answers with the winner's message.
+      if (error instanceof UniqueConstraintViolationException && key) {
+        const winner = await replay();
+        if (winner) return winner;
+      }
+      throw error;
+    }
+  }
+
+  private async enqueue(
+    em: EntityManager,
+    principal: Principal,
+    resolved: ResolvedAccount,
+    conversation: Conversation,
+    input: { content?: SendInput['content']; template?: SendInput['template']; replyToMessageId?: string },
+  ): Promise<Message> {
+    const now = this.clock.now();
+    const { plugin, account } = resolved;
+    if (!account.active) throw new ObrolError('CHANNEL_UNAVAILABLE', 'This channel account is deactivated; an admin can reactivate it.');
+    let content: MessageContent;
+    if (input.template) {
+      const { renderedText } = await this.templates.prepareSend(em, resolved, input.template);
+      content = { type: 'template', template: { ...input.template, renderedText } };
+    } else {
+      content = input.content!;
+      const window = plugin.policy.canSendFreeform({ lastInboundAt: conversation.lastInboundAt }, now);
+      if (!window.open) {
+        throw new ObrolError(
+          'WINDOW_CLOSED',
+          window.expiresAt
+            ? `The 24-hour reply window closed at ${window.expiresAt.toISOString()}. Send an approved template instead.`
+            : 'The customer has not written yet, so only an approved template can start the conversation.',
+          { windowExpiresAt: window.expiresAt?.toISOString() ?? null },
+        );
+      }
+    }
+    const capability = CAPABILITY[content.type];
+    if (!capability || !plugin.capabilities[capability]) {
+      throw new ObrolError('CONTENT_NOT_SUPPORTED', `The ${plugin.displayName} channel cannot send ${content.type} messages.`);
+    }
+    let replyToExternalId: string | null = null;
+    if (input.replyToMessageId) {
+      const target = await em.findOne(Message, { id: input.replyToMessageId, conversation });
+      if (!target?.externalId) throw new ObrolError('VALIDATION_FAILED', 'replyToMessageId is not a delivered message of this conversation.');
+      replyToExternalId = target.externalId;
+    }
+    const message = em.create(Message, {
+      tenantId: account.tenantId,
+      channelAccount: account,
+      conversation,
+      direction: 'outbound',
+      content,
+      status: 'queued',
+      replyToExternalId,
+      sentByAgentId: principal.kind === 'agent' ? principal.agentId : null,
+      sentByApiKeyId: principal.kind === 'api-key' ? principal.apiKeyId : null,
+    });
+    message.idempotencyKey = `msg-${message.id}`;
+    conversation.lastMessageAt = now;
+    conversation.lastMessagePreview = previewOf(content).slice(0, 255);
+    if (conversation.status === 'resolved') conversation.status = 'open';
+    const tenant = principal.tenantSlug;
+    const view = messageView(message);
+    recordEvent(em, subjects.send(tenant, plugin.id), tenant, now, { messageId: message.id, channelAccountId: account.id, conversationId: conversation.id, attempt: 1 }, {
+      subject: subjects.live(tenant, 'message', 'created'),
+      data: { type: 'message.created', channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now) } },
+    });
+    return message;
+  }
+}

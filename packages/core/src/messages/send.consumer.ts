@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { type ChannelError, type Clock, type SendCommand, subjects } from '@obrol/contracts';
+import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { CLOCK } from '../clock/clock.token.js';
+import { recordEvent } from '../outbox/outbox.js';
+import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { applyStatus } from './message-status.js';
+import { Message } from './message.entity.js';
+import { messageView } from './message.view.js';
+
+/** Give up on retryable failures after this many attempts. */
+export const MAX_SEND_ATTEMPTS = 6;
+const BACKOFF_MS = [1_000, 4_000, 15_000, 60_000, 240_000];
+
+/**
+ * Handles `cmd.<t>.send.<channel>`: hands a stored message to its channel plugin. Idempotent:
+ * a message that is no longer `queued` was handled by an earlier delivery of the command.
+ */
+@Injectable()
+export class SendConsumer {
+  private readonly logger = new Logger('SendConsumer');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly channels: ChannelsService,
+    private readonly tenants: TenantsService,
+    private readonly relay: OutboxRelay,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  readonly handle = async ({ data }: DeliveredMessage<SendCommand>): Promise<HandlerOutcome> => {
+    const em = this.orm.em.fork();
+    const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
+    if (!message) return { action: 'drop', reason: `message ${data.messageId} does not exist` };
+    if (message.status !== 'queued') return { action: 'ack' };
+    const resolved = await this.channels.resolve(message.channelAccount.id);
+    const contact = message.conversation.contact;
+    message.sendAttempts += 1;
+    const result = await resolved.plugin.send(
+      {
+        messageId: message.id,
+        to: { externalId: contact.externalId, phone: contact.phone ?? undefined, name: contact.name ?? undefined },
+        content: message.content,
+        replyToExternalId: message.replyToExternalId ?? undefined,
+      },
+      message.idempotencyKey ?? `msg-${message.id}`,
+      resolved.context,
+    );
+    const tenant = await this.tenants.slugOf(message.tenantId);
+    const now = this.clock.now();
+    if (result.ok) {
+      message.externalId = result.value.externalId;
+      applyStatus(message, 'sent', null);
+      this.record(em, tenant, now, message, 'sent');
+      await em.flush();
+      this.relay.kick();
+      return { action: 'ack' };
+    }
+    const error = result.error;
+    if (error.retryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
+      await em.flush();
+      const delayMs = Math.max(error.retryAfterMs ?? 0, BACKOFF_MS[Math.min(message.sendAttempts - 1, BACKOFF_MS.length - 1)]!);
+      this.logger.warn(`send of ${message.id} failed (${error.code}), retrying in ${delayMs} ms`);
+      return { action: 'retry', delayMs };
+    }
+    this.fail(message, error);
+    this.record(em, tenant, now, message, 'status');
+    await em.flush();
+    this.relay.kick();
+    return { action: 'ack' };
+  };
+
+  private fail(message: Message, error: ChannelError): void {
+    applyStatus(message, 'failed', error);
+  }
+
+  private record(em: ReturnType<MikroORM['em']['fork']>, tenant: string, now: Date, message: Message, event: 'sent' | 'status'): void {
+    const view = messageView(message);
+    const ref = { conversationId: message.conversation.id, channelAccountId: message.channelAccount.id, contactId: message.conversation.contact.id };
+    recordEvent(em, event === 'sent' ? subjects.messageSent(tenant) : subjects.messageStatus(tenant), tenant, now, { ...ref, message: view }, {
+      subject: subjects.live(tenant, 'message', 'updated'),
+      data: { type: 'message.updated', channelAccountId: ref.channelAccountId, conversationId: ref.conversationId, data: { message: view } },
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { LockMode, MikroORM } from '@mikro-orm/core';
+import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { databaseKindOf } from '../database/orm-config.js';
+import { OutboxEvent } from './outbox-event.entity.js';
+
+const BATCH = 200;
+
+/**
+ * Publishes outbox rows to the bus after their transaction committed. Writers call `kick()`
+ * after a commit; a slow poll picks up anything left (a crash between commit and publish, or
+ * rows another process wrote). Several processes may relay at once: on PostgreSQL rows are
+ * claimed with `FOR UPDATE SKIP LOCKED`, and the bus dedupes by event id anyway.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private current: Promise<void> = Promise.resolve();
+
+  private readonly isSqlite: boolean;
+
+  constructor(
+    private readonly orm: MikroORM,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    this.isSqlite = databaseKindOf(options.database.url) === 'sqlite';
+  }
+
+  /** Start polling (every `pollMs`); without a start, only `kick()` and `drain()` relay. */
+  start(pollMs = 1000): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.kick();
+      this.timer = setTimeout(tick, pollMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** Relay soon; coalesces calls made while a pass is running. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    this.current = this.loop().finally(() => {
+      this.running = false;
+    });
+  }
+
+  /** Relay everything pending now and wait for it (tests, shutdown). */
+  async drain(): Promise<void> {
+    await this.current;
+    while ((await this.pass()) > 0);
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await this.pass()) === BATCH);
+      } catch (error) {
+        this.logger.warn(`outbox relay pass failed, will retry: ${(error as Error).message}`);
+        return;
+      }
+    } while (this.again);
+  }
+
+  /** One batch; returns how many rows it published. */
+  private async pass(): Promise<number> {
+    const em = this.orm.em.fork();
+    // SQLite has one writer and no row locks; PostgreSQL lets relays in several processes share rows.
+    const skipLocked = !this.isSqlite;
+    return em.transactional(async (tx) => {
+      const rows = await tx.find(
+        OutboxEvent,
+        { publishedAt: null },
+        { orderBy: { id: 'asc' }, limit: BATCH, ...(skipLocked ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
+      );
+      if (rows.length === 0) return 0;
+      const now = new Date();
+      for (const row of rows) {
+        row.attempts += 1;
+        if (row.subject) await this.bus.publish(row.subject, row.payload as { eventId: string });
+        if (row.live) this.bus.publishLive(row.live.subject, row.live.data);
+        row.publishedAt = now;
+      }
+      return rows.length;
+    });
+  }
+
+  /** Delete rows published before `olderThan`. */
+  async prune(olderThan: Date): Promise<number> {
+    return this.orm.em.fork().nativeDelete(OutboxEvent, { publishedAt: { $lt: olderThan } });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current.catch(() => undefined);
+  }
+}

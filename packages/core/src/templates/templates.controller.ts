@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { templateDraftSchema } from '@obrol/contracts';
+import type { z } from 'zod';
+import { CurrentPrincipal } from '../auth/auth.guard.js';
+import type { Principal } from '../auth/principal.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { ApiJsonBody, ApiQueryFrom } from '../http/api-docs.js';
+import { validate } from '../http/zod-validation.pipe.js';
+import { TemplatesService, listTemplatesQuerySchema } from './templates.service.js';
+
+@ApiTags('templates')
+@ApiBearerAuth()
+@Controller('api/v1/channels/:channelId/templates')
+export class TemplatesController {
+  constructor(
+    private readonly templates: TemplatesService,
+    private readonly channels: ChannelsService,
+  ) {}
+
+  @Get()
+  @ApiQueryFrom(listTemplatesQuerySchema)
+  async list(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Query(validate(listTemplatesQuerySchema, 'query')) query: z.infer<typeof listTemplatesQuerySchema>) {
+    return { items: await this.templates.list(principal, channelId, query) };
+  }
+
+  /** Lint, then submit a template for approval; it starts PENDING. */
+  @Post()
+  @ApiJsonBody(templateDraftSchema)
+  create(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Body(validate(templateDraftSchema)) body: z.infer<typeof templateDraftSchema>) {
+    return this.templates.create(principal, channelId, body);
+  }
+
+  /** Pull every template from the provider now (also registers templates made elsewhere). */
+  @Post('sync')
+  @HttpCode(200)
+  async sync(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string) {
+    await this.channels.get(principal, channelId);
+    return this.templates.sync(channelId);
+  }
+
+  @Delete(':templateId')
+  @HttpCode(204)
+  remove(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Param('templateId') templateId: string) {
+    return this.templates.remove(principal, channelId, templateId);
+  }
+}

@@ -1,0 +1,220 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
+import {
+  type ChannelTemplates,
+  type Clock,
+  ObrolError,
+  type TemplateDefinition,
+  type TemplateParameters,
+  templateDraftSchema,
+} from '@obrol/contracts';
+import { z } from 'zod';
+import { AuditLog } from '../audit/audit-log.entity.js';
+import { type Principal, actorOf, assertAdmin } from '../auth/principal.js';
+import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
+import { CLOCK } from '../clock/clock.token.js';
+import { Template } from './template.entity.js';
+
+export const createTemplateSchema = templateDraftSchema;
+export const listTemplatesQuerySchema = z.object({
+  status: z.string().max(64).optional(),
+  q: z.string().trim().max(200).optional(),
+});
+
+export interface TemplateView {
+  id: string;
+  channelAccountId: string;
+  externalId: string | null;
+  name: string;
+  language: string;
+  category: Template['category'];
+  parameterFormat: Template['parameterFormat'];
+  components: Template['components'];
+  status: string;
+  rejectionReason: string | null;
+  quality: string | null;
+  /** Variables to fill when sending, by component (positional numbers or names). */
+  variables: { header: string[]; body: string[]; buttons: { index: number; type: string }[] };
+  syncedAt: string | null;
+  updatedAt: string;
+}
+
+const VARIABLE = /\{\{\s*([a-z0-9_]+)\s*\}\}/g;
+const variablesIn = (text: string | undefined): string[] => [...new Set([...(text ?? '').matchAll(VARIABLE)].map((m) => m[1]!))];
+
+export function templateView(t: Template): TemplateView {
+  const header = t.components.header;
+  return {
+    id: t.id,
+    channelAccountId: t.channelAccount.id,
+    externalId: t.externalId,
+    name: t.name,
+    language: t.language,
+    category: t.category,
+    parameterFormat: t.parameterFormat,
+    components: t.components,
+    status: t.status,
+    rejectionReason: t.rejectionReason,
+    quality: t.quality,
+    variables: {
+      header: header?.format === 'TEXT' ? variablesIn(header.text) : header ? [header.format.toLowerCase()] : [],
+      body: variablesIn(t.components.body.text),
+      buttons: (t.components.buttons ?? [])
+        .map((b, index) => ({ index, type: b.type, dynamic: b.type === 'URL' ? b.url.includes('{{') : b.type === 'COPY_CODE' || b.type === 'OTP' }))
+        .filter((b) => b.dynamic)
+        .map(({ index, type }) => ({ index, type })),
+    },
+    syncedAt: t.syncedAt?.toISOString() ?? null,
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}
+
+export function definitionOf(t: Template): TemplateDefinition {
+  return {
+    externalId: t.externalId ?? undefined,
+    name: t.name,
+    language: t.language,
+    category: t.category,
+    parameterFormat: t.parameterFormat,
+    components: t.components,
+    status: t.status,
+    rejectionReason: t.rejectionReason,
+    quality: t.quality,
+  };
+}
+
+/** Templates (HSM): synced from the provider, linted before submission, checked before a send. */
+@Injectable()
+export class TemplatesService {
+  private readonly logger = new Logger('TemplatesService');
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly channels: ChannelsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  private templatesOf(resolved: ResolvedAccount): ChannelTemplates<unknown> {
+    if (!resolved.plugin.templates) {
+      throw new ObrolError('CONTENT_NOT_SUPPORTED', `The ${resolved.plugin.displayName} channel has no message templates.`);
+    }
+    return resolved.plugin.templates;
+  }
+
+  async list(principal: Principal, channelAccountId: string, query: z.infer<typeof listTemplatesQuerySchema>): Promise<TemplateView[]> {
+    const account = await this.channels.get(principal, channelAccountId);
+    const rows = await this.orm.em.fork().find(
+      Template,
+      {
+        channelAccount: account,
+        ...(query.status ? { status: query.status.toUpperCase() } : {}),
+        ...(query.q ? { name: { $like: `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` } } : {}),
+      },
+      { orderBy: { name: 'asc', language: 'asc' } },
+    );
+    return rows.map(templateView);
+  }
+
+  /** Pulls every template from the provider and upserts them; returns how many there are. */
+  async sync(channelAccountId: string): Promise<{ total: number; created: number; updated: number; removed: number }> {
+    const resolved = await this.channels.resolve(channelAccountId);
+    const result = await this.templatesOf(resolved).list(resolved.context);
+    if (!result.ok) throw new ObrolError(result.error.code, `Template sync failed: ${result.error.message}`, { retryable: result.error.retryable });
+    const em = this.orm.em.fork();
+    const now = this.clock.now();
+    const existing = await em.find(Template, { channelAccount: resolved.account.id });
+    const byKey = new Map(existing.map((t) => [`${t.name}/${t.language}`, t]));
+    let created = 0;
+    let updated = 0;
+    for (const def of result.value) {
+      const key = `${def.name}/${def.language}`;
+      const row = byKey.get(key);
+      byKey.delete(key);
+      if (row) {
+        this.assign(row, def, now);
+        updated++;
+      } else {
+        const t = em.create(Template, { tenantId: resolved.account.tenantId, channelAccount: resolved.account.id, name: def.name, language: def.language, category: def.category, components: def.components, status: def.status });
+        this.assign(t, def, now);
+        created++;
+      }
+    }
+    // Templates gone at the provider are gone for good (deleted in WhatsApp Manager).
+    for (const gone of byKey.values()) em.remove(gone);
+    await em.flush();
+    return { total: result.value.length, created, updated, removed: byKey.size };
+  }
+
+  private assign(t: Template, def: TemplateDefinition, now: Date): void {
+    t.externalId = def.externalId ?? t.externalId;
+    t.category = def.category;
+    t.parameterFormat = def.parameterFormat;
+    t.components = def.components;
+    t.status = def.status;
+    t.rejectionReason = def.rejectionReason ?? null;
+    t.quality = def.quality ?? null;
+    t.syncedAt = now;
+  }
+
+  /** Lints, submits for approval and stores a new template. */
+  async create(principal: Principal, channelAccountId: string, draft: z.infer<typeof createTemplateSchema>): Promise<TemplateView> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const resolved = await this.channels.resolve(account.id);
+    const templates = this.templatesOf(resolved);
+    const problems = templates.lint(draft);
+    if (problems.length > 0) {
+      throw new ObrolError('TEMPLATE_LINT_FAILED', `The template would be rejected: ${problems.map((p) => p.message).join(' ')}`, { problems });
+    }
+    const em = this.orm.em.fork();
+    if (await em.findOne(Template, { channelAccount: account, name: draft.name, language: draft.language })) {
+      throw new ObrolError('CONFLICT', `A template ${draft.name} in ${draft.language} already exists.`);
+    }
+    const result = await templates.create(draft, resolved.context);
+    if (!result.ok) throw new ObrolError(result.error.code === 'CHANNEL_UNAVAILABLE' ? 'CHANNEL_UNAVAILABLE' : 'TEMPLATE_LINT_FAILED', result.error.message, { providerCode: result.error.providerCode, providerMessage: result.error.providerMessage });
+    const t = em.create(Template, { tenantId: account.tenantId, channelAccount: account, name: draft.name, language: draft.language, category: draft.category, components: draft.components, status: result.value.status });
+    this.assign(t, { ...draft, ...result.value }, this.clock.now());
+    em.create(AuditLog, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.create', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
+    await em.flush();
+    return templateView(t);
+  }
+
+  async remove(principal: Principal, channelAccountId: string, templateId: string): Promise<void> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const em = this.orm.em.fork();
+    const t = await em.findOne(Template, { id: templateId, channelAccount: account });
+    if (!t) throw new ObrolError('NOT_FOUND', 'Template not found.');
+    const resolved = await this.channels.resolve(account.id);
+    const result = await this.templatesOf(resolved).remove(t.name, t.externalId ?? undefined, resolved.context);
+    if (!result.ok && result.error.code !== 'TEMPLATE_NOT_FOUND') throw new ObrolError(result.error.code, result.error.message);
+    em.remove(t);
+    em.create(AuditLog, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.delete', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
+    await em.flush();
+  }
+
+  /**
+   * Checks a template send before it reaches the provider: the template exists, is approved,
+   * and the parameters fit it. Returns the text the customer will see.
+   */
+  async prepareSend(
+    em: EntityManager,
+    resolved: ResolvedAccount,
+    input: { name: string; language: string; parameters: TemplateParameters },
+  ): Promise<{ renderedText: string }> {
+    const templates = this.templatesOf(resolved);
+    const t = await em.findOne(Template, { channelAccount: resolved.account.id, name: input.name, language: input.language });
+    if (!t) {
+      throw new ObrolError('TEMPLATE_NOT_FOUND', `There is no template "${input.name}" in ${input.language} on this number. Sync templates or pick another.`);
+    }
+    if (t.status !== 'APPROVED') {
+      throw new ObrolError('TEMPLATE_NOT_APPROVED', `Template "${t.name}" (${t.language}) is ${t.status}, not APPROVED, so it cannot be sent.`);
+    }
+    const def = definitionOf(t);
+    const problems = templates.validateParameters(def, input.parameters);
+    if (problems.length > 0) {
+      throw new ObrolError('TEMPLATE_PARAMS_INVALID', `The template parameters do not fit "${t.name}": ${problems.map((p) => p.message).join(' ')}`, { problems });
+    }
+    return { renderedText: templates.render(def, input.parameters) };
+  }
+}

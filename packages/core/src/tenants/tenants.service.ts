@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { DEFAULT_TENANT_SLUG, Tenant } from './tenant.entity.js';
+
+/** Workspaces. One default workspace today; every row already carries its tenant. */
+@Injectable()
+export class TenantsService {
+  private readonly slugs = new Map<string, string>();
+
+  constructor(private readonly orm: MikroORM) {}
+
+  async ensureDefault(): Promise<Tenant> {
+    const em = this.orm.em.fork();
+    let tenant = await em.findOne(Tenant, { slug: DEFAULT_TENANT_SLUG });
+    if (!tenant) {
+      tenant = em.create(Tenant, { slug: DEFAULT_TENANT_SLUG, name: 'Default workspace' });
+      await em.flush();
+    }
+    this.slugs.set(tenant.id, tenant.slug);
+    return tenant;
+  }
+
+  /** The subject token of a tenant (cached; tenants never change slug). */
+  async slugOf(tenantId: string): Promise<string> {
+    const cached = this.slugs.get(tenantId);
+    if (cached) return cached;
+    const tenant = await this.orm.em.fork().findOneOrFail(Tenant, tenantId);
+    this.slugs.set(tenant.id, tenant.slug);
+    return tenant.slug;
+  }
+}

@@ -1,0 +1,57 @@
+import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { ObrolError, type WebhookRequest } from '@obrol/contracts';
+import { Public } from '../auth/auth.guard.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { InboundService } from './inbound.service.js';
+
+interface RawRequest {
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string | undefined>;
+  rawBody?: Buffer;
+}
+interface Reply {
+  status(code: number): Reply;
+  header(name: string, value: string): Reply;
+  send(body: unknown): void;
+}
+
+function toWebhookRequest(method: 'GET' | 'POST', req: RawRequest): WebhookRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+  return { method, headers, query: req.query ?? {}, rawBody: req.rawBody ?? Buffer.alloc(0) };
+}
+
+/**
+ * Provider webhooks: `GET|POST /webhooks/<pluginId>/<channelAccountId>`. The plugin checks the
+ * signature over the raw bytes before anything is parsed; events are stored before the 200, so
+ * a failure answers 5xx and the provider retries (deduplicated by external id).
+ */
+@ApiExcludeController()
+@Public()
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly inbound: InboundService,
+  ) {}
+
+  @Get(':pluginId/:accountId')
+  async verify(@Param('pluginId') pluginId: string, @Param('accountId') accountId: string, @Req() req: RawRequest, @Res() reply: Reply) {
+    const { plugin, context } = await this.channels.resolve(accountId, pluginId);
+    if (!plugin.verifyWebhook) throw new ObrolError('METHOD_NOT_ALLOWED', `The ${plugin.displayName} channel has no verification handshake.`);
+    const result = plugin.verifyWebhook(toWebhookRequest('GET', req), context);
+    if (!result.ok) throw new ObrolError(result.error.code, result.error.message);
+    reply.status(result.value.status).header('content-type', result.value.contentType ?? 'text/plain').send(result.value.body);
+  }
+
+  @Post(':pluginId/:accountId')
+  @HttpCode(200)
+  async receive(@Param('pluginId') pluginId: string, @Param('accountId') accountId: string, @Req() req: RawRequest) {
+    const resolved = await this.channels.resolve(accountId, pluginId);
+    const parsed = resolved.plugin.parseWebhook(toWebhookRequest('POST', req), resolved.context);
+    if (!parsed.ok) throw new ObrolError(parsed.error.code, parsed.error.message);
+    await this.inbound.apply(resolved, parsed.value.events);
+    return { status: 'ok', events: parsed.value.events.length };
+  }
+}
