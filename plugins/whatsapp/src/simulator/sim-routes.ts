@@ -89,6 +89,13 @@ export function registerSimulatorRoutes(server: FastifyInstance, core: Simulator
     })),
   );
 
+  server.put<{ Body: { url?: string | null } }>('/_sim/webhook-url', async (request, reply) => {
+    const url = request.body?.url ?? undefined;
+    if (url !== undefined && !/^https?:\/\//.test(url)) return reply.code(400).send({ error: 'url must be an http(s) URL or null' });
+    core.dispatcher.setUrl(url);
+    return { webhookUrl: url ?? null };
+  });
+
   server.get('/_sim/templates', async () => core.templates.all());
 }
 
