@@ -228,7 +228,13 @@ export function readMetaError(value: unknown): MetaError | undefined {
 export function mapMetaError(error: MetaError, options: { httpStatus?: number; retryAfterMs?: number } = {}): ChannelError {
   const rule = ruleFor(error, options.httpStatus);
   const providerText = error.message ?? error.title;
-  const details = error.error_data?.details;
+  const providerDetails = error.error_data?.details;
+  const details = {
+    ...(options.httpStatus !== undefined ? { httpStatus: options.httpStatus } : {}),
+    ...(error.type ? { type: error.type } : {}),
+    ...(error.error_subcode !== undefined ? { subcode: error.error_subcode } : {}),
+    ...(error.fbtrace_id ? { fbtraceId: error.fbtrace_id } : {}),
+  };
   const retryAfterMs = options.retryAfterMs ?? rule.retryAfterMs;
   return {
     code: rule.code,
@@ -236,13 +242,8 @@ export function mapMetaError(error: MetaError, options: { httpStatus?: number; r
     retryable: rule.retryable,
     ...(retryAfterMs !== undefined && rule.retryable ? { retryAfterMs } : {}),
     ...(error.code !== undefined ? { providerCode: error.code } : {}),
-    ...(providerText || details ? { providerMessage: joinDistinct(providerText, details) } : {}),
-    details: {
-      ...(options.httpStatus !== undefined ? { httpStatus: options.httpStatus } : {}),
-      ...(error.type ? { type: error.type } : {}),
-      ...(error.error_subcode !== undefined ? { subcode: error.error_subcode } : {}),
-      ...(error.fbtrace_id ? { fbtraceId: error.fbtrace_id } : {}),
-    },
+    ...(providerText || providerDetails ? { providerMessage: joinDistinct(providerText, providerDetails) } : {}),
+    ...(Object.keys(details).length > 0 ? { details } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 const META_ID = /^\d{5,25}$/;
-const NO_WHITESPACE = /^\S+$/;
+const NO_WHITESPACE = /^\S*$/;
 
 /**
  * The configuration of one WhatsApp channel account (one business phone number).
