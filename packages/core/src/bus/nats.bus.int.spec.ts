@@ -57,6 +57,32 @@ describe.runIf(run)('NatsBus', () => {
     }
   });
 
+  it('gives a message held by a vanished process to another member after ackWait', async () => {
+    const bus = await NatsBus.connect({ url, namespace, ackWaitMs: 1_000 });
+    const tenant = `t${randomBytes(5).toString('hex')}`;
+    const durableName = `crash-${tenant}`;
+    const subject = `cmd.${tenant}.send.whatsapp`;
+    const attempts: number[] = [];
+    try {
+      // Create the durable consumer, then leave it idle.
+      await (await bus.consume({ durableName, subjects: [subject], handler: async () => undefined })).close();
+      await bus.publish(subject, { eventId: randomBytes(8).toString('hex') });
+
+      // A process that takes the message and dies before acking it.
+      const crashed = await connect({ servers: url });
+      const consumer = await (await crashed.jetstream()).consumers.get(natsStreamName('cmd', namespace), durableName);
+      expect(await consumer.next({ expires: 5_000 })).not.toBeNull();
+      await crashed.close();
+
+      await bus.consume({ durableName, subjects: [subject], handler: async (m) => void attempts.push(m.attempt) });
+      const deadline = Date.now() + 15_000;
+      while (attempts.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(attempts).toEqual([2]);
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('refuses a namespace that is not one subject token', async () => {
     await expect(NatsBus.connect({ url, namespace: 'a.b' })).rejects.toThrow(/namespace/);
   });
