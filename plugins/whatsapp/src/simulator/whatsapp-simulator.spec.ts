@@ -128,6 +128,8 @@ describe('session messages', () => {
     expect(status).toBe(200);
     const [failed] = await waitFor('failed status', () => statusesOf(json.messages[0].id).length > 0 && statusesOf(json.messages[0].id));
     expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 131047, title: 'Re-engagement message', error_data: { details: expect.any(String) } }] });
+    const fixture = JSON.parse(readFileSync(new URL('../test-fixtures/meta/status_failed_131049.json', import.meta.url), 'utf8'));
+    expect(shapeOf(receiver.received[0]!.json)).toEqual(shapeOf(fixture));
   });
 
   it('keeps the window open at 23:59:59 and closes it at 24:00:01', async () => {
@@ -260,6 +262,26 @@ describe('webhooks', () => {
     expect(verifySignature(hook)).toBe(true);
   });
 
+  const fixtureCases: Array<[string, (business: string) => Parameters<WhatsAppSimulator['customers']['send']>[1]]> = [
+    ['inbound_image.json', () => ({ type: 'image', data: Buffer.from('jpeg'), mimeType: 'image/jpeg', caption: 'Taj Mahal' })],
+    ['inbound_interactive_button_reply.json', () => ({ type: 'button_reply', id: 'cancel-button', title: 'Cancel' })],
+    ['inbound_location.json', () => ({ type: 'location', address: '101 Forest Ave', latitude: 37.44, longitude: -122.16, name: 'Philz Coffee', url: 'https://philzcoffee.com/' })],
+    ['inbound_reaction.json', (business) => ({ type: 'reaction', messageId: business, emoji: '👍' })],
+    ['inbound_unsupported.json', () => ({ type: 'unsupported', unsupportedType: 'edit' })],
+  ];
+  for (const [fixtureName, content] of fixtureCases) {
+    it(`matches the structure of Meta ${fixtureName}`, async () => {
+      await setup();
+      simulator.customers.send(CUSTOMER, 'open the window');
+      const business = await sendText(CUSTOMER);
+      simulator.customers.send(CUSTOMER, content(business.json.messages[0].id), { name: 'Sheena Nelson' });
+      const hook = await waitFor('webhook', () => receiver.received.filter((entry) => entry.json.entry[0].changes[0].value.messages)[1]);
+      const fixture = JSON.parse(readFileSync(new URL(`../test-fixtures/meta/${fixtureName}`, import.meta.url), 'utf8'));
+      expect(shapeOf(hook.json)).toEqual(shapeOf(fixture));
+      if (fixtureName.includes('button_reply')) expect(hook.json.entry[0].changes[0].value.messages[0].context.id).toBe(business.json.messages[0].id);
+    });
+  }
+
   it('escapes non-ASCII like Meta and signs the exact bytes', async () => {
     await setup();
     simulator.customers.send(CUSTOMER, 'äöå 👍');
@@ -338,6 +360,8 @@ describe('template management', () => {
     expect(created.json).toEqual({ id: expect.stringMatching(/^\d+$/), status: 'PENDING', category: 'UTILITY' });
     const hook = await waitFor('template webhook', () => receiver.received.find((entry) => entry.json.entry[0].changes[0].field === 'message_template_status_update'));
     expect(verifySignature(hook)).toBe(true);
+    const fixture = JSON.parse(readFileSync(new URL('../test-fixtures/meta/template_status_approved.json', import.meta.url), 'utf8'));
+    expect(shapeOf(hook.json)).toEqual(shapeOf(fixture));
     expect(Number.isInteger(hook.json.entry[0].time)).toBe(true);
     expect(hook.json.entry[0].changes[0].value).toEqual({
       event: 'APPROVED',

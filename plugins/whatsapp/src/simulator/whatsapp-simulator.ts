@@ -235,7 +235,7 @@ function previewOf(type: string, body: Record<string, unknown>, renderedTemplate
 export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}): WhatsAppSimulator {
   const config = resolveSimulatorOptions(options);
   const core = new SimulatorCore(config);
-  const server = Fastify({ logger: false, bodyLimit: 110 * 1024 * 1024 });
+  const server = Fastify({ logger: false, bodyLimit: 110 * 1024 * 1024, forceCloseConnections: true });
   registerGraphRoutes(server, core);
   registerSimulatorRoutes(server, core);
   let port = config.port;
