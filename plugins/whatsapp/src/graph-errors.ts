@@ -34,11 +34,6 @@ const UNAVAILABLE: ErrorRule = {
   retryable: true,
   message: 'WhatsApp is temporarily unavailable; the message will be retried.',
 };
-const TEMPLATE_PARAMS: ErrorRule = {
-  code: 'TEMPLATE_PARAMS_INVALID',
-  retryable: false,
-  message: 'The template parameters do not match the approved template; check their number and format.',
-};
 const TEMPLATE_REJECTED_DRAFT: ErrorRule = {
   code: 'TEMPLATE_LINT_FAILED',
   retryable: false,

@@ -6,7 +6,6 @@ import {
   type ChannelContext,
   type ChannelError,
   type ChannelPlugin,
-  type Result,
 } from '@obrol/contracts';
 import { GraphApiClient } from './graph-api.client.js';
 import { downloadMedia, uploadMedia, WHATSAPP_MEDIA_MAX_BYTES, WHATSAPP_MEDIA_MIME_TYPES } from './media.transfer.js';

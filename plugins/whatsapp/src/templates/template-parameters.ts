@@ -52,7 +52,7 @@ function checkTextSection(section: 'header' | 'body', vars: string[], params: Te
       }
     }
   });
-  if (!named) {
+  if (!named || vars.length === 0) {
     if (params.length !== vars.length) {
       report(path, 'parameters.count', `The ${section} needs ${vars.length} value(s) but got ${params.length}.`);
     }
@@ -106,7 +106,8 @@ function checkButtons(template: TemplateDefinition, parameters: TemplateParamete
     if (value.subType !== 'quick_reply' && value.value.trim() === '') {
       report(path, 'parameters.button-value', `Button ${value.index} needs a non-empty value.`);
     }
-    if ((value.subType === 'copy_code' || value.subType === 'otp' || button.type === 'OTP') && value.value.length > OTP_MAX_LENGTH) {
+    const isCode = value.subType === 'copy_code' || value.subType === 'otp' || button.type === 'OTP' || template.category === 'AUTHENTICATION';
+    if (isCode && value.value.length > OTP_MAX_LENGTH) {
       report(path, 'parameters.button-value', `The code for button ${value.index} can be at most ${OTP_MAX_LENGTH} characters.`);
     }
     if (value.subType === 'url' && /\s/.test(value.value)) {
