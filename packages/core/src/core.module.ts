@@ -102,7 +102,7 @@ export class CoreModule {
               WebhooksController,
             ],
       providers,
-      exports: providers.filter((p): p is Exclude<Provider, { provide: typeof APP_GUARD }> => true),
+      exports: providers.filter((p) => !(typeof p === 'object' && 'provide' in p && (p.provide === APP_GUARD || p.provide === APP_FILTER))),
     };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The event bus. Two implementations honour one contract (see `test-support/event-bus.contract.ts`):
+ * The event bus. Two implementations honour one contract (see `../testing/event-bus.contract.ts`):
  * NATS with JetStream for the scaled shape, and an in-process bus for the single node.
  *
  * - Durable subjects (`chat.*` facts, `cmd.*` commands) are stored by the bus and handed to

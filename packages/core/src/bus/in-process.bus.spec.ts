@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Clock } from '@obrol/contracts';
 import { InProcessBus } from './in-process.bus.js';
-import { describeEventBusContract } from './test-support/event-bus.contract.js';
+import { describeEventBusContract } from '../testing/event-bus.contract.js';
 
 describeEventBusContract('InProcessBus', async () => new InProcessBus());
 

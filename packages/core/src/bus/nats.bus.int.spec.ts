@@ -3,8 +3,8 @@ import { connect } from 'nats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DURABLE_KINDS } from './subject-pattern.js';
 import { NatsBus, natsStreamName } from './nats.bus.js';
-import { describeEventBusContract } from './test-support/event-bus.contract.js';
-import { requireService } from './test-support/require-service.js';
+import { describeEventBusContract } from '../testing/event-bus.contract.js';
+import { requireService } from '../testing/require-service.js';
 
 const url = process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 const namespace = `t${randomBytes(4).toString('hex')}`;

@@ -43,14 +43,14 @@ export function ormOptions(options: DatabaseOptions): Options {
       driver: PostgreSqlDriver,
       clientUrl: options.url,
       pool: { min: 0, max: options.poolMax ?? 10 },
-      migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true },
+      migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true, silent: true },
     };
   }
   return {
     ...common,
     driver: BetterSqliteDriver,
     dbName: options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite'),
-    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true },
+    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true },
     pool: { min: 1, max: 1 },
   };
 }

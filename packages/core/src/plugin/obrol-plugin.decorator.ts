@@ -5,9 +5,9 @@ import type { ChannelPlugin } from '@obrol/contracts';
 const OBROL_PLUGIN = Symbol.for('obrol.plugin');
 
 /** What a plugin declares besides its Nest module metadata. */
-export interface ObrolPluginMetadata extends ModuleMetadata {
+export interface ObrolPluginMetadata<Config = unknown> extends ModuleMetadata {
   /** The channel it adds; a function when it depends on options given to `init()`. */
-  channel?: ChannelPlugin<never> | (() => ChannelPlugin<never>);
+  channel?: ChannelPlugin<Config> | (() => ChannelPlugin<Config>);
   /** Semver range of `@obrol/core` the plugin works with; checked at boot. */
   compatibility: string;
   /** MikroORM entities the plugin adds (included in the ORM and its migrations). */
@@ -23,7 +23,7 @@ export interface ObrolPluginMetadata extends ModuleMetadata {
  * export class MyChannelPlugin {}
  * ```
  */
-export function ObrolPlugin(metadata: ObrolPluginMetadata): ClassDecorator {
+export function ObrolPlugin<Config>(metadata: ObrolPluginMetadata<Config>): ClassDecorator {
   return (target) => {
     const { channel, compatibility, entities, ...moduleMetadata } = metadata;
     Reflect.defineMetadata(OBROL_PLUGIN, { channel, compatibility, entities }, target);
@@ -37,7 +37,7 @@ export type PluginRef = Type | DynamicModule;
 export interface ResolvedPlugin {
   name: string;
   module: PluginRef;
-  channel?: ChannelPlugin<never>;
+  channel?: ChannelPlugin<unknown>;
   compatibility: string;
   entities: Type[];
 }
@@ -46,7 +46,7 @@ export interface ResolvedPlugin {
 export function resolvePlugin(ref: PluginRef): ResolvedPlugin {
   const cls = 'module' in ref ? ref.module : ref;
   const meta = Reflect.getMetadata(OBROL_PLUGIN, cls) as
-    | Pick<ObrolPluginMetadata, 'channel' | 'compatibility' | 'entities'>
+    | Pick<ObrolPluginMetadata<unknown>, 'channel' | 'compatibility' | 'entities'>
     | undefined;
   if (!meta) throw new Error(`${cls.name} is not an Obrol plugin: decorate it with @ObrolPlugin({...}).`);
   const channel = typeof meta.channel === 'function' ? meta.channel() : meta.channel;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeliveredMessage, DurableHandler, EventBus, Subscription } from '../event-bus.js';
+import type { DeliveredMessage, DurableHandler, EventBus, Subscription } from '../bus/event-bus.js';
 
 /**
  * The one suite every `EventBus` implementation passes (in-process and NATS), so the single
