@@ -4,12 +4,14 @@ import { type EventBus, InProcessBus, NatsBus, type ObrolApp, type PluginRef, ty
 import pino, { type Logger } from 'pino';
 import type { ObrolConfig } from './config/config.schema.js';
 import { resolveSecretKey } from './config/secret-key.js';
-import { DemoModule } from './demo/demo.module.js';
+import { type DemoChannel, connectDemoChannel } from './demo/demo-channel.js';
 import { installedPlugins } from './plugins.js';
 
 export interface RunningObrol {
   app: ObrolApp;
   logger: Logger;
+  /** The demo channel, when one was connected (single node, no real channel, OBROL_DEMO on). */
+  demo: DemoChannel | null;
   close(): Promise<void>;
 }
 
@@ -53,16 +55,18 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     onAdminCreated: ({ email, password, generated }) => {
       print(generated ? `First admin created: ${email} / password: ${password}  (shown once; change it after logging in)` : `First admin created: ${email} (password from OBROL_ADMIN_PASSWORD)`);
     },
-    modules: demo ? [DemoModule.forRoot({ publicUrl: config.publicUrl })] : [],
   }).catch(async (error: unknown) => {
     await bus.close().catch(() => undefined);
     throw error;
   });
+  const demoChannel = demo ? await connectDemoChannel(app, { obrolUrl: app.url, logger }) : null;
   return {
     app,
     logger,
+    demo: demoChannel,
     close: async () => {
       logger.info('shutting down: no new work, finishing what is in flight');
+      await demoChannel?.close();
       await app.close();
     },
   };

@@ -9,3 +9,4 @@ export { parseWhatsAppWebhook, normaliseLanguage, type WebhookParseContext } fro
 export { toGraphMessage, type GraphMessageBody } from './outbound.mapper.js';
 export { whatsAppSessionWindowPolicy, CUSTOMER_SERVICE_WINDOW_MS } from './session-window.policy.js';
 export { WHATSAPP_MEDIA_MAX_BYTES, WHATSAPP_MEDIA_MIME_TYPES } from './media.transfer.js';
+export { WhatsAppPlugin } from './whatsapp.plugin.js';
