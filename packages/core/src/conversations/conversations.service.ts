@@ -51,8 +51,7 @@ export class ConversationsService {
   }
 
   /** The conversation as clients see it, with its window computed by the channel's policy. */
-  view(c: Conversation, now = this.clock.now()): ConversationView {
-    const plugin = this.registry.get(c.channelAccount.pluginId);
+  view(c: Conversation, now = this.clock.now(), plugin = this.registry.get(c.channelAccount.pluginId)): ConversationView {
     return conversationView(c, plugin.policy.canSendFreeform({ lastInboundAt: c.lastInboundAt }, now), now, this.closingSoonMs);
   }
 

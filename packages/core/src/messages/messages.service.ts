@@ -221,7 +221,7 @@ export class MessagesService {
     const view = messageView(message);
     recordEvent(em, subjects.send(tenant, plugin.id), tenant, now, { messageId: message.id, channelAccountId: account.id, conversationId: conversation.id, attempt: 1 }, {
       subject: subjects.live(tenant, 'message', 'created'),
-      data: { type: 'message.created', channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now) } },
+      data: { type: 'message.created', channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now, plugin) } },
     });
     return message;
   }

@@ -144,7 +144,7 @@ export class InboundService {
     const view = messageView(message);
     recordEvent(em, subjects.messageReceived(tenant), tenant, now, { ...ref, message: view }, {
       subject: subjects.live(tenant, 'message', 'created'),
-      data: { type: 'message.created', channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now) } },
+      data: { type: 'message.created', channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now, plugin) } },
     });
     if (needsMediaFetch(event.content) && plugin.media) {
       recordEvent(em, subjects.fetchMedia(tenant, plugin.id), tenant, now, { messageId: message.id, channelAccountId: account.id });
