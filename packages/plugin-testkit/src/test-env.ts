@@ -107,6 +107,8 @@ export interface TestObrolOptions {
   /** Share the secret key between processes. */
   secretKey?: string;
   dataDir?: string;
+  /** Login attempts allowed per minute (default 1000, so tests are not throttled). */
+  loginRateLimitPerMinute?: number;
 }
 
 export interface ApiResponse<T = any> {
@@ -176,7 +178,7 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
     clock: options.clock,
     admin: { email: adminEmail, password: adminPassword },
     passwordHashCost: { N: 1024, r: 8, p: 1 },
-    loginRateLimitPerMinute: 1000,
+    loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 1000,
   });
 
   const api: TestObrol['api'] = async (method, urlPath, body, opts = {}) => {

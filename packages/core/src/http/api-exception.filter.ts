@@ -28,7 +28,12 @@ export function toApiError(error: unknown, logger?: Logger): ApiError {
   if (error instanceof ObrolError) {
     return { statusCode: error.statusCode, code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) };
   }
-  const fastifyCode = (error as { code?: string } | null)?.code;
+  // Fastify's JSON parser throws a SyntaxError with statusCode 400 before Nest sees the request.
+  if (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400) {
+    return { statusCode: 400, code: 'MALFORMED_JSON', message: `The body is not valid JSON: ${error.message}` };
+  }
+  // Nest wraps Fastify's parser errors in an HttpException whose cause carries Fastify's code.
+  const fastifyCode = (error as { code?: string } | null)?.code ?? ((error as { cause?: { code?: string } } | null)?.cause?.code);
   if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
     const [code, message] = FASTIFY_CODES[fastifyCode];
     return { statusCode: httpStatusOf(code), code, message };
