@@ -1,0 +1,240 @@
+import { requireService } from '@obrol/core/testing';
+import { TestClock, type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from './simulator/index.js';
+import { signWhatsAppPayload } from './webhook-signature.js';
+import { WhatsAppPlugin } from './whatsapp.plugin.js';
+
+const HOUR = 60 * 60 * 1000;
+
+const stacks = [
+  { name: 'SQLite + in-process bus', database: 'sqlite' as const, bus: 'memory' as const, run: true },
+  {
+    name: 'PostgreSQL + NATS',
+    database: 'postgres' as const,
+    bus: 'nats' as const,
+    run:
+      (await requireService('postgres', () => postgresReachable(), { at: testServices.postgresUrl.replace(/\/\/[^@]*@/, '//') })) &&
+      (await requireService('nats', () => natsReachable(), { at: testServices.natsUrl })),
+  },
+];
+
+/**
+ * The WhatsApp plugin inside Obrol, against the Cloud API simulator: every webhook is signed,
+ * delivered twice, and statuses arrive out of order. Obrol's clock and the simulator's are one.
+ */
+describe.each(stacks)('WhatsApp channel against the simulator on $name', (stack) => {
+  if (!stack.run) {
+    it.skip('needs its services', () => undefined);
+    return;
+  }
+  const clock = new TestClock(new Date('2026-11-20T08:00:00.000Z'));
+  // The simulator runs on Obrol's clock, plus a skew one test uses to make Meta's view differ.
+  let metaSkewMs = 0;
+  const metaClock = { now: () => new Date(clock.now().getTime() + metaSkewMs) };
+  let env: TestObrol;
+  let sim: WhatsAppSimulator;
+  let channelId: string;
+  const appSecret = 'sim-app-secret-0123456789';
+  const accessToken = 'sim-token-abc';
+
+  beforeAll(async () => {
+    sim = await startWhatsAppSimulator({
+      appSecret,
+      accessToken,
+      clock: metaClock,
+      duplicateWebhooks: true,
+      shuffleStatuses: true,
+      statusDelaysMs: { sent: 5, delivered: 10, read: 15 },
+      templateReview: { mode: 'approve', delayMs: 20 },
+      webhookRetry: { maxAttempts: 5, baseDelayMs: 20 },
+      pairRateLimit: false,
+    });
+    env = await startTestObrol({ database: stack.database, bus: stack.bus, clock, plugins: [WhatsAppPlugin] });
+    const created = await env.api('POST', '/api/v1/channels', {
+      plugin: 'whatsapp',
+      name: 'WhatsApp',
+      config: { phoneNumberId: sim.config.phoneNumberId, wabaId: sim.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: sim.url },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.templateSync.total).toBeGreaterThanOrEqual(3);
+    channelId = created.body.id;
+    sim.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channelId}`);
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await env?.close();
+  });
+
+  async function conversationFor(phone: string) {
+    return eventually(async () => {
+      const r = await env.api('GET', `/api/v1/conversations?channelAccountId=${channelId}`);
+      return (r.body.items as { id: string; contact: { phone: string | null }; window: { open: boolean } }[]).find((c) => c.contact.phone === phone);
+    }, 10_000, `the conversation with ${phone}`);
+  }
+  async function messages(conversationId: string) {
+    return (await env.api('GET', `/api/v1/conversations/${conversationId}/messages?order=asc&limit=200`)).body.items as {
+      id: string;
+      direction: string;
+      content: { type: string; [k: string]: unknown };
+      status: string;
+      externalId: string | null;
+      error: { code: string } | null;
+    }[];
+  }
+
+  it('answers the verification handshake and refuses a wrong verify token', async () => {
+    const ok = await env.api('GET', `/webhooks/whatsapp/${channelId}?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=verify-me`, undefined, { token: null });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe(1158201444);
+    const wrong = await env.api('GET', `/webhooks/whatsapp/${channelId}?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope`, undefined, { token: null });
+    expect(wrong.status).toBe(403);
+  });
+
+  it('refuses a forged signature and stores nothing', async () => {
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: sim.config.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1', phone_number_id: sim.config.phoneNumberId }, contacts: [{ wa_id: '6281999', profile: { name: 'Evil' } }], messages: [{ from: '6281999', id: 'wamid.FORGED', timestamp: '1795500000', type: 'text', text: { body: 'x' } }] } }] }] });
+    const forged = await env.api('POST', `/webhooks/whatsapp/${channelId}`, undefined, { token: null, raw: body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppPayload(body, 'not-the-secret') } });
+    expect(forged.status).toBe(401);
+    const missing = await env.api('POST', `/webhooks/whatsapp/${channelId}`, undefined, { token: null, raw: body, headers: { 'content-type': 'application/json' } });
+    expect(missing.status).toBe(401);
+    const list = await env.api('GET', '/api/v1/contacts?q=6281999');
+    expect(list.body.items).toEqual([]);
+  });
+
+  it('normalises every inbound type, once each, and stores inbound media for agents', async () => {
+    const phone = '+6281300000001';
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+    const sends = [
+      () => sim.customers.send(phone, 'Halo!', { name: 'Rina' }),
+      () => sim.customers.send(phone, { type: 'image', data: png, mimeType: 'image/png', caption: 'bukti transfer' }),
+      () => sim.customers.send(phone, { type: 'video' }),
+      () => sim.customers.send(phone, { type: 'audio', voice: true }),
+      () => sim.customers.send(phone, { type: 'document', filename: 'invoice.pdf', mimeType: 'application/pdf' }),
+      () => sim.customers.send(phone, { type: 'sticker' }),
+      () => sim.customers.send(phone, { type: 'location', latitude: -6.2, longitude: 106.8, name: 'Monas' }),
+      () => sim.customers.send(phone, { type: 'contacts', contacts: [{ name: { formatted_name: 'Andi' }, phones: [{ phone: '+62811', type: 'CELL' }] }] }),
+      () => sim.customers.send(phone, { type: 'order', catalogId: 'cat-1', productItems: [{ product_retailer_id: 'sku-1', quantity: 2, item_price: 50000, currency: 'IDR' }] }),
+      () => sim.customers.send(phone, { type: 'unsupported', unsupportedType: 'poll_update' }),
+    ];
+    for (const send of sends) send();
+    const conversation = await conversationFor(phone);
+    const all = await eventually(async () => {
+      const m = await messages(conversation.id);
+      return m.length >= sends.length ? m : null;
+    }, 15_000, 'all inbound messages');
+    expect(all.map((m) => m.content.type).sort()).toEqual(['audio', 'contacts', 'document', 'image', 'location', 'order', 'sticker', 'text', 'unsupported', 'video'].sort());
+    expect(new Set(all.map((m) => m.externalId)).size).toBe(all.length);
+    const location = all.find((m) => m.content.type === 'location')!;
+    expect(location.content).toMatchObject({ latitude: -6.2, longitude: 106.8, name: 'Monas' });
+    expect(all.find((m) => m.content.type === 'document')!.content).toMatchObject({ filename: 'invoice.pdf' });
+    expect(all.find((m) => m.content.type === 'unsupported')!.content).toMatchObject({ type: 'unsupported' });
+
+    const image = await eventually(async () => {
+      const m = (await messages(conversation.id)).find((x) => x.content.type === 'image');
+      return (m?.content.media as { mediaId?: string } | undefined)?.mediaId ? m : null;
+    }, 15_000, 'the image to be downloaded');
+    const mediaId = (image.content.media as { mediaId: string }).mediaId;
+    const response = await fetch(`${env.url}/api/v1/media/${mediaId}`, { headers: { authorization: `Bearer ${await env.adminToken()}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await response.arrayBuffer()).equals(png)).toBe(true);
+    expect((await fetch(`${env.url}/api/v1/media/${mediaId}`)).status).toBe(401);
+
+    const contact = await env.api('GET', `/api/v1/contacts?q=${encodeURIComponent('Rina')}`);
+    expect(contact.body.items[0]).toMatchObject({ name: 'Rina', phone, externalId: phone.slice(1) });
+  });
+
+  it('replies inside the window, moves statuses forward despite duplicates and shuffling, and maps interactive replies', async () => {
+    const phone = '+6281300000002';
+    sim.customers.send(phone, 'Ada warna lain?', { name: 'Yusuf' });
+    const conversation = await conversationFor(phone);
+    const reply = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, {
+      content: { type: 'interactive', interactive: { kind: 'buttons', body: 'Pilih warna', buttons: [{ id: 'blue', title: 'Biru' }, { id: 'red', title: 'Merah' }] } },
+    });
+    expect(reply.status).toBe(202);
+    await eventually(() => sim.inbox(phone).length === 1, 10_000, 'the simulator to receive the reply');
+    sim.readAll(phone);
+    const read = await eventually(async () => (await messages(conversation.id)).find((m) => m.id === reply.body.id && m.status === 'read'), 15_000, 'status read');
+    expect(read.externalId).toMatch(/^wamid\./);
+
+    sim.customers.send(phone, { type: 'button_reply', id: 'blue', title: 'Biru' });
+    const answer = await eventually(async () => (await messages(conversation.id)).find((m) => m.content.type === 'interactive_reply'), 10_000, 'the button reply');
+    expect(answer.content).toMatchObject({ reply: { kind: 'button', id: 'blue', title: 'Biru' } });
+
+    sim.customers.send(phone, { type: 'reaction', messageId: read.externalId!, emoji: '👍' });
+    const reaction = await eventually(async () => (await messages(conversation.id)).find((m) => m.content.type === 'reaction'), 10_000, 'the reaction');
+    expect(reaction.content).toMatchObject({ targetExternalId: read.externalId, emoji: '👍' });
+  });
+
+  it('refuses a session message at 24:00:01 with WINDOW_CLOSED, accepts it at 23:59:59, then a template, and a template reply reopens the window', async () => {
+    const phone = '+6281300000003';
+    const wroteAt = clock.now();
+    sim.customers.send(phone, 'Kapan buka?', { name: 'Lina' });
+    const conversation = await conversationFor(phone);
+    const session = () => env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: { type: 'text', text: 'Jam 9 pagi' } });
+
+    clock.set(new Date(wroteAt.getTime() + 24 * HOUR - 1000));
+    expect((await session()).status).toBe(202);
+    await eventually(() => sim.inbox(phone).length === 1, 10_000, 'the in-window reply');
+
+    clock.set(new Date(wroteAt.getTime() + 24 * HOUR + 1000));
+    const late = await session();
+    expect(late.status).toBe(422);
+    expect(late.body.code).toBe('WINDOW_CLOSED');
+    expect(sim.inbox(phone)).toHaveLength(1);
+
+    const template = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, {
+      template: { name: 'order_update', language: 'en_US', parameters: { body: [{ type: 'text', text: 'Lina' }, { type: 'text', text: '#1042' }, { type: 'text', text: 'ready for pickup' }] } },
+    });
+    expect(template.status, JSON.stringify(template.body)).toBe(202);
+    await eventually(() => sim.inbox(phone).length === 2, 10_000, 'the template');
+    const badParams = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { template: { name: 'order_update', language: 'en_US', parameters: { body: [] } } });
+    expect(badParams.body.code).toBe('TEMPLATE_PARAMS_INVALID');
+
+    sim.customers.send(phone, { type: 'button', text: 'Track order', payload: 'track' });
+    await eventually(async () => (await env.api('GET', `/api/v1/conversations/${conversation.id}`)).body.window.open === true, 10_000, 'the window to reopen');
+    expect((await session()).status).toBe(202);
+    await eventually(() => sim.inbox(phone).length === 3, 10_000, 'the reply in the reopened window');
+    clock.set(new Date(wroteAt.getTime() + 48 * HOUR));
+  });
+
+  it("maps Meta's own 131047 to WINDOW_CLOSED when the window closed on Meta's side", async () => {
+    const phone = '+6281300000004';
+    sim.customers.send(phone, 'ping', { name: 'Tono' });
+    const conversation = await conversationFor(phone);
+    metaSkewMs = 25 * HOUR;
+    try {
+      const send = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: { type: 'text', text: 'pong' } });
+      expect(send.status).toBe(202);
+      const failed = await eventually(async () => (await messages(conversation.id)).find((m) => m.id === send.body.id && m.status === 'failed'), 15_000, 'the failed status');
+      expect(failed.error).toMatchObject({ code: 'WINDOW_CLOSED', providerCode: 131047 });
+    } finally {
+      metaSkewMs = 0;
+    }
+  });
+
+  it('submits a template, lints it first, and stores the approval webhook', async () => {
+    const bad = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'Bad Name',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: { body: { text: '{{1}}{{2}}' } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.code).toBe('TEMPLATE_LINT_FAILED');
+    expect(bad.body.details.problems.length).toBeGreaterThanOrEqual(2);
+    const good = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'shipping_notice',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: { body: { text: 'Hi {{1}}, your parcel {{2}} is on its way.', examples: ['Maria', 'JNE123'] } },
+    });
+    expect(good.status, JSON.stringify(good.body)).toBe(201);
+    expect(good.body.status).toBe('PENDING');
+    const approved = await eventually(async () => {
+      const list = await env.api('GET', `/api/v1/channels/${channelId}/templates`);
+      return list.body.items.find((t: { name: string; status: string }) => t.name === 'shipping_notice' && t.status === 'APPROVED');
+    }, 10_000, 'the approval webhook');
+    expect(approved.variables.body).toEqual(['1', '2']);
+  });
+});
