@@ -50,12 +50,16 @@ export const checkForgedSignature: ContractCheck = async (plugin, fixtures) => {
   return refusedAsUnsigned(plugin, req, s.ctx, `"${s.fixtureName}" with a forged ${s.at.in}.${s.at.name}`);
 };
 
-/** The body changed after signing (a trailing space, a changed digit): refused. */
+/** The body changed after signing (a trailing space, cut short, a changed digit): refused. */
 export const checkTamperedBody: ContractCheck = async (plugin, fixtures) => {
   const s = setup(plugin, fixtures);
   if (Array.isArray(s)) return s;
   const body = s.signed.rawBody;
-  const variants: [string, Buffer][] = [['a space appended', Buffer.concat([body, bytesOf(' ')])]];
+  const variants: [string, Buffer][] = [
+    ['a space appended', Buffer.concat([body, bytesOf(' ')])],
+    // No longer parses: a plugin that reads the body before the signature answers WEBHOOK_PAYLOAD_INVALID.
+    ['its second half cut off', body.subarray(0, Math.floor(body.length / 2))],
+  ];
   const text = body.toString('latin1');
   const digit = text.search(/[0-9](?=[^0-9]*$)/);
   if (digit >= 0) {
