@@ -19,3 +19,4 @@ export { type Principal, systemPrincipal } from './auth/principal.js';
 export { ChannelsService } from './channels/channels.service.js';
 export { TenantsService } from './tenants/tenants.service.js';
 export { TemplatesService } from './templates/templates.service.js';
+export { MikroORM } from '@mikro-orm/core';

@@ -6,6 +6,7 @@ import type { Clock } from '@obrol/contracts';
 import {
   type EventBus,
   InProcessBus,
+  MikroORM,
   NatsBus,
   type ObrolApp,
   type PluginRef,
@@ -137,6 +138,8 @@ export interface TestObrol {
   createTestChannel(name?: string): Promise<{ id: string; webhookSecret: string }>;
   /** POST a signed test-channel webhook. */
   postWebhook(channelAccountId: string, webhookSecret: string, payload: TestWebhook, options?: { signature?: string }): Promise<ApiResponse>;
+  /** Cut the database connection (an outage) until the returned function restores it. */
+  databaseOutage(): Promise<() => Promise<void>>;
   /** Open the realtime socket; frames collect in `frames`. */
   realtime(token: string): Promise<RealtimeClient>;
   close(): Promise<void>;
@@ -236,6 +239,13 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
         raw,
         headers: { 'content-type': 'application/json', [TEST_SIGNATURE_HEADER]: opts.signature ?? signTestWebhook(raw, webhookSecret) },
       });
+    },
+    async databaseOutage() {
+      const orm = app.app.get(MikroORM);
+      await orm.close(true);
+      return async () => {
+        await orm.connect();
+      };
     },
     async realtime(token) {
       const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/api/v1/realtime?token=${encodeURIComponent(token)}`);

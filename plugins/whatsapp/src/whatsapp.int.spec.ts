@@ -213,6 +213,27 @@ describe.each(stacks)('WhatsApp channel against the simulator on $name', (stack)
     }
   });
 
+  it('answers 5xx while the database is down, so Meta retries, and loses nothing', async () => {
+    const phone = '+6281300000005';
+    const restore = await env.databaseOutage();
+    let wamid = '';
+    try {
+      wamid = sim.customers.send(phone, 'Masih buka?', { name: 'Agus' });
+      await eventually(
+        () => sim.deliveries.some((d) => d.body.includes(wamid) && d.attempts.some((a) => (a.statusCode ?? 0) >= 500)),
+        10_000,
+        'a refused delivery while the database is down',
+      );
+    } finally {
+      await restore();
+    }
+    const conversation = await conversationFor(phone);
+    const stored = await eventually(async () => (await messages(conversation.id)).filter((m) => m.externalId === wamid), 10_000, 'the retried message');
+    expect(stored).toHaveLength(1);
+    const refused = sim.deliveries.filter((d) => d.body.includes(wamid)).flatMap((d) => d.attempts.map((a) => a.statusCode)).filter((c) => (c ?? 0) >= 500);
+    expect(refused.every((c) => c === 503)).toBe(true);
+  });
+
   it('submits a template, lints it first, and stores the approval webhook', async () => {
     const bad = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
       name: 'Bad Name',

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ConnectionException } from '@mikro-orm/core';
 import { type ApiError, type ErrorCode, ObrolError, httpStatusOf } from '@obrol/contracts';
 
 const HTTP_CODES: Record<number, ErrorCode> = {
@@ -54,12 +55,23 @@ export function toApiError(error: unknown, logger?: Logger): ApiError {
             : String(raw ?? error.message);
     return { statusCode: status, code, message };
   }
+  if (isDatabaseUnavailable(error)) {
+    logger?.warn(`database unavailable: ${(error as Error).message}`);
+    return { statusCode: 503, code: 'NOT_READY', message: 'The database is unavailable right now; retry shortly.' };
+  }
   const status = (error as { statusCode?: number } | null)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { statusCode: status, code: HTTP_CODES[status] ?? 'VALIDATION_FAILED', message: (error as Error).message };
   }
   logger?.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return { statusCode: 500, code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged.' };
+}
+
+/** A lost or refused database connection: the client (or provider) should retry, not give up. */
+function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof ConnectionException) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /ECONNREFUSED|Unable to acquire a connection|Connection terminated|database connection is not open|The database connection is not open/i.test(message);
 }
 
 @Catch()
