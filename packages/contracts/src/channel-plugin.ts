@@ -72,13 +72,20 @@ export interface StatusEvent {
   pricing?: Record<string, unknown>;
 }
 
-/** A template changed status at the provider (approved, rejected with a reason…). */
+/** A template changed at the provider: its status (approved, rejected with a reason…), its quality, or its category. */
 export interface TemplateStatusEvent {
   kind: 'template_status';
+  /** What changed; `status` when absent. */
+  change?: 'status' | 'quality' | 'category';
   externalId?: string;
   name: string;
   language: string;
+  /** The new status (for `change: 'status'`), upper case as the provider says it. */
   status: string;
+  /** The new quality score (for `change: 'quality'`), e.g. GREEN, YELLOW, RED. */
+  quality?: string;
+  /** The new category (for `change: 'category'`). */
+  category?: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
   reason?: string;
   timestamp: Date;
 }

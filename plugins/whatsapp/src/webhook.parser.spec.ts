@@ -417,7 +417,7 @@ describe('parseWhatsAppWebhook: value.errors, templates and account fields (hand
       }),
     ).events;
     expect(quality).toEqual([
-      { kind: 'template_status', externalId: '8', name: 'promo', language: 'pt_BR', status: 'QUALITY_UPDATE', reason: 'Quality changed from GREEN to YELLOW.', timestamp: new Date(1751247548 * 1000) },
+      { kind: 'template_status', change: 'quality', externalId: '8', name: 'promo', language: 'pt_BR', status: 'QUALITY_UPDATE', quality: 'YELLOW', reason: 'Quality changed from GREEN to YELLOW.', timestamp: new Date(1751247548 * 1000) },
     ]);
     const category = parse(
       templateChange('template_category_update', {
@@ -428,7 +428,7 @@ describe('parseWhatsAppWebhook: value.errors, templates and account fields (hand
         new_category: 'MARKETING',
       }),
     ).events;
-    expect(category).toMatchObject([{ status: 'CATEGORY_UPDATE', reason: 'Category changed from UTILITY to MARKETING.', externalId: '9' }]);
+    expect(category).toMatchObject([{ change: 'category', category: 'MARKETING', status: 'CATEGORY_UPDATE', reason: 'Category changed from UTILITY to MARKETING.', externalId: '9' }]);
   });
 
   it('template events of another WABA are ignored', () => {

@@ -378,7 +378,7 @@ function templateEvent(field: string, value: Json, timestamp: Date): TemplateSta
   if (field === 'message_template_quality_update') {
     const previous = asString(value['previous_quality_score']) ?? 'UNKNOWN';
     const next = asString(value['new_quality_score']) ?? 'UNKNOWN';
-    return { ...base, status: 'QUALITY_UPDATE', reason: `Quality changed from ${previous} to ${next}.` };
+    return { ...base, change: 'quality', status: 'QUALITY_UPDATE', quality: next, reason: `Quality changed from ${previous} to ${next}.` };
   }
   if (field === 'template_category_update') {
     const previous = asString(value['previous_category']);
@@ -388,7 +388,8 @@ function templateEvent(field: string, value: Json, timestamp: Date): TemplateSta
       correct && correct !== next
         ? `Meta will change the category from ${previous ?? next} to ${correct}.`
         : `Category changed from ${previous ?? 'unknown'} to ${next ?? correct ?? 'unknown'}.`;
-    return { ...base, status: 'CATEGORY_UPDATE', reason };
+    const category = [correct, next].find((c): c is 'MARKETING' | 'UTILITY' | 'AUTHENTICATION' => c === 'MARKETING' || c === 'UTILITY' || c === 'AUTHENTICATION');
+    return { ...base, change: 'category', status: 'CATEGORY_UPDATE', ...(category ? { category } : {}), reason };
   }
   const reason = templateReason(value);
   return { ...base, status: asString(value['event']) ?? 'UNKNOWN', ...(reason ? { reason } : {}) };

@@ -176,10 +176,21 @@ export class InboundService {
       this.logger.warn(`template status ${event.status} for unknown template ${event.name}/${event.language}; sync templates to pick it up`);
       return;
     }
-    if (template.status === event.status && template.rejectionReason === (event.reason ?? null)) return;
-    template.status = event.status;
-    template.rejectionReason = event.reason ?? null;
-    const data = { channelAccountId: account.id, templateId: template.id, name: template.name, language: template.language, status: template.status, reason: template.rejectionReason };
+    switch (event.change ?? 'status') {
+      case 'quality':
+        if (!event.quality || template.quality === event.quality) return;
+        template.quality = event.quality;
+        break;
+      case 'category':
+        if (!event.category || template.category === event.category) return;
+        template.category = event.category;
+        break;
+      case 'status':
+        if (template.status === event.status && template.rejectionReason === (event.reason ?? null)) return;
+        template.status = event.status;
+        template.rejectionReason = event.reason ?? null;
+    }
+    const data = { channelAccountId: account.id, templateId: template.id, name: template.name, language: template.language, status: template.status, reason: template.rejectionReason, quality: template.quality, category: template.category };
     recordEvent(em, subjects.templateStatus(tenant), tenant, now, data, {
       subject: subjects.live(tenant, 'template', 'status'),
       data: { type: 'template.status', channelAccountId: account.id, data },
