@@ -62,7 +62,8 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? '?')}: ${i.message}`);
     throw new Error(`Obrol cannot start, the configuration is wrong:\n${lines.join('\n')}`);
   }
-  const unknown = Object.keys(relevant).filter((k) => !(k in configSchema.shape) && !k.startsWith('OBROL_TEST_'));
+  // Other tools share the prefix: the test suites, the benchmark and the simulator's CLI.
+  const unknown = Object.keys(relevant).filter((k) => !(k in configSchema.shape) && !/^OBROL_(TEST|BENCH|WA_SIM)_/.test(k));
   if (unknown.length) throw new Error(`Obrol cannot start: unknown setting(s) ${unknown.join(', ')}. Known: ${Object.keys(configSchema.shape).join(', ')}.`);
   const c = result.data;
   return {

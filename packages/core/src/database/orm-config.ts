@@ -51,6 +51,18 @@ export function ormOptions(options: DatabaseOptions): Options {
     driver: BetterSqliteDriver,
     dbName: options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite'),
     migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true },
-    pool: { min: 1, max: 1 },
+    // One writer; WAL lets readers work while it writes, and synchronous=NORMAL in WAL mode
+    // stays crash-safe (a power loss may drop the last commits, never corrupt the file).
+    pool: {
+      min: 1,
+      max: 1,
+      idleTimeoutMillis: 2 ** 31 - 1,
+      afterCreate: (db: { pragma(sql: string): unknown }, done: (error: Error | null, db: unknown) => void) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+        done(null, db);
+      },
+    } as Options['pool'],
   };
 }
