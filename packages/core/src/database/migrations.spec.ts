@@ -22,7 +22,8 @@ async function sqliteShape(build: (orm: MikroORM) => Promise<unknown>): Promise<
   const orm = await MikroORM.init(ormOptions({ dataDir: ':memory:' }));
   try {
     await build(orm);
-    const conn = orm.em.fork().getConnection();
+    const connection = orm.em.fork().getConnection();
+    const conn = { execute: <T>(sql: string) => connection.execute(sql) as Promise<T> };
     const tables = (await conn.execute<{ name: string }[]>("select name from sqlite_master where type = 'table' and name not like 'mikro_orm%' and name not like 'sqlite_%' order by name")).map((t) => t.name);
     const shape: Record<string, unknown> = {};
     for (const t of tables) {

@@ -26,6 +26,26 @@ import { Template } from '../templates/template.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { ChannelEvent } from '@obrol/contracts';
 
+/** At most this many webhook deliveries go into one transaction. */
+const MAX_BATCH = 256;
+
+interface PendingDelivery {
+  resolved: ResolvedAccount;
+  events: ChannelEvent[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/** Rows a batch looks up, loaded up front and kept current as the batch creates rows. */
+interface BatchState {
+  /** By `<accountId>:<externalId>`. */
+  messages: Map<string, Message>;
+  /** By `<accountId>:<externalId>`. */
+  contacts: Map<string, Contact>;
+  /** By contact id. */
+  conversations: Map<string, Conversation>;
+}
+
 /** A status for a message we do not know yet is probably racing our own send: let the provider retry. */
 const UNKNOWN_STATUS_GRACE_MS = 2 * 60 * 1000;
 
@@ -43,6 +63,8 @@ function needsMediaFetch(content: MessageContent): boolean {
 @Injectable()
 export class InboundService {
   private readonly logger = new Logger('InboundService');
+  private readonly queue: PendingDelivery[] = [];
+  private draining = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -52,65 +74,139 @@ export class InboundService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async apply(resolved: ResolvedAccount, events: ChannelEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const tenant = await this.tenants.slugOf(resolved.account.tenantId);
-    // Inbound messages in provider time order, so the window ends up at the latest one.
-    const ordered = [...events].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+  /**
+   * Stores one webhook delivery's events. Deliveries that arrive while a batch is being written
+   * wait and go together into the next transaction (group commit): one commit, one set of
+   * lookups, for many webhooks. Resolves once the events are committed.
+   */
+  apply(resolved: ResolvedAccount, events: ChannelEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ resolved, events, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        try {
+          await this.commit(batch);
+          batch.forEach((d) => d.resolve());
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          // Isolate the delivery that failed; the others still commit.
+          for (const delivery of batch) {
+            await this.commit([delivery]).then(delivery.resolve, delivery.reject);
+          }
+        }
+        this.relay.kick();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async commit(batch: PendingDelivery[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.orm.em.fork().transactional((em) => this.applyIn(em, resolved, tenant, ordered));
-        break;
+        await this.orm.em.fork().transactional(async (em) => {
+          const state = await this.prefetch(em, batch);
+          const now = this.clock.now();
+          for (const { resolved, events } of batch) {
+            const tenant = await this.tenants.slugOf(resolved.account.tenantId);
+            // Inbound messages in provider time order, so the window ends up at the latest one.
+            const ordered = [...events].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+            for (const event of ordered) await this.applyEvent(em, state, resolved, tenant, now, event);
+          }
+        });
+        return;
       } catch (error) {
-        // A concurrent delivery of the same webhook inserted first: the next pass sees its rows.
+        // A concurrent delivery (another process) inserted first: the next pass sees its rows.
         if (error instanceof UniqueConstraintViolationException && attempt < 3) continue;
         throw error;
       }
     }
-    this.relay.kick();
   }
 
-  private async applyIn(em: EntityManager, resolved: ResolvedAccount, tenant: string, events: ChannelEvent[]): Promise<void> {
-    const now = this.clock.now();
-    for (const event of events) {
-      switch (event.kind) {
-        case 'inbound_message':
-          await this.inbound(em, resolved, tenant, now, event);
-          break;
-        case 'status':
-          await this.status(em, resolved, tenant, now, event);
-          break;
-        case 'template_status':
-          await this.templateStatus(em, resolved, tenant, now, event);
-          break;
-        case 'account_event':
-          this.accountEvent(em, resolved, event);
-          break;
+  /** Loads in a few queries every row the batch will look up. */
+  private async prefetch(em: EntityManager, batch: PendingDelivery[]): Promise<BatchState> {
+    const messageIds = new Map<string, Set<string>>();
+    const contactIds = new Map<string, Set<string>>();
+    const add = (map: Map<string, Set<string>>, account: string, id: string) => {
+      let set = map.get(account);
+      if (!set) map.set(account, (set = new Set()));
+      set.add(id);
+    };
+    for (const { resolved, events } of batch) {
+      for (const event of events) {
+        if (event.kind === 'inbound_message') {
+          add(messageIds, resolved.account.id, event.externalId);
+          add(contactIds, resolved.account.id, event.from.externalId);
+        } else if (event.kind === 'status') add(messageIds, resolved.account.id, event.externalId);
       }
+    }
+    const byAccount = (map: Map<string, Set<string>>) => [...map].map(([channelAccount, ids]) => ({ channelAccount, externalId: { $in: [...ids] } }));
+    const state: BatchState = { messages: new Map(), contacts: new Map(), conversations: new Map() };
+    if (messageIds.size > 0) {
+      for (const m of await em.find(Message, { $or: byAccount(messageIds) }, { populate: ['conversation', 'conversation.contact', 'channelAccount'] })) {
+        state.messages.set(`${m.channelAccount.id}:${m.externalId}`, m);
+      }
+    }
+    if (contactIds.size > 0) {
+      const contacts = await em.find(Contact, { $or: byAccount(contactIds) });
+      for (const c of contacts) state.contacts.set(`${c.channelAccount.id}:${c.externalId}`, c);
+      if (contacts.length > 0) {
+        for (const c of await em.find(Conversation, { contact: { $in: contacts } }, { populate: ['contact', 'channelAccount'] })) {
+          state.conversations.set(c.contact.id, c);
+        }
+      }
+    }
+    return state;
+  }
+
+  private async applyEvent(em: EntityManager, state: BatchState, resolved: ResolvedAccount, tenant: string, now: Date, event: ChannelEvent): Promise<void> {
+    switch (event.kind) {
+      case 'inbound_message':
+        return this.inbound(em, state, resolved, tenant, now, event);
+      case 'status':
+        return this.status(em, state, resolved, tenant, now, event);
+      case 'template_status':
+        return this.templateStatus(em, resolved, tenant, now, event);
+      case 'account_event':
+        return this.accountEvent(em, resolved, event);
     }
   }
 
-  private async inbound(em: EntityManager, { account, plugin }: ResolvedAccount, tenant: string, now: Date, event: InboundMessageEvent): Promise<void> {
-    if (await em.findOne(Message, { channelAccount: account, externalId: event.externalId }, { fields: ['id'] })) return;
-
-    let contact = await em.findOne(Contact, { channelAccount: account, externalId: event.from.externalId });
+  private async inbound(em: EntityManager, state: BatchState, { account, plugin }: ResolvedAccount, tenant: string, now: Date, event: InboundMessageEvent): Promise<void> {
+    const messageKey = `${account.id}:${event.externalId}`;
+    if (state.messages.has(messageKey)) return;
+    const contactKey = `${account.id}:${event.from.externalId}`;
+    let contact = state.contacts.get(contactKey);
     if (!contact) {
-      contact = em.create(Contact, { tenantId: account.tenantId, channelAccount: account, externalId: event.from.externalId, phone: event.from.phone ?? null, name: event.from.name ?? null });
+      contact = em.create(Contact, { tenantId: account.tenantId, channelAccount: account.id, externalId: event.from.externalId, phone: event.from.phone ?? null, name: event.from.name ?? null });
+      state.contacts.set(contactKey, contact);
     } else {
       if (event.from.name && event.from.name !== contact.name) contact.name = event.from.name;
       if (event.from.phone && event.from.phone !== contact.phone) contact.phone = event.from.phone;
     }
 
-    let conversation = await em.findOne(Conversation, { channelAccount: account, contact }, { populate: ['contact', 'channelAccount'] });
+    let conversation = state.conversations.get(contact.id);
     const opened = !conversation || conversation.status === 'resolved';
     if (!conversation) {
       conversation = em.create(Conversation, {
         tenantId: account.tenantId,
-        channelAccount: account,
+        channelAccount: account.id,
         contact,
         windowed: plugin.capabilities.sessionWindow,
         lastMessageAt: event.timestamp,
       });
+      state.conversations.set(contact.id, conversation);
     } else if (conversation.status === 'resolved') {
       conversation.status = 'open';
     }
@@ -126,7 +222,7 @@ export class InboundService {
 
     const message = em.create(Message, {
       tenantId: account.tenantId,
-      channelAccount: account,
+      channelAccount: account.id,
       conversation,
       direction: 'inbound',
       content: event.content,
@@ -136,6 +232,7 @@ export class InboundService {
       providerTimestamp: event.timestamp,
       referral: event.referral ?? null,
     });
+    state.messages.set(messageKey, message);
 
     const ref = { conversationId: conversation.id, channelAccountId: account.id, contactId: contact.id };
     if (opened) {
@@ -151,8 +248,8 @@ export class InboundService {
     }
   }
 
-  private async status(em: EntityManager, { account }: ResolvedAccount, tenant: string, now: Date, event: StatusEvent): Promise<void> {
-    const message = await em.findOne(Message, { channelAccount: account, externalId: event.externalId }, { populate: ['conversation', 'channelAccount'] });
+  private async status(em: EntityManager, state: BatchState, { account }: ResolvedAccount, tenant: string, now: Date, event: StatusEvent): Promise<void> {
+    const message = state.messages.get(`${account.id}:${event.externalId}`);
     if (!message) {
       if (now.getTime() - event.timestamp.getTime() < UNKNOWN_STATUS_GRACE_MS) {
         throw new ObrolError('NOT_READY', `Status for ${event.externalId} arrived before its send was recorded; retry later.`);
