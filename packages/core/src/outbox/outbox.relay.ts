@@ -51,9 +51,12 @@ export class OutboxRelay implements OnApplicationShutdown {
       return;
     }
     this.running = true;
-    this.current = this.loop().finally(() => {
-      this.running = false;
-    });
+    // On the next turn, so commits made in this turn go out in one pass.
+    this.current = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.loop())
+      .finally(() => {
+        this.running = false;
+      });
   }
 
   /** Relay everything pending now and wait for it (tests, shutdown). */

@@ -83,12 +83,15 @@ export class InboundService {
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ resolved, events, resolve, reject });
-      if (!this.draining) void this.drain();
+      // Start on the next turn of the event loop, so requests read in the same turn share it.
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
@@ -154,7 +157,7 @@ export class InboundService {
     const byAccount = (map: Map<string, Set<string>>) => [...map].map(([channelAccount, ids]) => ({ channelAccount, externalId: { $in: [...ids] } }));
     const state: BatchState = { messages: new Map(), contacts: new Map(), conversations: new Map() };
     if (messageIds.size > 0) {
-      for (const m of await em.find(Message, { $or: byAccount(messageIds) }, { populate: ['conversation', 'conversation.contact', 'channelAccount'] })) {
+      for (const m of await em.find(Message, { $or: byAccount(messageIds) }, { populate: ['conversation', 'conversation.contact'] })) {
         state.messages.set(`${m.channelAccount.id}:${m.externalId}`, m);
       }
     }
@@ -162,7 +165,7 @@ export class InboundService {
       const contacts = await em.find(Contact, { $or: byAccount(contactIds) });
       for (const c of contacts) state.contacts.set(`${c.channelAccount.id}:${c.externalId}`, c);
       if (contacts.length > 0) {
-        for (const c of await em.find(Conversation, { contact: { $in: contacts } }, { populate: ['contact', 'channelAccount'] })) {
+        for (const c of await em.find(Conversation, { contact: { $in: contacts } }, { populate: ['contact'] })) {
           state.conversations.set(c.contact.id, c);
         }
       }
