@@ -51,7 +51,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     secretKey: secret.key,
     dataDir,
     publicUrl: config.publicUrl,
-    admin: config.adminEmail ? { email: config.adminEmail, password: config.adminPassword } : undefined,
+    admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {
       print(generated ? `First admin created: ${email} / password: ${password}  (shown once; change it after logging in)` : `First admin created: ${email} (password from OBROL_ADMIN_PASSWORD)`);
     },

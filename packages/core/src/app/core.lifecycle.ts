@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { subjects } from '@obrol/contracts';
 import { AuthService } from '../auth/auth.service.js';
 import { EVENT_BUS, type EventBus, type Subscription } from '../bus/event-bus.js';
+import { InProcessBus } from '../bus/in-process.bus.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { MediaService } from '../media/media.service.js';
@@ -12,7 +13,8 @@ import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
-const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
 
 /**
  * Starts and stops the background work of a process by its role: the outbox relay everywhere,
@@ -53,6 +55,10 @@ export class CoreLifecycle implements OnApplicationBootstrap, OnApplicationShutd
       timer.unref();
       this.timers.push(timer);
     };
+    // The in-process bus lost everything queued before a restart; a durable bus only what a dead worker held.
+    const strandedAfterMs = this.bus instanceof InProcessBus ? 0 : 10 * MINUTE;
+    await this.sender.requeueStranded(strandedAfterMs);
+    every(MINUTE, () => this.sender.requeueStranded(10 * MINUTE));
     every(this.options.templateSyncIntervalMs ?? 6 * HOUR, () => this.syncAllTemplates());
     every(HOUR, () => this.relay.prune(new Date(Date.now() - 24 * HOUR)));
   }

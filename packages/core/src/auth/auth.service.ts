@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type Clock, ObrolError } from '@obrol/contracts';
 import { Agent } from '../agents/agent.entity.js';
 import { CLOCK } from '../clock/clock.token.js';
@@ -85,7 +85,13 @@ export class AuthService {
     const generated = !this.options.admin?.password;
     const password = this.options.admin?.password ?? generatePassword();
     em.create(Agent, { tenantId, email, name: 'Admin', role: 'admin', passwordHash: await this.hasher.hash(password) });
-    await em.flush();
+    try {
+      await em.flush();
+    } catch (error) {
+      // Another api process starting at the same moment created the admin first.
+      if (error instanceof UniqueConstraintViolationException) return;
+      throw error;
+    }
     this.logger.log(`created the first admin ${email}`);
     this.options.onAdminCreated?.({ email, password, generated });
   }

@@ -36,9 +36,12 @@ export class SendConsumer {
     const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
     if (!message) return { action: 'drop', reason: `message ${data.messageId} does not exist` };
     if (message.status !== 'queued') return { action: 'ack' };
+    // Claim this attempt: a redelivered or re-queued command for the same message loses here.
+    const claimed = await em.nativeUpdate(Message, { id: message.id, status: 'queued', sendAttempts: message.sendAttempts }, { sendAttempts: message.sendAttempts + 1 });
+    if (claimed === 0) return { action: 'ack' };
+    message.sendAttempts += 1;
     const resolved = await this.channels.resolve(message.channelAccount.id);
     const contact = message.conversation.contact;
-    message.sendAttempts += 1;
     const result = await resolved.plugin.send(
       {
         messageId: message.id,
@@ -72,6 +75,27 @@ export class SendConsumer {
     this.relay.kick();
     return { action: 'ack' };
   };
+
+  /**
+   * Re-queues sends stranded by a crash (the in-process bus keeps nothing across a restart, and
+   * a worker may die between claiming and sending). Only messages untouched for `olderThanMs`.
+   */
+  async requeueStranded(olderThanMs: number): Promise<number> {
+    const em = this.orm.em.fork();
+    const now = this.clock.now();
+    const stranded = await em.find(Message, { status: 'queued', direction: 'outbound', updatedAt: { $lte: new Date(now.getTime() - olderThanMs) } }, { populate: ['channelAccount'], limit: 1000 });
+    for (const message of stranded) {
+      const tenant = await this.tenants.slugOf(message.tenantId);
+      recordEvent(em, subjects.send(tenant, message.channelAccount.pluginId), tenant, now, { messageId: message.id, channelAccountId: message.channelAccount.id, conversationId: message.conversation.id, attempt: message.sendAttempts + 1 });
+      message.updatedAt = now;
+    }
+    await em.flush();
+    if (stranded.length) {
+      this.logger.warn(`re-queued ${stranded.length} stranded send(s)`);
+      this.relay.kick();
+    }
+    return stranded.length;
+  }
 
   private fail(message: Message, error: ChannelError): void {
     applyStatus(message, 'failed', error);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { DEFAULT_TENANT_SLUG, Tenant } from './tenant.entity.js';
 
 /** Workspaces. One default workspace today; every row already carries its tenant. */
@@ -13,8 +13,14 @@ export class TenantsService {
     const em = this.orm.em.fork();
     let tenant = await em.findOne(Tenant, { slug: DEFAULT_TENANT_SLUG });
     if (!tenant) {
-      tenant = em.create(Tenant, { slug: DEFAULT_TENANT_SLUG, name: 'Default workspace' });
-      await em.flush();
+      try {
+        tenant = em.create(Tenant, { slug: DEFAULT_TENANT_SLUG, name: 'Default workspace' });
+        await em.flush();
+      } catch (error) {
+        // Another process starting at the same moment created it first.
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+        tenant = await this.orm.em.fork().findOneOrFail(Tenant, { slug: DEFAULT_TENANT_SLUG });
+      }
     }
     this.slugs.set(tenant.id, tenant.slug);
     return tenant;
