@@ -131,7 +131,7 @@ export interface TestObrol {
   secretKey: string;
   dataDir: string;
   /** Call the API; `token` defaults to the admin's. */
-  api<T = any>(method: string, path: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string>; raw?: string }): Promise<ApiResponse<T>>;
+  api<T = any>(method: string, path: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string>; raw?: string | Buffer }): Promise<ApiResponse<T>>;
   login(email: string, password: string): Promise<string>;
   adminToken(): Promise<string>;
   /** Create a test-channel account; returns it (with its webhook secret). */
@@ -188,7 +188,7 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
     const token = opts.token === undefined ? await adminToken() : opts.token;
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (token) headers.authorization = `Bearer ${token}`;
-    let payload: string | undefined = opts.raw;
+    let payload: string | Buffer | undefined = opts.raw;
     if (body !== undefined && payload === undefined) {
       headers['content-type'] ??= 'application/json';
       payload = JSON.stringify(body);

@@ -234,6 +234,26 @@ describe.each(stacks)('WhatsApp channel against the simulator on $name', (stack)
     expect(refused.every((c) => c === 503)).toBe(true);
   });
 
+  it("uploads an agent's file to WhatsApp before sending it, and marks the customer's messages read", async () => {
+    const phone = '+6281300000006';
+    sim.customers.send(phone, 'Kirim katalognya dong', { name: 'Maya' });
+    const conversation = await conversationFor(phone);
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const uploaded = await env.api('POST', `/api/v1/media?channelAccountId=${channelId}&filename=katalog.pdf`, undefined, { raw: pdf, headers: { 'content-type': 'application/pdf' } });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    const refused = await env.api('POST', `/api/v1/media?channelAccountId=${channelId}`, undefined, { raw: 'MZ', headers: { 'content-type': 'application/x-msdownload' } });
+    expect(refused.status).toBe(415);
+    const send = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: { type: 'document', media: { mediaId: uploaded.body.mediaId }, filename: 'katalog.pdf' } });
+    expect(send.status).toBe(202);
+    const received = await eventually(() => sim.inbox(phone).find((m) => m.type === 'document'), 10_000, 'the document at the simulator');
+    const providerId = (received.request as { document: { id: string; filename: string } }).document;
+    expect(providerId.filename).toBe('katalog.pdf');
+    expect(sim.media(providerId.id)?.bytes.equals(pdf)).toBe(true);
+
+    expect((await env.api('PATCH', `/api/v1/conversations/${conversation.id}`, { markRead: true })).status).toBe(200);
+    await eventually(() => sim.conversationFrom(phone).every((m) => m.readByBusiness), 10_000, 'the read receipt');
+  });
+
   it('submits a template, lints it first, and stores the approval webhook', async () => {
     const bad = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
       name: 'Bad Name',

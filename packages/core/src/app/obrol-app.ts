@@ -41,6 +41,8 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  // Media uploads (POST /api/v1/media): raw bytes; the channel's own size limits apply after.
+  fastify.addContentTypeParser(/^(image|video|audio)\/|^application\/(pdf|octet-stream|msword|vnd\.)/, { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 
   if (options.role !== 'worker') {
     const document = SwaggerModule.createDocument(

@@ -1,8 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type FilterQuery, MikroORM } from '@mikro-orm/core';
 import { type Clock, ObrolError, subjects } from '@obrol/contracts';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.entity.js';
+import { ChannelsService } from '../channels/channels.service.js';
+import { Message } from '../messages/message.entity.js';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
@@ -38,10 +40,12 @@ const HOUR = 60 * 60 * 1000;
 
 @Injectable()
 export class ConversationsService {
+  private readonly logger = new Logger('ConversationsService');
   private readonly closingSoonMs: number;
 
   constructor(
     private readonly orm: MikroORM,
+    private readonly channels: ChannelsService,
     private readonly registry: ChannelRegistry,
     private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -123,7 +127,22 @@ export class ConversationsService {
     if (input.markRead) c.unreadCount = 0;
     await em.flush();
     this.relay.kick();
+    if (input.markRead) void this.sendReadReceipt(em, c);
     return this.view(c, now);
+  }
+
+  /** Tells the customer (blue ticks) that the latest message was read; best effort. */
+  private async sendReadReceipt(em: ReturnType<MikroORM['em']['fork']>, c: Conversation): Promise<void> {
+    try {
+      const resolved = await this.channels.resolve(c.channelAccount.id);
+      if (!resolved.plugin.markRead || !resolved.plugin.capabilities.readReceipts) return;
+      const latest = await em.findOne(Message, { conversation: c, direction: 'inbound', externalId: { $ne: null } }, { orderBy: { id: 'desc' } });
+      if (!latest?.externalId) return;
+      const result = await resolved.plugin.markRead(latest.externalId, resolved.context);
+      if (!result.ok) this.logger.warn(`read receipt for ${latest.id} failed: ${result.error.message}`);
+    } catch (error) {
+      this.logger.warn(`read receipt failed: ${(error as Error).message}`);
+    }
   }
 
   private record(

@@ -1,5 +1,9 @@
-import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ObrolError } from '@obrol/contracts';
+import { z } from 'zod';
+import { ApiQueryFrom } from '../http/api-docs.js';
+import { validate } from '../http/zod-validation.pipe.js';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { MediaService } from './media.service.js';
@@ -9,11 +13,35 @@ interface Reply {
   send(body: unknown): void;
 }
 
+const uploadQuerySchema = z.object({
+  channelAccountId: z.string().min(1).max(36),
+  filename: z.string().min(1).max(240).optional(),
+});
+
 @ApiTags('media')
 @ApiBearerAuth()
 @Controller('api/v1/media')
 export class MediaController {
   constructor(private readonly media: MediaService) {}
+
+  /**
+   * Upload a file to send: the body is the file's bytes with its Content-Type. Returns the
+   * `mediaId` to use in a message (`{"type":"image","media":{"mediaId":"…"}}`).
+   */
+  @Post()
+  @ApiConsumes('image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'audio/ogg', 'audio/mpeg', 'application/pdf', 'application/octet-stream')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiQueryFrom(uploadQuerySchema)
+  async upload(
+    @CurrentPrincipal() principal: Principal,
+    @Query(validate(uploadQuerySchema, 'query')) query: z.infer<typeof uploadQuerySchema>,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+  ) {
+    if (!Buffer.isBuffer(body) || !contentType) throw new ObrolError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as the body, with its Content-Type (e.g. image/jpeg).');
+    const media = await this.media.upload(principal, query.channelAccountId, { bytes: body, mimeType: contentType, filename: query.filename });
+    return { mediaId: media.id, mimeType: media.mimeType, sizeBytes: Number(media.sizeBytes), sha256: media.sha256, filename: media.filename };
+  }
 
   /** The bytes of a stored media file (inbound attachments), for agents of its inbox. */
   @Get(':id')

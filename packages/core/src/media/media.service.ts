@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -60,6 +60,31 @@ export class MediaService {
     });
     await em.flush();
     return media;
+  }
+
+  /** The bytes of a stored media file (for uploading it to a provider). */
+  async read(id: string): Promise<{ media: MediaObject; bytes: Buffer }> {
+    const media = await this.orm.em.fork().findOneOrFail(MediaObject, id);
+    return { media, bytes: await readFile(path.join(this.root, media.storageKey)) };
+  }
+
+  /** Stores a file an agent or API client uploads, for sending; checks it against the channel's limits. */
+  async upload(principal: Principal, channelAccountId: string, input: { bytes: Buffer; mimeType: string; filename?: string }): Promise<MediaObject> {
+    assertInbox(principal, channelAccountId, 'Channel account');
+    const resolved = await this.channels.resolve(channelAccountId);
+    if (resolved.account.tenantId !== principal.tenantId) throw new ObrolError('NOT_FOUND', 'Channel account not found.');
+    const limits = resolved.plugin.media;
+    if (!limits) throw new ObrolError('CONTENT_NOT_SUPPORTED', `The ${resolved.plugin.displayName} channel does not send media.`);
+    const mime = input.mimeType.split(';')[0]!.trim().toLowerCase();
+    const kinds = (Object.keys(limits.mimeTypes) as MediaKind[]).filter((k) => limits.mimeTypes[k]?.some((m) => m.split(';')[0]!.trim() === mime));
+    if (kinds.length === 0) {
+      const accepted = [...new Set(Object.values(limits.mimeTypes).flat())].join(', ');
+      throw new ObrolError('UNSUPPORTED_MEDIA_TYPE', `${resolved.plugin.displayName} does not accept ${mime}. Accepted: ${accepted}.`);
+    }
+    const max = Math.max(...kinds.map((k) => limits.maxBytes[k] ?? 0));
+    if (input.bytes.length === 0) throw new ObrolError('VALIDATION_FAILED', 'The file is empty.');
+    if (max > 0 && input.bytes.length > max) throw new ObrolError('PAYLOAD_TOO_LARGE', `The file is ${input.bytes.length} bytes; ${resolved.plugin.displayName} accepts at most ${max} bytes for ${kinds.join('/')}.`);
+    return this.store({ tenantId: principal.tenantId, channelAccountId, bytes: input.bytes, mimeType: input.mimeType, filename: input.filename });
   }
 
   /** A media file the principal may see, as a stream. */

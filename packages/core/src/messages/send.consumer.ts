@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { type ChannelError, type Clock, type SendCommand, subjects } from '@obrol/contracts';
+import { type ChannelError, type Clock, type MessageContent, type SendCommand, subjects } from '@obrol/contracts';
 import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
-import { ChannelsService } from '../channels/channels.service.js';
+import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
+import { MediaService } from '../media/media.service.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { recordEvent } from '../outbox/outbox.js';
 import { OutboxRelay } from '../outbox/outbox.relay.js';
@@ -28,6 +29,7 @@ export class SendConsumer {
     private readonly channels: ChannelsService,
     private readonly tenants: TenantsService,
     private readonly relay: OutboxRelay,
+    private readonly media: MediaService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -42,6 +44,8 @@ export class SendConsumer {
     message.sendAttempts += 1;
     const resolved = await this.channels.resolve(message.channelAccount.id);
     const contact = message.conversation.contact;
+    const uploadError = await this.uploadMedia(message, resolved);
+    if (uploadError) return this.settle(em, await this.tenants.slugOf(message.tenantId), message, uploadError);
     const result = await resolved.plugin.send(
       {
         messageId: message.id,
@@ -62,7 +66,12 @@ export class SendConsumer {
       this.relay.kick();
       return { action: 'ack' };
     }
-    const error = result.error;
+    return this.settle(em, tenant, message, result.error);
+  };
+
+  /** Retry a retryable failure later, or record the message as failed. */
+  private async settle(em: ReturnType<MikroORM['em']['fork']>, tenant: string, message: Message, error: ChannelError): Promise<HandlerOutcome> {
+    const now = this.clock.now();
     if (error.retryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
       await em.flush();
       const delayMs = Math.max(error.retryAfterMs ?? 0, BACKOFF_MS[Math.min(message.sendAttempts - 1, BACKOFF_MS.length - 1)]!);
@@ -74,7 +83,25 @@ export class SendConsumer {
     await em.flush();
     this.relay.kick();
     return { action: 'ack' };
-  };
+  }
+
+  /**
+   * Media stored in Obrol (`media.mediaId`) is uploaded to the provider first, once: the
+   * provider's id is kept in the message so a retry does not upload again. Returns the error
+   * when the upload failed.
+   */
+  private async uploadMedia(message: Message, resolved: ResolvedAccount): Promise<ChannelError | null> {
+    const content = message.content;
+    const media = 'media' in content ? content.media : undefined;
+    if (!media?.mediaId || media.providerMediaId || media.url) return null;
+    const upload = resolved.plugin.media?.upload;
+    if (!upload) return { code: 'CONTENT_NOT_SUPPORTED', message: `The ${resolved.plugin.displayName} channel cannot upload media.`, retryable: false };
+    const { media: stored, bytes } = await this.media.read(media.mediaId);
+    const result = await upload({ bytes, mimeType: stored.mimeType, filename: stored.filename ?? undefined }, resolved.context);
+    if (!result.ok) return result.error;
+    message.content = { ...content, media: { ...media, providerMediaId: result.value.providerMediaId } } as MessageContent;
+    return null;
+  }
 
   /**
    * Re-queues sends stranded by a crash (the in-process bus keeps nothing across a restart, and
