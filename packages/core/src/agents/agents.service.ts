@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
 import { AuditLog } from '../audit/audit-log.entity.js';
@@ -64,7 +64,7 @@ export class AgentsService {
     return agents.map(agentView);
   }
 
-  private async inboxes(em: ReturnType<MikroORM['em']['fork']>, tenantId: string, ids: string[]): Promise<ChannelAccount[]> {
+  private async inboxes(em: EntityManager, tenantId: string, ids: string[]): Promise<ChannelAccount[]> {
     const found = await em.find(ChannelAccount, { id: { $in: ids }, tenantId });
     const missing = ids.filter((id) => !found.some((f) => f.id === id));
     if (missing.length) throw new ObrolError('VALIDATION_FAILED', `Unknown inbox ids: ${missing.join(', ')}.`, { problems: [{ field: 'inboxIds', message: 'unknown channel account' }] });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { type ChannelContext, type ChannelPlugin, type Clock, ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
 import { AuditLog } from '../audit/audit-log.entity.js';
@@ -154,7 +154,7 @@ export class ChannelsService {
     return this.find(this.orm.em.fork(), principal, id);
   }
 
-  private async find(em: ReturnType<MikroORM['em']['fork']>, principal: Principal, id: string): Promise<ChannelAccount> {
+  private async find(em: EntityManager, principal: Principal, id: string): Promise<ChannelAccount> {
     const account = await em.findOne(ChannelAccount, { id, tenantId: principal.tenantId });
     if (!account) throw new ObrolError('NOT_FOUND', 'Channel account not found.');
     assertInbox(principal, account.id, 'Channel account');

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type FilterQuery, MikroORM } from '@mikro-orm/core';
+import { type FilterQuery, type EntityManager, MikroORM } from '@mikro-orm/core';
 import { type Clock, ObrolError, subjects } from '@obrol/contracts';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.entity.js';
@@ -132,7 +132,7 @@ export class ConversationsService {
   }
 
   /** Tells the customer (blue ticks) that the latest message was read; best effort. */
-  private async sendReadReceipt(em: ReturnType<MikroORM['em']['fork']>, c: Conversation): Promise<void> {
+  private async sendReadReceipt(em: EntityManager, c: Conversation): Promise<void> {
     try {
       const resolved = await this.channels.resolve(c.channelAccount.id);
       if (!resolved.plugin.markRead || !resolved.plugin.capabilities.readReceipts) return;
@@ -146,7 +146,7 @@ export class ConversationsService {
   }
 
   private record(
-    em: ReturnType<MikroORM['em']['fork']>,
+    em: EntityManager,
     tenant: string,
     now: Date,
     c: Conversation,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { type ChannelError, type Clock, type MessageContent, type SendCommand, subjects } from '@obrol/contracts';
 import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
@@ -70,7 +70,7 @@ export class SendConsumer {
   };
 
   /** Retry a retryable failure later, or record the message as failed. */
-  private async settle(em: ReturnType<MikroORM['em']['fork']>, tenant: string, message: Message, error: ChannelError): Promise<HandlerOutcome> {
+  private async settle(em: EntityManager, tenant: string, message: Message, error: ChannelError): Promise<HandlerOutcome> {
     const now = this.clock.now();
     if (error.retryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
       await em.flush();
@@ -128,7 +128,7 @@ export class SendConsumer {
     applyStatus(message, 'failed', error);
   }
 
-  private record(em: ReturnType<MikroORM['em']['fork']>, tenant: string, now: Date, message: Message, event: 'sent' | 'status'): void {
+  private record(em: EntityManager, tenant: string, now: Date, message: Message, event: 'sent' | 'status'): void {
     const view = messageView(message);
     const ref = { conversationId: message.conversation.id, channelAccountId: message.channelAccount.id, contactId: message.conversation.contact.id };
     recordEvent(em, event === 'sent' ? subjects.messageSent(tenant) : subjects.messageStatus(tenant), tenant, now, { ...ref, message: view }, {
