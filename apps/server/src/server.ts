@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type EventBus, InProcessBus, NatsBus, type ObrolApp, type PluginRef, type ProcessRole, startObrolApp } from '@obrol/core';
+import { type EventBus, InProcessBus, NatsBus, type ObrolApp, type PluginRef, type ProcessRole, REDACT_PATHS, startObrolApp } from '@obrol/core';
 import pino, { type Logger } from 'pino';
 import type { ObrolConfig } from './config/config.schema.js';
 import { resolveSecretKey } from './config/secret-key.js';
@@ -19,7 +19,7 @@ export function createLogger(level: ObrolConfig['logLevel']): Logger {
   return pino({
     level,
     base: { service: 'obrol' },
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-hub-signature-256"]', '*.password', '*.accessToken', '*.appSecret', '*.verifyToken', '*.token', '*.key'], censor: '[redacted]' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
   });
 }
 

@@ -42,5 +42,6 @@ export const REDACT_PATHS = [
   '*.verifyToken',
   '*.token',
   '*.key',
+  '*.webhookSecret',
   'config.*',
 ];
