@@ -35,6 +35,7 @@ import { TemplatesController } from './templates/templates.controller.js';
 import { TemplatesService } from './templates/templates.service.js';
 import { TenantsService } from './tenants/tenants.service.js';
 import { CoreLifecycle } from './app/core.lifecycle.js';
+import { InboundQueue } from './webhooks/inbound.queue.js';
 import { InboundService } from './webhooks/inbound.service.js';
 import { WebhooksController } from './webhooks/webhooks.controller.js';
 
@@ -73,6 +74,7 @@ export class CoreModule {
       TemplatesService,
       MediaService,
       InboundService,
+      InboundQueue,
       SendConsumer,
       OutboxRelay,
       RealtimeGateway,

@@ -12,6 +12,7 @@ import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { InboundService } from '../webhooks/inbound.service.js';
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
@@ -32,6 +33,7 @@ export class CoreLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     private readonly tenants: TenantsService,
     private readonly auth: AuthService,
     private readonly relay: OutboxRelay,
+    private readonly inbound: InboundService,
     private readonly sender: SendConsumer,
     private readonly media: MediaService,
     private readonly templates: TemplatesService,
@@ -45,6 +47,7 @@ export class CoreLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     const tenant = await this.tenants.ensureDefault();
     if (this.options.role !== 'worker') await this.auth.ensureFirstAdmin(tenant.id);
     this.relay.start();
+    this.inbound.start();
     if (this.options.role === 'api') return;
     this.subscriptions.push(
       await this.bus.consume({ durableName: 'core-send', subjects: [subjects.all.sends], handler: this.sender.handle, concurrency: 8 }),
@@ -61,6 +64,7 @@ export class CoreLifecycle implements OnApplicationBootstrap, OnApplicationShutd
     every(MINUTE, () => this.sender.requeueStranded(10 * MINUTE));
     every(this.options.templateSyncIntervalMs ?? 6 * HOUR, () => this.syncAllTemplates());
     every(HOUR, () => this.relay.prune(new Date(Date.now() - 24 * HOUR)));
+    every(HOUR, () => this.inbound.prune(new Date(Date.now() - 24 * HOUR)));
   }
 
   private async syncAllTemplates(): Promise<void> {
@@ -72,6 +76,7 @@ export class CoreLifecycle implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    await this.inbound.stop();
     await Promise.all(this.subscriptions.map((s) => s.close()));
     await this.relay.onApplicationShutdown();
     await this.relay.drain().catch(() => undefined);

@@ -13,6 +13,7 @@ import { Message } from '../messages/message.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { Template } from '../templates/template.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { InboundWebhook } from '../webhooks/inbound-webhook.entity.js';
 
 /** Every entity of the core, in one list for the ORM and the migration generator. */
 export const coreEntities = [
@@ -31,4 +32,5 @@ export const coreEntities = [
   OutboxEvent,
   AuditLog,
   MediaObject,
+  InboundWebhook,
 ];

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type EntityManager, LockMode, MikroORM } from '@mikro-orm/core';
 import {
   type AccountEvent,
   type Clock,
@@ -12,7 +12,9 @@ import {
   subjects,
 } from '@obrol/contracts';
 import { AuditLog } from '../audit/audit-log.entity.js';
-import type { ResolvedAccount } from '../channels/channels.service.js';
+import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { databaseKindOf } from '../database/orm-config.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
@@ -25,15 +27,24 @@ import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { Template } from '../templates/template.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { ChannelEvent } from '@obrol/contracts';
+import { newId } from '../database/base.entity.js';
+import { InboundWebhook } from './inbound-webhook.entity.js';
 
-/** At most this many webhook deliveries go into one transaction. */
+/** At most this many stored deliveries are processed in one transaction. */
 const MAX_BATCH = 256;
+/** A delivery that keeps failing is set aside after this many attempts. */
+const MAX_ATTEMPTS = 10;
+const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000];
 
-interface PendingDelivery {
+/** A webhook delivery's events for one channel account. */
+export interface Delivery {
   resolved: ResolvedAccount;
   events: ChannelEvent[];
-  resolve(): void;
-  reject(error: unknown): void;
+}
+
+/** Stored events carry ISO timestamps; turn them back into Dates. */
+function reviveEvents(events: ChannelEvent[]): ChannelEvent[] {
+  return events.map((e) => ({ ...e, timestamp: new Date(e.timestamp) }) as ChannelEvent);
 }
 
 /** Rows a batch looks up, loaded up front and kept current as the batch creates rows. */
@@ -46,7 +57,7 @@ interface BatchState {
   conversations: Map<string, Conversation>;
 }
 
-/** A status for a message we do not know yet is probably racing our own send: let the provider retry. */
+/** A status for a message we do not know yet is probably racing our own send: retry it for this long. */
 const UNKNOWN_STATUS_GRACE_MS = 2 * 60 * 1000;
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
@@ -56,89 +67,188 @@ function needsMediaFetch(content: MessageContent): boolean {
 }
 
 /**
- * Applies normalised channel events to the store in one transaction: contact and conversation
- * upserts, messages deduplicated by external id, statuses that only move forward, template
- * statuses; and the outbox events that go with them.
+ * Applies webhook deliveries to the store: in one transaction per batch, contact and
+ * conversation upserts, messages deduplicated by external id, statuses that only move forward,
+ * template statuses, and the outbox events that go with them. Deliveries that cannot be applied
+ * at once (see `InboundQueue`) are stored and retried here in the background with backoff.
  */
 @Injectable()
 export class InboundService {
   private readonly logger = new Logger('InboundService');
-  private readonly queue: PendingDelivery[] = [];
-  private draining = false;
+  private readonly lock: { lockMode?: LockMode.PESSIMISTIC_PARTIAL_WRITE };
+  private running = false;
+  private again = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orm: MikroORM,
     private readonly conversations: ConversationsService,
     private readonly tenants: TenantsService,
     private readonly relay: OutboxRelay,
+    private readonly channels: ChannelsService,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    // Several processes share the work on PostgreSQL; SQLite has one writer and no row locks.
+    this.lock = databaseKindOf(options.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE };
+  }
+
+  /** Process soon; calls made while a pass runs coalesce into one more pass. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    // On the next turn, so deliveries stored in this turn are processed together.
+    this.current = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.loop())
+      .finally(() => {
+        this.running = false;
+      });
+  }
+
+  /** Poll for stored deliveries (left by a crash, another process, or waiting for a retry). */
+  start(pollMs = 1000): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.kick();
+      this.timer = setTimeout(tick, pollMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current.catch(() => undefined);
+  }
+
+  /** Process everything due now and wait for it (tests, shutdown). */
+  async drain(): Promise<void> {
+    await this.current;
+    while ((await this.pass()) > 0);
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while ((await this.pass()) === MAX_BATCH);
+      } catch (error) {
+        this.logger.warn(`inbound processing pass failed, will retry: ${(error as Error).message}`);
+        return;
+      }
+    } while (this.again);
+  }
 
   /**
-   * Stores one webhook delivery's events. Deliveries that arrive while a batch is being written
-   * wait and go together into the next transaction (group commit): one commit, one set of
-   * lookups, for many webhooks. Resolves once the events are committed.
+   * Claims due deliveries and applies them in one transaction. When the batch fails, each
+   * delivery is tried on its own so one bad delivery cannot hold up the others.
    */
-  apply(resolved: ResolvedAccount, events: ChannelEvent[]): Promise<void> {
-    if (events.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ resolved, events, resolve, reject });
-      // Start on the next turn of the event loop, so requests read in the same turn share it.
-      if (!this.draining) {
-        this.draining = true;
-        setImmediate(() => void this.drain());
+  private async pass(): Promise<number> {
+    const now = this.clock.now();
+    // Retry scheduling is bookkeeping, on the wall clock; `now` (the injected clock) is domain time.
+    const due = { processedAt: null, $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: new Date() } }] };
+    let claimed: string[] = [];
+    try {
+      await this.orm.em.fork().transactional(async (em) => {
+        const rows = await em.find(InboundWebhook, due, { orderBy: { id: 'asc' }, limit: MAX_BATCH, ...this.lock });
+        claimed = rows.map((r) => r.id);
+        await this.process(em, rows, now);
+      });
+    } catch (error) {
+      if (claimed.length <= 1) {
+        if (claimed[0]) await this.recordFailure(claimed[0], error);
+        return claimed.length;
       }
+      for (const id of claimed) {
+        try {
+          await this.orm.em.fork().transactional(async (em) => {
+            const row = await em.findOne(InboundWebhook, { id, ...due }, this.lock);
+            if (row) await this.process(em, [row], now);
+          });
+        } catch (rowError) {
+          await this.recordFailure(id, rowError);
+        }
+      }
+    }
+    if (claimed.length > 0) this.relay.kick();
+    return claimed.length;
+  }
+
+  /** Applies deliveries straight away, in one transaction (the webhook's fast path). */
+  async applyNow(deliveries: Delivery[]): Promise<void> {
+    await this.orm.em.fork().transactional((em) => this.applyAll(em, deliveries, this.clock.now()));
+    this.relay.kick();
+  }
+
+  /** Stored deliveries (the ones that could not be applied at once) in a claimed batch. */
+  private async process(em: EntityManager, rows: InboundWebhook[], now: Date): Promise<void> {
+    const deliveries: Delivery[] = [];
+    for (const row of rows) {
+      row.processedAt = new Date();
+      const resolved = await this.channels.resolve(row.channelAccountId).catch(() => null);
+      if (resolved) deliveries.push({ resolved, events: reviveEvents(row.events) });
+      else row.lastError = 'the channel account no longer exists';
+    }
+    await this.applyAll(em, deliveries, now);
+  }
+
+  private async applyAll(em: EntityManager, deliveries: Delivery[], now: Date): Promise<void> {
+    if (deliveries.length === 0) return;
+    const state = await this.prefetch(em, deliveries);
+    for (const { resolved, events } of deliveries) {
+      const tenant = await this.tenants.slugOf(resolved.account.tenantId);
+      // Inbound messages in provider time order, so the window ends up at the latest one.
+      const ordered = [...events].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+      for (const event of ordered) await this.applyEvent(em, state, resolved, tenant, now, event);
+    }
+  }
+
+  /** Keeps deliveries that could not be applied now, to retry them in the background. */
+  async storeForRetry(channelAccountId: string, events: ChannelEvent[], error: unknown): Promise<void> {
+    const now = new Date();
+    await this.orm.em.fork().insert(InboundWebhook, {
+      id: newId(),
+      channelAccountId,
+      events,
+      receivedAt: now,
+      attempts: 1,
+      nextAttemptAt: new Date(now.getTime() + RETRY_DELAYS_MS[0]!),
+      lastError: (error instanceof Error ? error.message : String(error)).slice(0, 2000),
     });
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          await this.commit(batch);
-          batch.forEach((d) => d.resolve());
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error);
-            continue;
-          }
-          // Isolate the delivery that failed; the others still commit.
-          for (const delivery of batch) {
-            await this.commit([delivery]).then(delivery.resolve, delivery.reject);
-          }
-        }
-        this.relay.kick();
-      }
-    } finally {
-      this.draining = false;
+  /** Backs off a delivery that failed; after MAX_ATTEMPTS it is set aside with its error. */
+  private async recordFailure(id: string, error: unknown): Promise<void> {
+    const em = this.orm.em.fork();
+    const row = await em.findOne(InboundWebhook, id);
+    if (!row || row.processedAt) return;
+    const now = new Date();
+    row.attempts += 1;
+    row.lastError = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+    if (row.attempts >= MAX_ATTEMPTS) {
+      row.processedAt = now;
+      this.logger.error(`webhook delivery ${row.id} set aside after ${row.attempts} attempts: ${row.lastError}`);
+    } else {
+      row.nextAttemptAt = new Date(now.getTime() + RETRY_DELAYS_MS[Math.min(row.attempts - 1, RETRY_DELAYS_MS.length - 1)]!);
+      if (!(error instanceof ObrolError && error.code === 'NOT_READY')) this.logger.warn(`webhook delivery ${row.id} failed (attempt ${row.attempts}), retrying: ${row.lastError}`);
     }
+    await em.flush();
   }
 
-  private async commit(batch: PendingDelivery[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.orm.em.fork().transactional(async (em) => {
-          const state = await this.prefetch(em, batch);
-          const now = this.clock.now();
-          for (const { resolved, events } of batch) {
-            const tenant = await this.tenants.slugOf(resolved.account.tenantId);
-            // Inbound messages in provider time order, so the window ends up at the latest one.
-            const ordered = [...events].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
-            for (const event of ordered) await this.applyEvent(em, state, resolved, tenant, now, event);
-          }
-        });
-        return;
-      } catch (error) {
-        // A concurrent delivery (another process) inserted first: the next pass sees its rows.
-        if (error instanceof UniqueConstraintViolationException && attempt < 3) continue;
-        throw error;
-      }
-    }
+  /** Deletes processed deliveries older than `olderThan`. */
+  async prune(olderThan: Date): Promise<number> {
+    return this.orm.em.fork().nativeDelete(InboundWebhook, { processedAt: { $lt: olderThan } });
   }
 
   /** Loads in a few queries every row the batch will look up. */
-  private async prefetch(em: EntityManager, batch: PendingDelivery[]): Promise<BatchState> {
+  private async prefetch(em: EntityManager, batch: Delivery[]): Promise<BatchState> {
     const messageIds = new Map<string, Set<string>>();
     const contactIds = new Map<string, Set<string>>();
     const add = (map: Map<string, Set<string>>, account: string, id: string) => {

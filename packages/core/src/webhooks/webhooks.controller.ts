@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { ObrolError, type WebhookRequest } from '@obrol/contracts';
 import { Public } from '../auth/auth.guard.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import { InboundService } from './inbound.service.js';
+import { InboundQueue } from './inbound.queue.js';
 
 interface RawRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -24,8 +24,8 @@ function toWebhookRequest(method: 'GET' | 'POST', req: RawRequest): WebhookReque
 
 /**
  * Provider webhooks: `GET|POST /webhooks/<pluginId>/<channelAccountId>`. The plugin checks the
- * signature over the raw bytes before anything is parsed; events are stored before the 200, so
- * a failure answers 5xx and the provider retries (deduplicated by external id).
+ * signature over the raw bytes before anything is parsed; the events are stored before the 200
+ * (a storage failure answers 5xx and the provider retries) and processed right after.
  */
 @ApiExcludeController()
 @Public()
@@ -33,7 +33,7 @@ function toWebhookRequest(method: 'GET' | 'POST', req: RawRequest): WebhookReque
 export class WebhooksController {
   constructor(
     private readonly channels: ChannelsService,
-    private readonly inbound: InboundService,
+    private readonly inbound: InboundQueue,
   ) {}
 
   @Get(':pluginId/:accountId')
@@ -51,7 +51,7 @@ export class WebhooksController {
     const resolved = await this.channels.resolve(accountId, pluginId);
     const parsed = resolved.plugin.parseWebhook(toWebhookRequest('POST', req), resolved.context);
     if (!parsed.ok) throw new ObrolError(parsed.error.code, parsed.error.message);
-    await this.inbound.apply(resolved, parsed.value.events);
+    await this.inbound.enqueue({ resolved, events: parsed.value.events });
     return { status: 'ok', events: parsed.value.events.length };
   }
 }

@@ -104,7 +104,23 @@ describe.each(stacks)('core pipeline on $name', (stack) => {
     const read = { events: [testEvents.status(delivered.externalId, 'read', clock.now())] };
     const late = { events: [testEvents.status(delivered.externalId, 'delivered', clock.now())] };
     for (const p of [read, read, late, late]) expect((await env.postWebhook(inbox.id, inbox.webhookSecret, p)).status).toBe(200);
+    await eventually(async () => (await get()).status === 'read', 10_000, 'status read');
+    // The late "delivered" deliveries are processed after "read" and must not move it back.
+    await new Promise((r) => setTimeout(r, 300));
     expect((await get()).status).toBe('read');
+  });
+
+  it('keeps a status that arrives before its send was recorded, and applies it once the message exists', async () => {
+    const conversation = await conversationOf(agentToken, customer.id);
+    const nextExternalId = `test-out-${provider.sent.length + 1}`;
+    expect((await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.status(nextExternalId, 'delivered', clock.now())] })).status).toBe(200);
+    const sent = await env.api('POST', `/api/v1/conversations/${conversation!.id}/messages`, { content: { type: 'text', text: 'status came first' } }, { token: agentToken });
+    await eventually(() => provider.sent.find((s) => s.message.messageId === sent.body.id), 10_000, 'the send');
+    expect(provider.sent.find((s) => s.message.messageId === sent.body.id)!.externalId).toBe(nextExternalId);
+    await eventually(async () => {
+      const list = await env.api('GET', `/api/v1/conversations/${conversation!.id}/messages`, undefined, { token: agentToken });
+      return list.body.items.find((m: { id: string; status: string }) => m.id === sent.body.id && m.status === 'delivered');
+    }, 15_000, 'the early status to be applied on retry');
   });
 
   it('refuses a session message at 24:00:01 with WINDOW_CLOSED and accepts it at 23:59:59', async () => {

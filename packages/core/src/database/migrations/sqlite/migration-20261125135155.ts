@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261125132109 extends Migration {
+export class Migration20261125135155 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`agents\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` text not null, \`email\` text not null, \`name\` text not null, \`role\` text check (\`role\` in ('admin', 'agent')) not null default 'agent', \`password_hash\` text not null, \`active\` integer not null default true, primary key (\`id\`));`);
@@ -49,6 +49,9 @@ export class Migration20261125132109 extends Migration {
     this.addSql(`create unique index \`conversations_channel_account_id_contact_id_unique\` on \`conversations\` (\`channel_account_id\`, \`contact_id\`);`);
 
     this.addSql(`create table \`idempotency_records\` (\`key\` text not null, \`request_hash\` text not null, \`message_id\` text not null, \`created_at\` datetime not null, primary key (\`key\`));`);
+
+    this.addSql(`create table \`inbound_webhooks\` (\`id\` text not null, \`channel_account_id\` text not null, \`events\` json not null, \`received_at\` datetime not null, \`processed_at\` datetime null, \`attempts\` integer not null default 0, \`next_attempt_at\` datetime null, \`last_error\` text null, primary key (\`id\`));`);
+    this.addSql(`create index \`inbound_webhooks_processed_at_id_index\` on \`inbound_webhooks\` (\`processed_at\`, \`id\`);`);
 
     this.addSql(`create table \`media_objects\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` text not null, \`channel_account_id\` text not null, \`mime_type\` text not null, \`size_bytes\` bigint not null, \`sha256\` text not null, \`filename\` text null, \`storage_key\` text not null, \`provider_media_id\` text null, primary key (\`id\`));`);
     this.addSql(`create index \`media_objects_tenant_id_index\` on \`media_objects\` (\`tenant_id\`);`);

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261125132109 extends Migration {
+export class Migration20261125135155 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "agents" ("id" varchar(36) not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "tenant_id" varchar(36) not null, "email" varchar(320) not null, "name" varchar(200) not null, "role" text check ("role" in ('admin', 'agent')) not null default 'agent', "password_hash" varchar(255) not null, "active" boolean not null default true, constraint "agents_pkey" primary key ("id"));`);
@@ -39,6 +39,9 @@ export class Migration20261125132109 extends Migration {
     this.addSql(`alter table "conversations" add constraint "conversations_channel_account_id_contact_id_unique" unique ("channel_account_id", "contact_id");`);
 
     this.addSql(`create table "idempotency_records" ("key" varchar(320) not null, "request_hash" varchar(64) not null, "message_id" varchar(36) not null, "created_at" timestamptz not null, constraint "idempotency_records_pkey" primary key ("key"));`);
+
+    this.addSql(`create table "inbound_webhooks" ("id" varchar(36) not null, "channel_account_id" varchar(36) not null, "events" jsonb not null, "received_at" timestamptz not null, "processed_at" timestamptz null, "attempts" int not null default 0, "next_attempt_at" timestamptz null, "last_error" text null, constraint "inbound_webhooks_pkey" primary key ("id"));`);
+    this.addSql(`create index "inbound_webhooks_processed_at_id_index" on "inbound_webhooks" ("processed_at", "id");`);
 
     this.addSql(`create table "media_objects" ("id" varchar(36) not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "tenant_id" varchar(36) not null, "channel_account_id" varchar(36) not null, "mime_type" varchar(255) not null, "size_bytes" bigint not null, "sha256" varchar(64) not null, "filename" varchar(255) null, "storage_key" varchar(255) not null, "provider_media_id" varchar(255) null, constraint "media_objects_pkey" primary key ("id"));`);
     this.addSql(`create index "media_objects_tenant_id_index" on "media_objects" ("tenant_id");`);
