@@ -61,11 +61,17 @@ describe('obrol start (built CLI, single node)', () => {
   });
 
   it('serves an OpenAPI document that lists the routes, and the docs page', async () => {
-    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content?: { 'application/json'?: { schema?: { properties?: Record<string, unknown> } } } }> }>> };
     for (const route of ['/api/v1/auth/login', '/api/v1/conversations', '/api/v1/conversations/{id}/messages', '/api/v1/messages', '/api/v1/channels/{channelId}/templates', '/healthz', '/readyz']) {
       expect(Object.keys(doc.paths)).toContain(route);
     }
     expect((await fetch(`${base}/api/docs`)).status).toBe(200);
+    // Responses are documented from the same zod schemas the handlers return, errors included.
+    const list = doc.paths['/api/v1/conversations']!.get!.responses;
+    expect(Object.keys(list['200']!.content!['application/json']!.schema!.properties!)).toEqual(['items', 'nextCursor']);
+    const send = doc.paths['/api/v1/conversations/{id}/messages']!.post!.responses;
+    expect(Object.keys(send)).toEqual(expect.arrayContaining(['202', '400', '404', '422']));
+    expect(Object.keys(send['422']!.content!['application/json']!.schema!.properties!)).toEqual(['statusCode', 'code', 'message', 'details']);
   });
 
   it('connects the demo WhatsApp channel with two customers, one of them outside the window', async () => {

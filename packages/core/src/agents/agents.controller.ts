@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiJsonBody } from '../http/api-docs.js';
+import { ApiErrors, ApiJsonBody, ApiList, ApiOk } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
-import { AgentsService, createAgentSchema, updateAgentSchema } from './agents.service.js';
+import { AgentsService, agentViewSchema, createAgentSchema, updateAgentSchema } from './agents.service.js';
 
 @ApiTags('agents')
 @ApiBearerAuth()
@@ -14,6 +14,8 @@ export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
   @Get()
+  @ApiList(agentViewSchema)
+  @ApiErrors(401, 403)
   async list(@CurrentPrincipal() principal: Principal) {
     return { items: await this.agents.list(principal) };
   }
@@ -21,12 +23,16 @@ export class AgentsController {
   /** Admins invite agents; a generated password is returned once. */
   @Post()
   @ApiJsonBody(createAgentSchema)
+  @ApiOk(agentViewSchema.extend({ password: z.string().optional().describe('the generated password, shown once') }), 201)
+  @ApiErrors(400, 401, 403, 409)
   create(@CurrentPrincipal() principal: Principal, @Body(validate(createAgentSchema)) body: z.infer<typeof createAgentSchema>) {
     return this.agents.create(principal, body);
   }
 
   @Patch(':id')
   @ApiJsonBody(updateAgentSchema)
+  @ApiOk(agentViewSchema)
+  @ApiErrors(400, 401, 403, 404)
   update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(validate(updateAgentSchema)) body: z.infer<typeof updateAgentSchema>) {
     return this.agents.update(principal, id, body);
   }

@@ -27,15 +27,16 @@ export const updateAgentSchema = z.object({
   active: z.boolean().optional(),
 });
 
-export interface AgentView {
-  id: string;
-  email: string;
-  name: string;
-  role: 'admin' | 'agent';
-  active: boolean;
-  inboxIds: string[];
-  createdAt: string;
-}
+export const agentViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'agent']),
+  active: z.boolean(),
+  inboxIds: z.array(z.string()).describe('channel accounts the agent belongs to (admins see all)'),
+  createdAt: z.iso.datetime(),
+});
+export type AgentView = z.infer<typeof agentViewSchema>;
 
 export const agentView = (a: Agent): AgentView => ({
   id: a.id,

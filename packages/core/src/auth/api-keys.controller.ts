@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
-import { ApiJsonBody } from '../http/api-docs.js';
+import { ApiErrors, ApiJsonBody, ApiList, ApiOk } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
 import { ApiKey } from './api-key.entity.js';
 import { CurrentPrincipal } from './auth.guard.js';
@@ -12,7 +12,16 @@ import { type Principal, assertAdmin } from './principal.js';
 
 export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(200) });
 
-const view = (k: ApiKey) => ({
+const apiKeyViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe('the first characters of the key, to tell keys apart'),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+
+const view = (k: ApiKey): z.infer<typeof apiKeyViewSchema> => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
@@ -32,6 +41,8 @@ export class ApiKeysController {
   ) {}
 
   @Get()
+  @ApiList(apiKeyViewSchema)
+  @ApiErrors(401, 403)
   async list(@CurrentPrincipal() principal: Principal) {
     assertAdmin(principal);
     const keys = await this.orm.em.fork().find(ApiKey, { tenantId: principal.tenantId }, { orderBy: { createdAt: 'desc' } });
@@ -40,6 +51,8 @@ export class ApiKeysController {
 
   @Post()
   @ApiJsonBody(createApiKeySchema)
+  @ApiOk(apiKeyViewSchema.extend({ key: z.string().describe('the key; shown only now') }), 201)
+  @ApiErrors(400, 401, 403)
   async create(@CurrentPrincipal() principal: Principal, @Body(validate(createApiKeySchema)) body: z.infer<typeof createApiKeySchema>) {
     assertAdmin(principal);
     const { key, apiKey } = await this.auth.createApiKey(principal.tenantId, body.name, principal.kind === 'agent' ? principal.agentId : null);
@@ -48,6 +61,7 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiErrors(401, 403, 404)
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     assertAdmin(principal);
     const em = this.orm.em.fork();

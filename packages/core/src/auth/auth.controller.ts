@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/c
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
-import { AgentsService } from '../agents/agents.service.js';
-import { ApiJsonBody } from '../http/api-docs.js';
+import { AgentsService, agentViewSchema } from '../agents/agents.service.js';
+import { ApiErrors, ApiJsonBody, ApiOk } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
 import { CurrentPrincipal, Public, bearerToken } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
@@ -28,6 +28,8 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   @ApiJsonBody(loginSchema)
+  @ApiOk(z.object({ token: z.string(), expiresAt: z.iso.datetime(), agent: agentViewSchema }))
+  @ApiErrors(400, 401, 429)
   async login(@Body(validate(loginSchema)) body: z.infer<typeof loginSchema>) {
     const { token, expiresAt, agent } = await this.auth.login(body.email, body.password);
     return { token, expiresAt: expiresAt.toISOString(), agent: await this.agents.viewById(agent.id) };
@@ -44,6 +46,8 @@ export class AuthController {
   /** The caller: an agent (with role and inboxes) or an API key. */
   @ApiBearerAuth()
   @Get('me')
+  @ApiOk(z.union([agentViewSchema.extend({ kind: z.literal('agent') }), z.object({ kind: z.literal('api-key'), id: z.string() })]))
+  @ApiErrors(401)
   async me(@CurrentPrincipal() principal: Principal) {
     if (principal.kind === 'agent') return { kind: 'agent', ...(await this.agents.viewById(principal.agentId)) };
     return principal.kind === 'api-key' ? { kind: 'api-key', id: principal.apiKeyId } : { kind: 'system' };

@@ -23,20 +23,31 @@ export const updateChannelSchema = z.object({
   active: z.boolean().optional(),
 });
 
-export interface ChannelAccountView {
-  id: string;
-  plugin: string;
-  name: string;
-  active: boolean;
-  externalId: string | null;
-  /** The config without its secret fields. */
-  config: Record<string, unknown>;
-  /** Which secret fields are set (their values are write-only). */
-  secretsSet: string[];
-  webhookUrl: string;
-  capabilities: ChannelPlugin['capabilities'] | null;
-  createdAt: string;
-}
+export const channelCapabilitiesSchema = z.object({
+  text: z.boolean(),
+  media: z.boolean(),
+  interactive: z.boolean(),
+  location: z.boolean(),
+  contacts: z.boolean(),
+  reactions: z.boolean(),
+  templates: z.boolean(),
+  readReceipts: z.boolean(),
+  sessionWindow: z.boolean(),
+});
+
+export const channelAccountViewSchema = z.object({
+  id: z.string(),
+  plugin: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  externalId: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()).describe('the configuration without its secret fields'),
+  secretsSet: z.array(z.string()).describe('which secret fields are set; their values are write-only'),
+  webhookUrl: z.string().describe("the URL to give the provider for this account's webhooks"),
+  capabilities: channelCapabilitiesSchema.nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ChannelAccountView = z.infer<typeof channelAccountViewSchema>;
 
 /** A channel account with its plugin and decrypted context, ready to use. */
 export interface ResolvedAccount {

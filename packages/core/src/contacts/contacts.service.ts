@@ -27,18 +27,26 @@ export const updateContactSchema = z.object({
 
 export const importContactsQuerySchema = z.object({ channelAccountId: z.string().min(1).max(36) });
 
-export interface ContactView {
-  id: string;
-  channelAccountId: string;
-  externalId: string;
-  phone: string | null;
-  name: string | null;
-  attributes: Record<string, string>;
-  tags: string[];
-  optedInAt: string | null;
-  optedOutAt: string | null;
-  createdAt: string;
-}
+export const contactViewSchema = z.object({
+  id: z.string(),
+  channelAccountId: z.string(),
+  externalId: z.string().describe("the channel's id for the customer (WhatsApp: wa_id)"),
+  phone: z.string().nullable(),
+  name: z.string().nullable(),
+  attributes: z.record(z.string(), z.string()),
+  tags: z.array(z.string()),
+  optedInAt: z.iso.datetime().nullable(),
+  optedOutAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ContactView = z.infer<typeof contactViewSchema>;
+
+export const contactImportResultSchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  refused: z.number().int(),
+  errors: z.array(z.object({ row: z.number().int(), message: z.string() })),
+});
 
 export const contactView = (c: Contact): ContactView => ({
   id: c.id,

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiJsonBody, ApiQueryFrom } from '../http/api-docs.js';
+import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from '../http/api-docs.js';
+import { conversationViewSchema } from './conversation.view.js';
 import { validate } from '../http/zod-validation.pipe.js';
 import { ConversationsService, listConversationsQuerySchema, updateConversationSchema } from './conversations.service.js';
 
@@ -16,17 +17,23 @@ export class ConversationsController {
   /** Conversations the caller may see, newest activity first; `window` filters by the reply window. */
   @Get()
   @ApiQueryFrom(listConversationsQuerySchema)
+  @ApiPage(conversationViewSchema)
+  @ApiErrors(400, 401)
   list(@CurrentPrincipal() principal: Principal, @Query(validate(listConversationsQuerySchema, 'query')) query: z.infer<typeof listConversationsQuerySchema>) {
     return this.conversations.list(principal, query);
   }
 
   @Get(':id')
+  @ApiOk(conversationViewSchema)
+  @ApiErrors(401, 404)
   async get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.conversations.view(await this.conversations.get(principal, id));
   }
 
   /** Assign, resolve, reopen, or mark read. */
   @Patch(':id')
+  @ApiOk(conversationViewSchema)
+  @ApiErrors(400, 401, 404)
   @ApiJsonBody(updateConversationSchema)
   update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(validate(updateConversationSchema)) body: z.infer<typeof updateConversationSchema>) {
     return this.conversations.update(principal, id, body);

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ApiOk } from '../http/api-docs.js';
 import { Public } from '../auth/auth.guard.js';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 
@@ -16,6 +18,11 @@ export async function readiness(orm: MikroORM, bus: EventBus): Promise<{ ready: 
   return { ready: database && busOk, checks: { database, bus: busOk } };
 }
 
+const readinessSchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({ database: z.boolean(), bus: z.boolean() }),
+});
+
 @ApiTags('health')
 @Public()
 @Controller()
@@ -27,12 +34,15 @@ export class HealthController {
 
   /** The process is up. */
   @Get('healthz')
+  @ApiOk(z.object({ status: z.literal('ok') }))
   healthz() {
     return { status: 'ok' };
   }
 
   /** The database and the bus are reachable. 503 when not. */
   @Get('readyz')
+  @ApiOk(readinessSchema)
+  @ApiOk(readinessSchema, 503)
   async readyz(@Res({ passthrough: true }) reply: { status(code: number): unknown }) {
     const { ready, checks } = await readiness(this.orm, this.bus);
     reply.status(ready ? 200 : 503);

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import type { z } from 'zod';
+import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { apiErrorSchema } from '@obrol/contracts';
+import { z } from 'zod';
 import { openApiSchema } from './zod-validation.pipe.js';
 
 /** Documents a JSON body from its zod schema (validation is `@Body(validate(schema))`). */
@@ -15,3 +16,16 @@ export function ApiQueryFrom(schema: z.ZodObject) {
     ),
   );
 }
+
+/** Documents a successful response from the zod schema of what the handler returns. */
+export const ApiOk = (schema: z.ZodType, status = 200) => ApiResponse({ status, schema: openApiSchema(schema, 'output') });
+
+/** Documents a cursor-paginated list response. */
+export const ApiPage = (item: z.ZodType) => ApiOk(z.object({ items: z.array(item), nextCursor: z.string().nullable() }));
+
+/** Documents a list response without pagination. */
+export const ApiList = (item: z.ZodType, status = 200) => ApiOk(z.object({ items: z.array(item) }), status);
+
+/** Documents the error responses a route may give, all in the one error body. */
+export const ApiErrors = (...statuses: number[]) =>
+  applyDecorators(...statuses.map((status) => ApiResponse({ status, description: 'Error: `{ statusCode, code, message, details? }`', schema: openApiSchema(apiErrorSchema, 'output') })));

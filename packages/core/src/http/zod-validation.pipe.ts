@@ -42,8 +42,8 @@ export const validate = <S extends z.ZodType>(schema: S, where: 'body' | 'query'
   new ZodValidationPipe(schema, where);
 
 /** The JSON Schema of a zod schema, for OpenAPI decorators. */
-export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+export function openApiSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io }) as Record<string, unknown>;
   delete json.$schema;
   return json;
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
-import { ApiQueryFrom } from '../http/api-docs.js';
+import { ApiErrors, ApiOk, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
@@ -32,6 +32,8 @@ export class MediaController {
   @ApiConsumes('image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'audio/ogg', 'audio/mpeg', 'application/pdf', 'application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiQueryFrom(uploadQuerySchema)
+  @ApiOk(z.object({ mediaId: z.string(), mimeType: z.string(), sizeBytes: z.number().int(), sha256: z.string(), filename: z.string().nullable() }), 201)
+  @ApiErrors(400, 401, 404, 413, 415)
   async upload(
     @CurrentPrincipal() principal: Principal,
     @Query(validate(uploadQuerySchema, 'query')) query: z.infer<typeof uploadQuerySchema>,

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
-import { ObrolError } from '@obrol/contracts';
+import { ObrolError, messageViewSchema } from '@obrol/contracts';
 import type { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiJsonBody, ApiQueryFrom } from '../http/api-docs.js';
+import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
 import { MessagesService, listMessagesQuerySchema, sendMessageSchema, sendToPhoneSchema } from './messages.service.js';
 
@@ -15,6 +15,8 @@ export class MessagesController {
   constructor(private readonly messages: MessagesService) {}
 
   @Get('conversations/:id/messages')
+  @ApiPage(messageViewSchema)
+  @ApiErrors(400, 401, 404)
   @ApiQueryFrom(listMessagesQuerySchema)
   list(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query(validate(listMessagesQuerySchema, 'query')) query: z.infer<typeof listMessagesQuerySchema>) {
     return this.messages.list(principal, id, query);
@@ -28,6 +30,8 @@ export class MessagesController {
   @Post('conversations/:id/messages')
   @HttpCode(202)
   @ApiJsonBody(sendMessageSchema)
+  @ApiOk(messageViewSchema, 202)
+  @ApiErrors(400, 401, 404, 422)
   send(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(validate(sendMessageSchema)) body: z.infer<typeof sendMessageSchema>) {
     return this.messages.sendToConversation(principal, id, body);
   }
@@ -36,6 +40,9 @@ export class MessagesController {
   @Post('messages')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first message.' })
   @ApiJsonBody(sendToPhoneSchema)
+  @ApiOk(messageViewSchema, 202)
+  @ApiOk(messageViewSchema, 200)
+  @ApiErrors(400, 401, 404, 409, 422)
   async sendToPhone(
     @CurrentPrincipal() principal: Principal,
     @Body(validate(sendToPhoneSchema)) body: z.infer<typeof sendToPhoneSchema>,

@@ -5,9 +5,9 @@ import type { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import { ApiJsonBody, ApiQueryFrom } from '../http/api-docs.js';
+import { ApiErrors, ApiJsonBody, ApiList, ApiOk, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
-import { TemplatesService, listTemplatesQuerySchema } from './templates.service.js';
+import { TemplatesService, listTemplatesQuerySchema, templateSyncResultSchema, templateViewSchema } from './templates.service.js';
 
 @ApiTags('templates')
 @ApiBearerAuth()
@@ -20,6 +20,8 @@ export class TemplatesController {
 
   @Get()
   @ApiQueryFrom(listTemplatesQuerySchema)
+  @ApiList(templateViewSchema)
+  @ApiErrors(401, 404)
   async list(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Query(validate(listTemplatesQuerySchema, 'query')) query: z.infer<typeof listTemplatesQuerySchema>) {
     return { items: await this.templates.list(principal, channelId, query) };
   }
@@ -27,6 +29,8 @@ export class TemplatesController {
   /** Lint, then submit a template for approval; it starts PENDING. */
   @Post()
   @ApiJsonBody(templateDraftSchema)
+  @ApiOk(templateViewSchema, 201)
+  @ApiErrors(400, 401, 403, 404, 409, 422)
   create(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Body(validate(templateDraftSchema)) body: z.infer<typeof templateDraftSchema>) {
     return this.templates.create(principal, channelId, body);
   }
@@ -34,6 +38,8 @@ export class TemplatesController {
   /** Pull every template from the provider now (also registers templates made elsewhere). */
   @Post('sync')
   @HttpCode(200)
+  @ApiOk(templateSyncResultSchema)
+  @ApiErrors(401, 404, 502, 503)
   async sync(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string) {
     await this.channels.get(principal, channelId);
     return this.templates.sync(channelId);
@@ -41,6 +47,7 @@ export class TemplatesController {
 
   @Delete(':templateId')
   @HttpCode(204)
+  @ApiErrors(401, 403, 404)
   remove(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Param('templateId') templateId: string) {
     return this.templates.remove(principal, channelId, templateId);
   }

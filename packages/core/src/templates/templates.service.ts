@@ -6,6 +6,8 @@ import {
   ObrolError,
   type TemplateDefinition,
   type TemplateParameters,
+  templateCategorySchema,
+  templateComponentsSchema,
   templateDraftSchema,
 } from '@obrol/contracts';
 import { z } from 'zod';
@@ -21,23 +23,28 @@ export const listTemplatesQuerySchema = z.object({
   q: z.string().trim().max(200).optional(),
 });
 
-export interface TemplateView {
-  id: string;
-  channelAccountId: string;
-  externalId: string | null;
-  name: string;
-  language: string;
-  category: Template['category'];
-  parameterFormat: Template['parameterFormat'];
-  components: Template['components'];
-  status: string;
-  rejectionReason: string | null;
-  quality: string | null;
+export const templateViewSchema = z.object({
+  id: z.string(),
+  channelAccountId: z.string(),
+  externalId: z.string().nullable(),
+  name: z.string(),
+  language: z.string(),
+  category: templateCategorySchema,
+  parameterFormat: z.enum(['positional', 'named']),
+  components: templateComponentsSchema,
+  status: z.string().describe('PENDING, APPROVED, REJECTED, PAUSED, DISABLED… as the provider reports it'),
+  rejectionReason: z.string().nullable(),
+  quality: z.string().nullable(),
   /** Variables to fill when sending, by component (positional numbers or names). */
-  variables: { header: string[]; body: string[]; buttons: { index: number; type: string }[] };
-  syncedAt: string | null;
-  updatedAt: string;
-}
+  variables: z
+    .object({ header: z.array(z.string()), body: z.array(z.string()), buttons: z.array(z.object({ index: z.number().int(), type: z.string() })) })
+    .describe('what to fill when sending: positional numbers or names per component, and the buttons that take a value'),
+  syncedAt: z.iso.datetime().nullable(),
+  updatedAt: z.iso.datetime(),
+});
+export type TemplateView = z.infer<typeof templateViewSchema>;
+
+export const templateSyncResultSchema = z.object({ total: z.number().int(), created: z.number().int(), updated: z.number().int(), removed: z.number().int() });
 
 const VARIABLE = /\{\{\s*([a-z0-9_]+)\s*\}\}/g;
 const variablesIn = (text: string | undefined): string[] => [...new Set([...(text ?? '').matchAll(VARIABLE)].map((m) => m[1]!))];
