@@ -128,12 +128,6 @@ export class InboundService {
     await this.current.catch(() => undefined);
   }
 
-  /** Process everything due now and wait for it (tests, shutdown). */
-  async drain(): Promise<void> {
-    await this.current;
-    while ((await this.pass()) > 0);
-  }
-
   private async loop(): Promise<void> {
     do {
       this.again = false;
@@ -242,9 +236,14 @@ export class InboundService {
     await em.flush();
   }
 
-  /** Deletes processed deliveries older than `olderThan`. */
+  /** Deletes processed deliveries older than `olderThan`; ones set aside after failing stay 30 days. */
   async prune(olderThan: Date): Promise<number> {
-    return this.orm.em.fork().nativeDelete(InboundWebhook, { processedAt: { $lt: olderThan } });
+    const em = this.orm.em.fork();
+    const monthAgo = new Date(olderThan.getTime() - 30 * 24 * 60 * 60 * 1000);
+    return (
+      (await em.nativeDelete(InboundWebhook, { processedAt: { $lt: olderThan }, attempts: { $lt: MAX_ATTEMPTS } })) +
+      (await em.nativeDelete(InboundWebhook, { processedAt: { $lt: monthAgo } }))
+    );
   }
 
   /** Loads in a few queries every row the batch will look up. */
