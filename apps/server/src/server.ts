@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import type { ObrolConfig } from './config/config.schema.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { type DemoChannel, connectDemoChannel } from './demo/demo-channel.js';
+import { inboxAppRoot } from './inbox-app.js';
 import { installedPlugins } from './plugins.js';
 
 export interface RunningObrol {
@@ -39,6 +40,8 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
   if (secret.generated) logger.info({ file: path.join(dataDir, 'secret.key') }, 'generated a secret key; back it up with the data dir');
   const bus = await connectBus(config, role, logger);
   const demo = role === 'all' && config.demo;
+  const inbox = inboxAppRoot();
+  if (!inbox && role !== 'worker') logger.warn('the agent inbox is not built; run `pnpm build` to serve it at /');
   const app = await startObrolApp({
     role,
     port: config.port,
@@ -51,6 +54,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     secretKey: secret.key,
     dataDir,
     publicUrl: config.publicUrl,
+    staticApps: inbox ? [{ prefix: '/', root: inbox }] : [],
     admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {
       print(generated ? `First admin created: ${email} / password: ${password}  (shown once; change it after logging in)` : `First admin created: ${email} (password from OBROL_ADMIN_PASSWORD)`);

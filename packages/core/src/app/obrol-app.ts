@@ -17,8 +17,10 @@ export interface ObrolAppOptions extends CoreOptions {
   logger?: Logger;
   /** Largest JSON body accepted, in bytes (webhooks may carry up to 3 MB). */
   bodyLimitBytes?: number;
-  /** More Nest modules to compose (the server adds static apps, demo mode…). */
+  /** More Nest modules to compose. */
   modules?: (Type | DynamicModule)[];
+  /** Built browser apps to serve (e.g. the inbox at `/`); only the files that exist are routed. */
+  staticApps?: { prefix: string; root: string }[];
 }
 
 export interface ObrolApp {
@@ -55,6 +57,11 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
         .build(),
     );
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });
+  }
+
+  if (options.role !== 'worker') {
+    // One route per file (no wildcard), so unknown paths still get the API's 404.
+    for (const site of options.staticApps ?? []) app.useStaticAssets({ root: site.root, prefix: site.prefix, wildcard: false, decorateReply: false });
   }
 
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
