@@ -1,0 +1,71 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiClient } from './api-client.js';
+import { ApiError } from './api-error.js';
+
+function fakeFetch(...responses: (Response | Error)[]) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fn = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
+    calls.push({ url: String(url), init: init ?? {} });
+    const next = responses.shift();
+    if (!next) throw new Error('no more responses');
+    if (next instanceof Error) throw next;
+    return next;
+  });
+  return { fetch: fn as unknown as typeof fetch, calls };
+}
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+describe('ApiClient', () => {
+  it('sends the bearer token and the filters as a query, skipping empty ones', async () => {
+    const { fetch, calls } = fakeFetch(json(200, { items: [], nextCursor: null }));
+    const api = new ApiClient({ getToken: () => 'tok', fetch });
+    await api.listConversations({ assignee: 'me', window: 'closing', q: '  ' }, { limit: 20, cursor: 'abc' });
+    expect(calls[0]!.url).toBe('/api/v1/conversations?assignee=me&window=closing&limit=20&cursor=abc');
+    expect((calls[0]!.init.headers as Record<string, string>).authorization).toBe('Bearer tok');
+  });
+
+  it('maps an API error body to an ApiError with its code', async () => {
+    const { fetch } = fakeFetch(json(422, { statusCode: 422, code: 'WINDOW_CLOSED', message: 'The 24-hour window has closed.' }));
+    const api = new ApiClient({ getToken: () => 'tok', fetch });
+    const error = await api.sendMessage('c1', { content: { type: 'text', text: 'hi' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'WINDOW_CLOSED', statusCode: 422, message: 'The 24-hour window has closed.' });
+  });
+
+  it('maps a body without a code, and a failed fetch, to client codes', async () => {
+    const { fetch } = fakeFetch(new Response('<html>bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }), new TypeError('Failed to fetch'));
+    const api = new ApiClient({ getToken: () => null, fetch });
+    await expect(api.me()).rejects.toMatchObject({ code: 'INTERNAL', statusCode: 502 });
+    await expect(api.me()).rejects.toMatchObject({ code: 'NETWORK_ERROR', statusCode: 0 });
+  });
+
+  it('tells the app when the API refuses the token', async () => {
+    const onUnauthenticated = vi.fn();
+    const { fetch } = fakeFetch(json(401, { statusCode: 401, code: 'TOKEN_EXPIRED', message: 'expired' }));
+    const api = new ApiClient({ getToken: () => 'old', fetch, onUnauthenticated });
+    await expect(api.me()).rejects.toMatchObject({ code: 'TOKEN_EXPIRED' });
+    expect(onUnauthenticated).toHaveBeenCalledOnce();
+  });
+
+  it('follows cursors page by page until nextCursor is null', async () => {
+    const { fetch, calls } = fakeFetch(
+      json(200, { items: [{ id: 'm3' }, { id: 'm2' }], nextCursor: 'c2' }),
+      json(200, { items: [{ id: 'm1' }], nextCursor: null }),
+    );
+    const api = new ApiClient({ getToken: () => 't', fetch });
+    const seen: string[] = [];
+    for await (const items of api.pages((cursor) => api.listMessages('conv', { cursor, limit: 2 }))) seen.push(...items.map((m) => m.id));
+    expect(seen).toEqual(['m3', 'm2', 'm1']);
+    expect(calls.map((c) => c.url)).toEqual(['/api/v1/conversations/conv/messages?limit=2', '/api/v1/conversations/conv/messages?cursor=c2&limit=2']);
+  });
+
+  it('sends templates in the API shape and builds media URLs', async () => {
+    const { fetch, calls } = fakeFetch(json(202, { id: 'm1', status: 'queued' }));
+    const api = new ApiClient({ baseUrl: 'https://obrol.example/', getToken: () => 'a b', fetch });
+    const template = { name: 'order_update', language: 'en_US', parameters: { body: [{ type: 'text' as const, text: 'Sari' }] } };
+    await api.sendMessage('c1', { template });
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ template });
+    expect(calls[0]!.init.method).toBe('POST');
+    expect(api.mediaUrl('m/1')).toBe('https://obrol.example/api/v1/media/m%2F1?token=a%20b');
+  });
+});

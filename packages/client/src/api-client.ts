@@ -1,0 +1,142 @@
+import type { MessageView } from '@obrol/contracts';
+import { ApiError } from './api-error.js';
+import type { ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, Page, SendMessageInput, TemplateView } from './views.js';
+
+export interface ApiClientOptions {
+  /** Origin (and path prefix) of the server; '' for same-origin. */
+  baseUrl?: string;
+  /** The current bearer token, read on every request. */
+  getToken: () => string | null;
+  /** Injected for tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Called when the API refuses the token (expired or revoked session). */
+  onUnauthenticated?: () => void;
+}
+
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+/** Typed calls of Obrol's REST API (`/api/v1`). Every failure is thrown as an {@link ApiError}. */
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = (options.baseUrl ?? '').replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  login(email: string, password: string): Promise<LoginResult> {
+    return this.request('POST', '/auth/login', { body: { email, password } });
+  }
+
+  logout(): Promise<void> {
+    return this.request('POST', '/auth/logout');
+  }
+
+  me(): Promise<Me> {
+    return this.request('GET', '/me');
+  }
+
+  listConversations(filters: ConversationFilters = {}, page: PageQuery = {}): Promise<Page<ConversationView>> {
+    return this.request('GET', '/conversations', { query: { ...filters, q: filters.q?.trim() || undefined, ...page } });
+  }
+
+  getConversation(id: string): Promise<ConversationView> {
+    return this.request('GET', `/conversations/${encodeURIComponent(id)}`);
+  }
+
+  updateConversation(id: string, patch: ConversationPatch): Promise<ConversationView> {
+    return this.request('PATCH', `/conversations/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  /** Messages of a conversation; `desc` (newest first) by default, as the API pages them. */
+  listMessages(conversationId: string, page: PageQuery & { order?: 'asc' | 'desc' } = {}): Promise<Page<MessageView>> {
+    return this.request('GET', `/conversations/${encodeURIComponent(conversationId)}/messages`, { query: { ...page } });
+  }
+
+  /** Queues a session message or a template; the answer is the stored message (status `queued`). */
+  sendMessage(conversationId: string, input: SendMessageInput): Promise<MessageView> {
+    return this.request('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, { body: input });
+  }
+
+  listTemplates(channelAccountId: string, query: { status?: string; q?: string } = {}): Promise<TemplateView[]> {
+    return this.request<{ items: TemplateView[] }>('GET', `/channels/${encodeURIComponent(channelAccountId)}/templates`, { query }).then((r) => r.items);
+  }
+
+  /**
+   * The URL of a stored media file with the token in the query, for `<img src>` or a link
+   * (browsers cannot send headers there). The media route reads only the Authorization
+   * header today, so the apps use {@link mediaBlob} (through `useMedia`) instead.
+   */
+  mediaUrl(mediaId: string): string {
+    const token = this.options.getToken();
+    return `${this.baseUrl}/api/v1/media/${encodeURIComponent(mediaId)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  }
+
+  /**
+   * The bytes of a stored media file, fetched with the bearer token (the media route reads
+   * the Authorization header only); show it through `URL.createObjectURL`.
+   */
+  async mediaBlob(mediaId: string): Promise<Blob> {
+    const token = this.options.getToken();
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}/api/v1/media/${encodeURIComponent(mediaId)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    } catch (error) {
+      throw new ApiError('NETWORK_ERROR', `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
+    }
+    if (!response.ok) throw await ApiError.fromResponse(response);
+    return response.blob();
+  }
+
+  /** Every item of a paged list, following `nextCursor` (stops after `maxPages`). */
+  async *pages<T>(load: (cursor: string | undefined) => Promise<Page<T>>, maxPages = 100): AsyncGenerator<T[]> {
+    let cursor: string | undefined;
+    for (let n = 0; n < maxPages; n++) {
+      const page = await load(cursor);
+      yield page.items;
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  private async request<T>(method: string, path: string, init: { query?: Query; body?: unknown } = {}): Promise<T> {
+    const url = `${this.baseUrl}/api/v1${path}${queryString(init.query)}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.options.getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    } catch (error) {
+      throw new ApiError('NETWORK_ERROR', `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
+    }
+    if (!response.ok) {
+      const error = await ApiError.fromResponse(response);
+      if (response.status === 401 && token) this.options.onUnauthenticated?.();
+      throw error;
+    }
+    if (response.status === 204) return undefined as T;
+    try {
+      return (await response.json()) as T;
+    } catch {
+      throw new ApiError('BAD_RESPONSE', 'The server answered with something that is not JSON.', response.status);
+    }
+  }
+}
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}

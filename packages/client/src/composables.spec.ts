@@ -1,0 +1,110 @@
+import type { MessageView } from '@obrol/contracts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApp, defineComponent, h, nextTick } from 'vue';
+import { type ObrolContext, createObrol } from './obrol-context.js';
+import type { SocketLike } from './realtime-client.js';
+import { useConversations } from './use-conversations.js';
+import { useMessages } from './use-messages.js';
+import type { ConversationView } from './views.js';
+
+const flush = async () => {
+  for (let i = 0; i < 5; i++) {
+    await Promise.resolve();
+    await nextTick();
+  }
+  await new Promise((r) => setTimeout(r, 0));
+};
+
+const msg = (id: string, createdAt: string, status: MessageView['status'] = 'received'): MessageView => ({
+  id, conversationId: 'c1', channelAccountId: 'ch1', direction: 'inbound', content: { type: 'text', text: id }, status,
+  error: null, externalId: null, replyToExternalId: null, sentByAgentId: null, createdAt, providerTimestamp: null,
+});
+const conv = (id: string, lastMessageAt: string): ConversationView => ({
+  id, channelAccountId: 'ch1', contact: { id: `k${id}`, name: id, phone: null, externalId: id }, status: 'open', assigneeId: null,
+  lastInboundAt: lastMessageAt, lastMessageAt, lastMessagePreview: 'x', unreadCount: 1,
+  window: { open: true, expiresAt: '2099-01-01T00:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T00:00:00.000Z',
+});
+
+function setup(routes: Record<string, unknown[]>) {
+  const sockets: (SocketLike & { emit(frame: unknown): void })[] = [];
+  const requested: string[] = [];
+  const fetch = (async (url: RequestInfo | URL) => {
+    const path = String(url).replace(/\?.*$/, '');
+    requested.push(String(url));
+    const queue = routes[path];
+    const body = queue && queue.length > 1 ? queue.shift() : queue?.[0];
+    return new Response(JSON.stringify(body ?? { statusCode: 404, code: 'NOT_FOUND', message: 'nope' }), { status: body ? 200 : 404 });
+  }) as typeof globalThis.fetch;
+  const obrol = createObrol({
+    tokenStorage: null,
+    fetch,
+    realtimeUrl: 'ws://test/api/v1/realtime',
+    createSocket: () => {
+      const s = { readyState: 1, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} } as unknown as SocketLike & { emit(frame: unknown): void };
+      s.emit = (frame) => s.onmessage?.({ data: JSON.stringify(frame) });
+      sockets.push(s);
+      return s;
+    },
+  });
+  obrol.token.value = 'tok';
+  return { obrol, sockets, requested };
+}
+
+function mount<T>(obrol: ObrolContext, use: () => T): T {
+  let result!: T;
+  const app = createApp(defineComponent({ setup: () => ((result = use()), () => h('div')) }));
+  app.use(obrol);
+  app.mount(document.createElement('div'));
+  mounted.push(app);
+  return result;
+}
+const mounted: ReturnType<typeof createApp>[] = [];
+afterEach(() => mounted.splice(0).forEach((a) => a.unmount()));
+
+describe('composables', () => {
+  it('useMessages shows the newest page oldest first, loads older pages, merges live events and refetches on reconnect', async () => {
+    const { obrol, sockets, requested } = setup({
+      '/api/v1/conversations/c1/messages': [
+        { items: [msg('m3', '2026-01-01T10:03:00Z'), msg('m2', '2026-01-01T10:02:00Z')], nextCursor: 'older' },
+        { items: [msg('m1', '2026-01-01T10:01:00Z')], nextCursor: null },
+        { items: [msg('m5', '2026-01-01T10:05:00Z'), msg('m4', '2026-01-01T10:04:00Z', 'read')], nextCursor: 'x' },
+      ],
+    });
+    obrol.realtime.connect();
+    const thread = mount(obrol, () => useMessages('c1', { pageSize: 2 }));
+    await flush();
+    expect(thread.messages.value.map((m) => m.id)).toEqual(['m2', 'm3']);
+    expect(thread.hasOlder.value).toBe(true);
+    await thread.loadOlder();
+    expect(thread.messages.value.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+    expect(requested.at(-1)).toContain('cursor=older');
+    expect(thread.hasOlder.value).toBe(false);
+
+    sockets[0]!.onopen?.({});
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c1', data: { message: msg('m4', '2026-01-01T10:04:00Z') } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c9', data: { message: { ...msg('x', '2026-01-01T10:04:00Z'), conversationId: 'c9' } } });
+    expect(thread.messages.value.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
+
+    // The socket drops; events sent meanwhile are lost; after the reconnect the newest page is merged in.
+    vi.useFakeTimers();
+    sockets[0]!.onclose?.({ code: 1006 });
+    vi.advanceTimersByTime(60_000);
+    vi.useRealTimers();
+    sockets[1]!.onopen?.({});
+    await flush();
+    expect(thread.messages.value.map((m) => `${m.id}:${m.status}`)).toEqual(['m1:received', 'm2:received', 'm3:received', 'm4:read', 'm5:received']);
+  });
+
+  it('useConversations moves a conversation with a new message to the top and adds new ones', async () => {
+    const { obrol, sockets } = setup({ '/api/v1/conversations': [{ items: [conv('a', '2026-01-01T10:00:00Z'), conv('b', '2026-01-01T09:00:00Z')], nextCursor: null }] });
+    obrol.realtime.connect();
+    const list = mount(obrol, () => useConversations({ status: 'open' }));
+    await flush();
+    expect(list.items.value.map((c) => c.id)).toEqual(['a', 'b']);
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'b', data: { conversation: conv('b', '2026-01-01T11:00:00Z') } });
+    expect(list.items.value.map((c) => c.id)).toEqual(['b', 'a']);
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c', data: { conversation: conv('c', '2026-01-01T12:00:00Z') } });
+    sockets[0]!.emit({ type: 'conversation.updated', channelAccountId: 'ch1', conversationId: 'a', data: { conversation: { ...conv('a', '2026-01-01T10:00:00Z'), status: 'resolved' } } });
+    expect(list.items.value.map((c) => c.id)).toEqual(['c', 'b']);
+  });
+});
