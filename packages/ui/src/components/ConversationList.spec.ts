@@ -1,0 +1,29 @@
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import ConversationList from './ConversationList.vue';
+
+describe('ConversationList', () => {
+  const items = [
+    { id: 'c1', name: 'Sari', preview: 'Pesanan saya?', unreadCount: 2, window: 'closing' as const, time: '10:02' },
+    { id: 'c2', name: null, preview: 'hi', unreadCount: 0, window: 'closed' as const },
+  ];
+
+  it('lists name, preview, unread badge and window badge; emits select', async () => {
+    const w = mount(ConversationList, { props: { items, selectedId: 'c2' } });
+    const rows = w.findAll('[data-testid="conversation-item"]');
+    expect(rows.map((r) => r.attributes('data-conversation-id'))).toEqual(['c1', 'c2']);
+    expect(rows[0]!.text()).toContain('Sari');
+    expect(rows[0]!.find('[data-testid="unread-badge"]').text()).toBe('2');
+    expect(rows[1]!.find('[data-testid="unread-badge"]').exists()).toBe(false);
+    expect(rows[0]!.find('[data-testid="window-badge"]').text()).toBe('Closing');
+    expect(rows[1]!.find('[data-testid="window-badge"]').attributes('data-window')).toBe('closed');
+    expect(rows[1]!.text()).toContain('Unknown contact');
+    expect(rows[1]!.classes()).toContain('is-selected');
+    await rows[0]!.trigger('click');
+    expect(w.emitted('select')).toEqual([['c1']]);
+  });
+
+  it('says when there is nothing to show', () => {
+    expect(mount(ConversationList, { props: { items: [] } }).text()).toContain('No conversations');
+  });
+});

@@ -1,0 +1,10 @@
+export { default as ConversationList } from './components/ConversationList.vue';
+export { default as MessageBubble } from './components/MessageBubble.vue';
+export { default as MessageStatus } from './components/MessageStatus.vue';
+export { default as MessageComposer, default as Composer } from './components/MessageComposer.vue';
+export { default as TemplatePicker } from './components/TemplatePicker.vue';
+export { default as WindowBadge } from './components/WindowBadge.vue';
+export { default as WindowCountdown } from './components/WindowCountdown.vue';
+export { buildTemplateSend, renderTemplateText, templateSlots, type TemplateSlot } from './template-fill';
+export { defaultT, uiMessages, type UiParams, type UiTranslate } from './ui-text';
+export type { ConversationListItem, PickerTemplate, TemplateSend, WindowState } from './types';

@@ -1,0 +1,35 @@
+import type { MessageView, TemplateComponents, TemplateParameters } from '@obrol/contracts';
+
+export type WindowState = 'open' | 'closing' | 'closed';
+
+/** One row of the conversation list, already shaped by the app. */
+export interface ConversationListItem {
+  id: string;
+  name: string | null;
+  preview: string | null;
+  unreadCount: number;
+  window: WindowState;
+  /** Pre-formatted time of the last message. */
+  time?: string;
+  /** A short note such as the assignee's name. */
+  note?: string;
+}
+
+export type { MessageView };
+
+/** What the picker needs of a template (a subset of the API's template view). */
+export interface PickerTemplate {
+  id: string;
+  name: string;
+  language: string;
+  parameterFormat: 'positional' | 'named';
+  components: TemplateComponents;
+  variables: { header: string[]; body: string[]; buttons: { index: number; type: string }[] };
+}
+
+/** The `template` of `POST /conversations/:id/messages`. */
+export interface TemplateSend {
+  name: string;
+  language: string;
+  parameters: TemplateParameters;
+}
