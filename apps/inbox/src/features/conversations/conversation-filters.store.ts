@@ -1,0 +1,25 @@
+import type { ConversationFilters } from '@obrol/client';
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+
+export type AssigneeFilter = 'all' | 'me' | 'none';
+export type WindowFilter = 'all' | 'open' | 'closing' | 'closed';
+export type StatusFilter = 'all' | 'open' | 'pending' | 'resolved';
+
+/** The list's filters, kept while the agent moves between conversations. */
+export const useConversationFiltersStore = defineStore('conversationFilters', () => {
+  const assignee = ref<AssigneeFilter>('all');
+  const window = ref<WindowFilter>('all');
+  const status = ref<StatusFilter>('all');
+  const q = ref('');
+
+  /** The filters in the API's terms. */
+  const apiFilters = computed<ConversationFilters>(() => ({
+    ...(assignee.value !== 'all' ? { assignee: assignee.value } : {}),
+    ...(window.value !== 'all' ? { window: window.value } : {}),
+    ...(status.value !== 'all' ? { status: status.value } : {}),
+    ...(q.value.trim() ? { q: q.value.trim() } : {}),
+  }));
+
+  return { assignee, window, status, q, apiFilters };
+});

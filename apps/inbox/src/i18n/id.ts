@@ -1,0 +1,53 @@
+import type en from './en';
+
+/** Indonesian texts of the inbox; same keys as en.ts. */
+const id: typeof en = {
+  app: { title: 'Kotak Masuk Obrol', language: 'Bahasa', logout: 'Keluar', live: 'Langsung', connecting: 'Menyambung…', offline: 'Menyambung ulang…' },
+  login: {
+    title: 'Masuk ke kotak masuk',
+    email: 'Email',
+    password: 'Kata sandi',
+    submit: 'Masuk',
+    submitting: 'Sedang masuk…',
+    failed: 'Email atau kata sandi salah.',
+    unreachable: 'Server tidak dapat dihubungi. Coba lagi sebentar lagi.',
+  },
+  filters: {
+    all: 'Semua',
+    mine: 'Milik saya',
+    unassigned: 'Belum ditugaskan',
+    assignee: 'Penanggung jawab',
+    window: 'Jendela',
+    anyWindow: 'Semua jendela',
+    open: 'Terbuka',
+    closing: 'Segera tutup',
+    closed: 'Tertutup',
+    status: 'Status',
+    anyStatus: 'Semua status',
+    statusOpen: 'Terbuka',
+    statusPending: 'Tertunda',
+    statusResolved: 'Selesai',
+    search: 'Cari nama, nomor, atau pesan',
+  },
+  list: { loadMore: 'Muat lagi', loading: 'Memuat…', assignedToMe: 'Ditugaskan ke Anda', assigned: 'Ditugaskan', error: 'Gagal memuat percakapan: {message}' },
+  thread: {
+    empty: 'Pilih percakapan di sebelah kiri.',
+    loadOlder: 'Muat pesan sebelumnya',
+    loadingOlder: 'Memuat…',
+    noMessages: 'Belum ada pesan.',
+    assignToMe: 'Tugaskan ke saya',
+    unassign: 'Lepas tugas',
+    resolve: 'Selesaikan',
+    reopen: 'Buka lagi',
+    resolved: 'Selesai',
+    assignedToMe: 'Ditugaskan ke Anda',
+    windowClosed: 'Jendela 24 jam sudah tertutup — kirim template',
+    windowClosedHint: 'Balasan bebas bisa dikirim lagi setelah pelanggan menulis.',
+    sendTemplate: 'Kirim template saja',
+    hideTemplates: 'Kembali ke balasan',
+    sendFailed: 'Gagal mengirim: {message}',
+    actionFailed: 'Tidak berhasil: {message}',
+    notFound: 'Percakapan ini tidak ada atau tidak boleh Anda lihat.',
+  },
+};
+export default id;
