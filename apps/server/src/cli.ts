@@ -16,7 +16,7 @@ function start(role: ProcessRole, banner: boolean) {
     const url = config.publicUrl;
     if (banner) {
       const demo = running.demo ? `  Demo:     a WhatsApp number on the simulator; play a customer at ${running.demo.simulator.url}\n` : '';
-      process.stdout.write(`\nObrol is running at ${url}\n  API docs: ${url}/api/docs\n  Health:   ${url}/readyz\n${demo}\n`);
+      process.stdout.write(`\nObrol is running at ${url}\n  Inbox:    ${url}/ (log in as the admin above)\n  API docs: ${url}/api/docs\n  Health:   ${url}/readyz\n${demo}\n`);
     } else running.logger.info({ url: running.app.url, role }, 'obrol started');
     let stopping = false;
     const stop = (signal: string) => {

@@ -212,3 +212,17 @@ describe('Dockerfile (runtime stage)', () => {
     expect(JSON.parse(last(stage, 'VOLUME') ?? '[]')).toContain(env.OBROL_DATA_DIR);
   });
 });
+
+describe('Dockerfile (build context)', () => {
+  const repoRoot = path.resolve(serverDir, '../..');
+
+  it('copies only files that exist in the repository (the build context is its root)', () => {
+    const copies = readFileSync(dockerfilePath, 'utf8')
+      .split(/\r?\n/)
+      .filter((line) => /^COPY\s/.test(line) && !/--from=/.test(line))
+      .map((line) => line.replace(/^COPY\s+(--\S+\s+)*/, '').split(/\s+/).slice(0, -1));
+    expect(copies.length).toBeGreaterThan(0);
+    const missing = copies.flat().filter((source) => source !== '.' && !existsSync(path.join(repoRoot, source)));
+    expect(missing).toEqual([]);
+  });
+});

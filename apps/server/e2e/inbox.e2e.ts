@@ -1,0 +1,74 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/config.schema.js';
+import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+
+const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
+  console.warn(`skipped: Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set OBROL_TEST_CHROMIUM`);
+}
+
+/**
+ * The agent's whole flow in the built inbox, in headless Chromium, against `obrol start` with
+ * the demo WhatsApp channel on the simulator: log in, answer a customer inside the window, see
+ * the ticks move, and send a template where the window has closed.
+ */
+describe.runIf(available)('agent inbox in Chromium', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-e2e-'));
+  let obrol: RunningObrol;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    const config = parseConfig({ OBROL_PORT: '0', OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_ADMIN_EMAIL: 'agent@example.test', OBROL_ADMIN_PASSWORD: 'agent-password-1', OBROL_LOG_LEVEL: 'warn' });
+    obrol = await runObrol('all', config, { logger: createLogger('warn'), print: () => undefined });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await obrol?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('logs in and lists the demo conversations with their windows', async () => {
+    await page.goto(obrol.app.url);
+    await page.getByTestId('login-email').fill('agent@example.test');
+    await page.getByTestId('login-password').fill('agent-password-1');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('conversation-item').nth(1).waitFor();
+    expect(await page.getByTestId('conversation-item').count()).toBe(2);
+  });
+
+  it('answers a customer inside the window and shows the ticks move', async () => {
+    await page.getByTestId('conversation-item').filter({ hasText: 'Sari' }).click();
+    await page.getByTestId('message').first().waitFor();
+    await page.getByTestId('composer-input').fill('Baik kak, kami cek dulu ya');
+    await page.getByTestId('composer-send').click();
+    const reply = page.getByTestId('message').filter({ hasText: 'Baik kak, kami cek dulu ya' });
+    await reply.waitFor();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent?.includes('kami cek') && ['delivered', 'read'].includes(m.getAttribute('data-status') ?? '')), undefined, { timeout: 15_000 });
+    const inbox = obrol.demo!.simulator.inbox('+6281234567001');
+    expect(inbox.map((m) => m.preview)).toContain('Baik kak, kami cek dulu ya');
+  });
+
+  it('offers a template where the window has closed, and sends it', async () => {
+    await page.getByTestId('conversation-item').filter({ hasText: 'Budi' }).click();
+    await page.getByTestId('window-closed').waitFor();
+    expect(await page.getByTestId('composer-input').count()).toBe(0);
+    await page.getByTestId('template-select').selectOption({ label: 'hello_world (en_US)' }).catch(async () => {
+      // Labels may differ; fall back to picking by value.
+      await page.getByTestId('template-select').selectOption({ index: 1 });
+    });
+    const inputs = page.getByTestId('template-variable');
+    for (let i = 0; i < (await inputs.count()); i++) await inputs.nth(i).fill(`value ${i + 1}`);
+    await page.getByTestId('template-send').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length >= 2, undefined, { timeout: 15_000 });
+    await expect.poll(() => obrol.demo!.simulator.inbox('+6281234567002').length, { timeout: 15_000 }).toBe(1);
+  });
+});
