@@ -59,13 +59,12 @@ describe('ApiClient', () => {
     expect(calls.map((c) => c.url)).toEqual(['/api/v1/conversations/conv/messages?limit=2', '/api/v1/conversations/conv/messages?cursor=c2&limit=2']);
   });
 
-  it('sends templates in the API shape and builds media URLs', async () => {
+  it('sends templates in the API shape', async () => {
     const { fetch, calls } = fakeFetch(json(202, { id: 'm1', status: 'queued' }));
     const api = new ApiClient({ baseUrl: 'https://obrol.example/', getToken: () => 'a b', fetch });
     const template = { name: 'order_update', language: 'en_US', parameters: { body: [{ type: 'text' as const, text: 'Sari' }] } };
     await api.sendMessage('c1', { template });
     expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ template });
     expect(calls[0]!.init.method).toBe('POST');
-    expect(api.mediaUrl('m/1')).toBe('https://obrol.example/api/v1/media/m%2F1?token=a%20b');
   });
 });

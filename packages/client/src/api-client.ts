@@ -69,16 +69,6 @@ export class ApiClient {
   }
 
   /**
-   * The URL of a stored media file with the token in the query, for `<img src>` or a link
-   * (browsers cannot send headers there). The media route reads only the Authorization
-   * header today, so the apps use {@link mediaBlob} (through `useMedia`) instead.
-   */
-  mediaUrl(mediaId: string): string {
-    const token = this.options.getToken();
-    return `${this.baseUrl}/api/v1/media/${encodeURIComponent(mediaId)}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
-  }
-
-  /**
    * The bytes of a stored media file, fetched with the bearer token (the media route reads
    * the Authorization header only); show it through `URL.createObjectURL`.
    */
