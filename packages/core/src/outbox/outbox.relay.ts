@@ -3,6 +3,7 @@ import { LockMode, MikroORM } from '@mikro-orm/core';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { databaseKindOf } from '../database/orm-config.js';
+import { BackgroundLoop } from '../app/background-loop.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 
 const BATCH = 200;
@@ -16,12 +17,7 @@ const BATCH = 200;
 @Injectable()
 export class OutboxRelay implements OnApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
-  private running = false;
-  private again = false;
-  private timer: NodeJS.Timeout | null = null;
-  private stopped = true;
-  private current: Promise<void> = Promise.resolve();
-
+  private readonly loop = new BackgroundLoop('outbox relay', () => this.pass(), BATCH, this.logger);
   private readonly isSqlite: boolean;
 
   constructor(
@@ -34,47 +30,18 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   /** Start polling (every `pollMs`); without a start, only `kick()` and `drain()` relay. */
   start(pollMs = 1000): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.kick();
-      this.timer = setTimeout(tick, pollMs);
-      this.timer.unref();
-    };
-    tick();
+    this.loop.start(pollMs);
   }
 
   /** Relay soon; coalesces calls made while a pass is running. */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    // On the next turn, so commits made in this turn go out in one pass.
-    this.current = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.loop())
-      .finally(() => {
-        this.running = false;
-      });
+    this.loop.kick();
   }
 
-  /** Relay everything pending now and wait for it (tests, shutdown). */
+  /** Relay everything pending now and wait for it (shutdown). */
   async drain(): Promise<void> {
-    await this.current;
+    await this.loop.stop();
     while ((await this.pass()) > 0);
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while ((await this.pass()) === BATCH);
-      } catch (error) {
-        this.logger.warn(`outbox relay pass failed, will retry: ${(error as Error).message}`);
-        return;
-      }
-    } while (this.again);
   }
 
   /** One batch; returns how many rows it published. */
@@ -106,8 +73,6 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.current.catch(() => undefined);
+    await this.loop.stop();
   }
 }

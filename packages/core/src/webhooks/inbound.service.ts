@@ -28,6 +28,7 @@ import { Template } from '../templates/template.entity.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { ChannelEvent } from '@obrol/contracts';
 import { newId } from '../database/base.entity.js';
+import { BackgroundLoop } from '../app/background-loop.js';
 import { InboundWebhook } from './inbound-webhook.entity.js';
 
 /** At most this many stored deliveries are processed in one transaction. */
@@ -76,11 +77,7 @@ function needsMediaFetch(content: MessageContent): boolean {
 export class InboundService {
   private readonly logger = new Logger('InboundService');
   private readonly lock: { lockMode?: LockMode.PESSIMISTIC_PARTIAL_WRITE };
-  private running = false;
-  private again = false;
-  private stopped = true;
-  private timer: NodeJS.Timeout | null = null;
-  private current: Promise<void> = Promise.resolve();
+  private readonly loop = new BackgroundLoop('retrying stored webhook deliveries', () => this.pass(), MAX_BATCH, this.logger);
 
   constructor(
     private readonly orm: MikroORM,
@@ -95,49 +92,18 @@ export class InboundService {
     this.lock = databaseKindOf(options.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE };
   }
 
-  /** Process soon; calls made while a pass runs coalesce into one more pass. */
+  /** Retry stored deliveries soon; calls made while a pass runs coalesce into one more pass. */
   kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = true;
-    // On the next turn, so deliveries stored in this turn are processed together.
-    this.current = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.loop())
-      .finally(() => {
-        this.running = false;
-      });
+    this.loop.kick();
   }
 
   /** Poll for stored deliveries (left by a crash, another process, or waiting for a retry). */
   start(pollMs = 1000): void {
-    this.stopped = false;
-    const tick = () => {
-      if (this.stopped) return;
-      this.kick();
-      this.timer = setTimeout(tick, pollMs);
-      this.timer.unref();
-    };
-    tick();
+    this.loop.start(pollMs);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.current.catch(() => undefined);
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while ((await this.pass()) === MAX_BATCH);
-      } catch (error) {
-        this.logger.warn(`inbound processing pass failed, will retry: ${(error as Error).message}`);
-        return;
-      }
-    } while (this.again);
+    await this.loop.stop();
   }
 
   /**
