@@ -5,3 +5,4 @@ export * from './message-content.js';
 export * from './templates.js';
 export * from './events.js';
 export * from './channel-plugin.js';
+export * from './api-views.js';

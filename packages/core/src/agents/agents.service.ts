@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { ObrolError } from '@obrol/contracts';
+import { type AgentView, ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -27,16 +27,7 @@ export const updateAgentSchema = z.object({
   active: z.boolean().optional(),
 });
 
-export const agentViewSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  role: z.enum(['admin', 'agent']),
-  active: z.boolean(),
-  inboxIds: z.array(z.string()).describe('channel accounts the agent belongs to (admins see all)'),
-  createdAt: z.iso.datetime(),
-});
-export type AgentView = z.infer<typeof agentViewSchema>;
+export { type AgentView, agentViewSchema } from '@obrol/contracts';
 
 export const agentView = (a: Agent): AgentView => ({
   id: a.id,

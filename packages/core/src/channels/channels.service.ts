@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type ChannelContext, type ChannelPlugin, type Clock, ObrolError } from '@obrol/contracts';
+import { type ChannelAccountView, type ChannelContext, type ChannelPlugin, type Clock, ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { type Principal, actorOf, assertAdmin, assertInbox } from '../auth/principal.js';
@@ -23,31 +23,7 @@ export const updateChannelSchema = z.object({
   active: z.boolean().optional(),
 });
 
-export const channelCapabilitiesSchema = z.object({
-  text: z.boolean(),
-  media: z.boolean(),
-  interactive: z.boolean(),
-  location: z.boolean(),
-  contacts: z.boolean(),
-  reactions: z.boolean(),
-  templates: z.boolean(),
-  readReceipts: z.boolean(),
-  sessionWindow: z.boolean(),
-});
-
-export const channelAccountViewSchema = z.object({
-  id: z.string(),
-  plugin: z.string(),
-  name: z.string(),
-  active: z.boolean(),
-  externalId: z.string().nullable(),
-  config: z.record(z.string(), z.unknown()).describe('the configuration without its secret fields'),
-  secretsSet: z.array(z.string()).describe('which secret fields are set; their values are write-only'),
-  webhookUrl: z.string().describe("the URL to give the provider for this account's webhooks"),
-  capabilities: channelCapabilitiesSchema.nullable(),
-  createdAt: z.iso.datetime(),
-});
-export type ChannelAccountView = z.infer<typeof channelAccountViewSchema>;
+export { type ChannelAccountView, channelAccountViewSchema, channelCapabilitiesSchema } from '@obrol/contracts';
 
 /** A channel account with its plugin and decrypted context, ready to use. */
 export interface ResolvedAccount {

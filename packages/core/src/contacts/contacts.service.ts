@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type FilterQuery, MikroORM } from '@mikro-orm/core';
-import { ObrolError } from '@obrol/contracts';
+import { type ContactView, ObrolError } from '@obrol/contracts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { AuditLog } from '../audit/audit-log.entity.js';
@@ -27,19 +27,7 @@ export const updateContactSchema = z.object({
 
 export const importContactsQuerySchema = z.object({ channelAccountId: z.string().min(1).max(36) });
 
-export const contactViewSchema = z.object({
-  id: z.string(),
-  channelAccountId: z.string(),
-  externalId: z.string().describe("the channel's id for the customer (WhatsApp: wa_id)"),
-  phone: z.string().nullable(),
-  name: z.string().nullable(),
-  attributes: z.record(z.string(), z.string()),
-  tags: z.array(z.string()),
-  optedInAt: z.iso.datetime().nullable(),
-  optedOutAt: z.iso.datetime().nullable(),
-  createdAt: z.iso.datetime(),
-});
-export type ContactView = z.infer<typeof contactViewSchema>;
+export { type ContactView, contactViewSchema } from '@obrol/contracts';
 
 export const contactImportResultSchema = z.object({
   created: z.number().int(),

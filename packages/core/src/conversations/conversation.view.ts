@@ -1,29 +1,9 @@
-import type { SessionWindow } from '@obrol/contracts';
-import { z } from 'zod';
+import type { ConversationView, SessionWindow } from '@obrol/contracts';
 import type { Conversation } from './conversation.entity.js';
 
-/** A conversation as the API and realtime clients see it. */
-export const conversationViewSchema = z.object({
-  id: z.string(),
-  channelAccountId: z.string(),
-  contact: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable(), externalId: z.string() }),
-  status: z.enum(['open', 'pending', 'resolved']),
-  assigneeId: z.string().nullable(),
-  lastInboundAt: z.iso.datetime().nullable(),
-  lastMessageAt: z.iso.datetime().nullable(),
-  lastMessagePreview: z.string().nullable(),
-  unreadCount: z.number().int(),
-  /** The channel's reply window, computed by its policy now. */
-  window: z.object({
-    open: z.boolean(),
-    expiresAt: z.iso.datetime().nullable().describe('when the reply window closes; null for channels without one or before the customer wrote'),
-    closingSoon: z.boolean().describe('open, and closes within the "closing soon" margin (2 h)'),
-  }),
-  /** Whether a free-form reply may be sent now; when false, send a template. */
-  canReply: z.boolean().describe('whether a session message may be sent now; when false, send a template'),
-  createdAt: z.iso.datetime(),
-});
-export type ConversationView = z.infer<typeof conversationViewSchema>;
+export { type ConversationView, conversationViewSchema } from '@obrol/contracts';
+
+
 
 export function conversationView(c: Conversation, window: SessionWindow, now: Date, closingSoonMs: number): ConversationView {
   const expiresAt = window.expiresAt;

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiQuery, ApiResponse } from '@nestjs/swagger';
-import { apiErrorSchema } from '@obrol/contracts';
+import { apiErrorSchema, pageSchema } from '@obrol/contracts';
 import { z } from 'zod';
 import { openApiSchema } from './zod-validation.pipe.js';
 
@@ -21,7 +21,7 @@ export function ApiQueryFrom(schema: z.ZodObject) {
 export const ApiOk = (schema: z.ZodType, status = 200) => ApiResponse({ status, schema: openApiSchema(schema, 'output') });
 
 /** Documents a cursor-paginated list response. */
-export const ApiPage = (item: z.ZodType) => ApiOk(z.object({ items: z.array(item), nextCursor: z.string().nullable() }));
+export const ApiPage = (item: z.ZodType) => ApiOk(pageSchema(item));
 
 /** Documents a list response without pagination. */
 export const ApiList = (item: z.ZodType, status = 200) => ApiOk(z.object({ items: z.array(item) }), status);

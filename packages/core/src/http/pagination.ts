@@ -7,11 +7,7 @@ export const pageQuerySchema = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-export interface Page<T> {
-  items: T[];
-  /** Pass as `cursor` to get the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { Page } from '@obrol/contracts';
 
 /** Cursors are opaque to clients: base64url of a small JSON value. */
 export function encodeCursor(value: unknown): string {

@@ -6,8 +6,7 @@ import {
   ObrolError,
   type TemplateDefinition,
   type TemplateParameters,
-  templateCategorySchema,
-  templateComponentsSchema,
+  type TemplateView,
   templateDraftSchema,
 } from '@obrol/contracts';
 import { z } from 'zod';
@@ -23,26 +22,7 @@ export const listTemplatesQuerySchema = z.object({
   q: z.string().trim().max(200).optional(),
 });
 
-export const templateViewSchema = z.object({
-  id: z.string(),
-  channelAccountId: z.string(),
-  externalId: z.string().nullable(),
-  name: z.string(),
-  language: z.string(),
-  category: templateCategorySchema,
-  parameterFormat: z.enum(['positional', 'named']),
-  components: templateComponentsSchema,
-  status: z.string().describe('PENDING, APPROVED, REJECTED, PAUSED, DISABLED… as the provider reports it'),
-  rejectionReason: z.string().nullable(),
-  quality: z.string().nullable(),
-  /** Variables to fill when sending, by component (positional numbers or names). */
-  variables: z
-    .object({ header: z.array(z.string()), body: z.array(z.string()), buttons: z.array(z.object({ index: z.number().int(), type: z.string() })) })
-    .describe('what to fill when sending: positional numbers or names per component, and the buttons that take a value'),
-  syncedAt: z.iso.datetime().nullable(),
-  updatedAt: z.iso.datetime(),
-});
-export type TemplateView = z.infer<typeof templateViewSchema>;
+export { type TemplateView, templateViewSchema } from '@obrol/contracts';
 
 export const templateSyncResultSchema = z.object({ total: z.number().int(), created: z.number().int(), updated: z.number().int(), removed: z.number().int() });
 

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { templateCategorySchema, templateComponentsSchema } from './templates.js';
+
+/**
+ * What the REST API returns, as zod schemas: the server documents its responses (OpenAPI) from
+ * them and builds its views to their types; clients use the same types.
+ */
+
+/** One page of a list endpoint. */
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable().describe('pass as cursor to get the next page; null on the last page') });
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A conversation as the API and realtime clients see it. */
+export const conversationViewSchema = z.object({
+  id: z.string(),
+  channelAccountId: z.string(),
+  contact: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable(), externalId: z.string() }),
+  status: z.enum(['open', 'pending', 'resolved']),
+  assigneeId: z.string().nullable(),
+  lastInboundAt: z.iso.datetime().nullable(),
+  lastMessageAt: z.iso.datetime().nullable(),
+  lastMessagePreview: z.string().nullable(),
+  unreadCount: z.number().int(),
+  /** The channel's reply window, computed by its policy now. */
+  window: z.object({
+    open: z.boolean(),
+    expiresAt: z.iso.datetime().nullable().describe('when the reply window closes; null for channels without one or before the customer wrote'),
+    closingSoon: z.boolean().describe('open, and closes within the "closing soon" margin (2 h)'),
+  }),
+  /** Whether a free-form reply may be sent now; when false, send a template. */
+  canReply: z.boolean().describe('whether a session message may be sent now; when false, send a template'),
+  createdAt: z.iso.datetime(),
+});
+export type ConversationView = z.infer<typeof conversationViewSchema>;
+
+export const agentViewSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'agent']),
+  active: z.boolean(),
+  inboxIds: z.array(z.string()).describe('channel accounts the agent belongs to (admins see all)'),
+  createdAt: z.iso.datetime(),
+});
+export type AgentView = z.infer<typeof agentViewSchema>;
+
+export const templateViewSchema = z.object({
+  id: z.string(),
+  channelAccountId: z.string(),
+  externalId: z.string().nullable(),
+  name: z.string(),
+  language: z.string(),
+  category: templateCategorySchema,
+  parameterFormat: z.enum(['positional', 'named']),
+  components: templateComponentsSchema,
+  status: z.string().describe('PENDING, APPROVED, REJECTED, PAUSED, DISABLED… as the provider reports it'),
+  rejectionReason: z.string().nullable(),
+  quality: z.string().nullable(),
+  /** Variables to fill when sending, by component (positional numbers or names). */
+  variables: z
+    .object({ header: z.array(z.string()), body: z.array(z.string()), buttons: z.array(z.object({ index: z.number().int(), type: z.string() })) })
+    .describe('what to fill when sending: positional numbers or names per component, and the buttons that take a value'),
+  syncedAt: z.iso.datetime().nullable(),
+  updatedAt: z.iso.datetime(),
+});
+export type TemplateView = z.infer<typeof templateViewSchema>;
+
+export const contactViewSchema = z.object({
+  id: z.string(),
+  channelAccountId: z.string(),
+  externalId: z.string().describe("the channel's id for the customer (WhatsApp: wa_id)"),
+  phone: z.string().nullable(),
+  name: z.string().nullable(),
+  attributes: z.record(z.string(), z.string()),
+  tags: z.array(z.string()),
+  optedInAt: z.iso.datetime().nullable(),
+  optedOutAt: z.iso.datetime().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ContactView = z.infer<typeof contactViewSchema>;
+
+export const channelCapabilitiesSchema = z.object({
+  text: z.boolean(),
+  media: z.boolean(),
+  interactive: z.boolean(),
+  location: z.boolean(),
+  contacts: z.boolean(),
+  reactions: z.boolean(),
+  templates: z.boolean(),
+  readReceipts: z.boolean(),
+  sessionWindow: z.boolean(),
+});
+
+export const channelAccountViewSchema = z.object({
+  id: z.string(),
+  plugin: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  externalId: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()).describe('the configuration without its secret fields'),
+  secretsSet: z.array(z.string()).describe('which secret fields are set; their values are write-only'),
+  webhookUrl: z.string().describe("the URL to give the provider for this account's webhooks"),
+  capabilities: channelCapabilitiesSchema.nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type ChannelAccountView = z.infer<typeof channelAccountViewSchema>;
