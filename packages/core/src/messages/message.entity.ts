@@ -10,6 +10,8 @@ export type MessageDirection = 'inbound' | 'outbound';
 @Entity({ tableName: 'messages' })
 @Unique({ properties: ['channelAccount', 'externalId'] })
 @Index({ properties: ['conversation', 'id'] })
+// The worker looks for sends stranded in `queued` every minute.
+@Index({ properties: ['status', 'updatedAt'] })
 export class Message extends BaseEntity {
   @Property({ type: 'string', length: 36 })
   tenantId!: string;

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261125135155 extends Migration {
+export class Migration20261125142630 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "agents" ("id" varchar(36) not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "tenant_id" varchar(36) not null, "email" varchar(320) not null, "name" varchar(200) not null, "role" text check ("role" in ('admin', 'agent')) not null default 'agent', "password_hash" varchar(255) not null, "active" boolean not null default true, constraint "agents_pkey" primary key ("id"));`);
@@ -48,6 +48,7 @@ export class Migration20261125135155 extends Migration {
 
     this.addSql(`create table "messages" ("id" varchar(36) not null, "created_at" timestamptz not null, "updated_at" timestamptz not null, "tenant_id" varchar(36) not null, "channel_account_id" varchar(36) not null, "conversation_id" varchar(36) not null, "direction" text check ("direction" in ('inbound', 'outbound')) not null, "content" jsonb not null, "status" text check ("status" in ('received', 'queued', 'sent', 'delivered', 'read', 'failed')) not null, "error" jsonb null, "external_id" varchar(255) null, "reply_to_external_id" varchar(255) null, "provider_timestamp" timestamptz null, "sent_by_agent_id" varchar(36) null, "sent_by_api_key_id" varchar(36) null, "idempotency_key" varchar(255) null, "send_attempts" int not null default 0, "referral" jsonb null, constraint "messages_pkey" primary key ("id"));`);
     this.addSql(`alter table "messages" add constraint "messages_idempotency_key_unique" unique ("idempotency_key");`);
+    this.addSql(`create index "messages_status_updated_at_index" on "messages" ("status", "updated_at");`);
     this.addSql(`create index "messages_conversation_id_id_index" on "messages" ("conversation_id", "id");`);
     this.addSql(`alter table "messages" add constraint "messages_channel_account_id_external_id_unique" unique ("channel_account_id", "external_id");`);
 

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261125135155 extends Migration {
+export class Migration20261125142630 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`agents\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` text not null, \`email\` text not null, \`name\` text not null, \`role\` text check (\`role\` in ('admin', 'agent')) not null default 'agent', \`password_hash\` text not null, \`active\` integer not null default true, primary key (\`id\`));`);
@@ -60,6 +60,7 @@ export class Migration20261125135155 extends Migration {
     this.addSql(`create index \`messages_channel_account_id_index\` on \`messages\` (\`channel_account_id\`);`);
     this.addSql(`create index \`messages_conversation_id_index\` on \`messages\` (\`conversation_id\`);`);
     this.addSql(`create unique index \`messages_idempotency_key_unique\` on \`messages\` (\`idempotency_key\`);`);
+    this.addSql(`create index \`messages_status_updated_at_index\` on \`messages\` (\`status\`, \`updated_at\`);`);
     this.addSql(`create index \`messages_conversation_id_id_index\` on \`messages\` (\`conversation_id\`, \`id\`);`);
     this.addSql(`create unique index \`messages_channel_account_id_external_id_unique\` on \`messages\` (\`channel_account_id\`, \`external_id\`);`);
 
