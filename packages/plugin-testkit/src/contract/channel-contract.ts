@@ -54,7 +54,7 @@ export const channelContract: readonly ChannelContractEntry[] = [
       f.windowMs !== undefined ? null : p.capabilities?.sessionWindow ? 'set fixtures.windowMs to test the window edges' : 'the channel has no reply window',
   },
   { title: 'send returns ok with the provider id for a text message', check: checkSendText, skipReason: noSendTarget },
-  { title: 'send returns a Result, not a throw, for content it cannot send', check: checkSendUnsupported, skipReason: noSendTarget },
+  { title: 'send refuses content it cannot send with CONTENT_NOT_SUPPORTED, as a value', check: checkSendUnsupported, skipReason: noSendTarget },
   { title: 'templates: lint passes a valid draft and explains a bad one', check: checkTemplateLint, skipReason: noTemplates },
   { title: 'templates: validateParameters flags a missing parameter', check: checkTemplateParameters, skipReason: noTemplates },
   { title: 'templates: render shows the parameter values', check: checkTemplateRender, skipReason: noTemplates },

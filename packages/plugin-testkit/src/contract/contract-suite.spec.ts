@@ -117,6 +117,7 @@ const brokenCases: [string, ContractCheck[], (p: Plugin) => Plugin, ((f: Fixture
     }),
   ],
   ['returns an empty external id', [checkSendText], (p) => ({ ...p, send: async () => ok({ externalId: '' }) })],
+  ['claims to have sent received-only content', [checkSendUnsupported], (p) => ({ ...p, send: async () => ok({ externalId: 'sent-anyway' }) })],
   [
     'returns an untyped error',
     [checkSendUnsupported],

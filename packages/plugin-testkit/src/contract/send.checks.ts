@@ -50,5 +50,9 @@ export const checkSendUnsupported: ContractCheck = async (plugin, fixtures) =>
   withSendTarget(fixtures, async (ctx, target) => {
     const outcome = await sendSafely(plugin, { type: 'unsupported', providerType: 'x' }, target, ctx);
     if ('threw' in outcome) return [`send of unsupported content threw ${outcome.threw}; return { ok: false, error } instead`];
-    return resultShapeFailures(outcome.returned, 'send of unsupported content');
+    const shape = resultShapeFailures(outcome.returned, 'send of unsupported content');
+    if (shape.length > 0) return shape;
+    const result = outcome.returned as { ok: boolean; error?: { code?: string } };
+    if (result.ok) return ['send of unsupported content returned ok; received-only content cannot be sent, return CONTENT_NOT_SUPPORTED'];
+    return result.error?.code === 'CONTENT_NOT_SUPPORTED' ? [] : [`send of unsupported content failed with ${result.error?.code}, expected CONTENT_NOT_SUPPORTED`];
   });

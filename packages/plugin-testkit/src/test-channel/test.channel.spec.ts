@@ -97,6 +97,12 @@ describe('test channel webhook events', () => {
     expect(result.ok && result.value.events[0]).toMatchObject({ kind: 'inbound_message', opensWindow: false });
   });
 
+  it('keeps content outside the content model as unsupported, with the raw payload, instead of refusing the delivery', () => {
+    const poll = { type: 'poll', question: 'Jam buka?' };
+    const result = parse({ events: [{ type: 'message', id: 'in-5', from: { id: 'cust-1' }, timestamp: AT.toISOString(), content: poll }] });
+    expect(result.ok && result.value.events[0]).toMatchObject({ kind: 'inbound_message', content: { type: 'unsupported', providerType: 'poll', raw: poll } });
+  });
+
   it('keeps a message without text or content as unsupported', () => {
     const result = parse({ events: [{ type: 'message', id: 'in-4', from: { id: 'cust-1' }, timestamp: AT.toISOString() }] });
     expect(result.ok && result.value.events[0]).toMatchObject({ kind: 'inbound_message', content: { type: 'unsupported', providerType: 'empty' } });
@@ -170,6 +176,13 @@ describe('test channel send', () => {
     expect(other).toMatchObject({ ok: true, value: { externalId: 'test-out-2' } });
     expect(provider.sent.map((s) => s.idempotencyKey)).toEqual(['key-1', 'key-2']);
     expect(provider.calls).toHaveLength(3);
+  });
+
+  it('refuses content that can only be received, as a value', async () => {
+    const provider = new TestProvider();
+    const result = await createTestChannel(provider).send({ ...message, content: { type: 'unsupported', providerType: 'poll' } }, 'key-9', ctx);
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONTENT_NOT_SUPPORTED', retryable: false } });
+    expect(provider.calls).toEqual([]);
   });
 
   it('returns the failures it was told to, in order, then sends', async () => {

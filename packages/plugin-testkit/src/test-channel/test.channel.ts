@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   type ChannelEvent,
   type ChannelPlugin,
+  type MessageContent,
   type ErrorCode,
   type TemplateDefinition,
   type TemplateParameters,
@@ -9,6 +10,7 @@ import {
   defineChannelPlugin,
   err,
   fixedWindowPolicy,
+  messageContentSchema,
   ok,
 } from '@obrol/contracts';
 import { z } from 'zod';
@@ -26,6 +28,18 @@ export const testChannelConfigSchema = z.object({
 export type TestChannelConfig = z.infer<typeof testChannelConfigSchema>;
 
 const HOURS_24 = 24 * 60 * 60 * 1000;
+const RECEIVE_ONLY = new Set(['interactive_reply', 'system', 'order', 'unsupported']);
+
+/** The event's content in the content model; anything else is kept as `unsupported`. */
+function contentOf(e: { text?: string; content?: unknown }): MessageContent {
+  if (e.content !== undefined) {
+    const parsed = messageContentSchema.safeParse(e.content);
+    if (parsed.success) return parsed.data;
+    const providerType = typeof e.content === 'object' && e.content !== null && typeof (e.content as { type?: unknown }).type === 'string' ? (e.content as { type: string }).type : 'unknown';
+    return { type: 'unsupported', providerType, raw: e.content };
+  }
+  return e.text !== undefined ? { type: 'text', text: e.text } : { type: 'unsupported', providerType: 'empty', raw: e };
+}
 const VARIABLE = /\{\{\s*([a-z0-9_]+)\s*\}\}/g;
 
 function bodyVariables(t: TemplateDefinition): string[] {
@@ -95,7 +109,7 @@ export function createTestChannel(provider: TestProvider = new TestProvider()): 
               externalId: e.id,
               from: { externalId: e.from.id, phone: e.from.phone, name: e.from.name },
               timestamp: new Date(e.timestamp),
-              content: e.content ?? (e.text !== undefined ? { type: 'text', text: e.text } : { type: 'unsupported', providerType: 'empty', raw: e }),
+              content: contentOf(e),
               replyToExternalId: e.replyTo,
               opensWindow: !e.system,
             };
@@ -115,6 +129,9 @@ export function createTestChannel(provider: TestProvider = new TestProvider()): 
     },
 
     async send(message, idempotencyKey, { channelAccountId }) {
+      if (RECEIVE_ONLY.has(message.content.type)) {
+        return err({ code: 'CONTENT_NOT_SUPPORTED', message: `The test channel cannot send ${message.content.type} messages.`, retryable: false });
+      }
       const result = provider.accept(channelAccountId, message, idempotencyKey);
       if ('code' in result) return err(result);
       return ok({ externalId: result.externalId, recipientExternalId: message.to.externalId });
