@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { type Principal, actorOf, assertInbox } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
-import { type Page, pageQuerySchema } from '../http/pagination.js';
+import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
 import { Contact } from './contact.entity.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like +6281234567890');
@@ -66,12 +66,12 @@ export class ContactsService {
       const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
       and.push({ $or: [{ name: { $like: like } }, { phone: { $like: like } }] });
     }
-    if (query.cursor) and.push({ id: { $lt: Buffer.from(query.cursor, 'base64url').toString() } });
+    if (query.cursor) and.push({ id: { $lt: decodeCursor(query.cursor, idCursorSchema).id } });
     let rows = await this.orm.em.fork().find(Contact, { $and: and }, { orderBy: { id: 'desc' }, limit: query.tag ? undefined : query.limit + 1 });
     // Tags live in a JSON column; filter them here so the query stays portable across databases.
     if (query.tag) rows = rows.filter((c) => c.tags.includes(query.tag!)).slice(0, query.limit + 1);
     const items = rows.slice(0, query.limit);
-    return { items: items.map(contactView), nextCursor: rows.length > query.limit ? Buffer.from(items.at(-1)!.id).toString('base64url') : null };
+    return { items: items.map(contactView), nextCursor: rows.length > query.limit ? encodeCursor({ id: items.at(-1)!.id }) : null };
   }
 
   async get(principal: Principal, id: string, em = this.orm.em.fork()): Promise<Contact> {

@@ -18,7 +18,7 @@ import { CLOCK } from '../clock/clock.token.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
-import { type Page, pageQuerySchema } from '../http/pagination.js';
+import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
 import { recordEvent } from '../outbox/outbox.js';
 import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { TemplatesService } from '../templates/templates.service.js';
@@ -88,17 +88,16 @@ export class MessagesService {
   async list(principal: Principal, conversationId: string, query: z.infer<typeof listMessagesQuerySchema>): Promise<Page<MessageView>> {
     const em = this.orm.em.fork();
     const conversation = await this.conversations.get(principal, conversationId, em);
-    const cursor = query.cursor ? z.string().uuid().safeParse(Buffer.from(query.cursor, 'base64url').toString()) : null;
-    if (cursor && !cursor.success) throw new ObrolError('VALIDATION_FAILED', 'The cursor is not valid; use nextCursor from a previous page.');
+    const after = query.cursor ? decodeCursor(query.cursor, idCursorSchema).id : null;
     const rows = await em.find(
       Message,
-      { conversation, ...(cursor?.data ? { id: query.order === 'desc' ? { $lt: cursor.data } : { $gt: cursor.data } } : {}) },
+      { conversation, ...(after ? { id: query.order === 'desc' ? { $lt: after } : { $gt: after } } : {}) },
       { orderBy: { id: query.order }, limit: query.limit + 1 },
     );
     const items = rows.slice(0, query.limit);
     return {
       items: items.map(messageView),
-      nextCursor: rows.length > query.limit ? Buffer.from(items.at(-1)!.id).toString('base64url') : null,
+      nextCursor: rows.length > query.limit ? encodeCursor({ id: items.at(-1)!.id }) : null,
     };
   }
 
