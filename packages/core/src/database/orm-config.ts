@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { LibSqlDriver } from '@mikro-orm/libsql';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -48,7 +48,7 @@ export function ormOptions(options: DatabaseOptions): Options {
   }
   return {
     ...common,
-    driver: BetterSqliteDriver,
+    driver: LibSqlDriver,
     dbName: options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite'),
     migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true },
     // One writer; WAL lets readers work while it writes, and synchronous=NORMAL in WAL mode
