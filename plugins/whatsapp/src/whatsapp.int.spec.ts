@@ -23,11 +23,8 @@ const stacks = [
  * The WhatsApp plugin inside Obrol, against the Cloud API simulator: every webhook is signed,
  * delivered twice, and statuses arrive out of order. Obrol's clock and the simulator's are one.
  */
-describe.each(stacks)('WhatsApp channel against the simulator on $name', (stack) => {
-  if (!stack.run) {
-    it.skip('needs its services', () => undefined);
-    return;
-  }
+// A stack whose services are missing (outside CI) still lists every test, as skipped.
+for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel against the simulator on ${stack.name}`, () => {
   const clock = new TestClock(new Date('2026-11-20T08:00:00.000Z'));
   // The simulator runs on Obrol's clock, plus a skew one test uses to make Meta's view differ.
   let metaSkewMs = 0;

@@ -8,11 +8,8 @@ import { availableStacks } from './stacks.js';
 const HOUR = 60 * 60 * 1000;
 const stacks = await availableStacks();
 
-describe.each(stacks)('core pipeline on $name', (stack) => {
-  if (!stack.run) {
-    it.skip('needs its services', () => undefined);
-    return;
-  }
+// A stack whose services are missing (outside CI) still lists every test, as skipped.
+for (const stack of stacks) describe.skipIf(!stack.run)(`core pipeline on ${stack.name}`, () => {
   const start = new Date('2026-11-20T08:00:00.000Z');
   const clock = new TestClock(start);
   const provider = new TestProvider();
