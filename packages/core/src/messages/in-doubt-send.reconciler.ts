@@ -73,6 +73,8 @@ export class InDoubtSendReconciler implements OnApplicationBootstrap, BeforeAppl
       const released = await em.transactional(async (tx) => {
         const closed = await tx.nativeUpdate(Message, { id: message.id, status: 'queued', sendAttempts: message.sendAttempts, sendStartedAt: { $ne: null } }, { sendStartedAt: null });
         if (closed === 0) return false;
+        // Keep the loaded row in step, so the flush that ends the transaction cannot write it back.
+        message.sendStartedAt = null;
         const ref = { conversationId: message.conversation.id, channelAccountId: message.channelAccount.id };
         if (decision === 'resend') {
           recordEvent(tx, subjects.send(tenant, message.channelAccount.pluginId), tenant, now, { messageId: message.id, ...ref, attempt: message.sendAttempts + 1 });

@@ -65,6 +65,7 @@ export class SendAttempts {
       const adopted = await em.nativeUpdate(Message, { id: message!.id, externalId: null }, { externalId: event.externalId, sendStartedAt: null });
       if (adopted === 1) {
         message!.externalId = event.externalId;
+        message!.sendStartedAt = null;
         this.logger.log(`send of message ${message!.id} settled by a "${event.status}" status from the provider (${event.externalId})`);
         return message;
       }
