@@ -70,6 +70,11 @@ export interface StatusEvent {
   error?: ChannelError;
   /** Billing facts the provider reported, kept as they came. */
   pricing?: Record<string, unknown>;
+  /**
+   * Obrol's message id (`OutboundMessage.messageId`) when the provider echoes it back
+   * (WhatsApp: `biz_opaque_callback_data`). It settles a send whose outcome Obrol did not record.
+   */
+  messageId?: string;
 }
 
 /** A template changed at the provider: its status (approved, rejected with a reason…), its quality, or its category. */
@@ -120,7 +125,11 @@ export interface ChannelContext<Config> {
 
 /** A message to send. The core has already stored it and checked the policy. */
 export interface OutboundMessage {
-  /** Obrol's message id. */
+  /**
+   * Obrol's message id. Send it along where the provider echoes caller data in its status
+   * webhooks, and return it as `StatusEvent.messageId`: after a crash it is the only evidence
+   * of whether a send reached the provider.
+   */
   messageId: string;
   to: ChannelIdentity;
   content: MessageContent;

@@ -29,6 +29,8 @@ export interface CoreOptions {
   /** Login attempts allowed per minute per client. */
   loginRateLimitPerMinute?: number;
   templateSyncIntervalMs?: number;
+  /** How long a send left in doubt by a crash waits for the provider's evidence before it is sent again (default 10 min). */
+  sendInDoubtGraceMs?: number;
   /** Conversations whose window closes within this time count as "closing". */
   windowClosingSoonMs?: number;
   /** scrypt cost; lower only in tests. */

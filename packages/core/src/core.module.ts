@@ -27,6 +27,8 @@ import { MediaService } from './media/media.service.js';
 import { MessagesController } from './messages/messages.controller.js';
 import { MessagesService } from './messages/messages.service.js';
 import { SendConsumer } from './messages/send.consumer.js';
+import { SendAttempts } from './messages/send-attempts.service.js';
+import { InDoubtSendReconciler } from './messages/in-doubt-send.reconciler.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { ChannelRegistry } from './plugin/channel-registry.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
@@ -76,6 +78,8 @@ export class CoreModule {
       InboundService,
       InboundQueue,
       SendConsumer,
+      SendAttempts,
+      InDoubtSendReconciler,
       OutboxRelay,
       RealtimeGateway,
       CoreLifecycle,

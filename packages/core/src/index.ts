@@ -14,6 +14,7 @@ export { toApiError } from './http/api-exception.filter.js';
 export { readiness } from './health/health.controller.js';
 export { REALTIME_PATH } from './realtime/realtime.gateway.js';
 export { MAX_SEND_ATTEMPTS } from './messages/send.consumer.js';
+export { InDoubtSendReconciler, DEFAULT_SEND_IN_DOUBT_GRACE_MS } from './messages/in-doubt-send.reconciler.js';
 export { migrateDatabase, pendingMigrations } from './database/migrate.js';
 export { type Principal, systemPrincipal } from './auth/principal.js';
 export { ChannelsService } from './channels/channels.service.js';

@@ -13,6 +13,8 @@ export interface GraphMessageBody {
   recipient?: string;
   type: string;
   context?: { message_id: string };
+  /** Obrol's message id; Meta echoes it in every status webhook of this message. */
+  biz_opaque_callback_data: string;
   [typeObject: string]: unknown;
 }
 
@@ -43,7 +45,8 @@ function recipientOf(message: OutboundMessage): { to: string } | { recipient: st
 /**
  * Builds the Graph send body for an outbound message, per WHATSAPP.md §2. Content WhatsApp
  * cannot send (replies to interactive messages, system notices, orders, unsupported) is an
- * `err` with CONTENT_NOT_SUPPORTED.
+ * `err` with CONTENT_NOT_SUPPORTED. Obrol's message id rides along as
+ * `biz_opaque_callback_data`, so a send whose answer was lost can be recognised by its statuses.
  */
 export function toGraphMessage(message: OutboundMessage): Result<GraphMessageBody, ChannelError> {
   const payload = typeObjectOf(message.content);
@@ -56,6 +59,7 @@ export function toGraphMessage(message: OutboundMessage): Result<GraphMessageBod
     ...recipientOf(message),
     type,
     ...(replyTo ? { context: { message_id: replyTo } } : {}),
+    biz_opaque_callback_data: message.messageId,
     [type]: object,
   });
 }

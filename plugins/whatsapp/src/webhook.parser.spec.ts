@@ -330,6 +330,12 @@ describe('parseWhatsAppWebhook: statuses (hand-built)', () => {
     expect(events).toEqual([{ kind: 'status', externalId: 'wamid.OUT', status: 'delivered', timestamp: T, recipientExternalId: 'US.1' }]);
   });
 
+  it('returns the biz_opaque_callback_data echoed from the send as messageId (settles a send whose answer was lost)', () => {
+    expect(status({ status: 'sent', biz_opaque_callback_data: '0192f1c4-7a10-7000-8000-000000000001' })).toEqual([
+      { kind: 'status', externalId: 'wamid.OUT', status: 'sent', timestamp: T, recipientExternalId: '16505551234', messageId: '0192f1c4-7a10-7000-8000-000000000001' },
+    ]);
+  });
+
   it('an unknown status value becomes an account event with the raw status', () => {
     expect(status({ status: 'deleted' })).toEqual([
       {

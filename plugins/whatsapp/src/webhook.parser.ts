@@ -351,6 +351,7 @@ function statusEvent(status: Json, now: Date): ChannelEvent {
   const firstError = readMetaError(errors[0]);
   const mappedError = firstError ? mapMetaError(firstError) : undefined;
   const pricing = asRecord(status['pricing']);
+  const messageId = asString(status['biz_opaque_callback_data']);
   const event: StatusEvent = {
     kind: 'status',
     externalId,
@@ -359,6 +360,7 @@ function statusEvent(status: Json, now: Date): ChannelEvent {
     ...(recipient ? { recipientExternalId: recipient } : {}),
     ...(mappedError ? { error: errors.length > 1 ? { ...mappedError, details: { ...asRecord(mappedError.details), errors } } : mappedError } : {}),
     ...(pricing ? { pricing } : {}),
+    ...(messageId ? { messageId } : {}),
   };
   return event;
 }

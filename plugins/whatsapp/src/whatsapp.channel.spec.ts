@@ -16,7 +16,7 @@ async function sendAndCapture(content: MessageContent, extra: Partial<OutboundMe
   return { result, requests: graph.requests, body: graph.requests[0]?.json };
 }
 
-const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '+16505551234' };
+const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '+16505551234', biz_opaque_callback_data: 'msg_1' };
 
 describe('send: the exact JSON Meta expects per content type', () => {
   it('posts text to /{version}/{phone-number-id}/messages with the Bearer token', async () => {
@@ -27,6 +27,11 @@ describe('send: the exact JSON Meta expects per content type', () => {
     expect(requests[0]!.headers.get('authorization')).toBe('Bearer EAAtest-access-token');
     expect(body).toEqual({ ...base, type: 'text', text: { preview_url: true, body: 'Hi https://obrol.dev' } });
     expect(result).toEqual({ ok: true, value: { externalId: 'wamid.OUT1', recipientExternalId: '16505551234' } });
+  });
+
+  it("sends Obrol's message id as biz_opaque_callback_data, which Meta echoes in the message's status webhooks", async () => {
+    const { body } = await sendAndCapture({ type: 'reaction', targetExternalId: 'wamid.IN1', emoji: '👍' }, { messageId: '0192f1c4-7a10-7000-8000-000000000002' });
+    expect(body).toMatchObject({ type: 'reaction', biz_opaque_callback_data: '0192f1c4-7a10-7000-8000-000000000002' });
   });
 
   it('adds context.message_id for a reply', async () => {
@@ -343,7 +348,7 @@ describe('send over real HTTP (node:http on port 0)', () => {
     const httpCtx = testContext({ graphApiBaseUrl: `http://127.0.0.1:${port}`, graphApiVersion: 'v25.0' });
     const channel = createWhatsAppChannel();
     try {
-      const result = await channel.send({ messageId: 'm', to, content: { type: 'text', text: 'over the wire' } }, 'k', httpCtx);
+      const result = await channel.send({ messageId: 'msg_1', to, content: { type: 'text', text: 'over the wire' } }, 'k', httpCtx);
       expect(result).toEqual({ ok: true, value: { externalId: 'wamid.HTTP', recipientExternalId: '16505551234' } });
       expect(received).toEqual({
         url: `/v25.0/${PHONE_NUMBER_ID}/messages`,

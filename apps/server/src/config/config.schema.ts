@@ -33,6 +33,12 @@ export const configSchema = z.object({
   OBROL_PUBLIC_URL: z.url('must be a URL such as https://chat.example.com').optional().describe('base URL for webhook URLs shown to admins'),
   OBROL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   OBROL_DEMO: bool.default(true).describe('with no channel configured, connect a demo WhatsApp number on the embedded simulator'),
+  OBROL_SEND_IN_DOUBT_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .default(600)
+    .describe('how long a send whose outcome a crash left unknown waits for the provider to confirm it before it is sent again'),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -52,6 +58,7 @@ export interface ObrolConfig {
   logLevel: RawConfig['OBROL_LOG_LEVEL'];
   demo: boolean;
   migrate?: boolean;
+  sendInDoubtGraceMs: number;
 }
 
 /** Parses the environment; throws an Error whose message lists every wrong variable and why. */
@@ -80,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     logLevel: c.OBROL_LOG_LEVEL,
     demo: c.OBROL_DEMO,
     migrate: c.OBROL_MIGRATE,
+    sendInDoubtGraceMs: c.OBROL_SEND_IN_DOUBT_GRACE_SECONDS * 1000,
   };
 }
 

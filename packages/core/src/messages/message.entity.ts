@@ -60,4 +60,11 @@ export class Message extends BaseEntity {
 
   @Property({ type: 'json', nullable: true })
   referral: Opt<Record<string, unknown>> | null = null;
+
+  /**
+   * When the open send attempt was recorded, before the provider was called; null once its
+   * outcome is recorded. One left open by a crash is in doubt (see `send-attempts.service.ts`).
+   */
+  @Property({ type: 'datetime', nullable: true })
+  sendStartedAt: Opt<Date> | null = null;
 }

@@ -11,6 +11,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { applyStatus } from './message-status.js';
 import { Message } from './message.entity.js';
 import { messageView } from './message.view.js';
+import { SendAttempts } from './send-attempts.service.js';
 
 /** Give up on retryable failures after this many attempts. */
 export const MAX_SEND_ATTEMPTS = 6;
@@ -30,6 +31,7 @@ export class SendConsumer {
     private readonly tenants: TenantsService,
     private readonly relay: OutboxRelay,
     private readonly media: MediaService,
+    private readonly attempts: SendAttempts,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -38,10 +40,9 @@ export class SendConsumer {
     const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
     if (!message) return { action: 'drop', reason: `message ${data.messageId} does not exist` };
     if (message.status !== 'queued') return { action: 'ack' };
-    // Claim this attempt: a redelivered or re-queued command for the same message loses here.
-    const claimed = await em.nativeUpdate(Message, { id: message.id, status: 'queued', sendAttempts: message.sendAttempts }, { sendAttempts: message.sendAttempts + 1 });
-    if (claimed === 0) return { action: 'ack' };
-    message.sendAttempts += 1;
+    // Record the attempt before calling the provider: a redelivered or re-queued command loses
+    // here, and so does any command while an earlier attempt is in doubt.
+    if (!(await this.attempts.open(message))) return { action: 'ack' };
     const resolved = await this.channels.resolve(message.channelAccount.id);
     const contact = message.conversation.contact;
     const uploadError = await this.uploadMedia(message, resolved);
@@ -59,10 +60,11 @@ export class SendConsumer {
     const tenant = await this.tenants.slugOf(message.tenantId);
     const now = this.clock.now();
     if (result.ok) {
-      message.externalId = result.value.externalId;
-      applyStatus(message, 'sent', null);
-      this.record(em, tenant, now, message, 'sent');
-      await em.flush();
+      await this.attempts.close(em, message, (tx) => {
+        message.externalId = result.value.externalId;
+        applyStatus(message, 'sent', null);
+        this.record(tx, tenant, now, message, 'sent');
+      });
       this.relay.kick();
       return { action: 'ack' };
     }
@@ -73,14 +75,16 @@ export class SendConsumer {
   private async settle(em: EntityManager, tenant: string, message: Message, error: ChannelError): Promise<HandlerOutcome> {
     const now = this.clock.now();
     if (error.retryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
-      await em.flush();
+      // Settled meanwhile (a status echoing our id): nothing left to retry.
+      if (!(await this.attempts.close(em, message, () => undefined))) return { action: 'ack' };
       const delayMs = Math.max(error.retryAfterMs ?? 0, BACKOFF_MS[Math.min(message.sendAttempts - 1, BACKOFF_MS.length - 1)]!);
       this.logger.warn(`send of ${message.id} failed (${error.code}), retrying in ${delayMs} ms`);
       return { action: 'retry', delayMs };
     }
-    this.fail(message, error);
-    this.record(em, tenant, now, message, 'status');
-    await em.flush();
+    await this.attempts.close(em, message, (tx) => {
+      this.fail(message, error);
+      this.record(tx, tenant, now, message, 'status');
+    });
     this.relay.kick();
     return { action: 'ack' };
   }
@@ -104,13 +108,18 @@ export class SendConsumer {
   }
 
   /**
-   * Re-queues sends stranded by a crash (the in-process bus keeps nothing across a restart, and
-   * a worker may die between claiming and sending). Only messages untouched for `olderThanMs`.
+   * Re-queues sends stranded by a crash (the in-process bus keeps nothing across a restart).
+   * Only messages untouched for `olderThanMs` with no attempt open: an open one is in doubt
+   * and waits for `InDoubtSendReconciler`.
    */
   async requeueStranded(olderThanMs: number): Promise<number> {
     const em = this.orm.em.fork();
     const now = this.clock.now();
-    const stranded = await em.find(Message, { status: 'queued', direction: 'outbound', updatedAt: { $lte: new Date(now.getTime() - olderThanMs) } }, { populate: ['channelAccount'], limit: 1000 });
+    const stranded = await em.find(
+      Message,
+      { status: 'queued', direction: 'outbound', sendStartedAt: null, updatedAt: { $lte: new Date(now.getTime() - olderThanMs) } },
+      { populate: ['channelAccount'], limit: 1000 },
+    );
     for (const message of stranded) {
       const tenant = await this.tenants.slugOf(message.tenantId);
       recordEvent(em, subjects.send(tenant, message.channelAccount.pluginId), tenant, now, { messageId: message.id, channelAccountId: message.channelAccount.id, conversationId: message.conversation.id, attempt: message.sendAttempts + 1 });

@@ -22,6 +22,7 @@ import { ConversationsService } from '../conversations/conversations.service.js'
 import { Message } from '../messages/message.entity.js';
 import { messageView } from '../messages/message.view.js';
 import { applyStatus } from '../messages/message-status.js';
+import { SendAttempts } from '../messages/send-attempts.service.js';
 import { recordEvent } from '../outbox/outbox.js';
 import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { Template } from '../templates/template.entity.js';
@@ -85,6 +86,7 @@ export class InboundService {
     private readonly tenants: TenantsService,
     private readonly relay: OutboxRelay,
     private readonly channels: ChannelsService,
+    private readonly sendAttempts: SendAttempts,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CORE_OPTIONS) options: CoreOptions,
   ) {
@@ -327,7 +329,14 @@ export class InboundService {
   }
 
   private async status(em: EntityManager, state: BatchState, { account }: ResolvedAccount, tenant: string, now: Date, event: StatusEvent): Promise<void> {
-    const message = state.messages.get(`${account.id}:${event.externalId}`);
+    const key = `${account.id}:${event.externalId}`;
+    let message = state.messages.get(key);
+    if (!message && event.messageId) {
+      // Echoes our id: settles a send whose outcome was never recorded (messages/send-attempts.service.ts).
+      const settled = await this.sendAttempts.settleFromStatus(em, account.id, event);
+      if (settled === 'another-copy') return;
+      if (settled) state.messages.set(key, (message = settled));
+    }
     if (!message) {
       if (now.getTime() - event.timestamp.getTime() < UNKNOWN_STATUS_GRACE_MS) {
         throw new ObrolError('NOT_READY', `Status for ${event.externalId} arrived before its send was recorded; retry later.`);

@@ -20,6 +20,7 @@ export class TestProvider {
   readonly media = new Map<string, DownloadedMedia>();
   readonly readMarks: string[] = [];
   private readonly failures: ChannelError[] = [];
+  private readonly crashes: { reachedProvider: boolean }[] = [];
   private readonly byKey = new Map<string, ProviderSend>();
   private seq = 0;
   private readonly waiters: (() => void)[] = [];
@@ -29,7 +30,21 @@ export class TestProvider {
     this.failures.push(...errors);
   }
 
+  /**
+   * The next send never tells the caller how it went, as when the sending process is killed
+   * mid-call: it throws. With `reachedProvider` the provider accepted the message first.
+   */
+  crashNext(options: { reachedProvider: boolean }): void {
+    this.crashes.push(options);
+  }
+
   accept(channelAccountId: string, message: OutboundMessage, idempotencyKey: string): ProviderSend | ChannelError {
+    const crash = this.crashes.shift();
+    if (crash) {
+      const send = crash.reachedProvider ? this.accept(channelAccountId, message, idempotencyKey) : null;
+      if (!send) this.calls.push({ channelAccountId, message, idempotencyKey, externalId: '' });
+      throw new Error(`the test provider lost the answer to the send of ${message.messageId}${send && 'externalId' in send ? ` (accepted as ${send.externalId})` : ''}`);
+    }
     const failure = this.failures.shift();
     const attempt = { channelAccountId, message, idempotencyKey, externalId: '' };
     if (failure) {

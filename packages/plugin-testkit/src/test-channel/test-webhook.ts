@@ -24,6 +24,8 @@ export const testWebhookSchema = z.object({
         status: z.enum(['sent', 'delivered', 'read', 'failed']),
         timestamp: z.iso.datetime(),
         error: z.object({ code: z.string(), message: z.string() }).optional(),
+        /** Obrol's message id, echoed the way WhatsApp echoes `biz_opaque_callback_data`. */
+        messageId: z.string().optional(),
       }),
       z.object({
         type: z.literal('template'),
@@ -53,7 +55,7 @@ export const testEvents = {
   content(id: string, from: { id: string; phone?: string; name?: string }, content: MessageContent, timestamp: Date = new Date()) {
     return { type: 'message' as const, id, from, timestamp: timestamp.toISOString(), content };
   },
-  status(id: string, status: 'sent' | 'delivered' | 'read' | 'failed', timestamp: Date = new Date(), error?: { code: string; message: string }) {
-    return { type: 'status' as const, id, status, timestamp: timestamp.toISOString(), ...(error ? { error } : {}) };
+  status(id: string, status: 'sent' | 'delivered' | 'read' | 'failed', timestamp: Date = new Date(), error?: { code: string; message: string }, messageId?: string) {
+    return { type: 'status' as const, id, status, timestamp: timestamp.toISOString(), ...(error ? { error } : {}), ...(messageId ? { messageId } : {}) };
   },
 };

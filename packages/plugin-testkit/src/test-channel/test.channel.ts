@@ -120,6 +120,7 @@ export function createTestChannel(provider: TestProvider = new TestProvider()): 
               status: e.status,
               timestamp: new Date(e.timestamp),
               error: e.error ? { code: e.error.code as ErrorCode, message: e.error.message, retryable: false } : undefined,
+              messageId: e.messageId,
             };
           case 'template':
             return { kind: 'template_status', name: e.name, language: e.language, status: e.status, reason: e.reason, timestamp: new Date(e.timestamp) };
