@@ -46,5 +46,6 @@ export default {
     sendFailed: 'Could not send: {message}',
     actionFailed: 'That did not work: {message}',
     notFound: 'This conversation does not exist or you may not see it.',
+    back: 'Back to the conversations',
   },
 };

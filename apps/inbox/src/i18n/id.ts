@@ -48,6 +48,7 @@ const id: typeof en = {
     sendFailed: 'Gagal mengirim: {message}',
     actionFailed: 'Tidak berhasil: {message}',
     notFound: 'Percakapan ini tidak ada atau tidak boleh Anda lihat.',
+    back: 'Kembali ke daftar percakapan',
   },
 };
 export default id;
