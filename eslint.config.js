@@ -1,8 +1,20 @@
+import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/*.js', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    // `<script setup lang="ts">` goes through typescript-eslint's parser inside vue-eslint-parser.
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' } },
+    rules: {
+      // Templates keep one element to a line, as the TypeScript does; wrapping is layout, not correctness.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+    },
+  },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

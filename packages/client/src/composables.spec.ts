@@ -1,10 +1,12 @@
 import type { MessageView } from '@obrol/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Pinia } from 'pinia';
 import { createApp, defineComponent, h, nextTick } from 'vue';
-import { type ObrolContext, createObrol } from './obrol-context.js';
+import { createObrolPinia, useConnectionStore } from './connection.store.js';
 import type { SocketLike } from './realtime-client.js';
 import { useConversations } from './use-conversations.js';
 import { useMessages } from './use-messages.js';
+import { useSessionStore } from './session.store.js';
 import type { ConversationView } from './views.js';
 
 const flush = async () => {
@@ -35,7 +37,7 @@ function setup(routes: Record<string, unknown[]>) {
     const body = queue && queue.length > 1 ? queue.shift() : queue?.[0];
     return new Response(JSON.stringify(body ?? { statusCode: 404, code: 'NOT_FOUND', message: 'nope' }), { status: body ? 200 : 404 });
   }) as typeof globalThis.fetch;
-  const obrol = createObrol({
+  const pinia = createObrolPinia({
     tokenStorage: null,
     fetch,
     realtimeUrl: 'ws://test/api/v1/realtime',
@@ -46,14 +48,14 @@ function setup(routes: Record<string, unknown[]>) {
       return s;
     },
   });
-  obrol.token.value = 'tok';
-  return { obrol, sockets, requested };
+  useSessionStore(pinia).token = 'tok';
+  return { pinia, sockets, requested, connect: () => useConnectionStore(pinia).realtime.connect() };
 }
 
-function mount<T>(obrol: ObrolContext, use: () => T): T {
+function mount<T>(pinia: Pinia, use: () => T): T {
   let result!: T;
   const app = createApp(defineComponent({ setup: () => ((result = use()), () => h('div')) }));
-  app.use(obrol);
+  app.use(pinia);
   app.mount(document.createElement('div'));
   mounted.push(app);
   return result;
@@ -63,15 +65,15 @@ afterEach(() => mounted.splice(0).forEach((a) => a.unmount()));
 
 describe('composables', () => {
   it('useMessages shows the newest page oldest first, loads older pages, merges live events and refetches on reconnect', async () => {
-    const { obrol, sockets, requested } = setup({
+    const { pinia, sockets, requested, connect } = setup({
       '/api/v1/conversations/c1/messages': [
         { items: [msg('m3', '2026-01-01T10:03:00Z'), msg('m2', '2026-01-01T10:02:00Z')], nextCursor: 'older' },
         { items: [msg('m1', '2026-01-01T10:01:00Z')], nextCursor: null },
         { items: [msg('m5', '2026-01-01T10:05:00Z'), msg('m4', '2026-01-01T10:04:00Z', 'read')], nextCursor: 'x' },
       ],
     });
-    obrol.realtime.connect();
-    const thread = mount(obrol, () => useMessages('c1', { pageSize: 2 }));
+    connect();
+    const thread = mount(pinia, () => useMessages('c1', { pageSize: 2 }));
     await flush();
     expect(thread.messages.value.map((m) => m.id)).toEqual(['m2', 'm3']);
     expect(thread.hasOlder.value).toBe(true);
@@ -96,9 +98,9 @@ describe('composables', () => {
   });
 
   it('useConversations moves a conversation with a new message to the top and adds new ones', async () => {
-    const { obrol, sockets } = setup({ '/api/v1/conversations': [{ items: [conv('a', '2026-01-01T10:00:00Z'), conv('b', '2026-01-01T09:00:00Z')], nextCursor: null }] });
-    obrol.realtime.connect();
-    const list = mount(obrol, () => useConversations({ status: 'open' }));
+    const { pinia, sockets, connect } = setup({ '/api/v1/conversations': [{ items: [conv('a', '2026-01-01T10:00:00Z'), conv('b', '2026-01-01T09:00:00Z')], nextCursor: null }] });
+    connect();
+    const list = mount(pinia, () => useConversations({ status: 'open' }));
     await flush();
     expect(list.items.value.map((c) => c.id)).toEqual(['a', 'b']);
     sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'b', data: { conversation: conv('b', '2026-01-01T11:00:00Z') } });

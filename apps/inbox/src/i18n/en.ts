@@ -34,10 +34,8 @@ export default {
     loadingOlder: 'Loading…',
     noMessages: 'No messages yet.',
     assignToMe: 'Assign to me',
-    unassign: 'Unassign',
     resolve: 'Resolve',
     reopen: 'Reopen',
-    resolved: 'Resolved',
     assignedToMe: 'Assigned to you',
     windowClosed: 'The 24-hour window has closed — send a template',
     windowClosedHint: 'A free-form reply is possible again once the customer writes.',
@@ -46,5 +44,6 @@ export default {
     sendFailed: 'Could not send: {message}',
     actionFailed: 'That did not work: {message}',
     notFound: 'This conversation does not exist or you may not see it.',
+    back: 'Back to the conversations',
   },
 };

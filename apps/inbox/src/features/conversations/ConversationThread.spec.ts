@@ -1,4 +1,4 @@
-import { createObrol } from '@obrol/client';
+import { createObrolPinia, useSessionStore } from '@obrol/client';
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
@@ -26,10 +26,10 @@ function setup(canReply: boolean, onSend: (body: unknown) => { status: number; b
     if (path === '/api/v1/channels/ch1/templates') return json(200, { items: [template] });
     return json(404, { statusCode: 404, code: 'NOT_FOUND', message: path });
   }) as typeof globalThis.fetch;
-  const obrol = createObrol({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => ({ readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} }) });
-  obrol.token.value = 'tok';
+  const pinia = createObrolPinia({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => ({ readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} }) });
+  useSessionStore(pinia).token = 'tok';
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'inbox', component: { template: '<div/>' } }] });
-  return mount(ConversationThread, { props: { id: 'c1' }, global: { plugins: [obrol, router, createInboxI18n('en')] } });
+  return mount(ConversationThread, { props: { id: 'c1' }, global: { plugins: [pinia, router, createInboxI18n('en')] } });
 }
 
 describe('ConversationThread', () => {
