@@ -1,7 +1,7 @@
 import { requireService } from '@obrol/core/testing';
 import { TestClock, type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WhatsAppSimulator, startWhatsAppSimulator } from './simulator/index.js';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { signWhatsAppPayload } from './webhook-signature.js';
 import { WhatsAppPlugin } from './whatsapp.plugin.js';
 

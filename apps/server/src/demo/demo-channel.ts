@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ChannelsService, type ObrolApp, TenantsService, TemplatesService, systemPrincipal } from '@obrol/core';
-import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp/simulator';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import type { Logger } from 'pino';
 
 export const DEMO_CHANNEL_NAME = 'Demo WhatsApp (simulator)';
