@@ -263,6 +263,30 @@ export class TemplateStore {
   }
 }
 
+/** Fields a template node has (MD/templates/template-management, WHATSAPP.md §4.1); Graph refuses any other. */
+const TEMPLATE_FIELDS = new Set([
+  'id',
+  'name',
+  'language',
+  'status',
+  'category',
+  'sub_category',
+  'components',
+  'parameter_format',
+  'rejected_reason',
+  'quality_score',
+  'correct_category',
+  'previous_category',
+  'message_send_ttl_seconds',
+  'library_template_name',
+  'cta_url_link_tracking_opted_out',
+]);
+
+/** The first requested field a template does not have, if any. */
+export function unknownTemplateField(fields: string[] | undefined): string | undefined {
+  return fields?.find((field) => !TEMPLATE_FIELDS.has(field));
+}
+
 /** A template in the shape of Meta's list response, restricted to `fields` when given. */
 export function templateToWire(template: StoredTemplate, fields: string[] | undefined): Record<string, unknown> {
   const all: Record<string, unknown> = {

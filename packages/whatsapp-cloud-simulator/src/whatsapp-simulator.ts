@@ -1,5 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CustomerDirectory, type CustomerContent, type CustomerSendOptions, type InboundMessageRecord, type OutboundMessageRecord, type SimulatedCustomer } from './customer-directory.js';
+import {
+  CustomerDirectory,
+  type CustomerContent,
+  type CustomerSendOptions,
+  type InboundMessageRecord,
+  type OutboundMessageRecord,
+  type SimulatedCustomer,
+  type TypingIndicatorRecord,
+} from './customer-directory.js';
 import { fail, graphError, ok, type Checked } from './graph-error.js';
 import { registerGraphRoutes } from './graph-routes.js';
 import { buildInboundMessage } from './inbound-message.builder.js';
@@ -50,6 +58,10 @@ export interface WhatsAppSimulator {
   readonly sent: readonly OutboundMessageRecord[];
   /** Every webhook and its attempts, oldest first. */
   readonly deliveries: readonly WebhookDelivery[];
+  /** Every typing indicator the business sent, oldest first. */
+  readonly typingIndicators: readonly TypingIndicatorRecord[];
+  /** Whether `phone` sees "typing…" now (for 25 s after an indicator, until the next business message). */
+  isTyping(phone: string): boolean;
   listen(): Promise<string>;
   /** Messages the business sent to `phone`, with their statuses. */
   inbox(phone: string): OutboundMessageRecord[];
@@ -125,6 +137,7 @@ export class SimulatorCore {
     const request = checked.value;
     if (request.kind === 'mark-read') {
       if (!this.directory.markReadByBusiness(request.messageId)) return fail(graphError(100, `Invalid message_id: ${request.messageId}.`));
+      if (request.typing) this.directory.startTyping(request.messageId, this.config.clock.now());
       return ok({ success: true });
     }
 
@@ -262,6 +275,10 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     get deliveries() {
       return core.dispatcher.deliveries;
     },
+    get typingIndicators() {
+      return core.directory.typingIndicators;
+    },
+    isTyping: (phone) => core.directory.isTyping(phone, config.clock.now()),
     async listen() {
       const address = await server.listen({ port: config.port, host: config.host });
       listening = true;
