@@ -278,4 +278,30 @@ describe.each(stacks)('WhatsApp channel against the simulator on $name', (stack)
     }, 10_000, 'the approval webhook');
     expect(approved.variables.body).toEqual(['1', '2']);
   });
+
+  it("shows the customer an agent's typing once per 20 s while the window is open, and never after it closed", async () => {
+    const phone = '+6281300000007';
+    const wroteAt = clock.now();
+    const wamid = sim.customers.send(phone, 'Halo, paket saya belum datang', { name: 'Dewi' });
+    const conversation = await conversationFor(phone);
+    await eventually(async () => (await messages(conversation.id)).some((m) => m.externalId === wamid), 10_000, 'the inbound message');
+    const typing = async () => (await env.api('POST', `/api/v1/conversations/${conversation.id}/typing`)).body;
+    const indicators = () => sim.typingIndicators.filter((t) => t.waId === phone.slice(1));
+
+    // Every keystroke of the composer calls the endpoint; the customer gets one indicator.
+    expect(await typing()).toEqual({ sent: true });
+    expect(await typing()).toEqual({ sent: false, reason: 'throttled' });
+    expect(await typing()).toEqual({ sent: false, reason: 'throttled' });
+    expect(indicators()).toEqual([{ waId: phone.slice(1), messageId: wamid, at: clock.now() }]);
+    expect(sim.isTyping(phone)).toBe(true);
+
+    clock.set(new Date(wroteAt.getTime() + 20_000));
+    expect(await typing()).toEqual({ sent: true });
+    expect(indicators()).toHaveLength(2);
+
+    clock.set(new Date(wroteAt.getTime() + 24 * HOUR + 1000));
+    expect(await typing()).toEqual({ sent: false, reason: 'window_closed' });
+    expect(indicators()).toHaveLength(2);
+    expect((await env.api('POST', '/api/v1/conversations/00000000-0000-0000-0000-000000000000/typing')).status).toBe(404);
+  });
 });
