@@ -64,6 +64,11 @@ export class ApiClient {
     return this.request('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, { body: input });
   }
 
+  /** Tells the server the agent is typing; `sent: false` (with a reason) when the channel shows nothing. */
+  sendTypingIndicator(conversationId: string): Promise<{ sent: boolean; reason?: string }> {
+    return this.request('POST', `/conversations/${encodeURIComponent(conversationId)}/typing`);
+  }
+
   listTemplates(channelAccountId: string, query: { status?: string; q?: string } = {}): Promise<TemplateView[]> {
     return this.request<{ items: TemplateView[] }>('GET', `/channels/${encodeURIComponent(channelAccountId)}/templates`, { query }).then((r) => r.items);
   }

@@ -10,4 +10,5 @@ export { useMessages } from './use-messages.js';
 export { useTemplates } from './use-templates.js';
 export { useMedia } from './use-media.js';
 export { useNow } from './use-now.js';
+export { useTypingIndicator } from './use-typing-indicator.js';
 export type * from './views.js';
