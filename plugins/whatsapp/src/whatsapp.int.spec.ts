@@ -304,4 +304,40 @@ describe.each(stacks)('WhatsApp channel against the simulator on $name', (stack)
     expect(indicators()).toHaveLength(2);
     expect((await env.api('POST', '/api/v1/conversations/00000000-0000-0000-0000-000000000000/typing')).status).toBe(404);
   });
+
+  it('deletes one language of a template by its hsm_id, or every language of a name, and says which', async () => {
+    const list = async () => (await env.api('GET', `/api/v1/channels/${channelId}/templates`)).body.items as { id: string; name: string; language: string }[];
+    const indonesian = (await list()).find((t) => t.name === 'order_update' && t.language === 'id')!;
+    const one = await env.api('DELETE', `/api/v1/channels/${channelId}/templates/${indonesian.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ scope: 'language', name: 'order_update', deleted: [{ id: indonesian.id, language: 'id' }] });
+    expect(sim.templates().filter((t) => t.name === 'order_update').map((t) => t.language)).toEqual(['en_US']);
+    expect((await list()).filter((t) => t.name === 'order_update').map((t) => t.language)).toEqual(['en_US']);
+
+    const created = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'pickup_ready',
+      language: 'id',
+      category: 'UTILITY',
+      components: { body: { text: 'Halo {{1}}, pesanan Anda siap diambil.', examples: ['Maria'] } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const english = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'pickup_ready',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: { body: { text: 'Hi {{1}}, your order is ready for pickup.', examples: ['Maria'] } },
+    });
+    expect(english.status, JSON.stringify(english.body)).toBe(201);
+    const all = await env.api('DELETE', `/api/v1/channels/${channelId}/templates?name=pickup_ready`);
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ scope: 'name', name: 'pickup_ready' });
+    expect(all.body.deleted.map((d: { language: string }) => d.language)).toEqual(['en_US', 'id']);
+    expect(sim.templates().filter((t) => t.name === 'pickup_ready')).toEqual([]);
+    expect((await list()).filter((t) => t.name === 'pickup_ready')).toEqual([]);
+
+    expect((await env.api('DELETE', `/api/v1/channels/${channelId}/templates?name=pickup_ready`)).status).toBe(404);
+    const noName = await env.api('DELETE', `/api/v1/channels/${channelId}/templates`);
+    expect(noName.status).toBe(400);
+    expect(noName.body.code).toBe('VALIDATION_FAILED');
+  });
 });
