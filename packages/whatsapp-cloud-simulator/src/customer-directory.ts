@@ -130,6 +130,16 @@ export class CustomerDirectory {
     return [...this.customers.values()];
   }
 
+  /** Takes back customers saved by a state file, with their messages. */
+  restore(customers: SimulatedCustomer[]): void {
+    for (const customer of customers) {
+      this.customers.set(customer.waId, customer);
+      for (const record of customer.inbound) this.inboundById.set(record.id, record);
+      for (const record of customer.outbound) this.outboundById.set(record.id, record);
+    }
+    this.sent.push(...customers.flatMap((customer) => customer.outbound).sort((a, b) => a.acceptedAt.getTime() - b.acceptedAt.getTime()));
+  }
+
   /** Open while less than 24 hours have passed since the customer's latest message. */
   isWindowOpen(phone: string, now: Date): boolean {
     const last = this.get(phone)?.lastInboundAt;

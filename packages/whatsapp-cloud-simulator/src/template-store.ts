@@ -142,6 +142,11 @@ export class TemplateStore {
     }
   }
 
+  /** Replaces every template with those saved by a state file. */
+  restore(templates: StoredTemplate[]): void {
+    this.templates.splice(0, this.templates.length, ...templates);
+  }
+
   all(): StoredTemplate[] {
     return [...this.templates];
   }

@@ -18,6 +18,7 @@ import { Scheduler } from './scheduler.js';
 import { validateSendRequest } from './send-request.validator.js';
 import { registerSimulatorRoutes } from './sim-routes.js';
 import { resolveSimulatorOptions, type ResolvedSimulatorOptions, type WhatsAppSimulatorOptions } from './simulator-options.js';
+import { StateFile, readSnapshot } from './state-file.js';
 import { StatusPipeline } from './status-pipeline.js';
 import { checkTemplateSend } from './template-rules.js';
 import { DEFAULT_TEMPLATES, TemplateStore, type StoredTemplate } from './template-store.js';
@@ -92,6 +93,7 @@ export class SimulatorCore {
   readonly pipeline: StatusPipeline;
   private readonly throughput: ThroughputLimiter;
   private readonly pairRate: PairRateLimiter | undefined;
+  readonly stateFile: StateFile | undefined;
   baseUrl = 'http://127.0.0.1';
 
   constructor(readonly config: ResolvedSimulatorOptions) {
@@ -128,6 +130,14 @@ export class SimulatorCore {
     });
     this.throughput = new ThroughputLimiter(config.throughputPerSecond, clock);
     this.pairRate = config.pairRateLimit === false ? undefined : new PairRateLimiter(config.pairRateLimit, clock);
+    if (config.stateFile) {
+      const saved = readSnapshot(config.stateFile);
+      if (saved) {
+        this.directory.restore(saved.customers);
+        this.templates.restore(saved.templates);
+      }
+      this.stateFile = new StateFile(config.stateFile, () => ({ version: 1, customers: this.directory.list(), templates: this.templates.all() }));
+    }
   }
 
   /** `POST /{phone-number-id}/messages`, after authentication. */
@@ -283,7 +293,10 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
       const address = await server.listen({ port: config.port, host: config.host });
       listening = true;
       port = Number(new URL(address).port);
-      core.baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      // Listening on every interface, this machine reaches it on loopback.
+      const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
+      core.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      core.stateFile?.start();
       return core.baseUrl;
     },
     inbox: (phone) => [...(core.directory.get(phone)?.outbound ?? [])],
@@ -307,6 +320,7 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     async close() {
       core.scheduler.close();
       core.dispatcher.close();
+      core.stateFile?.close();
       if (listening) await server.close();
     },
   };
