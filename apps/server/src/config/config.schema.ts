@@ -33,6 +33,13 @@ export const configSchema = z.object({
   OBROL_PUBLIC_URL: z.url('must be a URL such as https://chat.example.com').optional().describe('base URL for webhook URLs shown to admins'),
   OBROL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   OBROL_DEMO: bool.default(true).describe('with no channel configured, connect a demo WhatsApp number on the embedded simulator'),
+  OBROL_DEMO_SIMULATOR_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe("port of the demo's WhatsApp simulator (its customer page), on OBROL_HOST's interface; unset: a free port"),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -51,6 +58,7 @@ export interface ObrolConfig {
   publicUrl: string;
   logLevel: RawConfig['OBROL_LOG_LEVEL'];
   demo: boolean;
+  demoSimulatorPort?: number;
   migrate?: boolean;
 }
 
@@ -79,6 +87,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     publicUrl: c.OBROL_PUBLIC_URL ?? `http://localhost:${c.OBROL_PORT}`,
     logLevel: c.OBROL_LOG_LEVEL,
     demo: c.OBROL_DEMO,
+    demoSimulatorPort: c.OBROL_DEMO_SIMULATOR_PORT,
     migrate: c.OBROL_MIGRATE,
   };
 }
