@@ -5,6 +5,7 @@ import { type ObrolContext, createObrol } from './obrol-context.js';
 import type { SocketLike } from './realtime-client.js';
 import { useConversations } from './use-conversations.js';
 import { useMessages } from './use-messages.js';
+import { useDemo } from './use-demo.js';
 import { useTypingIndicator } from './use-typing-indicator.js';
 import type { ConversationView } from './views.js';
 
@@ -126,6 +127,17 @@ describe('composables', () => {
     typing.typed();
     await flush();
     expect(asked()).toEqual(['/api/v1/conversations/c1/typing', '/api/v1/conversations/c2/typing', '/api/v1/conversations/c1/typing']);
+  });
+
+  it('useDemo offers the customer page on the host the inbox came from, and nothing on a server without a demo', async () => {
+    const demo = setup({ '/api/v1/demo': [{ customerPageUrl: 'http://localhost:3001/', customerPagePort: 3001 }] });
+    const remote = mount(demo.obrol, () => useDemo({ hostname: '192.168.1.5' }));
+    const local = mount(demo.obrol, () => useDemo(undefined));
+    const none = mount(setup({}).obrol, () => useDemo({ hostname: '192.168.1.5' }));
+    await flush();
+    expect(remote.customerPageUrl.value).toBe('http://192.168.1.5:3001/');
+    expect(local.customerPageUrl.value).toBe('http://localhost:3001/');
+    expect(none.customerPageUrl.value).toBeNull();
   });
 });
 

@@ -11,4 +11,5 @@ export { useTemplates } from './use-templates.js';
 export { useMedia } from './use-media.js';
 export { useNow } from './use-now.js';
 export { useTypingIndicator } from './use-typing-indicator.js';
+export { useDemo } from './use-demo.js';
 export type * from './views.js';
