@@ -83,7 +83,7 @@ describe('obrol start (built CLI, single node)', () => {
 
   it('serves an OpenAPI document that lists the routes, and the docs page', async () => {
     const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content?: { 'application/json'?: { schema?: { properties?: Record<string, unknown> } } } }> }>> };
-    for (const route of ['/api/v1/auth/login', '/api/v1/conversations', '/api/v1/conversations/{id}/messages', '/api/v1/messages', '/api/v1/channels/{channelId}/templates', '/healthz', '/readyz']) {
+    for (const route of ['/api/v1/auth/login', '/api/v1/conversations', '/api/v1/conversations/{id}/messages', '/api/v1/messages', '/api/v1/channels/{channelId}/templates', '/api/v1/conversations/{id}/typing', '/api/v1/demo', '/healthz', '/readyz']) {
       expect(Object.keys(doc.paths)).toContain(route);
     }
     expect((await fetch(`${base}/api/docs`)).status).toBe(200);
