@@ -46,6 +46,9 @@ describe.runIf(available)('agent inbox in Chromium', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('conversation-item').nth(1).waitFor();
     expect(await page.getByTestId('conversation-item').count()).toBe(2);
+    const tryAsCustomer = page.getByTestId('demo-customer-link');
+    await tryAsCustomer.waitFor();
+    expect(await tryAsCustomer.getAttribute('href')).toBe(`http://${new URL(obrol.app.url).hostname}:${obrol.demo!.simulator.port}/`);
   });
 
   it('answers a customer inside the window and shows the ticks move', async () => {
@@ -58,6 +61,8 @@ describe.runIf(available)('agent inbox in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent?.includes('kami cek') && ['delivered', 'read'].includes(m.getAttribute('data-status') ?? '')), undefined, { timeout: 15_000 });
     const inbox = obrol.demo!.simulator.inbox('+6281234567001');
     expect(inbox.map((m) => m.preview)).toContain('Baik kak, kami cek dulu ya');
+    // Typing in the composer showed the customer "typing…" once.
+    expect(obrol.demo!.simulator.typingIndicators.filter((t) => t.waId === '6281234567001')).toHaveLength(1);
   });
 
   it('offers a template where the window has closed, and sends it', async () => {

@@ -7,6 +7,8 @@ import type { SocketLike } from './realtime-client.js';
 import { useConversations } from './use-conversations.js';
 import { useMessages } from './use-messages.js';
 import { useSessionStore } from './session.store.js';
+import { useDemo } from './use-demo.js';
+import { useTypingIndicator } from './use-typing-indicator.js';
 import type { ConversationView } from './views.js';
 
 const flush = async () => {
@@ -109,4 +111,35 @@ describe('composables', () => {
     sockets[0]!.emit({ type: 'conversation.updated', channelAccountId: 'ch1', conversationId: 'a', data: { conversation: { ...conv('a', '2026-01-01T10:00:00Z'), status: 'resolved' } } });
     expect(list.items.value.map((c) => c.id)).toEqual(['c', 'b']);
   });
+
+  it('useTypingIndicator asks the API once per 20 s per conversation while the agent types', async () => {
+    const { pinia, requested } = setup({ '/api/v1/conversations/c1/typing': [{ sent: true }], '/api/v1/conversations/c2/typing': [{ sent: true }] });
+    let now = 1_000_000;
+    let conversationId = 'c1';
+    const typing = mount(pinia, () => useTypingIndicator(() => conversationId, () => now));
+    const asked = () => requested.filter((url) => url.endsWith('/typing'));
+    for (let key = 0; key < 5; key++) typing.typed();
+    now += 19_999;
+    typing.typed();
+    expect(asked()).toEqual(['/api/v1/conversations/c1/typing']);
+    conversationId = 'c2';
+    typing.typed();
+    now += 1;
+    conversationId = 'c1';
+    typing.typed();
+    await flush();
+    expect(asked()).toEqual(['/api/v1/conversations/c1/typing', '/api/v1/conversations/c2/typing', '/api/v1/conversations/c1/typing']);
+  });
+
+  it('useDemo offers the customer page on the host the inbox came from, and nothing on a server without a demo', async () => {
+    const demo = setup({ '/api/v1/demo': [{ customerPageUrl: 'http://localhost:3001/', customerPagePort: 3001 }] });
+    const remote = mount(demo.pinia, () => useDemo({ hostname: '192.168.1.5' }));
+    const local = mount(demo.pinia, () => useDemo(undefined));
+    const none = mount(setup({}).pinia, () => useDemo({ hostname: '192.168.1.5' }));
+    await flush();
+    expect(remote.customerPageUrl.value).toBe('http://192.168.1.5:3001/');
+    expect(local.customerPageUrl.value).toBe('http://localhost:3001/');
+    expect(none.customerPageUrl.value).toBeNull();
+  });
 });
+

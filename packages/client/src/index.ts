@@ -11,4 +11,6 @@ export { useConversation, useConversations } from './use-conversations.js';
 export { useMessages } from './use-messages.js';
 export { useTemplates } from './use-templates.js';
 export { useNow } from './use-now.js';
+export { useTypingIndicator } from './use-typing-indicator.js';
+export { useDemo } from './use-demo.js';
 export type * from './views.js';

@@ -18,6 +18,7 @@ import { ContactsController } from './contacts/contacts.controller.js';
 import { ContactsService } from './contacts/contacts.service.js';
 import { ConversationsController } from './conversations/conversations.controller.js';
 import { ConversationsService } from './conversations/conversations.service.js';
+import { TypingIndicatorService } from './conversations/typing-indicator.service.js';
 import { CORE_OPTIONS, type CoreOptions } from './core-options.js';
 import { ormOptions } from './database/orm-config.js';
 import { HealthController } from './health/health.controller.js';
@@ -72,6 +73,7 @@ export class CoreModule {
       ChannelsService,
       ContactsService,
       ConversationsService,
+      TypingIndicatorService,
       MessagesService,
       TemplatesService,
       MediaService,

@@ -1,7 +1,7 @@
 import { requireService } from '@obrol/core/testing';
 import { TestClock, type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WhatsAppSimulator, startWhatsAppSimulator } from './simulator/index.js';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { signWhatsAppPayload } from './webhook-signature.js';
 import { WhatsAppPlugin } from './whatsapp.plugin.js';
 
@@ -274,5 +274,67 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
       return list.body.items.find((t: { name: string; status: string }) => t.name === 'shipping_notice' && t.status === 'APPROVED');
     }, 10_000, 'the approval webhook');
     expect(approved.variables.body).toEqual(['1', '2']);
+  });
+
+  it("shows the customer an agent's typing once per 20 s while the window is open, and never after it closed", async () => {
+    const phone = '+6281300000007';
+    const wroteAt = clock.now();
+    const wamid = sim.customers.send(phone, 'Halo, paket saya belum datang', { name: 'Dewi' });
+    const conversation = await conversationFor(phone);
+    await eventually(async () => (await messages(conversation.id)).some((m) => m.externalId === wamid), 10_000, 'the inbound message');
+    const typing = async () => (await env.api('POST', `/api/v1/conversations/${conversation.id}/typing`)).body;
+    const indicators = () => sim.typingIndicators.filter((t) => t.waId === phone.slice(1));
+
+    // Every keystroke of the composer calls the endpoint; the customer gets one indicator.
+    expect(await typing()).toEqual({ sent: true });
+    expect(await typing()).toEqual({ sent: false, reason: 'throttled' });
+    expect(await typing()).toEqual({ sent: false, reason: 'throttled' });
+    expect(indicators()).toEqual([{ waId: phone.slice(1), messageId: wamid, at: clock.now() }]);
+    expect(sim.isTyping(phone)).toBe(true);
+
+    clock.set(new Date(wroteAt.getTime() + 20_000));
+    expect(await typing()).toEqual({ sent: true });
+    expect(indicators()).toHaveLength(2);
+
+    clock.set(new Date(wroteAt.getTime() + 24 * HOUR + 1000));
+    expect(await typing()).toEqual({ sent: false, reason: 'window_closed' });
+    expect(indicators()).toHaveLength(2);
+    expect((await env.api('POST', '/api/v1/conversations/00000000-0000-0000-0000-000000000000/typing')).status).toBe(404);
+  });
+
+  it('deletes one language of a template by its hsm_id, or every language of a name, and says which', async () => {
+    const list = async () => (await env.api('GET', `/api/v1/channels/${channelId}/templates`)).body.items as { id: string; name: string; language: string }[];
+    const indonesian = (await list()).find((t) => t.name === 'order_update' && t.language === 'id')!;
+    const one = await env.api('DELETE', `/api/v1/channels/${channelId}/templates/${indonesian.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ scope: 'language', name: 'order_update', deleted: [{ id: indonesian.id, language: 'id' }] });
+    expect(sim.templates().filter((t) => t.name === 'order_update').map((t) => t.language)).toEqual(['en_US']);
+    expect((await list()).filter((t) => t.name === 'order_update').map((t) => t.language)).toEqual(['en_US']);
+
+    const created = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'pickup_ready',
+      language: 'id',
+      category: 'UTILITY',
+      components: { body: { text: 'Halo {{1}}, pesanan Anda siap diambil.', examples: ['Maria'] } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const english = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'pickup_ready',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: { body: { text: 'Hi {{1}}, your order is ready for pickup.', examples: ['Maria'] } },
+    });
+    expect(english.status, JSON.stringify(english.body)).toBe(201);
+    const all = await env.api('DELETE', `/api/v1/channels/${channelId}/templates?name=pickup_ready`);
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ scope: 'name', name: 'pickup_ready' });
+    expect(all.body.deleted.map((d: { language: string }) => d.language)).toEqual(['en_US', 'id']);
+    expect(sim.templates().filter((t) => t.name === 'pickup_ready')).toEqual([]);
+    expect((await list()).filter((t) => t.name === 'pickup_ready')).toEqual([]);
+
+    expect((await env.api('DELETE', `/api/v1/channels/${channelId}/templates?name=pickup_ready`)).status).toBe(404);
+    const noName = await env.api('DELETE', `/api/v1/channels/${channelId}/templates`);
+    expect(noName.status).toBe(400);
+    expect(noName.body.code).toBe('VALIDATION_FAILED');
   });
 });

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWhatsAppSimulator } from '@obrol/whatsapp/simulator';
+import { startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import WebSocket from 'ws';

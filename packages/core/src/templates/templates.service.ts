@@ -24,6 +24,19 @@ export const listTemplatesQuerySchema = z.object({
 
 export { type TemplateView, templateViewSchema } from '@obrol/contracts';
 
+export const deleteTemplatesQuerySchema = z.object({
+  /** Every language of this template name. */
+  name: z.string().trim().min(1).max(512),
+});
+
+/** What a deletion removed: one language (`scope: language`) or every language of a name (`scope: name`). */
+export const templateDeletionSchema = z.object({
+  scope: z.enum(['language', 'name']),
+  name: z.string(),
+  deleted: z.array(z.object({ id: z.string(), language: z.string() })),
+});
+export type TemplateDeletion = z.infer<typeof templateDeletionSchema>;
+
 export const templateSyncResultSchema = z.object({ total: z.number().int(), created: z.number().int(), updated: z.number().int(), removed: z.number().int() });
 
 const VARIABLE = /\{\{\s*([a-z0-9_]+)\s*\}\}/g;
@@ -166,18 +179,45 @@ export class TemplatesService {
     return templateView(t);
   }
 
-  async remove(principal: Principal, channelAccountId: string, templateId: string): Promise<void> {
+  /**
+   * Deletes one language of a template, by the provider's id for it (WhatsApp: `hsm_id`). A
+   * template the provider never gave an id can only be deleted by name, with all its languages.
+   */
+  async remove(principal: Principal, channelAccountId: string, templateId: string): Promise<TemplateDeletion> {
     assertAdmin(principal);
     const account = await this.channels.get(principal, channelAccountId);
     const em = this.orm.em.fork();
     const t = await em.findOne(Template, { id: templateId, channelAccount: account });
     if (!t) throw new ObrolError('NOT_FOUND', 'Template not found.');
-    const resolved = await this.channels.resolve(account.id);
-    const result = await this.templatesOf(resolved).remove(t.name, t.externalId ?? undefined, resolved.context);
+    if (!t.externalId) return this.removeByName(principal, channelAccountId, t.name);
+    await this.deleteAtProvider(account.id, t.name, t.externalId);
+    return this.forget(em, principal, [t], 'language');
+  }
+
+  /** Deletes every language of a template name. */
+  async removeByName(principal: Principal, channelAccountId: string, name: string): Promise<TemplateDeletion> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const em = this.orm.em.fork();
+    const rows = await em.find(Template, { channelAccount: account, name }, { orderBy: { language: 'asc' } });
+    if (rows.length === 0) throw new ObrolError('NOT_FOUND', `There is no template named "${name}" on this channel.`);
+    await this.deleteAtProvider(account.id, name, undefined);
+    return this.forget(em, principal, rows, 'name');
+  }
+
+  private async deleteAtProvider(channelAccountId: string, name: string, externalId: string | undefined): Promise<void> {
+    const resolved = await this.channels.resolve(channelAccountId);
+    const result = await this.templatesOf(resolved).remove(name, externalId, resolved.context);
     if (!result.ok && result.error.code !== 'TEMPLATE_NOT_FOUND') throw new ObrolError(result.error.code, result.error.message);
-    em.remove(t);
-    em.create(AuditLog, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.delete', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
+  }
+
+  private async forget(em: EntityManager, principal: Principal, rows: Template[], scope: TemplateDeletion['scope']): Promise<TemplateDeletion> {
+    for (const t of rows) {
+      em.remove(t);
+      em.create(AuditLog, { tenantId: t.tenantId, actor: actorOf(principal), action: 'template.delete', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language, scope } });
+    }
     await em.flush();
+    return { scope, name: rows[0]!.name, deleted: rows.map((t) => ({ id: t.id, language: t.language })) };
   }
 
   /**

@@ -77,17 +77,29 @@ export interface OutboundMessageRecord {
   preview: string;
 }
 
+/** A typing indicator the business sent with a read receipt (WHATSAPP.md §2.4). */
+export interface TypingIndicatorRecord {
+  waId: string;
+  /** The customer's message it was sent for. */
+  messageId: string;
+  at: Date;
+}
+
 /** A simulated WhatsApp user. */
 export interface SimulatedCustomer {
   waId: string;
   name: string;
   /** Time of the latest inbound message; the 24-hour window runs from it. */
   lastInboundAt?: Date;
+  /** Until when the customer sees "typing…"; cleared by the business's next message. */
+  typingUntil?: Date;
   inbound: InboundMessageRecord[];
   outbound: OutboundMessageRecord[];
 }
 
 const WINDOW_MS = 24 * 60 * 60 * 1_000;
+/** Meta dismisses a typing indicator after 25 seconds, or sooner when the business responds. */
+const TYPING_MS = 25 * 1_000;
 
 /** The crowd of simulated customers and everything exchanged with them. */
 export class CustomerDirectory {
@@ -95,6 +107,7 @@ export class CustomerDirectory {
   private readonly outboundById = new Map<string, OutboundMessageRecord>();
   private readonly inboundById = new Map<string, InboundMessageRecord>();
   readonly sent: OutboundMessageRecord[] = [];
+  readonly typingIndicators: TypingIndicatorRecord[] = [];
 
   /** Finds or creates a customer; a given name replaces the stored one. */
   ensure(phone: string, name?: string): SimulatedCustomer {
@@ -117,6 +130,16 @@ export class CustomerDirectory {
     return [...this.customers.values()];
   }
 
+  /** Takes back customers saved by a state file, with their messages. */
+  restore(customers: SimulatedCustomer[]): void {
+    for (const customer of customers) {
+      this.customers.set(customer.waId, customer);
+      for (const record of customer.inbound) this.inboundById.set(record.id, record);
+      for (const record of customer.outbound) this.outboundById.set(record.id, record);
+    }
+    this.sent.push(...customers.flatMap((customer) => customer.outbound).sort((a, b) => a.acceptedAt.getTime() - b.acceptedAt.getTime()));
+  }
+
   /** Open while less than 24 hours have passed since the customer's latest message. */
   isWindowOpen(phone: string, now: Date): boolean {
     const last = this.get(phone)?.lastInboundAt;
@@ -130,7 +153,9 @@ export class CustomerDirectory {
   }
 
   recordOutbound(record: OutboundMessageRecord): void {
-    this.ensure(record.waId).outbound.push(record);
+    const customer = this.ensure(record.waId);
+    customer.outbound.push(record);
+    customer.typingUntil = undefined;
     this.outboundById.set(record.id, record);
     this.sent.push(record);
   }
@@ -141,6 +166,21 @@ export class CustomerDirectory {
 
   inbound(id: string): InboundMessageRecord | undefined {
     return this.inboundById.get(id);
+  }
+
+  /** Shows "typing…" to the author of an inbound message; false when the message is unknown. */
+  startTyping(messageId: string, now: Date): boolean {
+    const record = this.inboundById.get(messageId);
+    const customer = record && this.customers.get(record.from);
+    if (!customer) return false;
+    customer.typingUntil = new Date(now.getTime() + TYPING_MS);
+    this.typingIndicators.push({ waId: customer.waId, messageId, at: now });
+    return true;
+  }
+
+  isTyping(phone: string, now: Date): boolean {
+    const until = this.get(phone)?.typingUntil;
+    return until !== undefined && now.getTime() < until.getTime();
   }
 
   /** Marks an inbound message and the customer's earlier ones as read by the business. */

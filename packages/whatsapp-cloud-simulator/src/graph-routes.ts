@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { graphError, invalidTokenError, toEnvelope, unknownObjectError, type GraphError } from './graph-error.js';
-import { templateToWire } from './template-store.js';
+import { graphError, invalidTokenError, nonexistingFieldError, toEnvelope, unknownObjectError, type GraphError } from './graph-error.js';
+import { templateToWire, unknownTemplateField } from './template-store.js';
 import type { SimulatorCore } from './whatsapp-simulator.js';
 
 type Params = { version: string; id: string };
 type Query = Record<string, string | undefined>;
 
 const VERSION = /^v\d+\.0$/;
+/** The node type Graph names in errors about a template's fields. */
+const TEMPLATE_NODE = 'WhatsAppBusinessHSM';
 
 /** Graph API routes: messages, media, phone number, templates, and media download. */
 export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore): void {
@@ -37,6 +39,17 @@ export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore
   const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? request.hostname}`;
 
   server.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // HTTP clients send `content-type: application/json` with an empty DELETE body; Graph ignores it.
+  server.removeContentTypeParser('application/json');
+  server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('The request body is not valid JSON.'), { statusCode: 400 }));
+    }
+  });
 
   server.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     void reject(reply, graphError(100, error.message));
@@ -87,6 +100,8 @@ export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore
         messaging_product: 'whatsapp',
       });
     const template = core.templates.byId(id);
+    const unknownField = unknownTemplateField(fields);
+    if (template && unknownField) return reject(reply, nonexistingFieldError(unknownField, TEMPLATE_NODE));
     if (template) return reply.send(templateToWire(template, fields));
     return reject(reply, unknownObjectError(id));
   });
@@ -108,6 +123,8 @@ export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore
     if (request.params.id !== config.wabaId) return reject(reply, unknownObjectError(request.params.id));
     const { query } = request;
     const fields = query.fields?.split(',').map((field) => field.trim()).filter(Boolean);
+    const unknownField = unknownTemplateField(fields);
+    if (unknownField) return reject(reply, nonexistingFieldError(unknownField, TEMPLATE_NODE));
     const page = core.templates.list({
       limit: query.limit === undefined ? undefined : Number(query.limit),
       after: query.after,

@@ -81,6 +81,11 @@ export function invalidTokenError(): GraphError {
   };
 }
 
+/** Graph's answer to `?fields=` naming a field the node does not have. */
+export function nonexistingFieldError(field: string, nodeType: string): GraphError {
+  return { code: 100, message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`, details: 'The request included one or more unsupported or misspelled parameters.' };
+}
+
 /** Meta's answer to `GET /{id}` for an object that does not exist. */
 export function unknownObjectError(id: string): GraphError {
   return {

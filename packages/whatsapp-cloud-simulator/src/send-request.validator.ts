@@ -21,10 +21,13 @@ export function validateSendRequest(body: unknown): Checked<SendRequest> {
   if (body.status !== undefined) {
     if (body.status !== 'read') return invalid('Param status must be "read".');
     if (typeof body.message_id !== 'string' || body.message_id === '') return invalid('The parameter message_id is required.');
-    return ok({ kind: 'mark-read', messageId: body.message_id, typing: isRecord(body.typing_indicator) });
+    if (body.typing_indicator !== undefined && (!isRecord(body.typing_indicator) || body.typing_indicator.type !== 'text'))
+      return invalid('Param typing_indicator[type] must be "text".');
+    return ok({ kind: 'mark-read', messageId: body.message_id, typing: body.typing_indicator !== undefined });
   }
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual') return invalid('Param recipient_type must be "individual".');
-  if (typeof body.to !== 'string' || toWaId(body.to).length < 6) return invalid('The parameter to is required and must be a phone number.');
+  const to = phoneNumberOf(body.to);
+  if (to === undefined || toWaId(to).length < 6) return invalid('The parameter to is required and must be a phone number.');
   const type = body.type ?? 'text';
   if (typeof type !== 'string' || !MESSAGE_TYPES.includes(type)) return invalid(`Param type must be one of {${MESSAGE_TYPES.join(', ')}}.`);
   const object = body[type];
@@ -34,7 +37,14 @@ export function validateSendRequest(body: unknown): Checked<SendRequest> {
   if (tooLong(body.biz_opaque_callback_data, 512)) return invalid('Param biz_opaque_callback_data must be at most 512 characters.');
   const problem = checkTypeObject(type, object);
   if (problem) return invalid(problem);
-  return ok({ kind: 'message', to: body.to, waId: toWaId(body.to), type, body });
+  return ok({ kind: 'message', to, waId: toWaId(to), type, body });
+}
+
+/** Meta takes `to` as a string (`+`, spaces, hyphens and parentheses allowed) or as a JSON number of digits. */
+function phoneNumberOf(to: unknown): string | undefined {
+  if (typeof to === 'string') return to;
+  if (typeof to === 'number' && Number.isSafeInteger(to) && to > 0) return String(to);
+  return undefined;
 }
 
 function checkTypeObject(type: string, object: unknown): string | undefined {

@@ -14,6 +14,7 @@ export function registerSimulatorRoutes(server: FastifyInstance, core: Simulator
     lastInboundAt: customer.lastInboundAt?.toISOString() ?? null,
     windowExpiresAt: customer.lastInboundAt ? new Date(customer.lastInboundAt.getTime() + WINDOW_MS).toISOString() : null,
     windowOpen: core.directory.isWindowOpen(customer.waId, core.config.clock.now()),
+    typing: core.directory.isTyping(customer.waId, core.config.clock.now()),
     messages: customer.inbound.length + customer.outbound.length,
   });
 

@@ -18,6 +18,7 @@ Usage: obrol-wa-sim [options]
   --display-phone-number <n>  OBROL_WA_SIM_DISPLAY_PHONE_NUMBER  (default ${SIMULATOR_DEFAULTS.displayPhoneNumber})
   --template-review <mode>    OBROL_WA_SIM_TEMPLATE_REVIEW       (approve | reject; default approve)
   --no-auto-read              OBROL_WA_SIM_AUTO_READ=false       (customers read only when their chat is open in the page)
+  --state-file <path>         OBROL_WA_SIM_STATE_FILE            (keep customers, messages and templates across restarts)
   -h, --help
 `;
 
@@ -41,6 +42,7 @@ function main(): void {
       'display-phone-number': { type: 'string' },
       'template-review': { type: 'string' },
       'no-auto-read': { type: 'boolean' },
+      'state-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,6 +66,7 @@ function main(): void {
     wabaId: setting(values['waba-id'], 'WABA_ID'),
     displayPhoneNumber: setting(values['display-phone-number'], 'DISPLAY_PHONE_NUMBER'),
     templateReview: { mode: review },
+    stateFile: setting(values['state-file'], 'STATE_FILE'),
     ...(autoRead ? {} : { statusDelaysMs: { read: undefined } }),
   };
   const verifyToken = setting(values['verify-token'], 'VERIFY_TOKEN');

@@ -142,6 +142,11 @@ export class TemplateStore {
     }
   }
 
+  /** Replaces every template with those saved by a state file. */
+  restore(templates: StoredTemplate[]): void {
+    this.templates.splice(0, this.templates.length, ...templates);
+  }
+
   all(): StoredTemplate[] {
     return [...this.templates];
   }
@@ -261,6 +266,30 @@ export class TemplateStore {
       message_template_category: template.category,
     };
   }
+}
+
+/** Fields a template node has (MD/templates/template-management, WHATSAPP.md §4.1); Graph refuses any other. */
+const TEMPLATE_FIELDS = new Set([
+  'id',
+  'name',
+  'language',
+  'status',
+  'category',
+  'sub_category',
+  'components',
+  'parameter_format',
+  'rejected_reason',
+  'quality_score',
+  'correct_category',
+  'previous_category',
+  'message_send_ttl_seconds',
+  'library_template_name',
+  'cta_url_link_tracking_opted_out',
+]);
+
+/** The first requested field a template does not have, if any. */
+export function unknownTemplateField(fields: string[] | undefined): string | undefined {
+  return fields?.find((field) => !TEMPLATE_FIELDS.has(field));
 }
 
 /** A template in the shape of Meta's list response, restricted to `fields` when given. */

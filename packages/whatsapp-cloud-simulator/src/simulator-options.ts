@@ -82,6 +82,11 @@ export interface WhatsAppSimulatorOptions {
   random?: () => number;
   /** Completed deliveries kept in `handle.deliveries`. Default 10 000. */
   deliveryLogLimit?: number;
+  /**
+   * A JSON file that keeps customers, their messages and the templates across restarts: read
+   * at start (replacing `templates`), written within a second of a change and at close.
+   */
+  stateFile?: string;
 }
 
 export interface ResolvedSimulatorOptions {
@@ -109,6 +114,7 @@ export interface ResolvedSimulatorOptions {
   errorHttpStatus: Record<number, number>;
   random: () => number;
   deliveryLogLimit: number;
+  stateFile: string | undefined;
 }
 
 export const SIMULATOR_DEFAULTS = {
@@ -148,5 +154,6 @@ export function resolveSimulatorOptions(options: WhatsAppSimulatorOptions = {}):
     errorHttpStatus: { 190: 401, ...options.errorHttpStatus },
     random: options.random ?? Math.random,
     deliveryLogLimit: options.deliveryLogLimit ?? 10_000,
+    stateFile: options.stateFile,
   };
 }

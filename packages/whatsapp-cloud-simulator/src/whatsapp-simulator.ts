@@ -1,5 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CustomerDirectory, type CustomerContent, type CustomerSendOptions, type InboundMessageRecord, type OutboundMessageRecord, type SimulatedCustomer } from './customer-directory.js';
+import {
+  CustomerDirectory,
+  type CustomerContent,
+  type CustomerSendOptions,
+  type InboundMessageRecord,
+  type OutboundMessageRecord,
+  type SimulatedCustomer,
+  type TypingIndicatorRecord,
+} from './customer-directory.js';
 import { fail, graphError, ok, type Checked } from './graph-error.js';
 import { registerGraphRoutes } from './graph-routes.js';
 import { buildInboundMessage } from './inbound-message.builder.js';
@@ -10,6 +18,7 @@ import { Scheduler } from './scheduler.js';
 import { validateSendRequest } from './send-request.validator.js';
 import { registerSimulatorRoutes } from './sim-routes.js';
 import { resolveSimulatorOptions, type ResolvedSimulatorOptions, type WhatsAppSimulatorOptions } from './simulator-options.js';
+import { StateFile, readSnapshot } from './state-file.js';
 import { StatusPipeline } from './status-pipeline.js';
 import { checkTemplateSend } from './template-rules.js';
 import { DEFAULT_TEMPLATES, TemplateStore, type StoredTemplate } from './template-store.js';
@@ -50,6 +59,10 @@ export interface WhatsAppSimulator {
   readonly sent: readonly OutboundMessageRecord[];
   /** Every webhook and its attempts, oldest first. */
   readonly deliveries: readonly WebhookDelivery[];
+  /** Every typing indicator the business sent, oldest first. */
+  readonly typingIndicators: readonly TypingIndicatorRecord[];
+  /** Whether `phone` sees "typing…" now (for 25 s after an indicator, until the next business message). */
+  isTyping(phone: string): boolean;
   listen(): Promise<string>;
   /** Messages the business sent to `phone`, with their statuses. */
   inbox(phone: string): OutboundMessageRecord[];
@@ -80,6 +93,7 @@ export class SimulatorCore {
   readonly pipeline: StatusPipeline;
   private readonly throughput: ThroughputLimiter;
   private readonly pairRate: PairRateLimiter | undefined;
+  readonly stateFile: StateFile | undefined;
   baseUrl = 'http://127.0.0.1';
 
   constructor(readonly config: ResolvedSimulatorOptions) {
@@ -116,6 +130,14 @@ export class SimulatorCore {
     });
     this.throughput = new ThroughputLimiter(config.throughputPerSecond, clock);
     this.pairRate = config.pairRateLimit === false ? undefined : new PairRateLimiter(config.pairRateLimit, clock);
+    if (config.stateFile) {
+      const saved = readSnapshot(config.stateFile);
+      if (saved) {
+        this.directory.restore(saved.customers);
+        this.templates.restore(saved.templates);
+      }
+      this.stateFile = new StateFile(config.stateFile, () => ({ version: 1, customers: this.directory.list(), templates: this.templates.all() }));
+    }
   }
 
   /** `POST /{phone-number-id}/messages`, after authentication. */
@@ -125,6 +147,7 @@ export class SimulatorCore {
     const request = checked.value;
     if (request.kind === 'mark-read') {
       if (!this.directory.markReadByBusiness(request.messageId)) return fail(graphError(100, `Invalid message_id: ${request.messageId}.`));
+      if (request.typing) this.directory.startTyping(request.messageId, this.config.clock.now());
       return ok({ success: true });
     }
 
@@ -262,11 +285,18 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     get deliveries() {
       return core.dispatcher.deliveries;
     },
+    get typingIndicators() {
+      return core.directory.typingIndicators;
+    },
+    isTyping: (phone) => core.directory.isTyping(phone, config.clock.now()),
     async listen() {
       const address = await server.listen({ port: config.port, host: config.host });
       listening = true;
       port = Number(new URL(address).port);
-      core.baseUrl = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      // Listening on every interface, this machine reaches it on loopback.
+      const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
+      core.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      core.stateFile?.start();
       return core.baseUrl;
     },
     inbox: (phone) => [...(core.directory.get(phone)?.outbound ?? [])],
@@ -290,6 +320,7 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     async close() {
       core.scheduler.close();
       core.dispatcher.close();
+      core.stateFile?.close();
       if (listening) await server.close();
     },
   };

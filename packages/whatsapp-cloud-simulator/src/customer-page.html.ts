@@ -35,6 +35,7 @@ export const CUSTOMER_PAGE_HTML = /* html */ `<!doctype html>
   footer { display: flex; gap: 8px; padding: 10px; background: #f0f2f5; }
   footer input[type=text] { flex: 1; }
   .empty { margin: auto; color: #667781; }
+  .typing { color: #008069; font-style: italic; }
 </style>
 </head>
 <body>
@@ -80,6 +81,7 @@ async function refreshCustomers() {
     const small = document.createElement('small');
     small.textContent = '+' + c.phone + (c.windowOpen ? ' · window open' : ' · window closed');
     li.append(small);
+    if (c.typing) small.append(typingNote());
     li.onclick = () => select(c.phone, c.name);
     return li;
   }));
@@ -98,11 +100,17 @@ async function refresh() {
   const conv = await api('/_sim/customers/' + state.phone + '/conversation').catch(() => null);
   if (!conv) return;
   const c = conv.customer;
-  el('window').textContent = c.windowOpen ? 'Business can reply freely until ' + new Date(c.windowExpiresAt).toLocaleString() : 'Window closed: the business can only send templates';
+  const windowText = c.windowOpen ? 'Business can reply freely until ' + new Date(c.windowExpiresAt).toLocaleString() : 'Window closed: the business can only send templates';
+  el('window').replaceChildren(windowText, ...(c.typing ? [typingNote()] : []));
   const log = el('log');
   const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 20;
   log.replaceChildren(...conv.messages.map(bubble));
   if (atBottom) log.scrollTop = log.scrollHeight;
+}
+
+function typingNote() {
+  const span = document.createElement('span'); span.className = 'typing'; span.textContent = ' · typing…';
+  return span;
 }
 
 function bubble(m) {

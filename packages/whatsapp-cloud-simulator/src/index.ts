@@ -10,7 +10,7 @@ export {
   type WhatsAppSimulatorOptions,
   type ResolvedSimulatorOptions,
 } from './simulator-options.js';
-export type { CustomerContent, CustomerSendOptions, InboundMessageRecord, OutboundMessageRecord, OutboundStatus, SimulatedCustomer } from './customer-directory.js';
+export type { CustomerContent, CustomerSendOptions, InboundMessageRecord, OutboundMessageRecord, OutboundStatus, SimulatedCustomer, TypingIndicatorRecord } from './customer-directory.js';
 export type { DeliveryAttempt, WebhookDelivery, WebhookKind } from './webhook-dispatcher.js';
 export { DEFAULT_TEMPLATES, type StoredTemplate, type TemplateSeed, type TemplateStatus } from './template-store.js';
 export type { TemplateComponentDefinition, RenderedTemplate } from './template-rules.js';
