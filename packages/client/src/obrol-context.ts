@@ -62,8 +62,7 @@ export function createObrol(options: ObrolOptions = {}): ObrolContext {
   realtime.onStatus((s) => (realtimeStatus.value = s));
   // Every live view of a conversation updates the shared copy, wherever it is shown.
   realtime.onEvent((event) => {
-    const c = event.data?.conversation;
-    if (c && typeof c === 'object' && typeof c.id === 'string') conversations.set(c.id, c);
+    if (event.type === 'message.created' || event.type === 'conversation.updated') conversations.set(event.data.conversation.id, event.data.conversation);
   });
 
   return {

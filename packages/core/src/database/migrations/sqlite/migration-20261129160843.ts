@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261125142630 extends Migration {
+export class Migration20261129160843 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`agents\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` text not null, \`email\` text not null, \`name\` text not null, \`role\` text check (\`role\` in ('admin', 'agent')) not null default 'agent', \`password_hash\` text not null, \`active\` integer not null default true, primary key (\`id\`));`);
@@ -19,10 +19,6 @@ export class Migration20261125142630 extends Migration {
     this.addSql(`create index \`channel_accounts_tenant_id_index\` on \`channel_accounts\` (\`tenant_id\`);`);
     this.addSql(`create index \`channel_accounts_external_id_index\` on \`channel_accounts\` (\`external_id\`);`);
 
-    this.addSql(`create table \`broadcasts\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` text not null, \`channel_account_id\` text not null, \`name\` text not null, \`template_name\` text not null, \`template_language\` text not null, \`variable_mapping\` json not null, \`audience\` json not null, \`status\` text check (\`status\` in ('draft', 'scheduled', 'running', 'paused', 'cancelled', 'completed')) not null default 'draft', \`scheduled_at\` datetime null, \`messages_per_second\` integer not null default 20, \`counters\` json not null, constraint \`broadcasts_channel_account_id_foreign\` foreign key(\`channel_account_id\`) references \`channel_accounts\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
-    this.addSql(`create index \`broadcasts_tenant_id_index\` on \`broadcasts\` (\`tenant_id\`);`);
-    this.addSql(`create index \`broadcasts_channel_account_id_index\` on \`broadcasts\` (\`channel_account_id\`);`);
-
     this.addSql(`create table \`agent_inboxes\` (\`agent_id\` text not null, \`channel_account_id\` text not null, constraint \`agent_inboxes_agent_id_foreign\` foreign key(\`agent_id\`) references \`agents\`(\`id\`) on delete cascade on update cascade, constraint \`agent_inboxes_channel_account_id_foreign\` foreign key(\`channel_account_id\`) references \`channel_accounts\`(\`id\`) on delete cascade on update cascade, primary key (\`agent_id\`, \`channel_account_id\`));`);
     this.addSql(`create index \`agent_inboxes_agent_id_index\` on \`agent_inboxes\` (\`agent_id\`);`);
     this.addSql(`create index \`agent_inboxes_channel_account_id_index\` on \`agent_inboxes\` (\`channel_account_id\`);`);
@@ -32,13 +28,6 @@ export class Migration20261125142630 extends Migration {
     this.addSql(`create index \`contacts_channel_account_id_index\` on \`contacts\` (\`channel_account_id\`);`);
     this.addSql(`create index \`contacts_phone_index\` on \`contacts\` (\`phone\`);`);
     this.addSql(`create unique index \`contacts_channel_account_id_external_id_unique\` on \`contacts\` (\`channel_account_id\`, \`external_id\`);`);
-
-    this.addSql(`create table \`broadcast_recipients\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`broadcast_id\` text not null, \`contact_id\` text not null, \`status\` text check (\`status\` in ('pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'skipped')) not null default 'pending', \`idempotency_key\` text not null, \`message_id\` text null, \`error\` json null, constraint \`broadcast_recipients_broadcast_id_foreign\` foreign key(\`broadcast_id\`) references \`broadcasts\`(\`id\`) on delete cascade on update cascade, constraint \`broadcast_recipients_contact_id_foreign\` foreign key(\`contact_id\`) references \`contacts\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
-    this.addSql(`create index \`broadcast_recipients_broadcast_id_index\` on \`broadcast_recipients\` (\`broadcast_id\`);`);
-    this.addSql(`create index \`broadcast_recipients_contact_id_index\` on \`broadcast_recipients\` (\`contact_id\`);`);
-    this.addSql(`create unique index \`broadcast_recipients_idempotency_key_unique\` on \`broadcast_recipients\` (\`idempotency_key\`);`);
-    this.addSql(`create index \`broadcast_recipients_broadcast_id_status_index\` on \`broadcast_recipients\` (\`broadcast_id\`, \`status\`);`);
-    this.addSql(`create unique index \`broadcast_recipients_broadcast_id_contact_id_unique\` on \`broadcast_recipients\` (\`broadcast_id\`, \`contact_id\`);`);
 
     this.addSql(`create table \`conversations\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` text not null, \`channel_account_id\` text not null, \`contact_id\` text not null, \`status\` text check (\`status\` in ('open', 'pending', 'resolved')) not null default 'open', \`assignee_id\` text null, \`last_inbound_at\` datetime null, \`window_expires_at\` datetime null, \`windowed\` integer not null default false, \`last_message_at\` datetime null, \`last_message_preview\` text null, \`unread_count\` integer not null default 0, constraint \`conversations_channel_account_id_foreign\` foreign key(\`channel_account_id\`) references \`channel_accounts\`(\`id\`) on delete cascade on update cascade, constraint \`conversations_contact_id_foreign\` foreign key(\`contact_id\`) references \`contacts\`(\`id\`) on delete cascade on update cascade, constraint \`conversations_assignee_id_foreign\` foreign key(\`assignee_id\`) references \`agents\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`);
     this.addSql(`create index \`conversations_channel_account_id_index\` on \`conversations\` (\`channel_account_id\`);`);
@@ -50,7 +39,8 @@ export class Migration20261125142630 extends Migration {
 
     this.addSql(`create table \`idempotency_records\` (\`key\` text not null, \`request_hash\` text not null, \`message_id\` text not null, \`created_at\` datetime not null, primary key (\`key\`));`);
 
-    this.addSql(`create table \`inbound_webhooks\` (\`id\` text not null, \`channel_account_id\` text not null, \`events\` json not null, \`received_at\` datetime not null, \`processed_at\` datetime null, \`attempts\` integer not null default 0, \`next_attempt_at\` datetime null, \`last_error\` text null, primary key (\`id\`));`);
+    this.addSql(`create table \`inbound_webhooks\` (\`id\` text not null, \`channel_account_id\` text not null, \`events\` json not null, \`state\` text check (\`state\` in ('pending', 'applied', 'unmatched', 'set_aside')) not null default 'pending', \`received_at\` datetime not null, \`processed_at\` datetime null, \`attempts\` integer not null default 0, \`next_attempt_at\` datetime null, \`last_error\` text null, primary key (\`id\`));`);
+    this.addSql(`create index \`inbound_webhooks_state_received_at_index\` on \`inbound_webhooks\` (\`state\`, \`received_at\`);`);
     this.addSql(`create index \`inbound_webhooks_processed_at_id_index\` on \`inbound_webhooks\` (\`processed_at\`, \`id\`);`);
 
     this.addSql(`create table \`media_objects\` (\`id\` text not null, \`created_at\` datetime not null, \`updated_at\` datetime not null, \`tenant_id\` text not null, \`channel_account_id\` text not null, \`mime_type\` text not null, \`size_bytes\` bigint not null, \`sha256\` text not null, \`filename\` text null, \`storage_key\` text not null, \`provider_media_id\` text null, primary key (\`id\`));`);
