@@ -34,3 +34,5 @@ export { ChannelsService } from './channels/channels.service.js';
 export { TenantsService } from './tenants/tenants.service.js';
 export { TemplatesService } from './templates/templates.service.js';
 export { MikroORM } from '@mikro-orm/core';
+export { OnEvent } from '@nestjs/event-emitter';
+export type { FactMap as DomainEventMap, FactName as DomainEventName } from '@obrol/contracts';

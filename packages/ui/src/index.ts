@@ -1,7 +1,7 @@
 export { default as ConversationList } from './components/ConversationList.vue';
 export { default as MessageBubble } from './components/MessageBubble.vue';
 export { default as MessageStatus } from './components/MessageStatus.vue';
-export { default as MessageComposer, default as Composer } from './components/MessageComposer.vue';
+export { default as MessageComposer } from './components/MessageComposer.vue';
 export { default as TemplatePicker } from './components/TemplatePicker.vue';
 export { default as WindowBadge } from './components/WindowBadge.vue';
 export { default as WindowCountdown } from './components/WindowCountdown.vue';
