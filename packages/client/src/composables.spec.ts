@@ -85,8 +85,8 @@ describe('composables', () => {
     expect(thread.hasOlder.value).toBe(false);
 
     sockets[0]!.onopen?.({});
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c1', data: { message: msg('m4', '2026-01-01T10:04:00Z') } });
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c9', data: { message: { ...msg('x', '2026-01-01T10:04:00Z'), conversationId: 'c9' } } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c1', data: { message: msg('m4', '2026-01-01T10:04:00Z'), conversation: conv('c1', '2026-01-01T10:04:00Z') } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c9', data: { message: { ...msg('x', '2026-01-01T10:04:00Z'), conversationId: 'c9' }, conversation: conv('c9', '2026-01-01T10:04:00Z') } });
     expect(thread.messages.value.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
 
     // The socket drops; events sent meanwhile are lost; after the reconnect the newest page is merged in.
@@ -105,9 +105,9 @@ describe('composables', () => {
     const list = mount(pinia, () => useConversations({ status: 'open' }));
     await flush();
     expect(list.items.value.map((c) => c.id)).toEqual(['a', 'b']);
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'b', data: { conversation: conv('b', '2026-01-01T11:00:00Z') } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'b', data: { message: { ...msg('mb', '2026-01-01T11:00:00Z'), conversationId: 'b' }, conversation: conv('b', '2026-01-01T11:00:00Z') } });
     expect(list.items.value.map((c) => c.id)).toEqual(['b', 'a']);
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c', data: { conversation: conv('c', '2026-01-01T12:00:00Z') } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c', data: { message: { ...msg('mc', '2026-01-01T12:00:00Z'), conversationId: 'c' }, conversation: conv('c', '2026-01-01T12:00:00Z') } });
     sockets[0]!.emit({ type: 'conversation.updated', channelAccountId: 'ch1', conversationId: 'a', data: { conversation: { ...conv('a', '2026-01-01T10:00:00Z'), status: 'resolved' } } });
     expect(list.items.value.map((c) => c.id)).toEqual(['c', 'b']);
   });

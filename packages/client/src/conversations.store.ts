@@ -15,8 +15,7 @@ export const useConversationsStore = defineStore('obrol/conversations', () => {
   }
 
   useConnectionStore().realtime.onEvent((event) => {
-    const c = event.data?.conversation;
-    if (c && typeof c === 'object' && typeof c.id === 'string') put(c);
+    if (event.type === 'message.created' || event.type === 'conversation.updated') put(event.data.conversation);
   });
 
   return { byId, put };

@@ -67,8 +67,9 @@ export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> 
   }
 
   realtime.onEvent((event) => {
-    const c = event.data?.conversation;
-    if (!c || ids.value.includes(c.id)) return;
+    if (event.type !== 'message.created' && event.type !== 'conversation.updated') return;
+    const c = event.data.conversation;
+    if (ids.value.includes(c.id)) return;
     if (matchesFilters(c, toValue(filters), session.agent?.id ?? null) && !toValue(filters).q) ids.value = [c.id, ...ids.value];
   });
   realtime.onReconnected(() => void refresh());

@@ -71,9 +71,9 @@ export function useMessages(conversationId: MaybeRefOrGetter<string | null>, opt
   }
 
   realtime.onEvent((event) => {
-    const m = event.data?.message;
-    if (!m || m.conversationId !== toValue(conversationId)) return;
-    if (event.type === 'message.created' || event.type === 'message.updated') messages.value = mergeMessages(messages.value, [m]);
+    if (event.type !== 'message.created' && event.type !== 'message.updated') return;
+    const m = event.data.message;
+    if (m.conversationId === toValue(conversationId)) messages.value = mergeMessages(messages.value, [m]);
   });
   realtime.onReconnected(() => void refresh(true));
   watch(() => toValue(conversationId), () => void refresh(), { immediate: true });
