@@ -54,6 +54,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     secretKey: secret.key,
     dataDir,
     publicUrl: config.publicUrl,
+    trustedProxies: config.trustedProxies,
     staticApps: inbox ? [{ prefix: '/', root: inbox }] : [],
     admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {

@@ -2,7 +2,6 @@ import { type DynamicModule, Global, Module, type Provider } from '@nestjs/commo
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { systemClock } from '@obrol/contracts';
 import { AgentsController } from './agents/agents.controller.js';
 import { AgentsService } from './agents/agents.service.js';
@@ -10,6 +9,7 @@ import { ApiKeysController } from './auth/api-keys.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { EVENT_BUS } from './bus/event-bus.js';
 import { ChannelsController } from './channels/channels.controller.js';
 import { ChannelsService } from './channels/channels.service.js';
@@ -66,6 +66,7 @@ export class CoreModule {
       { provide: APP_FILTER, useClass: ApiExceptionFilter },
       TenantsService,
       AuthService,
+      LoginThrottle,
       AgentsService,
       ChannelsService,
       ContactsService,
@@ -84,7 +85,6 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         EventEmitterModule.forRoot(),
-        ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: options.loginRateLimitPerMinute ?? 10 }]),
         ...plugins.map((p) => p.module),
       ],
       controllers:

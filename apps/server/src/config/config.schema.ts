@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -7,6 +8,14 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** An IP address or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+const ipOrCidr = (value: string) => {
+  const [ip, bits, ...rest] = value.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
 
 export const configSchema = z.object({
   OBROL_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
@@ -33,6 +42,12 @@ export const configSchema = z.object({
   OBROL_PUBLIC_URL: z.url('must be a URL such as https://chat.example.com').optional().describe('base URL for webhook URLs shown to admins'),
   OBROL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   OBROL_DEMO: bool.default(true).describe('with no channel configured, connect a demo WhatsApp number on the embedded simulator'),
+  OBROL_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(ipOrCidr), 'must be a comma-separated list of IP addresses or CIDR blocks, e.g. 10.0.0.0/8,127.0.0.1')
+    .optional()
+    .describe('proxies whose X-Forwarded-For is believed for the client address (rate limits); none by default'),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -52,6 +67,7 @@ export interface ObrolConfig {
   logLevel: RawConfig['OBROL_LOG_LEVEL'];
   demo: boolean;
   migrate?: boolean;
+  trustedProxies: string[];
 }
 
 /** Parses the environment; throws an Error whose message lists every wrong variable and why. */
@@ -80,6 +96,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     logLevel: c.OBROL_LOG_LEVEL,
     demo: c.OBROL_DEMO,
     migrate: c.OBROL_MIGRATE,
+    trustedProxies: c.OBROL_TRUSTED_PROXIES ?? [],
   };
 }
 

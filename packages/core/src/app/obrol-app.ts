@@ -17,6 +17,8 @@ export interface ObrolAppOptions extends CoreOptions {
   logger?: Logger;
   /** Largest JSON body accepted, in bytes (webhooks may carry up to 3 MB). */
   bodyLimitBytes?: number;
+  /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs); none by default. */
+  trustedProxies?: string[];
   /** More Nest modules to compose. */
   modules?: (Type | DynamicModule)[];
   /** Built browser apps to serve (e.g. the inbox at `/`); only the files that exist are routed. */
@@ -35,7 +37,7 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
   @Module({ imports: [CoreModule.forRoot(options), ...(options.modules ?? [])] })
   class ObrolRootModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024, trustProxy: true });
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024, trustProxy: options.trustedProxies?.length ? options.trustedProxies : false });
   const app = await NestFactory.create<NestFastifyApplication>(ObrolRootModule, adapter, {
     rawBody: true,
     logger: new PinoNestLogger(logger),

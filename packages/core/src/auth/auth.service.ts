@@ -6,6 +6,7 @@ import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ApiKey } from './api-key.entity.js';
+import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher, generatePassword, newToken, tokenHash } from './password-hasher.js';
 import type { Principal } from './principal.js';
 import { Session } from './session.entity.js';
@@ -24,6 +25,7 @@ export class AuthService {
   constructor(
     private readonly orm: MikroORM,
     private readonly tenants: TenantsService,
+    private readonly throttle: LoginThrottle,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CORE_OPTIONS) private readonly options: CoreOptions,
   ) {
@@ -31,12 +33,18 @@ export class AuthService {
     this.sessionTtlMs = options.sessionTtlMs ?? 7 * DAY;
   }
 
-  async login(email: string, password: string): Promise<{ token: string; expiresAt: Date; agent: Agent }> {
+  /** `address` is the client's (behind trusted proxies only, the forwarded one). */
+  async login(email: string, password: string, address: string): Promise<{ token: string; expiresAt: Date; agent: Agent }> {
+    await this.throttle.attempt(address, email);
     const em = this.orm.em.fork();
     const agent = await em.findOne(Agent, { email: email.trim().toLowerCase() });
     this.dummyHash ??= this.hasher.hash(generatePassword());
     const ok = agent?.active ? await this.hasher.verify(password, agent.passwordHash) : await this.hasher.verify(password, await this.dummyHash).then(() => false);
-    if (!agent || !ok) throw new ObrolError('UNAUTHENTICATED', 'Wrong email or password.');
+    if (!agent || !ok) {
+      await this.throttle.failed(email);
+      throw new ObrolError('UNAUTHENTICATED', 'Wrong email or password.');
+    }
+    await this.throttle.succeeded(email);
     const token = newToken('obs');
     const expiresAt = new Date(this.clock.now().getTime() + this.sessionTtlMs);
     em.create(Session, { tokenHash: tokenHash(token), agent, expiresAt });

@@ -1,5 +1,6 @@
 import { Agent } from '../agents/agent.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { RateLimitCounter } from '../auth/rate-limit-counter.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { BroadcastRecipient } from '../broadcasts/broadcast-recipient.entity.js';
@@ -33,4 +34,5 @@ export const coreEntities = [
   AuditLog,
   MediaObject,
   InboundWebhook,
+  RateLimitCounter,
 ];
