@@ -38,6 +38,11 @@ export class SendConsumer {
     const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
     if (!message) return { action: 'drop', reason: `message ${data.messageId} does not exist` };
     if (message.status !== 'queued') return { action: 'ack' };
+    // Re-queued after every attempt was used (a crash mid-send, a stranded sweep): give up as the cap says.
+    if (message.sendAttempts >= MAX_SEND_ATTEMPTS) {
+      const error: ChannelError = message.error ?? { code: 'CHANNEL_ERROR', message: `Not sent after ${message.sendAttempts} attempts.`, retryable: false };
+      return this.settle(em, await this.tenants.slugOf(message.tenantId), message, { ...error, retryable: false });
+    }
     // Claim this attempt: a redelivered or re-queued command for the same message loses here.
     const claimed = await em.nativeUpdate(Message, { id: message.id, status: 'queued', sendAttempts: message.sendAttempts }, { sendAttempts: message.sendAttempts + 1 });
     if (claimed === 0) return { action: 'ack' };
@@ -96,7 +101,9 @@ export class SendConsumer {
     if (!media?.mediaId || media.providerMediaId || media.url) return null;
     const upload = resolved.plugin.media?.upload;
     if (!upload) return { code: 'CONTENT_NOT_SUPPORTED', message: `The ${resolved.plugin.displayName} channel cannot upload media.`, retryable: false };
-    const { media: stored, bytes } = await this.media.read(media.mediaId);
+    const file = await this.media.read(media.mediaId, message.channelAccount.id);
+    if (!file) return { code: 'MEDIA_NOT_FOUND', message: `The file ${media.mediaId} is not stored for this channel account.`, retryable: false };
+    const { media: stored, bytes } = file;
     const result = await upload({ bytes, mimeType: stored.mimeType, filename: stored.filename ?? undefined }, resolved.context);
     if (!result.ok) return result.error;
     message.content = { ...content, media: { ...media, providerMediaId: result.value.providerMediaId } } as MessageContent;
