@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { systemClock } from '@obrol/contracts';
@@ -22,6 +22,7 @@ import { CORE_OPTIONS, type CoreOptions } from './core-options.js';
 import { ormOptions } from './database/orm-config.js';
 import { HealthController } from './health/health.controller.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { SafeTextPipe } from './http/safe-text.js';
 import { MediaController } from './media/media.controller.js';
 import { MediaService } from './media/media.service.js';
 import { MessagesController } from './messages/messages.controller.js';
@@ -64,6 +65,7 @@ export class CoreModule {
       },
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_FILTER, useClass: ApiExceptionFilter },
+      { provide: APP_PIPE, useClass: SafeTextPipe },
       TenantsService,
       AuthService,
       LoginThrottle,
@@ -104,7 +106,7 @@ export class CoreModule {
               WebhooksController,
             ],
       providers,
-      exports: providers.filter((p) => !(typeof p === 'object' && 'provide' in p && (p.provide === APP_GUARD || p.provide === APP_FILTER))),
+      exports: providers.filter((p) => !(typeof p === 'object' && 'provide' in p && (p.provide === APP_GUARD || p.provide === APP_FILTER || p.provide === APP_PIPE))),
     };
   }
 }

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { ObrolError, type WebhookRequest } from '@obrol/contracts';
 import { Public } from '../auth/auth.guard.js';
 import { ChannelsService } from '../channels/channels.service.js';
+import { withSafeText } from '../http/safe-text.js';
 import { InboundQueue } from './inbound.queue.js';
 
 interface RawRequest {
@@ -51,7 +52,8 @@ export class WebhooksController {
     const resolved = await this.channels.resolve(accountId, pluginId);
     const parsed = resolved.plugin.parseWebhook(toWebhookRequest('POST', req), resolved.context);
     if (!parsed.ok) throw new ObrolError(parsed.error.code, parsed.error.message);
-    await this.inbound.enqueue({ resolved, events: parsed.value.events });
+    // Provider text (a customer's message, a profile name) may hold what no database stores.
+    await this.inbound.enqueue({ resolved, events: withSafeText(parsed.value.events) });
     return { status: 'ok', events: parsed.value.events.length };
   }
 }
