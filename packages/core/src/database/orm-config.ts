@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { LibSqlDriver } from '@mikro-orm/libsql';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { coreEntities } from './entities.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
+import { ValueFreeLibSqlDriver, ValueFreePostgreSqlDriver } from './value-free-errors.js';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
@@ -16,7 +15,7 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Extra entities declared by plugins. */
   entities?: unknown[];
-  /** Log SQL (debugging). */
+  /** Log SQL statements (debugging); their parameter values are never logged. */
   debug?: boolean;
   poolMax?: number;
 }
@@ -31,7 +30,8 @@ export function ormOptions(options: DatabaseOptions): Options {
   const common = {
     entities: [...coreEntities, ...(options.entities ?? [])] as Options['entities'],
     extensions: [Migrator],
-    debug: options.debug ?? false,
+    // Never 'query-params': values are passwords' and keys' hashes and customers' messages.
+    debug: options.debug ? ['query', 'info'] : false,
     allowGlobalContext: false,
     forceUtcTimezone: true,
     ignoreUndefinedInQuery: true,
@@ -40,7 +40,7 @@ export function ormOptions(options: DatabaseOptions): Options {
   if (kind === 'postgresql') {
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: ValueFreePostgreSqlDriver,
       clientUrl: options.url,
       pool: { min: 0, max: options.poolMax ?? 10 },
       migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true, silent: true },
@@ -48,7 +48,7 @@ export function ormOptions(options: DatabaseOptions): Options {
   }
   return {
     ...common,
-    driver: LibSqlDriver,
+    driver: ValueFreeLibSqlDriver,
     dbName: options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite'),
     migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true },
     // One writer; WAL lets readers work while it writes, and synchronous=NORMAL in WAL mode

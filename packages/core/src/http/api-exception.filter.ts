@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ConnectionException } from '@mikro-orm/core';
+import { ConnectionException, ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type ApiError, type ErrorCode, ObrolError, httpStatusOf } from '@obrol/contracts';
 
 const HTTP_CODES: Record<number, ErrorCode> = {
@@ -54,6 +54,13 @@ export function toApiError(error: unknown, logger?: Logger): ApiError {
             ? raw.join('; ')
             : String(raw ?? error.message);
     return { statusCode: status, code, message };
+  }
+  // Two requests created the same thing at once (e.g. an agent's email): the loser is told so.
+  if (error instanceof UniqueConstraintViolationException) {
+    return { statusCode: 409, code: 'CONFLICT', message: 'This already exists: another request created it at the same moment.' };
+  }
+  if (error instanceof ForeignKeyConstraintViolationException) {
+    return { statusCode: 409, code: 'CONFLICT', message: 'A record this refers to was removed at the same moment; reload and retry.' };
   }
   if (isDatabaseUnavailable(error)) {
     logger?.warn(`database unavailable: ${(error as Error).message}`);
