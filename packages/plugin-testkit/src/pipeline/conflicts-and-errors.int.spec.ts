@@ -44,6 +44,16 @@ describe.each(stacks)('unique violations and database errors on $name', (stack) 
     expect(error!.message).toMatch(/unique/i);
   });
 
+  it('a cursor whose time or id is not one is a 400, not a 500', async () => {
+    for (const value of [{ t: 'not a date', id: 'x' }, { t: '2026-11-20T08:00:00.000Z', id: "x' or 1=1" }, { t: 5, id: null }]) {
+      const cursor = Buffer.from(JSON.stringify(value)).toString('base64url');
+      const r = await env.api('GET', `/api/v1/conversations?cursor=${cursor}`);
+      expect(r.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED' });
+    }
+    const first = await env.api('GET', '/api/v1/conversations?limit=1');
+    expect(first.status).toBe(200);
+  });
+
   it('SQL logging, when switched on, never includes parameter values', () => {
     expect(ormOptions({ url: env.databaseUrl, dataDir: env.dataDir, debug: true }).debug).not.toContain('query-params');
   });
