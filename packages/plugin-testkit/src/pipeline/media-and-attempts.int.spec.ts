@@ -50,6 +50,14 @@ describe.each(stacks)('media ownership and the attempt cap on $name', (stack) =>
     expect(messages.body.items.filter((m: { direction: string }) => m.direction === 'outbound')).toEqual([]);
   });
 
+  it('serves a file with a non-Latin name under an RFC 6266 Content-Disposition', async () => {
+    const upload = await env.api('POST', `/api/v1/media?channelAccountId=${support.id}&filename=${encodeURIComponent('Faktur-北京 "1".png')}`, undefined, { raw: PNG, headers: { 'content-type': 'image/png' } });
+    expect(upload.status).toBe(201);
+    const file = await env.api('GET', `/api/v1/media/${upload.body.mediaId}`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toBe(`inline; filename="Faktur-?? \\"1\\".png"; filename*=UTF-8''Faktur-%E5%8C%97%E4%BA%AC%20%221%22.png`);
+  });
+
   it('accepts a file on the inbox it was uploaded to', async () => {
     const upload = await env.api('POST', `/api/v1/media?channelAccountId=${support.id}`, undefined, { raw: PNG, headers: { 'content-type': 'image/png' } });
     const reply = await env.api('POST', '/api/v1/messages', { channelAccountId: support.id, to: '+6281500000001', content: { type: 'image', media: { mediaId: upload.body.mediaId } } });
