@@ -50,7 +50,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     database: { url: config.databaseUrl, dataDir },
     migrate: config.migrate ?? role === 'all',
     bus,
-    plugins: options.plugins ?? installedPlugins(),
+    plugins: options.plugins ?? installedPlugins({ allowInsecureGraph: config.allowInsecureGraph }),
     secretKey: secret.key,
     dataDir,
     publicUrl: config.publicUrl,

@@ -48,6 +48,9 @@ export const configSchema = z.object({
     .refine((list) => list.every(ipOrCidr), 'must be a comma-separated list of IP addresses or CIDR blocks, e.g. 10.0.0.0/8,127.0.0.1')
     .optional()
     .describe('proxies whose X-Forwarded-For is believed for the client address (rate limits); none by default'),
+  OBROL_ALLOW_INSECURE_GRAPH: bool
+    .default(false)
+    .describe('let a WhatsApp channel reach a plain-http Graph API origin on another host (tests); https, or http on loopback, otherwise'),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -68,6 +71,7 @@ export interface ObrolConfig {
   demo: boolean;
   migrate?: boolean;
   trustedProxies: string[];
+  allowInsecureGraph: boolean;
 }
 
 /** Parses the environment; throws an Error whose message lists every wrong variable and why. */
@@ -97,6 +101,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     demo: c.OBROL_DEMO,
     migrate: c.OBROL_MIGRATE,
     trustedProxies: c.OBROL_TRUSTED_PROXIES ?? [],
+    allowInsecureGraph: c.OBROL_ALLOW_INSECURE_GRAPH,
   };
 }
 
