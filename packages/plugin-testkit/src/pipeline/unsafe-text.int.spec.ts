@@ -47,3 +47,41 @@ describe.each(stacks)('NULs and lone surrogates on $name', (stack) => {
     expect(reply.body.content.text).toBe('ok\uFFFD');
   });
 });
+
+/** Values longer than the columns are refused or cut the same way on both databases, never acknowledged and then lost. */
+describe.each(stacks)('over-long provider values on $name', (stack) => {
+  if (!stack.run) {
+    it.skip('needs its services', () => undefined);
+    return;
+  }
+  let env: TestObrol;
+  let inbox: { id: string; webhookSecret: string };
+
+  beforeAll(async () => {
+    env = await startTestObrol({ database: stack.database, bus: stack.bus });
+    inbox = await env.createTestChannel();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('refuses an external id over the limit with 400 naming the field', async () => {
+    const longMessageId = await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.text('m'.repeat(256), { id: '6281700000001' }, 'halo')] });
+    expect(longMessageId.body).toMatchObject({ statusCode: 400, code: 'WEBHOOK_PAYLOAD_INVALID' });
+    expect(longMessageId.body.message).toContain('255');
+    const longContactId = await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.text('ok-id', { id: '6'.repeat(129) }, 'halo')] });
+    expect(longContactId.body).toMatchObject({ statusCode: 400, code: 'WEBHOOK_PAYLOAD_INVALID' });
+    const longStatusId = await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.status('s'.repeat(300), 'delivered')] });
+    expect(longStatusId.status).toBe(400);
+    expect((await env.api('GET', '/api/v1/conversations')).body.items).toEqual([]);
+  });
+
+  it('stores a message whose profile name is over the limit, with the name cut to 200 characters', async () => {
+    const name = `${'Ñ'.repeat(199)}\uD83D\uDE00tail`;
+    const r = await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.text('long-name-1', { id: '6281700000002', phone: `+${'1'.repeat(30)}`, name }, 'halo')] });
+    expect(r.status).toBe(200);
+    const conversation = await eventually(async () => (await env.api('GET', '/api/v1/conversations')).body.items.find((c: { contact: { externalId: string } }) => c.contact.externalId === '6281700000002'), 10_000, 'the conversation');
+    expect(conversation.contact.name).toBe(`${'Ñ'.repeat(199)}\uD83D\uDE00`);
+    expect(conversation.contact.phone).toBeNull();
+  });
+});
