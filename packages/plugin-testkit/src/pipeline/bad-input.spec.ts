@@ -118,6 +118,25 @@ describe('bad input', () => {
     expectError(await env.api('GET', '/api/v1/conversations?limit=100000'), 400, 'VALIDATION_FAILED');
   });
 
+  it('every answer carries the browser security headers', async () => {
+    for (const [path, token] of [['/healthz', null], ['/api/v1/me', undefined], ['/api/v1/nothing-here', undefined], ['/api/docs', null]] as const) {
+      const r = await env.api('GET', path, undefined, { token });
+      const csp = r.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("object-src 'none'");
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(r.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(r.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+  });
+
+  it('a javascript: URL in message content is a 400', async () => {
+    const r = await env.api('POST', '/api/v1/messages', { channelAccountId: inbox.id, to: '+6281100000001', content: { type: 'location', latitude: 1, longitude: 2, url: 'javascript:alert(1)' } });
+    expectError(r, 400, 'VALIDATION_FAILED');
+    expect(r.body.message).toContain('content.url');
+  });
+
   it('a webhook for the test channel with a bad body is a 400 after the signature check', async () => {
     const r = await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [{ type: 'message' }] } as never);
     expectError(r, 400, 'WEBHOOK_PAYLOAD_INVALID');

@@ -36,6 +36,19 @@ describe('MessageBubble', () => {
     expect(cards.text()).toContain('+62811');
   });
 
+  it('never renders a javascript: (or other non-http) URL as a link or a source', () => {
+    const evil = 'javascript:alert(document.domain)';
+    const loc = render({ type: 'location', latitude: -6.2, longitude: 106.8, url: evil });
+    expect(loc.find('a').attributes('href')).toMatch(/^https:\/\/www\.openstreetmap\.org\//);
+    const image = render({ type: 'image', media: { url: evil } });
+    expect(image.find('img').exists()).toBe(false);
+    const doc = render({ type: 'document', media: { url: 'data:text/html,<script>alert(1)</script>' } });
+    expect(doc.find('a').exists()).toBe(false);
+    const cta = render({ type: 'interactive', interactive: { kind: 'cta_url', body: 'Pay', displayText: 'Pay', url: evil } });
+    expect(cta.find('a').attributes('href')).toBeUndefined();
+    expect(render({ type: 'interactive', interactive: { kind: 'cta_url', body: 'Pay', displayText: 'Pay', url: 'https://pay.example.test/1' } }).find('a').attributes('href')).toBe('https://pay.example.test/1');
+  });
+
   it('renders interactive messages, replies, reactions, templates and system notices', () => {
     const buttons = render({ type: 'interactive', interactive: { kind: 'buttons', body: 'Pick one', buttons: [{ id: 'y', title: 'Yes' }, { id: 'n', title: 'No' }] } });
     expect(buttons.findAll('.bubble__button').map((b) => b.text())).toEqual(['Yes', 'No']);
