@@ -16,6 +16,7 @@ export { REALTIME_PATH } from './realtime/realtime.gateway.js';
 export { MAX_SEND_ATTEMPTS } from './messages/send.consumer.js';
 export { migrateDatabase, pendingMigrations } from './database/migrate.js';
 export { type Principal, systemPrincipal } from './auth/principal.js';
+export { passwordWeakness } from './auth/password-policy.js';
 export { ChannelsService } from './channels/channels.service.js';
 export { TenantsService } from './tenants/tenants.service.js';
 export { TemplatesService } from './templates/templates.service.js';

@@ -15,3 +15,10 @@ describe('OBROL_TRUSTED_PROXIES', () => {
     expect(() => parseConfig({ OBROL_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/OBROL_TRUSTED_PROXIES/);
   });
 });
+
+describe('OBROL_ADMIN_PASSWORD', () => {
+  it('refuses a common or trivial password, naming the variable', () => {
+    expect(() => parseConfig({ OBROL_ADMIN_PASSWORD: 'aaaaaaaaaa' })).toThrow(/OBROL_ADMIN_PASSWORD: The password is too easy to guess/);
+    expect(parseConfig({ OBROL_ADMIN_PASSWORD: 'lantern-mango-orbit-7' }).adminPassword).toBe('lantern-mango-orbit-7');
+  });
+});

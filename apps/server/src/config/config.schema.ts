@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { passwordWeakness } from '@obrol/core';
 import { z } from 'zod';
 
 /**
@@ -38,7 +39,13 @@ export const configSchema = z.object({
     .describe('prefix for subjects and streams when several deployments share one NATS'),
   OBROL_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional().describe('encrypts secrets at rest; generated into the data dir if unset'),
   OBROL_ADMIN_EMAIL: z.email('must be an email address').optional().describe('first admin, created on first start'),
-  OBROL_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional().describe('first admin password; generated and printed once if unset'),
+  OBROL_ADMIN_PASSWORD: z
+    .string()
+    .superRefine((password, ctx) => {
+      const problem = passwordWeakness(password);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional().describe('first admin password; generated and printed once if unset'),
   OBROL_PUBLIC_URL: z.url('must be a URL such as https://chat.example.com').optional().describe('base URL for webhook URLs shown to admins'),
   OBROL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   OBROL_DEMO: bool.default(true).describe('with no channel configured, connect a demo WhatsApp number on the embedded simulator'),

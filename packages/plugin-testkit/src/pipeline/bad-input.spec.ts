@@ -88,6 +88,17 @@ describe('bad input', () => {
     expect(unknownEmail.body).toEqual(wrongPassword.body);
   });
 
+  it('a common or trivial password is a 422 PASSWORD_TOO_WEAK that says why', async () => {
+    for (const password of ['aaaaaaaaaa', '          ', 'password123', 'qwertyuiop']) {
+      const r = await env.api('POST', '/api/v1/agents', { email: 'weak@example.test', name: 'Weak', password });
+      expectError(r, 422, 'PASSWORD_TOO_WEAK');
+      expect(r.body.details.problems[0].field).toBe('password');
+    }
+    const created = await env.api('POST', '/api/v1/agents', { email: 'strong@example.test', name: 'Strong', password: 'lantern-mango-orbit-7' });
+    expect(created.status).toBe(201);
+    expectError(await env.api('PATCH', `/api/v1/agents/${created.body.id}`, { password: 'strong@example.test' }), 422, 'PASSWORD_TOO_WEAK');
+  });
+
   it('an agent may not use admin routes', async () => {
     await env.api('POST', '/api/v1/agents', { email: 'plain@example.test', name: 'Plain', password: 'plain-password-1' });
     const token = await env.login('plain@example.test', 'plain-password-1');
