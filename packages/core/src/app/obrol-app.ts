@@ -3,10 +3,12 @@ import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 import { CoreModule } from '../core.module.js';
 import type { CoreOptions } from '../core-options.js';
+import { toApiError } from '../http/api-exception.filter.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { CORE_VERSION } from '../version.js';
 import { PinoNestLogger, REDACT_PATHS } from './pino-nest.logger.js';
@@ -38,7 +40,15 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
   @Module({ imports: [CoreModule.forRoot(options), ...(options.modules ?? [])] })
   class ObrolRootModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024, trustProxy: options.trustedProxies?.length ? options.trustedProxies : false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
+    trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
+    // Errors of Fastify's router (a bad %-encoding, an over-long segment) in the API's error shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toApiError(error);
+      void reply.code(body.statusCode).send(body);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ObrolRootModule, adapter, {
     rawBody: true,
     logger: new PinoNestLogger(logger),

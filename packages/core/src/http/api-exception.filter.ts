@@ -22,6 +22,9 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The body is larger than this endpoint accepts.'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'This Content-Type is not accepted here; send application/json.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION_FAILED', 'Content-Length does not match the body.'],
+  // The router's own errors (through `frameworkErrors`): Nest never sees these requests.
+  FST_ERR_BAD_URL: ['VALIDATION_FAILED', 'The URL is not valid: a path segment has a malformed %-encoding.'],
+  FST_ERR_MAX_PARAM_LENGTH: ['VALIDATION_FAILED', 'A path segment of the URL is too long to be an id.'],
 };
 
 /** Turns any error into the one API error body. Unexpected errors are logged, never shown. */

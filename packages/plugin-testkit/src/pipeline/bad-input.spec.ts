@@ -66,6 +66,14 @@ describe('bad input', () => {
     expectError(await env.api('GET', '/nope', undefined, { token: null }), 404, 'ROUTE_NOT_FOUND');
   });
 
+  it("Fastify's own router errors come out in the API's error shape", async () => {
+    for (const path of ['/api/v1/conversations/%E0%A4%A', '/api/v1/conversations/%', `/api/v1/conversations/${'a'.repeat(500)}`, `/webhooks/test/${'b'.repeat(300)}`]) {
+      const r = await env.api('GET', path);
+      expectError(r, 400, 'VALIDATION_FAILED');
+      expect(JSON.stringify(r.body)).not.toContain('FST_');
+    }
+  });
+
   it('an unknown id is a 404 NOT_FOUND', async () => {
     expectError(await env.api('GET', '/api/v1/conversations/01a00000-0000-7000-8000-000000000000'), 404, 'NOT_FOUND');
     expectError(await env.api('POST', '/webhooks/test/01a00000-0000-7000-8000-000000000000', undefined, { token: null, raw: '{}', headers: { 'content-type': 'application/json' } }), 404, 'NOT_FOUND');
