@@ -90,7 +90,12 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
         .setTitle('Obrol API')
         .setDescription('Self-hosted customer chat on WhatsApp. Errors are `{ statusCode, code, message, details? }` with a stable `code`.')
         .setVersion(CORE_VERSION)
-        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An agent session token (POST /api/v1/auth/login) or an API key.' })
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An agent session token (POST /api/v1/auth/login) or an API key. A key may be limited to inboxes and to scopes: GET routes need `read`, routes marked `x-obrol-api-key-scope: send` need `send`, other changes need both; otherwise 403 FORBIDDEN.',
+        })
         .build(),
     );
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });

@@ -5,7 +5,7 @@ import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { ApiErrors, ApiOk, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
-import { CurrentPrincipal } from '../auth/auth.guard.js';
+import { CurrentPrincipal, RequiresScope } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { MediaService } from './media.service.js';
 
@@ -30,6 +30,7 @@ export class MediaController {
    * `mediaId` to use in a message (`{"type":"image","media":{"mediaId":"…"}}`).
    */
   @Post()
+  @RequiresScope('send')
   @ApiConsumes('image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'audio/ogg', 'audio/mpeg', 'application/pdf', 'application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiQueryFrom(uploadQuerySchema)

@@ -2,8 +2,10 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125142630 as M0 } from './migration-20261125142630.js';
 import { Migration20261129155902 as M1 } from './migration-20261129155902.js';
+import { Migration20261129164017 as M2 } from './migration-20261129164017.js';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261125142630', class: M0 },
   { name: 'migration-20261129155902', class: M1 },
+  { name: 'migration-20261129164017', class: M2 },
 ];
