@@ -35,7 +35,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = path.resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = resolveSecretKey(config.secretKey, dataDir, !config.databaseUrl);
   if (secret.generated) logger.info({ file: path.join(dataDir, 'secret.key') }, 'generated a secret key; back it up with the data dir');
   const bus = await connectBus(config, role, logger);

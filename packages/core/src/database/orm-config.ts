@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
@@ -46,10 +47,11 @@ export function ormOptions(options: DatabaseOptions): Options {
       migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true, silent: true },
     };
   }
+  const dbName = options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite');
   return {
     ...common,
     driver: ValueFreeLibSqlDriver,
-    dbName: options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite'),
+    dbName,
     migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true },
     // One writer; WAL lets readers work while it writes, and synchronous=NORMAL in WAL mode
     // stays crash-safe (a power loss may drop the last commits, never corrupt the file).
@@ -58,6 +60,9 @@ export function ormOptions(options: DatabaseOptions): Options {
       max: 1,
       idleTimeoutMillis: 2 ** 31 - 1,
       afterCreate: (db: { pragma(sql: string): unknown }, done: (error: Error | null, db: unknown) => void) => {
+        // Owner only: the file holds password hashes and customers' messages. SQLite creates the
+        // WAL and shared-memory files with the database file's mode, so set it before WAL starts.
+        if (dbName !== ':memory:') chmodSync(dbName, 0o600);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('busy_timeout = 5000');
