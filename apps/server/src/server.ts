@@ -38,7 +38,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
   const logger = options.logger ?? createLogger(config.logLevel);
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const dataDir = path.resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = resolveSecretKey(config.secretKey, dataDir, !config.databaseUrl);
   if (secret.generated) logger.info({ file: path.join(dataDir, 'secret.key') }, 'generated a secret key; back it up with the data dir');
   const bus = await connectBus(config, role, logger);
@@ -55,11 +55,12 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     database: { url: config.databaseUrl, dataDir },
     migrate: config.migrate ?? role === 'all',
     bus,
-    plugins: [...(options.plugins ?? installedPlugins()), ...(demo ? [DemoPlugin.init(demoInfo)] : [])],
+    plugins: [...(options.plugins ?? installedPlugins({ allowInsecureGraph: config.allowInsecureGraph })), ...(demo ? [DemoPlugin.init(demoInfo)] : [])],
     secretKey: secret.key,
     dataDir,
     publicUrl: config.publicUrl,
     sendInDoubtGraceMs: config.sendInDoubtGraceMs,
+    trustedProxies: config.trustedProxies,
     staticApps: inbox ? [{ prefix: '/', root: inbox }] : [],
     admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {

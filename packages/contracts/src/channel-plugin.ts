@@ -35,6 +35,23 @@ export interface WebhookReply {
   contentType?: string;
 }
 
+/**
+ * The longest values the core stores from a channel event, the same on every database. Meta
+ * documents no maximum for a wamid (~60 characters in practice) or a wa_id/BSUID (a phone
+ * number's digits, or `US.ENT.` and ~20 digits); these leave room and match the columns. An
+ * event with a longer id is refused (the delivery answers 400, naming the field); a longer
+ * profile name is cut to `name` characters and the cut is logged.
+ */
+export const CHANNEL_EVENT_LIMITS = {
+  /** A message's external id (also `replyToExternalId`, a status's id). */
+  messageExternalId: 255,
+  /** The customer's id at the provider. */
+  contactExternalId: 128,
+  /** E.164 with the +: 16 characters at most; room for formatting. */
+  phone: 20,
+  name: 200,
+} as const;
+
 /** The customer as the provider identifies them. */
 export interface ChannelIdentity {
   /** The provider's stable id for the customer (WhatsApp: wa_id). */

@@ -105,3 +105,14 @@ describe('event catalogue', () => {
     expect(readLiveEvent({ type: 'conversation.updated', channelAccountId: 'a', conversationId: 'c', data: { conversation: { id: 'c' } } })?.type).toBe('conversation.updated');
   });
 });
+
+describe('URLs in content', () => {
+  it('accept only http and https at the API', () => {
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'vbscript:x']) {
+      expect(sessionContentSchema.safeParse({ type: 'image', media: { url } }).success, url).toBe(false);
+      expect(sessionContentSchema.safeParse({ type: 'location', latitude: 1, longitude: 2, url }).success, url).toBe(false);
+      expect(sessionContentSchema.safeParse({ type: 'interactive', interactive: { kind: 'cta_url', body: 'b', displayText: 'd', url } }).success, url).toBe(false);
+    }
+    expect(sessionContentSchema.safeParse({ type: 'location', latitude: 1, longitude: 2, url: 'https://maps.example.test/x' }).success).toBe(true);
+  });
+});

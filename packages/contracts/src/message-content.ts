@@ -8,6 +8,9 @@ import { z } from 'zod';
  * `unsupported` with the raw payload, never dropped.
  */
 
+/** A link a browser may open or load: http or https only (never javascript:, data: or file:). */
+export const httpUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048);
+
 /** A piece of media. Inbound media carries a `mediaId` the core can serve; outbound media is
  * either a `mediaId` already stored/uploaded or a public `url` the provider fetches. */
 export const mediaRefSchema = z
@@ -17,7 +20,7 @@ export const mediaRefSchema = z
     /** The provider's own media id (e.g. Meta's media id). */
     providerMediaId: z.string().min(1).optional(),
     /** A public https URL the provider downloads from (outbound "by link"). */
-    url: z.url().optional(),
+    url: httpUrlSchema.optional(),
     mimeType: z.string().min(1).max(255).optional(),
     sha256: z.string().optional(),
     sizeBytes: z.number().int().nonnegative().optional(),
@@ -60,7 +63,7 @@ export const locationContentSchema = z.object({
   longitude: z.number().min(-180).max(180),
   name: z.string().max(1000).optional(),
   address: z.string().max(1000).optional(),
-  url: z.string().optional(),
+  url: httpUrlSchema.optional(),
 });
 
 const contactCardSchema = z.object({
@@ -134,7 +137,7 @@ export const interactiveContentSchema = z.object({
       body: z.string().min(1).max(1024),
       footer: z.string().max(60).optional(),
       displayText: z.string().min(1).max(20),
-      url: z.url(),
+      url: httpUrlSchema,
     }),
   ]),
 });

@@ -26,8 +26,10 @@ export interface CoreOptions {
   /** Called once with a generated admin password (print it once). */
   onAdminCreated?: (admin: { email: string; password: string; generated: boolean }) => void;
   sessionTtlMs?: number;
-  /** Login attempts allowed per minute per client. */
+  /** Login attempts allowed per minute per client address (default 10). */
   loginRateLimitPerMinute?: number;
+  /** Failed logins allowed per account in 15 minutes, from any address (default 10). */
+  loginFailuresPerAccount?: number;
   templateSyncIntervalMs?: number;
   /** How long a send left in doubt by a crash waits for the provider's evidence before it is sent again (default 10 min). */
   sendInDoubtGraceMs?: number;

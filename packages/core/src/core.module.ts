@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AgentsModule } from './agents/agents.module.js';
 import { CoreLifecycle } from './app/core.lifecycle.js';
 import { CoreRuntimeModule } from './app/core-runtime.module.js';
@@ -36,7 +35,6 @@ export class CoreModule {
       imports: [
         CoreRuntimeModule.forRoot(options, plugins),
         EventEmitterModule.forRoot(),
-        ThrottlerModule.forRoot([{ name: 'login', ttl: 60_000, limit: options.loginRateLimitPerMinute ?? 10 }]),
         WorkModule,
         HttpModule,
         HealthModule,

@@ -31,6 +31,7 @@ export { TemplatesModule } from './templates/templates.module.js';
 export { TenantsModule } from './tenants/tenants.module.js';
 export { migrateDatabase, pendingMigrations, migrationsTableOf, type PluginMigrations } from './database/migrate.js';
 export { type Principal, systemPrincipal } from './auth/principal.js';
+export { passwordWeakness } from './auth/password-policy.js';
 export { ChannelsService } from './channels/channels.service.js';
 export { TenantsService } from './tenants/tenants.service.js';
 export { TemplatesService } from './templates/templates.service.js';

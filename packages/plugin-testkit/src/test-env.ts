@@ -108,8 +108,12 @@ export interface TestObrolOptions {
   /** Share the secret key between processes. */
   secretKey?: string;
   dataDir?: string;
-  /** Login attempts allowed per minute (default 1000, so tests are not throttled). */
+  /** Login attempts allowed per minute per address (default 1000, so tests are not throttled). */
   loginRateLimitPerMinute?: number;
+  /** Failed logins allowed per account in 15 minutes (default: the core's). */
+  loginFailuresPerAccount?: number;
+  /** Proxies whose X-Forwarded-For is believed. */
+  trustedProxies?: string[];
 }
 
 export interface ApiResponse<T = any> {
@@ -183,6 +187,8 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
     admin: { email: adminEmail, password: adminPassword },
     passwordHashCost: { N: 1024, r: 8, p: 1 },
     loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 1000,
+    loginFailuresPerAccount: options.loginFailuresPerAccount,
+    trustedProxies: options.trustedProxies,
   });
 
   const api: TestObrol['api'] = async (method, urlPath, body, opts = {}) => {

@@ -48,7 +48,8 @@ export class GraphApiClient {
       return err(mapGraphResponseError(response.value.status, body, retryAfterMs(response.value.headers.get('retry-after'))));
     }
     if (body === undefined) {
-      return err({ code: 'CHANNEL_ERROR', message: 'WhatsApp answered with something that is not JSON.', retryable: false, providerMessage: text.slice(0, 200) });
+      // Never echo what came back: the origin is configurable, so it could be any internal service.
+      return err({ code: 'CHANNEL_ERROR', message: 'WhatsApp answered with something that is not JSON.', retryable: false });
     }
     return ok(body);
   }

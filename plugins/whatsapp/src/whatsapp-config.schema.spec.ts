@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { whatsAppConfigSchema } from './whatsapp-config.schema.js';
+import { whatsAppConfigSchema, whatsAppConfigSchemaFor } from './whatsapp-config.schema.js';
 
 const valid = {
   phoneNumberId: '106540352242922',
@@ -44,6 +44,18 @@ describe('whatsAppConfigSchema', () => {
       expect.stringContaining('graphApiBaseUrl must be an http(s) URL'),
       expect.stringContaining('graphApiVersion must look like v26.0'),
     ]);
+  });
+  it('refuses plain http outside loopback, which would send the token in clear to any internal service', () => {
+    for (const url of ['http://169.254.169.254/latest/meta-data', 'http://10.0.0.5:8080', 'http://graph.facebook.com', 'http://127.0.0.1.evil.test']) {
+      expect(messagesFor({ ...valid, graphApiBaseUrl: url }), url).toEqual([expect.stringContaining('graphApiBaseUrl must be an https:// URL')]);
+    }
+    for (const url of ['http://127.0.0.1:4010', 'http://localhost:4010', 'http://[::1]:4010', 'https://graph.example.test']) {
+      expect(messagesFor({ ...valid, graphApiBaseUrl: url }), url).toEqual([]);
+    }
+    expect(messagesFor({ ...valid, graphApiBaseUrl: 'https://user:pw@graph.example.test' })).toEqual([expect.stringContaining('must not contain a user name or password')]);
+  });
+  it('allows http anywhere only when the operator says so (OBROL_ALLOW_INSECURE_GRAPH)', () => {
+    expect(whatsAppConfigSchemaFor({ allowInsecureGraph: true }).parse({ ...valid, graphApiBaseUrl: 'http://sim.internal:4010' }).graphApiBaseUrl).toBe('http://sim.internal:4010');
   });
   it('says which keys are missing', () => {
     expect(messagesFor({}).map((m) => m.split(':')[0])).toEqual(['phoneNumberId', 'wabaId', 'accessToken', 'appSecret', 'verifyToken']);

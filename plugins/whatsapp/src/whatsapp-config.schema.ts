@@ -3,11 +3,28 @@ import { z } from 'zod';
 const META_ID = /^\d{5,25}$/;
 const NO_WHITESPACE = /^\S*$/;
 
+/** Hosts plain http may reach without OBROL_ALLOW_INSECURE_GRAPH: this machine (the simulator, tests). */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The Graph API origin. It receives the channel's access token, so it is https, except on
+ * loopback (the simulator) or when the operator allows insecure origins for tests.
+ */
+const graphApiBaseUrlSchema = (allowInsecure: boolean) =>
+  z
+    .url({ protocol: /^https?$/, error: 'graphApiBaseUrl must be an http(s) URL such as https://graph.facebook.com' })
+    .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), { error: 'graphApiBaseUrl must not contain a user name or password' })
+    .refine((url) => allowInsecure || !/^http:/i.test(url) || LOOPBACK_HOST.test(new URL(url).hostname), {
+      error: 'graphApiBaseUrl must be an https:// URL (plain http:// only on this machine, e.g. the simulator at http://127.0.0.1:…, unless OBROL_ALLOW_INSECURE_GRAPH=true)',
+    })
+    .default('https://graph.facebook.com')
+    .transform((url) => url.replace(/\/+$/, ''));
+
 /**
  * The configuration of one WhatsApp channel account (one business phone number).
  * `accessToken`, `appSecret` and `verifyToken` are secrets: encrypted at rest, never returned.
  */
-export const whatsAppConfigSchema = z.object({
+const whatsAppConfigShape = z.object({
   /** The "Phone number ID" from WhatsApp Manager → API Setup (digits), not the phone number. */
   phoneNumberId: z
     .string({ error: 'phoneNumberId is required' })
@@ -44,16 +61,19 @@ export const whatsAppConfigSchema = z.object({
     .max(256, { error: 'verifyToken must be at most 256 characters' })
     .regex(NO_WHITESPACE, { error: 'verifyToken must not contain spaces' }),
   /** The Graph API origin; point it at the simulator for tests and demos. */
-  graphApiBaseUrl: z
-    .url({ protocol: /^https?$/, error: 'graphApiBaseUrl must be an http(s) URL such as https://graph.facebook.com' })
-    .default('https://graph.facebook.com')
-    .transform((url) => url.replace(/\/+$/, '')),
+  graphApiBaseUrl: graphApiBaseUrlSchema(false),
   /** The Graph API version, e.g. v26.0. */
   graphApiVersion: z
     .string()
     .regex(/^v\d{1,3}\.\d{1,3}$/, { error: 'graphApiVersion must look like v26.0 (a "v", the major version, a dot, the minor version)' })
     .default('v26.0'),
 });
+
+/** The configuration schema; `allowInsecureGraph` (OBROL_ALLOW_INSECURE_GRAPH) lets http reach any host. */
+export const whatsAppConfigSchemaFor = (options: { allowInsecureGraph?: boolean } = {}) =>
+  options.allowInsecureGraph ? whatsAppConfigShape.extend({ graphApiBaseUrl: graphApiBaseUrlSchema(true) }) : whatsAppConfigShape;
+
+export const whatsAppConfigSchema = whatsAppConfigSchemaFor();
 
 /** A validated WhatsApp channel account configuration. */
 export type WhatsAppConfig = z.infer<typeof whatsAppConfigSchema>;

@@ -390,6 +390,13 @@ describe('checkAccount, verifyWebhook, markRead', () => {
     }
   });
 
+  it('never echoes what a non-Graph origin answered into the error', async () => {
+    const page = '<html>internal admin: root password hunter2</html>';
+    const result = await createWhatsAppChannel({ fetch: fakeGraphFetch(() => ({ status: 200, body: page })).fetch }).checkAccount!(ctx);
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
   it('checkAccount keeps an outage retryable', async () => {
     const result = await createWhatsAppChannel({ fetch: fakeGraphFetch(() => new TypeError('fetch failed')).fetch }).checkAccount!(ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'CHANNEL_UNAVAILABLE', retryable: true } });

@@ -19,12 +19,14 @@ import { renderTemplate } from './templates/template.renderer.js';
 import { answerVerificationHandshake } from './webhook-handshake.js';
 import { isValidWhatsAppSignature } from './webhook-signature.js';
 import { parseWhatsAppWebhook } from './webhook.parser.js';
-import { whatsAppConfigSchema, WHATSAPP_SECRET_FIELDS, type WhatsAppConfig } from './whatsapp-config.schema.js';
+import { whatsAppConfigSchemaFor, WHATSAPP_SECRET_FIELDS, type WhatsAppConfig } from './whatsapp-config.schema.js';
 
 /** Options of the WhatsApp channel. */
 export interface WhatsAppChannelOptions {
   /** The fetch used for every Graph call (default: the global fetch). Tests inject a fake. */
   fetch?: typeof fetch;
+  /** Allow a plain-http Graph origin on any host (OBROL_ALLOW_INSECURE_GRAPH); loopback is always allowed. */
+  allowInsecureGraph?: boolean;
 }
 
 type Ctx = ChannelContext<WhatsAppConfig>;
@@ -53,7 +55,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
       readReceipts: true,
       sessionWindow: true,
     },
-    configSchema: whatsAppConfigSchema,
+    configSchema: whatsAppConfigSchemaFor(options),
     secretFields: WHATSAPP_SECRET_FIELDS,
 
     async checkAccount(ctx) {

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { passwordWeakness } from '@obrol/core';
 import { z } from 'zod';
 
 /**
@@ -7,6 +9,14 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** An IP address or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+const ipOrCidr = (value: string) => {
+  const [ip, bits, ...rest] = value.split('/');
+  const family = isIP(ip ?? '');
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
 
 export const configSchema = z.object({
   OBROL_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port'),
@@ -29,7 +39,13 @@ export const configSchema = z.object({
     .describe('prefix for subjects and streams when several deployments share one NATS'),
   OBROL_SECRET_KEY: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 48)').optional().describe('encrypts secrets at rest; generated into the data dir if unset'),
   OBROL_ADMIN_EMAIL: z.email('must be an email address').optional().describe('first admin, created on first start'),
-  OBROL_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional().describe('first admin password; generated and printed once if unset'),
+  OBROL_ADMIN_PASSWORD: z
+    .string()
+    .superRefine((password, ctx) => {
+      const problem = passwordWeakness(password);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional().describe('first admin password; generated and printed once if unset'),
   OBROL_PUBLIC_URL: z.url('must be a URL such as https://chat.example.com').optional().describe('base URL for webhook URLs shown to admins'),
   OBROL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('log level'),
   OBROL_DEMO: bool.default(true).describe('with no channel configured, connect a demo WhatsApp number on the embedded simulator'),
@@ -46,6 +62,15 @@ export const configSchema = z.object({
     .max(65535)
     .optional()
     .describe("port of the demo's WhatsApp simulator (its customer page), on OBROL_HOST's interface; unset: a free port"),
+  OBROL_TRUSTED_PROXIES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.every(ipOrCidr), 'must be a comma-separated list of IP addresses or CIDR blocks, e.g. 10.0.0.0/8,127.0.0.1')
+    .optional()
+    .describe('proxies whose X-Forwarded-For is believed for the client address (rate limits); none by default'),
+  OBROL_ALLOW_INSECURE_GRAPH: bool
+    .default(false)
+    .describe('let a WhatsApp channel reach a plain-http Graph API origin on another host (tests); https, or http on loopback, otherwise'),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -67,6 +92,8 @@ export interface ObrolConfig {
   demoSimulatorPort?: number;
   migrate?: boolean;
   sendInDoubtGraceMs: number;
+  trustedProxies: string[];
+  allowInsecureGraph: boolean;
 }
 
 /** Parses the environment; throws an Error whose message lists every wrong variable and why. */
@@ -97,6 +124,8 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     demoSimulatorPort: c.OBROL_DEMO_SIMULATOR_PORT,
     migrate: c.OBROL_MIGRATE,
     sendInDoubtGraceMs: c.OBROL_SEND_IN_DOUBT_GRACE_SECONDS * 1000,
+    trustedProxies: c.OBROL_TRUSTED_PROXIES ?? [],
+    allowInsecureGraph: c.OBROL_ALLOW_INSECURE_GRAPH,
   };
 }
 

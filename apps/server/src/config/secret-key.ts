@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -10,7 +10,11 @@ import path from 'node:path';
 export function resolveSecretKey(configured: string | undefined, dataDir: string, allowGenerate: boolean): { key: string; generated: boolean } {
   if (configured) return { key: configured, generated: false };
   const file = path.join(dataDir, 'secret.key');
-  if (existsSync(file)) return { key: readFileSync(file, 'utf8').trim(), generated: false };
+  if (existsSync(file)) {
+    // Owner only, also for a key written by an older version with the default mode.
+    chmodSync(file, 0o600);
+    return { key: readFileSync(file, 'utf8').trim(), generated: false };
+  }
   if (!allowGenerate) {
     throw new Error('Obrol cannot start: OBROL_SECRET_KEY is required when several processes share a database (set the same value on every api and worker).');
   }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { generatePassword } from '../auth/password-hasher.js';
+import { assertStrongPassword } from '../auth/password-policy.js';
 import { type Principal, actorOf, assertAdmin } from '../auth/principal.js';
 import { Session } from '../auth/session.entity.js';
 import { ChannelAccount } from '../channels/channel-account.entity.js';
@@ -69,6 +70,7 @@ export class AgentsService {
     const em = this.orm.em.fork();
     const email = input.email.toLowerCase();
     if (await em.findOne(Agent, { tenantId: principal.tenantId, email })) throw new ObrolError('CONFLICT', `An agent with email ${email} already exists.`);
+    if (input.password !== undefined) assertStrongPassword(input.password, [email, input.name]);
     const password = input.password ?? generatePassword();
     const agent = em.create(Agent, { tenantId: principal.tenantId, email, name: input.name, role: input.role, passwordHash: await this.auth.hasher.hash(password) });
     agent.inboxes.set(await this.inboxes(em, principal.tenantId, input.inboxIds));
@@ -88,7 +90,10 @@ export class AgentsService {
     if (input.name !== undefined) agent.name = input.name;
     if (input.role !== undefined) agent.role = input.role;
     if (input.active !== undefined) agent.active = input.active;
-    if (input.password !== undefined) agent.passwordHash = await this.auth.hasher.hash(input.password);
+    if (input.password !== undefined) {
+      assertStrongPassword(input.password, [agent.email, input.name ?? agent.name]);
+      agent.passwordHash = await this.auth.hasher.hash(input.password);
+    }
     if (input.inboxIds !== undefined) agent.inboxes.set(await this.inboxes(em, principal.tenantId, input.inboxIds));
     if (input.password !== undefined || input.active === false) await em.nativeUpdate(Session, { agent, revokedAt: null }, { revokedAt: new Date() });
     this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'agent.update', targetType: 'agent', targetId: agent.id, details: { fields: Object.keys(input).filter((k) => k !== 'password') } });

@@ -1,11 +1,14 @@
+import helmet from '@fastify/helmet';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 import { CoreModule } from '../core.module.js';
 import type { CoreOptions } from '../core-options.js';
+import { toApiError } from '../http/api-exception.filter.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { CORE_VERSION } from '../version.js';
 import { PinoNestLogger, REDACT_PATHS } from './pino-nest.logger.js';
@@ -17,6 +20,8 @@ export interface ObrolAppOptions extends CoreOptions {
   logger?: Logger;
   /** Largest JSON body accepted, in bytes (webhooks may carry up to 3 MB). */
   bodyLimitBytes?: number;
+  /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs); none by default. */
+  trustedProxies?: string[];
   /** More Nest modules to compose. */
   modules?: (Type | DynamicModule)[];
   /** Built browser apps to serve (e.g. the inbox at `/`); only the files that exist are routed. */
@@ -35,11 +40,43 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
   @Module({ imports: [CoreModule.forRoot(options), ...(options.modules ?? [])] })
   class ObrolRootModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024, trustProxy: true });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024,
+    trustProxy: options.trustedProxies?.length ? options.trustedProxies : false,
+    // Errors of Fastify's router (a bad %-encoding, an over-long segment) in the API's error shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const body = toApiError(error);
+      void reply.code(body.statusCode).send(body);
+    },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ObrolRootModule, adapter, {
     rawBody: true,
     logger: new PinoNestLogger(logger),
     abortOnError: false,
+  });
+  // Security headers on every answer (the inbox, the API docs, the API, errors): a CSP that loads
+  // only this origin's scripts, no framing, nosniff, no referrer.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
+        mediaSrc: ["'self'", 'blob:', 'https:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Obrol is often reached over plain http on a LAN or localhost; TLS is the proxy's business.
+    strictTransportSecurity: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   if (options.role === 'worker') {
@@ -61,7 +98,12 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
         .setTitle('Obrol API')
         .setDescription('Self-hosted customer chat on WhatsApp. Errors are `{ statusCode, code, message, details? }` with a stable `code`.')
         .setVersion(CORE_VERSION)
-        .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An agent session token (POST /api/v1/auth/login) or an API key.' })
+        .addBearerAuth({
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An agent session token (POST /api/v1/auth/login) or an API key. A key may be limited to inboxes and to scopes: GET routes need `read`, routes marked `x-obrol-api-key-scope: send` need `send`, other changes need both; otherwise 403 FORBIDDEN.',
+        })
         .build(),
     );
     SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json', yamlDocumentUrl: 'api/openapi.yaml' });

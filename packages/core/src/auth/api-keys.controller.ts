@@ -8,14 +8,24 @@ import { validate } from '../http/zod-validation.pipe.js';
 import { ApiKey } from './api-key.entity.js';
 import { CurrentPrincipal } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
-import { type Principal, assertAdmin } from './principal.js';
+import { API_KEY_SCOPES, type Principal, assertAdmin } from './principal.js';
 
-export const createApiKeySchema = z.object({ name: z.string().trim().min(1).max(200) });
+export const createApiKeySchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  inboxIds: z.array(z.string().max(36)).min(1).max(500).nullable().default(null).describe('limit the key to these inboxes (channel account ids); null or absent: every inbox'),
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES))
+    .min(1)
+    .default(['read', 'send'])
+    .describe('read: GET routes and the realtime socket; send: send messages and upload media to send; a key with both may also make other changes'),
+});
 
 const apiKeyViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string().describe('the first characters of the key, to tell keys apart'),
+  inboxIds: z.array(z.string()).nullable().describe('the inboxes the key is limited to; null: every inbox'),
+  scopes: z.array(z.enum(API_KEY_SCOPES)),
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   revokedAt: z.iso.datetime().nullable(),
@@ -25,6 +35,8 @@ const view = (k: ApiKey): z.infer<typeof apiKeyViewSchema> => ({
   id: k.id,
   name: k.name,
   prefix: k.prefix,
+  inboxIds: k.inboxIds,
+  scopes: k.scopes,
   createdAt: k.createdAt.toISOString(),
   lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
   revokedAt: k.revokedAt?.toISOString() ?? null,
@@ -55,7 +67,7 @@ export class ApiKeysController {
   @ApiErrors(400, 401, 403)
   async create(@CurrentPrincipal() principal: Principal, @Body(validate(createApiKeySchema)) body: z.infer<typeof createApiKeySchema>) {
     assertAdmin(principal);
-    const { key, apiKey } = await this.auth.createApiKey(principal.tenantId, body.name, principal.kind === 'agent' ? principal.agentId : null);
+    const { key, apiKey } = await this.auth.createApiKey(principal.tenantId, body.name, principal.kind === 'agent' ? principal.agentId : null, { inboxIds: body.inboxIds, scopes: body.scopes });
     return { ...view(apiKey), key };
   }
 

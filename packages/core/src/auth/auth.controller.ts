@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { z } from 'zod';
 import { AgentsService, agentViewSchema } from '../agents/agents.service.js';
 import { ApiErrors, ApiJsonBody, ApiOk } from '../http/api-docs.js';
@@ -22,16 +21,15 @@ export class AuthController {
     private readonly agents: AgentsService,
   ) {}
 
-  /** Exchange email and password for a session token. Rate limited per client. */
+  /** Exchange email and password for a session token. Rate limited per client address and per account. */
   @Public()
-  @UseGuards(ThrottlerGuard)
   @Post('auth/login')
   @HttpCode(200)
   @ApiJsonBody(loginSchema)
   @ApiOk(z.object({ token: z.string(), expiresAt: z.iso.datetime(), agent: agentViewSchema }))
   @ApiErrors(400, 401, 429)
-  async login(@Body(validate(loginSchema)) body: z.infer<typeof loginSchema>) {
-    const { token, expiresAt, agent } = await this.auth.login(body.email, body.password);
+  async login(@Body(validate(loginSchema)) body: z.infer<typeof loginSchema>, @Ip() address: string) {
+    const { token, expiresAt, agent } = await this.auth.login(body.email, body.password, address);
     return { token, expiresAt: expiresAt.toISOString(), agent: await this.agents.viewById(agent.id) };
   }
 

@@ -1,14 +1,21 @@
-import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import { AuthService } from './auth.service.js';
-import type { Principal } from './principal.js';
+import { type ApiKeyScope, type Principal, assertScope } from './principal.js';
 
 const PUBLIC = 'obrol:public';
 
 /** Marks a route that needs no token (login, health, provider webhooks). */
 export const Public = () => SetMetadata(PUBLIC, true);
 
+const SCOPE = 'obrol:api-key-scope';
+
+/** The API-key scope a route needs instead of the default (GET: `read`, other methods: every scope); shown in OpenAPI. */
+export const RequiresScope = (scope: ApiKeyScope) => applyDecorators(SetMetadata(SCOPE, scope), ApiExtension('x-obrol-api-key-scope', scope));
+
 interface AuthedRequest {
+  method?: string;
   headers: Record<string, string | string[] | undefined>;
   principal?: Principal;
 }
@@ -31,6 +38,8 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     request.principal = await this.auth.authenticate(bearerToken(request.headers.authorization));
+    const declared = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(SCOPE, [context.getHandler(), context.getClass()]);
+    assertScope(request.principal, declared ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'all'));
     return true;
   }
 }

@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type Clock, ObrolError } from '@obrol/contracts';
 import { Agent } from '../agents/agent.entity.js';
+import { ChannelAccount } from '../channels/channel-account.entity.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ApiKey } from './api-key.entity.js';
+import { LoginThrottle } from './login-throttle.js';
 import { PasswordHasher, generatePassword, newToken, tokenHash } from './password-hasher.js';
-import type { Principal } from './principal.js';
+import type { ApiKeyScope, Principal } from './principal.js';
 import { Session } from './session.entity.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -24,6 +26,7 @@ export class AuthService {
   constructor(
     private readonly orm: MikroORM,
     private readonly tenants: TenantsService,
+    private readonly throttle: LoginThrottle,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CORE_OPTIONS) private readonly options: CoreOptions,
   ) {
@@ -31,12 +34,18 @@ export class AuthService {
     this.sessionTtlMs = options.sessionTtlMs ?? 7 * DAY;
   }
 
-  async login(email: string, password: string): Promise<{ token: string; expiresAt: Date; agent: Agent }> {
+  /** `address` is the client's (behind trusted proxies only, the forwarded one). */
+  async login(email: string, password: string, address: string): Promise<{ token: string; expiresAt: Date; agent: Agent }> {
+    await this.throttle.attempt(address, email);
     const em = this.orm.em.fork();
     const agent = await em.findOne(Agent, { email: email.trim().toLowerCase() });
     this.dummyHash ??= this.hasher.hash(generatePassword());
     const ok = agent?.active ? await this.hasher.verify(password, agent.passwordHash) : await this.hasher.verify(password, await this.dummyHash).then(() => false);
-    if (!agent || !ok) throw new ObrolError('UNAUTHENTICATED', 'Wrong email or password.');
+    if (!agent || !ok) {
+      await this.throttle.failed(email);
+      throw new ObrolError('UNAUTHENTICATED', 'Wrong email or password.');
+    }
+    await this.throttle.succeeded(email);
     const token = newToken('obs');
     const expiresAt = new Date(this.clock.now().getTime() + this.sessionTtlMs);
     em.create(Session, { tokenHash: tokenHash(token), agent, expiresAt });
@@ -60,7 +69,15 @@ export class AuthService {
         key.lastUsedAt = now;
         await em.flush();
       }
-      return { kind: 'api-key', tenantId: key.tenantId, tenantSlug: await this.tenants.slugOf(key.tenantId), apiKeyId: key.id, role: 'system', inboxIds: 'all' };
+      return {
+        kind: 'api-key',
+        tenantId: key.tenantId,
+        tenantSlug: await this.tenants.slugOf(key.tenantId),
+        apiKeyId: key.id,
+        role: 'system',
+        inboxIds: key.inboxIds ? new Set(key.inboxIds) : 'all',
+        scopes: new Set(key.scopes),
+      };
     }
     const session = await em.findOne(Session, { tokenHash: tokenHash(token) }, { populate: ['agent', 'agent.inboxes'] });
     if (!session || session.revokedAt) throw new ObrolError('UNAUTHENTICATED', 'This token is unknown or was revoked; log in again.');
@@ -96,14 +113,27 @@ export class AuthService {
     this.options.onAdminCreated?.({ email, password, generated });
   }
 
-  async createApiKey(tenantId: string, name: string, createdById: string | null): Promise<{ key: string; apiKey: ApiKey }> {
+  async createApiKey(
+    tenantId: string,
+    name: string,
+    createdById: string | null,
+    limits: { inboxIds?: string[] | null; scopes?: ApiKeyScope[] } = {},
+  ): Promise<{ key: string; apiKey: ApiKey }> {
     const em = this.orm.em.fork();
+    const inboxIds = limits.inboxIds ? [...new Set(limits.inboxIds)] : null;
+    if (inboxIds) {
+      const found = await em.find(ChannelAccount, { id: { $in: inboxIds }, tenantId });
+      const missing = inboxIds.filter((id) => !found.some((f) => f.id === id));
+      if (missing.length) throw new ObrolError('VALIDATION_FAILED', `Unknown inbox ids: ${missing.join(', ')}.`, { problems: [{ field: 'inboxIds', message: 'unknown channel account' }] });
+    }
     const key = newToken('obk');
     const apiKey = em.create(ApiKey, {
       tenantId,
       name,
       prefix: key.slice(0, 12),
       keyHash: tokenHash(key),
+      inboxIds,
+      scopes: [...new Set<ApiKeyScope>(limits.scopes ?? ['read', 'send'])],
       createdBy: createdById ? em.getReference(Agent, createdById) : null,
     });
     await em.flush();

@@ -1,5 +1,9 @@
 import { ObrolError } from '@obrol/contracts';
 
+/** What an API key may do: `read` (GET routes and the realtime socket), `send` (send messages, upload media to send). */
+export const API_KEY_SCOPES = ['read', 'send'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
 /** Who is calling: an agent (session token) or a back-end system (API key). */
 export type Principal =
   | {
@@ -17,7 +21,9 @@ export type Principal =
       tenantSlug: string;
       apiKeyId: string;
       role: 'system';
-      inboxIds: 'all';
+      /** The inboxes the key is limited to, or all. */
+      inboxIds: ReadonlySet<string> | 'all';
+      scopes: ReadonlySet<ApiKeyScope>;
     }
   | {
       /** Obrol itself (boot-time setup such as the demo channel). */
@@ -43,6 +49,18 @@ export function canSeeInbox(principal: Principal, channelAccountId: string): boo
 /** A record outside the caller's inboxes answers 404: its existence is not revealed. */
 export function assertInbox(principal: Principal, channelAccountId: string, what: string): void {
   if (!canSeeInbox(principal, channelAccountId)) throw new ObrolError('NOT_FOUND', `${what} not found.`);
+}
+
+/**
+ * An API key may do only what its scopes allow: GET routes need `read`, routes marked
+ * `@RequiresScope('send')` need `send`, every other change needs both. Agents are not limited here.
+ */
+export function assertScope(principal: Principal, needed: ApiKeyScope | 'all'): void {
+  if (principal.kind !== 'api-key') return;
+  const missing = (needed === 'all' ? API_KEY_SCOPES : [needed]).filter((s) => !principal.scopes.has(s));
+  if (missing.length) {
+    throw new ObrolError('FORBIDDEN', `This API key lacks the ${missing.join(' and ')} scope (it has: ${[...principal.scopes].join(', ') || 'none'}).`);
+  }
 }
 
 export function assertAdmin(principal: Principal): void {

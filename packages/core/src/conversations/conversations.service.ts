@@ -10,7 +10,7 @@ import { Message } from '../messages/message.entity.js';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
-import { type Page, decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination.js';
+import { type Page, decodeCursor, encodeCursor, pageQuerySchema, timeCursorSchema } from '../http/pagination.js';
 import { recordEvent } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { Conversation } from './conversation.entity.js';
@@ -35,7 +35,6 @@ export const updateConversationSchema = z
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of status, assigneeId, markRead' });
 
-const cursorSchema = z.object({ t: z.string().nullable(), id: z.string() });
 
 const HOUR = 60 * 60 * 1000;
 
@@ -161,7 +160,7 @@ export class ConversationsService {
       and.push({ $or: [{ contact: { name: { $like: like } } }, { contact: { phone: { $like: like } } }, { lastMessagePreview: { $like: like } }] });
     }
     if (query.cursor) {
-      const c = decodeCursor(query.cursor, cursorSchema);
+      const c = decodeCursor(query.cursor, timeCursorSchema);
       const t = c.t ? new Date(c.t) : null;
       and.push(t ? { $or: [{ lastMessageAt: { $lt: t } }, { lastMessageAt: t, id: { $lt: c.id } }] } : { id: { $lt: c.id } });
     }

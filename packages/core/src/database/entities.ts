@@ -1,5 +1,6 @@
 import { Agent } from '../agents/agent.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { RateLimitCounter } from '../auth/rate-limit-counter.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { ChannelAccount } from '../channels/channel-account.entity.js';
@@ -29,4 +30,5 @@ export const coreEntities = [
   AuditLog,
   MediaObject,
   InboundWebhook,
+  RateLimitCounter,
 ];

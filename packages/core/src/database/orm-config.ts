@@ -1,11 +1,11 @@
+import { chmodSync } from 'node:fs';
 import path from 'node:path';
-import { LibSqlDriver } from '@mikro-orm/libsql';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { coreEntities } from './entities.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
+import { ValueFreeLibSqlDriver, ValueFreePostgreSqlDriver } from './value-free-errors.js';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
@@ -16,7 +16,7 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Extra entities declared by plugins. */
   entities?: unknown[];
-  /** Log SQL (debugging). */
+  /** Log SQL statements (debugging); their parameter values are never logged. */
   debug?: boolean;
   poolMax?: number;
 }
@@ -31,7 +31,8 @@ export function ormOptions(options: DatabaseOptions): Options {
   const common = {
     entities: [...coreEntities, ...(options.entities ?? [])] as Options['entities'],
     extensions: [Migrator],
-    debug: options.debug ?? false,
+    // Never 'query-params': values are passwords' and keys' hashes and customers' messages.
+    debug: options.debug ? ['query', 'info'] : false,
     allowGlobalContext: false,
     forceUtcTimezone: true,
     ignoreUndefinedInQuery: true,
@@ -40,16 +41,17 @@ export function ormOptions(options: DatabaseOptions): Options {
   if (kind === 'postgresql') {
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: ValueFreePostgreSqlDriver,
       clientUrl: options.url,
       pool: { min: 0, max: options.poolMax ?? 10 },
       migrations: { migrationsList: postgresqlMigrations, transactional: true, allOrNothing: true, silent: true },
     };
   }
+  const dbName = options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite');
   return {
     ...common,
-    driver: LibSqlDriver,
-    dbName: options.dataDir === ':memory:' ? ':memory:' : path.join(options.dataDir, 'obrol.sqlite'),
+    driver: ValueFreeLibSqlDriver,
+    dbName,
     migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true },
     // One writer; WAL lets readers work while it writes, and synchronous=NORMAL in WAL mode
     // stays crash-safe (a power loss may drop the last commits, never corrupt the file).
@@ -58,6 +60,9 @@ export function ormOptions(options: DatabaseOptions): Options {
       max: 1,
       idleTimeoutMillis: 2 ** 31 - 1,
       afterCreate: (db: { pragma(sql: string): unknown }, done: (error: Error | null, db: unknown) => void) => {
+        // Owner only: the file holds password hashes and customers' messages. SQLite creates the
+        // WAL and shared-memory files with the database file's mode, so set it before WAL starts.
+        if (dbName !== ':memory:') chmodSync(dbName, 0o600);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('busy_timeout = 5000');

@@ -1,5 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ConnectionException } from '@mikro-orm/core';
+import { ConnectionException, ForeignKeyConstraintViolationException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type ApiError, type ErrorCode, ObrolError, httpStatusOf } from '@obrol/contracts';
 
 const HTTP_CODES: Record<number, ErrorCode> = {
@@ -22,6 +22,9 @@ const FASTIFY_CODES: Record<string, [ErrorCode, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['PAYLOAD_TOO_LARGE', 'The body is larger than this endpoint accepts.'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UNSUPPORTED_MEDIA_TYPE', 'This Content-Type is not accepted here; send application/json.'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['VALIDATION_FAILED', 'Content-Length does not match the body.'],
+  // The router's own errors (through `frameworkErrors`): Nest never sees these requests.
+  FST_ERR_BAD_URL: ['VALIDATION_FAILED', 'The URL is not valid: a path segment has a malformed %-encoding.'],
+  FST_ERR_MAX_PARAM_LENGTH: ['VALIDATION_FAILED', 'A path segment of the URL is too long to be an id.'],
 };
 
 /** Turns any error into the one API error body. Unexpected errors are logged, never shown. */
@@ -54,6 +57,13 @@ export function toApiError(error: unknown, logger?: Logger): ApiError {
             ? raw.join('; ')
             : String(raw ?? error.message);
     return { statusCode: status, code, message };
+  }
+  // Two requests created the same thing at once (e.g. an agent's email): the loser is told so.
+  if (error instanceof UniqueConstraintViolationException) {
+    return { statusCode: 409, code: 'CONFLICT', message: 'This already exists: another request created it at the same moment.' };
+  }
+  if (error instanceof ForeignKeyConstraintViolationException) {
+    return { statusCode: 409, code: 'CONFLICT', message: 'A record this refers to was removed at the same moment; reload and retry.' };
   }
   if (isDatabaseUnavailable(error)) {
     logger?.warn(`database unavailable: ${(error as Error).message}`);

@@ -12,6 +12,9 @@ export type { Page } from '@obrol/contracts';
 /** A cursor that is the last id of the page (ids are UUIDv7, ordered by creation). */
 export const idCursorSchema = z.object({ id: z.string().uuid() });
 
+/** A cursor of a list ordered by a time, then id (the time may be null: never set). */
+export const timeCursorSchema = z.object({ t: z.iso.datetime().nullable(), id: z.string().uuid() });
+
 /** Cursors are opaque to clients: base64url of a small JSON value. */
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { ObrolError } from '@obrol/contracts';
+import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
 import { ApiErrors, ApiOk, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
-import { CurrentPrincipal } from '../auth/auth.guard.js';
+import { CurrentPrincipal, RequiresScope } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { MediaService } from './media.service.js';
 
@@ -29,6 +30,7 @@ export class MediaController {
    * `mediaId` to use in a message (`{"type":"image","media":{"mediaId":"…"}}`).
    */
   @Post()
+  @RequiresScope('send')
   @ApiConsumes('image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'audio/ogg', 'audio/mpeg', 'application/pdf', 'application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiQueryFrom(uploadQuerySchema)
@@ -54,7 +56,8 @@ export class MediaController {
       .header('content-length', String(media.sizeBytes))
       .header('cache-control', 'private, max-age=86400')
       .header('x-content-type-options', 'nosniff')
-      .header('content-disposition', `${media.mimeType.startsWith('image/') ? 'inline' : 'attachment'}; filename="${(media.filename ?? media.id).replace(/["\\\r\n]/g, '_')}"`)
+      // RFC 6266: an ASCII fallback plus filename*=UTF-8'' for any other name (Faktur-北京.pdf).
+      .header('content-disposition', contentDisposition((media.filename ?? media.id).replace(/[\u0000-\u001f\u007f/\\]/g, '_'), { type: media.mimeType.startsWith('image/') ? 'inline' : 'attachment' }))
       .send(stream);
   }
 }

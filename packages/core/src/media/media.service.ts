@@ -61,10 +61,12 @@ export class MediaService {
     return media;
   }
 
-  /** The bytes of a stored media file (for uploading it to a provider). */
-  async read(id: string): Promise<{ media: MediaObject; bytes: Buffer }> {
-    const media = await this.orm.em.fork().findOneOrFail(MediaObject, id);
-    return { media, bytes: await readFile(path.join(this.root, media.storageKey)) };
+  /** The bytes of a stored media file of this channel account (for uploading it to its provider), or null. */
+  async read(id: string, channelAccountId: string): Promise<{ media: MediaObject; bytes: Buffer } | null> {
+    const media = await this.orm.em.fork().findOne(MediaObject, { id, channelAccountId });
+    if (!media) return null;
+    const bytes = await readFile(path.join(this.root, media.storageKey)).catch(() => null);
+    return bytes ? { media, bytes } : null;
   }
 
   /** Stores a file an agent or API client uploads, for sending; checks it against the channel's limits. */

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ObrolError, messageViewSchema } from '@obrol/contracts';
 import type { z } from 'zod';
-import { CurrentPrincipal } from '../auth/auth.guard.js';
+import { CurrentPrincipal, RequiresScope } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
@@ -28,6 +28,7 @@ export class MessagesController {
    * 422 `WINDOW_CLOSED`. Accepted messages are queued (202) and sent by a worker.
    */
   @Post('conversations/:id/messages')
+  @RequiresScope('send')
   @HttpCode(202)
   @ApiJsonBody(sendMessageSchema)
   @ApiOk(messageViewSchema, 202)
@@ -38,6 +39,7 @@ export class MessagesController {
 
   /** For back-end systems (OTP, invoices): send to a phone number on a channel account. */
   @Post('messages')
+  @RequiresScope('send')
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retries with the same key return the first message.' })
   @ApiJsonBody(sendToPhoneSchema)
   @ApiOk(messageViewSchema, 202)

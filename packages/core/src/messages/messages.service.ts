@@ -23,6 +23,7 @@ import type { Conversation } from '../conversations/conversation.entity.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
 import { recordEvent } from '../outbox/outbox.js';
+import { MediaObject } from '../media/media-object.entity.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 import { applyStatus } from './message-status.js';
@@ -207,6 +208,7 @@ export class MessagesService {
     if (!capability || !plugin.capabilities[capability]) {
       throw new ObrolError('CONTENT_NOT_SUPPORTED', `The ${plugin.displayName} channel cannot send ${content.type} messages.`);
     }
+    await this.assertOwnMedia(em, account.id, content);
     let replyToExternalId: string | null = null;
     if (input.replyToMessageId) {
       const target = await em.findOne(Message, { id: input.replyToMessageId, conversation });
@@ -238,5 +240,16 @@ export class MessagesService {
       liveEvents.messageCreated(tenant, { channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now, plugin) } }),
     );
     return message;
+  }
+
+  /** A stored file may be sent only on the channel account (inbox) it was uploaded to or received on. */
+  private async assertOwnMedia(em: EntityManager, channelAccountId: string, content: MessageContent): Promise<void> {
+    const mediaId = 'media' in content ? content.media.mediaId : undefined;
+    if (!mediaId) return;
+    if (!(await em.findOne(MediaObject, { id: mediaId, channelAccountId }))) {
+      throw new ObrolError('MEDIA_NOT_FOUND', `No file ${mediaId} was uploaded to this channel account; upload it with POST /api/v1/media?channelAccountId=… first.`, {
+        problems: [{ field: 'content.media.mediaId', message: 'unknown on this channel account' }],
+      });
+    }
   }
 }

@@ -40,6 +40,8 @@ export class SendConsumer {
     const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
     if (!message) return { action: 'drop', reason: `message ${data.messageId} does not exist` };
     if (message.status !== 'queued') return { action: 'ack' };
+    // Re-queued after every attempt was used (a stranded sweep, a resend after doubt): give up as the cap says.
+    if (message.sendAttempts >= MAX_SEND_ATTEMPTS) return this.giveUp(em, message);
     // Record the attempt before calling the provider: a redelivered or re-queued command loses
     // here, and so does any command while an earlier attempt is in doubt.
     if (!(await this.attempts.open(message))) return { action: 'ack' };
@@ -87,6 +89,20 @@ export class SendConsumer {
     return { action: 'ack' };
   }
 
+  /** Marks a queued message whose attempts are used up as failed, unless another delivery got to it first. */
+  private async giveUp(em: EntityManager, message: Message): Promise<HandlerOutcome> {
+    const tenant = await this.tenants.slugOf(message.tenantId);
+    const now = this.clock.now();
+    const error: ChannelError = { ...(message.error ?? { code: 'CHANNEL_ERROR', message: `Not sent after ${message.sendAttempts} attempts.` }), retryable: false };
+    await em.transactional(async (tx) => {
+      const claimed = await tx.nativeUpdate(Message, { id: message.id, status: 'queued', sendStartedAt: null, sendAttempts: message.sendAttempts }, { updatedAt: now });
+      if (claimed === 0) return;
+      this.fail(message, error);
+      this.record(tx, tenant, now, message, 'status');
+    });
+    return { action: 'ack' };
+  }
+
   /**
    * Media stored in Obrol (`media.mediaId`) is uploaded to the provider first, once: the
    * provider's id is kept in the message so a retry does not upload again. Returns the error
@@ -98,7 +114,9 @@ export class SendConsumer {
     if (!media?.mediaId || media.providerMediaId || media.url) return null;
     const upload = resolved.plugin.media?.upload;
     if (!upload) return { code: 'CONTENT_NOT_SUPPORTED', message: `The ${resolved.plugin.displayName} channel cannot upload media.`, retryable: false };
-    const { media: stored, bytes } = await this.media.read(media.mediaId);
+    const file = await this.media.read(media.mediaId, message.channelAccount.id);
+    if (!file) return { code: 'MEDIA_NOT_FOUND', message: `The file ${media.mediaId} is not stored for this channel account.`, retryable: false };
+    const { media: stored, bytes } = file;
     const result = await upload({ bytes, mimeType: stored.mimeType, filename: stored.filename ?? undefined }, resolved.context);
     if (!result.ok) return result.error;
     message.content = { ...content, media: { ...media, providerMediaId: result.value.providerMediaId } } as MessageContent;

@@ -5,7 +5,7 @@ import { type LiveEvent, ObrolError } from '@obrol/contracts';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '../auth/auth.service.js';
 import { bearerToken } from '../auth/auth.guard.js';
-import { type Principal, canSeeInbox } from '../auth/principal.js';
+import { type Principal, assertScope, canSeeInbox } from '../auth/principal.js';
 import type { EventBus, Subscription } from '../bus/event-bus.js';
 
 export const REALTIME_PATH = '/api/v1/realtime';
@@ -49,9 +49,12 @@ export class RealtimeGateway {
     let principal: Principal;
     try {
       principal = await this.auth.authenticate(token);
+      // The socket only reads: a send-only API key may not open it.
+      assertScope(principal, 'read');
     } catch (error) {
-      const message = error instanceof ObrolError ? error.message : 'unauthenticated';
-      socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ statusCode: 401, code: error instanceof ObrolError ? error.code : 'UNAUTHENTICATED', message })}`);
+      const known = error instanceof ObrolError ? error : new ObrolError('UNAUTHENTICATED', 'unauthenticated');
+      const status = known.statusCode === 403 ? '403 Forbidden' : '401 Unauthorized';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify({ statusCode: known.statusCode, code: known.code, message: known.message })}`);
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
@@ -94,6 +97,7 @@ export class RealtimeGateway {
     for (const client of this.clients) {
       try {
         client.principal = await this.auth.authenticate(client.token);
+        assertScope(client.principal, 'read');
       } catch {
         client.socket.close(4401, 'session ended');
         this.clients.delete(client);

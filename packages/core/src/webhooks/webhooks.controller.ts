@@ -1,8 +1,10 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { ObrolError, type WebhookRequest } from '@obrol/contracts';
 import { Public } from '../auth/auth.guard.js';
 import { ChannelsService } from '../channels/channels.service.js';
+import { withSafeText } from '../http/safe-text.js';
+import { withinEventLimits } from './channel-event.limits.js';
 import { InboundQueue } from './inbound.queue.js';
 
 interface RawRequest {
@@ -31,6 +33,8 @@ function toWebhookRequest(method: 'GET' | 'POST', req: RawRequest): WebhookReque
 @Public()
 @Controller('webhooks')
 export class WebhooksController {
+  private readonly logger = new Logger('WebhooksController');
+
   constructor(
     private readonly channels: ChannelsService,
     private readonly inbound: InboundQueue,
@@ -51,7 +55,9 @@ export class WebhooksController {
     const resolved = await this.channels.resolve(accountId, pluginId);
     const parsed = resolved.plugin.parseWebhook(toWebhookRequest('POST', req), resolved.context);
     if (!parsed.ok) throw new ObrolError(parsed.error.code, parsed.error.message);
-    await this.inbound.enqueue({ resolved, events: parsed.value.events });
+    // Provider text (a customer's message, a profile name) may hold what no database stores.
+    // …and may be longer than any database column: refused or cut here, the same on every database.
+    await this.inbound.enqueue({ resolved, events: withinEventLimits(withSafeText(parsed.value.events), this.logger) });
     return { status: 'ok', events: parsed.value.events.length };
   }
 }

@@ -66,6 +66,14 @@ describe('bad input', () => {
     expectError(await env.api('GET', '/nope', undefined, { token: null }), 404, 'ROUTE_NOT_FOUND');
   });
 
+  it("Fastify's own router errors come out in the API's error shape", async () => {
+    for (const path of ['/api/v1/conversations/%E0%A4%A', '/api/v1/conversations/%', `/api/v1/conversations/${'a'.repeat(500)}`, `/webhooks/test/${'b'.repeat(300)}`]) {
+      const r = await env.api('GET', path);
+      expectError(r, 400, 'VALIDATION_FAILED');
+      expect(JSON.stringify(r.body)).not.toContain('FST_');
+    }
+  });
+
   it('an unknown id is a 404 NOT_FOUND', async () => {
     expectError(await env.api('GET', '/api/v1/conversations/01a00000-0000-7000-8000-000000000000'), 404, 'NOT_FOUND');
     expectError(await env.api('POST', '/webhooks/test/01a00000-0000-7000-8000-000000000000', undefined, { token: null, raw: '{}', headers: { 'content-type': 'application/json' } }), 404, 'NOT_FOUND');
@@ -86,6 +94,17 @@ describe('bad input', () => {
     const unknownEmail = await env.api('POST', '/api/v1/auth/login', { email: 'ghost@example.test', password: 'nope' }, { token: null });
     expectError(wrongPassword, 401, 'UNAUTHENTICATED');
     expect(unknownEmail.body).toEqual(wrongPassword.body);
+  });
+
+  it('a common or trivial password is a 422 PASSWORD_TOO_WEAK that says why', async () => {
+    for (const password of ['aaaaaaaaaa', '          ', 'password123', 'qwertyuiop']) {
+      const r = await env.api('POST', '/api/v1/agents', { email: 'weak@example.test', name: 'Weak', password });
+      expectError(r, 422, 'PASSWORD_TOO_WEAK');
+      expect(r.body.details.problems[0].field).toBe('password');
+    }
+    const created = await env.api('POST', '/api/v1/agents', { email: 'strong@example.test', name: 'Strong', password: 'lantern-mango-orbit-7' });
+    expect(created.status).toBe(201);
+    expectError(await env.api('PATCH', `/api/v1/agents/${created.body.id}`, { password: 'strong@example.test' }), 422, 'PASSWORD_TOO_WEAK');
   });
 
   it('an agent may not use admin routes', async () => {
@@ -116,6 +135,25 @@ describe('bad input', () => {
     expectError(await env.api('GET', '/api/v1/conversations?cursor=%%%'), 400, 'VALIDATION_FAILED');
     expectError(await env.api('GET', '/api/v1/conversations?window=sometimes'), 400, 'VALIDATION_FAILED');
     expectError(await env.api('GET', '/api/v1/conversations?limit=100000'), 400, 'VALIDATION_FAILED');
+  });
+
+  it('every answer carries the browser security headers', async () => {
+    for (const [path, token] of [['/healthz', null], ['/api/v1/me', undefined], ['/api/v1/nothing-here', undefined], ['/api/docs', null]] as const) {
+      const r = await env.api('GET', path, undefined, { token });
+      const csp = r.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("object-src 'none'");
+      expect(r.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(r.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(r.headers.get('x-frame-options'), path).toBe('DENY');
+    }
+  });
+
+  it('a javascript: URL in message content is a 400', async () => {
+    const r = await env.api('POST', '/api/v1/messages', { channelAccountId: inbox.id, to: '+6281100000001', content: { type: 'location', latitude: 1, longitude: 2, url: 'javascript:alert(1)' } });
+    expectError(r, 400, 'VALIDATION_FAILED');
+    expect(r.body.message).toContain('content.url');
   });
 
   it('a webhook for the test channel with a bad body is a 400 after the signature check', async () => {

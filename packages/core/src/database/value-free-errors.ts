@@ -1,0 +1,40 @@
+import { DriverException } from '@mikro-orm/core';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+
+/** Properties of a driver error that quote the values of the failed statement. */
+const VALUE_FIELDS = ['detail', 'where', 'internalQuery', 'query', 'params', 'sql', 'sqlMessage', 'errmsg'] as const;
+
+/**
+ * A database error as it may be logged: the statement (with its values inlined: password
+ * hashes, key hashes, customers' messages) is cut from the message, stack and fields, and only
+ * the database's own sentence remains (e.g. `duplicate key value violates unique constraint "…"`).
+ */
+export function withoutValues<E extends Error>(error: E): E {
+  if (!(error instanceof DriverException)) return error;
+  const original = error.message;
+  // The query builder reports `<statement with values> - <database message>`; PostgreSQL's
+  // converter appends ` - detail: <the conflicting values>`.
+  const withoutDetail = original.replace(/\s*- detail: (?:(?! - detail: )[\s\S])*$/, '');
+  const cut = withoutDetail.lastIndexOf(' - ');
+  const message = cut >= 0 ? withoutDetail.slice(cut + 3) : withoutDetail;
+  error.message = message;
+  if (error.stack) error.stack = error.stack.split(original).join(message);
+  const fields = error as unknown as Record<string, unknown>;
+  for (const field of VALUE_FIELDS) delete fields[field];
+  return error;
+}
+
+/** PostgreSQL driver whose errors carry no statement values. */
+export class ValueFreePostgreSqlDriver extends PostgreSqlDriver {
+  override convertException(exception: Error): DriverException {
+    return withoutValues(super.convertException(exception));
+  }
+}
+
+/** SQLite (libsql) driver whose errors carry no statement values. */
+export class ValueFreeLibSqlDriver extends LibSqlDriver {
+  override convertException(exception: Error): DriverException {
+    return withoutValues(super.convertException(exception));
+  }
+}

@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { type TestObrol, startTestObrol } from '../test-env.js';
+import { availableStacks } from './stacks.js';
+
+const stacks = await availableStacks();
+
+/** Brute force: the limits hold whatever X-Forwarded-For says, and across api processes. */
+describe.each(stacks)('login limits on $name', (stack) => {
+  if (!stack.run) {
+    it.skip('needs its services', () => undefined);
+    return;
+  }
+  const envs: TestObrol[] = [];
+  afterAll(async () => {
+    for (const env of envs.reverse()) await env.close();
+  });
+  const login = (env: TestObrol, email: string, password: string, forwardedFor: string) =>
+    env.api('POST', '/api/v1/auth/login', { email, password }, { token: null, headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('ignores X-Forwarded-For from a client that is not a trusted proxy', async () => {
+    const env = await startTestObrol({ database: stack.database, bus: stack.bus, loginRateLimitPerMinute: 5 });
+    envs.push(env);
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await login(env, 'nobody@example.test', `wrong-${i}`, `203.0.113.${i + 1}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
+
+  it('limits failures per account from rotating addresses on every api process, and then refuses the right password too', async () => {
+    const options = { database: stack.database, bus: stack.bus, trustedProxies: ['127.0.0.1', '::1'], loginFailuresPerAccount: 4, loginRateLimitPerMinute: 100 };
+    const first = await startTestObrol(options);
+    envs.push(first);
+    const second =
+      stack.database === 'postgres'
+        ? await startTestObrol({ ...options, role: 'api', databaseUrl: first.databaseUrl, natsNamespace: first.natsNamespace, secretKey: first.secretKey })
+        : first;
+    if (second !== first) envs.push(second);
+    expect((await first.api('POST', '/api/v1/agents', { email: 'victim@example.test', name: 'Victim', password: 'victim-password-1' })).status).toBe(201);
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await login(i % 2 ? second : first, 'Victim@example.test', `guess-${i}`, `198.51.100.${i + 1}`);
+      statuses.push(r.status);
+      if (r.status === 429) expect(r.body).toMatchObject({ statusCode: 429, code: 'RATE_LIMITED' });
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    const right = await login(second, 'victim@example.test', 'victim-password-1', '192.0.2.200');
+    expect(right.status).toBe(429);
+    expect(right.body.code).toBe('RATE_LIMITED');
+    // Another account is not affected.
+    expect((await login(second, first.adminEmail, first.adminPassword, '192.0.2.201')).status).toBe(200);
+  });
+});
