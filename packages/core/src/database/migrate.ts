@@ -1,7 +1,7 @@
 import { type MigrationObject, MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { type PluginRef, type ResolvedPlugin, resolvePlugin } from '../plugin/obrol-plugin.decorator.js';
-import { type DatabaseKind, type DatabaseOptions, ormOptions } from './orm-config.js';
+import { type DatabaseKind, type DatabaseOptions, databaseKindOf, ormOptions } from './orm-config.js';
 
 /** A plugin's migrations, one list per driver, in order (generated like core's: ADR 0007). */
 export interface PluginMigrations {
@@ -17,7 +17,7 @@ export function migrationsTableOf(plugin: Pick<ResolvedPlugin, 'name'>): string 
 
 /** A migrator over the plugin's migrations and its own table, or null when it ships none for this driver. */
 function pluginMigrator(orm: MikroORM, plugin: ResolvedPlugin): Migrator | null {
-  const kind: DatabaseKind = orm.config.get('driver')?.name === 'PostgreSqlDriver' ? 'postgresql' : 'sqlite';
+  const kind: DatabaseKind = databaseKindOf(orm.config.get('clientUrl'));
   const list = plugin.migrations?.[kind];
   if (!list?.length) return null;
   const core = orm.config.get('migrations');
