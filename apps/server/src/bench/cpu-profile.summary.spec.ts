@@ -37,6 +37,10 @@ describe('summariseCpuProfile', () => {
     const applyNow = summariseCpuProfile(profile).totalTop.find((s) => s.name.startsWith('applyNow'));
     expect(applyNow).toMatchObject({ ms: 3, percent: 75 });
   });
+
+  it("lists Obrol's own functions by total time", () => {
+    expect(summariseCpuProfile(profile).obrolTop).toEqual([{ name: 'applyNow packages/core/dist/webhooks/inbound.service.js:10', ms: 3, percent: 75 }]);
+  });
 });
 
 describe('placeOf', () => {

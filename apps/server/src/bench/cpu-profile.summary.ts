@@ -22,6 +22,8 @@ export interface ProfileSummary {
   selfTop: ProfileShare[];
   /** Functions by total time (self and callees), each counted once per sample. */
   totalTop: ProfileShare[];
+  /** Obrol's own functions (`@obrol/*`) by total time: which step of the pipeline costs what. */
+  obrolTop: ProfileShare[];
 }
 
 /** `@mikro-orm/core`, `@obrol/core`, `node:internal`, … from a script URL. */
@@ -51,6 +53,7 @@ export function summariseCpuProfile(profile: CpuProfile, top = 20): ProfileSumma
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map<string, number>();
   const total = new Map<string, number>();
+  const obrol = new Map<string, number>();
   const places = new Map<string, number>();
   let busy = 0;
   let idle = 0;
@@ -68,19 +71,22 @@ export function summariseCpuProfile(profile: CpuProfile, top = 20): ProfileSumma
     const place = placeOf(node.callFrame.url, node.callFrame.functionName);
     places.set(place, (places.get(place) ?? 0) + us);
     const onStack = new Set<string>();
+    const ours = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)!.callFrame;
       if (frame.functionName === '(root)') continue;
       onStack.add(frameName(frame));
+      if (placeOf(frame.url, frame.functionName).startsWith('@obrol/')) ours.add(frameName(frame));
     }
     for (const key of onStack) total.set(key, (total.get(key) ?? 0) + us);
+    for (const key of ours) obrol.set(key, (obrol.get(key) ?? 0) + us);
   });
   const shares = (map: Map<string, number>, limit: number) =>
     [...map]
       .sort((a, b) => b[1] - a[1])
       .slice(0, limit)
       .map(([name, us]) => ({ name, ms: Math.round(us / 1000), percent: busy === 0 ? 0 : Math.round((us / busy) * 1000) / 10 }));
-  return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idle / 1000), byPlace: shares(places, 15), selfTop: shares(self, top), totalTop: shares(total, top) };
+  return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idle / 1000), byPlace: shares(places, 15), selfTop: shares(self, top), totalTop: shares(total, top), obrolTop: shares(obrol, top) };
 }
 
 export function formatProfileSummary(summary: ProfileSummary): string {
@@ -90,5 +96,6 @@ export function formatProfileSummary(summary: ProfileSummary): string {
     rows('self time by place:', summary.byPlace),
     rows('functions by self time:', summary.selfTop),
     rows('functions by total time (with callees):', summary.totalTop),
+    rows("Obrol's functions by total time:", summary.obrolTop),
   ].join('\n');
 }
