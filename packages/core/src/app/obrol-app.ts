@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RawServerDefault } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import pino, { type Logger } from 'pino';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
@@ -42,6 +43,12 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Provider webhooks are read once, by the plugin, after it checked the signature on the raw bytes.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 }, (req, body, done) => {
+    if (req.url.startsWith('/webhooks/')) return done(null, undefined);
+    parseJson(req, body.toString('utf8'), done);
+  });
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   // Media uploads (POST /api/v1/media): raw bytes; the channel's own size limits apply after.
   fastify.addContentTypeParser(/^(image|video|audio)\/|^application\/(pdf|octet-stream|msword|vnd\.)/, { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_req, body, done) => done(null, body));
