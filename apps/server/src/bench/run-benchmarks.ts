@@ -14,7 +14,8 @@
  * Prints figures next to the aims of issue 9; asserts nothing about time.
  *
  * Settings: OBROL_BENCH_SECONDS (default 10), OBROL_BENCH_CONNECTIONS (default 32),
- * OBROL_BENCH_BROADCAST (messages in the flood, default 3000), OBROL_BENCH_RATE (default 1000),
+ * OBROL_BENCH_BROADCAST (messages in the flood, default 3000), OBROL_BENCH_RATE (default 1000)
+ * and OBROL_BENCH_RATE_SECONDS (default 5),
  * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile each
  * Obrol process with `node --cpu-prof` and print where its time went).
  */
@@ -37,6 +38,7 @@ const SECONDS = Number(process.env.OBROL_BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.OBROL_BENCH_CONNECTIONS ?? 32);
 const BROADCAST = Number(process.env.OBROL_BENCH_BROADCAST ?? 3000);
 const RATE = Number(process.env.OBROL_BENCH_RATE ?? 1000);
+const RATE_SECONDS = Number(process.env.OBROL_BENCH_RATE_SECONDS ?? 5);
 const SHAPES = (process.env.OBROL_BENCH_SHAPES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 const PROFILE_DIR = process.env.OBROL_BENCH_CPU_PROFILE ? path.resolve(process.env.OBROL_BENCH_CPU_PROFILE) : undefined;
 
@@ -101,7 +103,7 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Recor
     console.log(`${name}: inbound messages as fast as answered…`);
     const inbound = await runInboundThroughput(target, SECONDS, CONNECTIONS);
     console.log(`${name}: customers' messages at ${RATE}/s…`);
-    const live = await runLiveLatency(target, RATE, SECONDS);
+    const live = await runLiveLatency(target, RATE, RATE_SECONDS);
     console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
     const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
     return { shape, name, inbound, live, flood };
@@ -118,7 +120,7 @@ function printProfile(name: string): void {
   console.log(`\nCPU profile of ${name} (${path.join(PROFILE_DIR!, file)}):\n${formatProfileSummary(summariseCpuProfile(profile))}\n`);
 }
 
-console.log(`Webhook ingest benchmark: ${SECONDS} s runs, ${CONNECTIONS} connections, ${BROADCAST}-message broadcast, ${RATE}/s fixed rate; ${os.cpus().length} cores, Node ${process.version}\n`);
+console.log(`Webhook ingest benchmark: ${SECONDS} s runs, ${CONNECTIONS} connections, ${BROADCAST}-message broadcast, ${RATE}/s fixed rate for ${RATE_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}\n`);
 const jsonCeiling = await ceiling('json');
 const hmacCeiling = await ceiling('hmac');
 const shapes: ShapeFigures[] = [];
@@ -156,7 +158,7 @@ for (const s of shapes) {
   console.log(`${s.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}${pad(r.eventsPublished ?? '', 9)}${pad(r.eventsPerSecond ?? '', 10)}${pad(share(r.requestsPerSecond), 12)}${pad(aimShare(s), 8)}`);
 }
 
-console.log(`\n2. Customers' messages at a fixed ${RATE}/s for ${SECONDS} s (open loop); milliseconds p50 / p99`);
+console.log(`\n2. Customers' messages at a fixed ${RATE}/s for ${RATE_SECONDS} s (open loop); milliseconds p50 / p99`);
 console.log(`${'run'.padEnd(40)}${pad('sent', 7)}${pad('stored', 8)}${pad('errors', 8)}${pad('ack', 20)}${pad('aim p99', 9)}${pad('→ socket', 20)}${pad('aim', 12)}`);
 for (const s of shapes) {
   const r = s.live;
