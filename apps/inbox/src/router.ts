@@ -1,4 +1,4 @@
-import { useSession } from '@obrol/client';
+import { useSessionStore } from '@obrol/client';
 import { createRouter, createWebHashHistory } from 'vue-router';
 import LoginPage from './features/auth/LoginPage.vue';
 import ConversationThread from './features/conversations/ConversationThread.vue';
@@ -23,11 +23,11 @@ export function createInboxRouter() {
     ],
   });
 
-  // Guards run inside the app's context, so the client's composables can inject their state.
+  // Guards run inside the app's context, so the client's stores find the app's Pinia.
   router.beforeEach(async (to) => {
     if (to.meta.public) return true;
-    const session = useSession();
-    const ok = await session.restore().catch(() => !!session.token.value);
+    const session = useSessionStore();
+    const ok = await session.restore().catch(() => !!session.token);
     return ok ? true : { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
   });
   return router;

@@ -1,12 +1,15 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
 
 const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
+/** A folder to keep screenshots of the inbox in, for a person to look at; none when unset. */
+const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS;
 const available = existsSync(CHROMIUM);
 if (!available) {
   if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
@@ -43,6 +46,9 @@ describe.runIf(available)('agent inbox in Chromium', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('conversation-item').nth(1).waitFor();
     expect(await page.getByTestId('conversation-item').count()).toBe(2);
+    const tryAsCustomer = page.getByTestId('demo-customer-link');
+    await tryAsCustomer.waitFor();
+    expect(await tryAsCustomer.getAttribute('href')).toBe(`http://${new URL(obrol.app.url).hostname}:${obrol.demo!.simulator.port}/`);
   });
 
   it('answers a customer inside the window and shows the ticks move', async () => {
@@ -55,6 +61,8 @@ describe.runIf(available)('agent inbox in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent?.includes('kami cek') && ['delivered', 'read'].includes(m.getAttribute('data-status') ?? '')), undefined, { timeout: 15_000 });
     const inbox = obrol.demo!.simulator.inbox('+6281234567001');
     expect(inbox.map((m) => m.preview)).toContain('Baik kak, kami cek dulu ya');
+    // Typing in the composer showed the customer "typing…" once.
+    expect(obrol.demo!.simulator.typingIndicators.filter((t) => t.waId === '6281234567001')).toHaveLength(1);
   });
 
   it('offers a template where the window has closed, and sends it', async () => {
@@ -71,4 +79,57 @@ describe.runIf(available)('agent inbox in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="message"]').length >= 2, undefined, { timeout: 15_000 });
     await expect.poll(() => obrol.demo!.simulator.inbox('+6281234567002').length, { timeout: 15_000 }).toBe(1);
   });
+
+  it('shows each content type of a thread in its own bubble', async () => {
+    const sari = '+6281234567001';
+    obrol.demo!.simulator.customers.send(sari, { type: 'image', data: stripedPng(240, 150), mimeType: 'image/png', caption: 'Foto paketnya sudah sampai' });
+    obrol.demo!.simulator.customers.send(sari, { type: 'location', latitude: -6.2088, longitude: 106.8456, name: 'Kantor Sari', address: 'Jl. Sudirman 1, Jakarta' });
+    await page.getByTestId('conversation-item').filter({ hasText: 'Sari' }).click();
+    await page.locator('[data-content-type="location"]').waitFor();
+
+    // The agent asks with reply buttons (through the API, as a bot would) and sends a template from the picker.
+    const conversationId = await page.getByTestId('thread').getAttribute('data-conversation-id');
+    const login = await fetch(`${obrol.app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'agent@example.test', password: 'agent-password-1' }) });
+    const { token } = (await login.json()) as { token: string };
+    const interactive = { type: 'interactive', interactive: { kind: 'buttons', body: 'Paketnya sudah diterima dengan baik?', buttons: [{ id: 'ok', title: 'Sudah, aman' }, { id: 'rusak', title: 'Ada yang rusak' }] } };
+    const sent = await fetch(`${obrol.app.url}/api/v1/conversations/${conversationId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ content: interactive }) });
+    expect(sent.status).toBe(202);
+    await page.getByTestId('show-templates').click();
+    await page.getByTestId('template-select').selectOption({ label: 'hello_world (en_US)' });
+    const inputs = page.getByTestId('template-variable');
+    for (let i = 0; i < (await inputs.count()); i++) await inputs.nth(i).fill('Sari');
+    await page.getByTestId('template-send').click();
+
+    await page.locator('[data-content-type="template"]').waitFor();
+    await page.locator('[data-content-type="image"] img').waitFor();
+    expect(await page.locator('[data-content-type="image"]').textContent()).toContain('Foto paketnya sudah sampai');
+    expect(await page.locator('[data-content-type="location"] a').getAttribute('href')).toContain('mlat=-6.2088');
+    expect(await page.locator('[data-content-type="interactive"] .bubble__button').allTextContents()).toEqual(['Sudah, aman', 'Ada yang rusak']);
+    // The image is fetched with the agent's token and shown from an object URL.
+    expect(await page.locator('[data-content-type="image"] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-thread.png') });
+  });
 });
+
+/** A small striped PNG, so the image bubble shows a real picture. */
+function stripedPng(width: number, height: number): Uint8Array {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) row.set(Math.floor((x + y) / 20) % 2 ? [233, 196, 106] : [42, 157, 143], 1 + x * 3);
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}

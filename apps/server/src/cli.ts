@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import type { ProcessRole } from '@obrol/core';
-import { parseConfig } from './config/config.schema.js';
+import { type ObrolConfig, parseConfig } from './config/config.schema.js';
 import { migrate } from './cli/migrate.command.js';
 import { runObrol } from './server.js';
 
@@ -9,14 +9,21 @@ const program = new Command()
   .name('obrol')
   .description('Obrol: self-hosted customer chat on WhatsApp. Configure with OBROL_* environment variables (see README).');
 
+/** Where the login comes from: printed above on the first start; on a restart nothing is printed, so say where it was. */
+function loginHint(config: ObrolConfig, createdNow: boolean): string {
+  if (createdNow) return 'log in as the admin above';
+  const email = config.adminEmail ?? 'admin@obrol.local';
+  return `log in as the first admin, ${email}, with the password ${config.adminPassword ? 'from OBROL_ADMIN_PASSWORD' : 'printed on the first start'} unless changed since`;
+}
+
 function start(role: ProcessRole, banner: boolean) {
   return async () => {
     const config = parseConfig(process.env);
     const running = await runObrol(role, config);
     const url = config.publicUrl;
     if (banner) {
-      const demo = running.demo ? `  Demo:     a WhatsApp number on the simulator; play a customer at ${running.demo.simulator.url}\n` : '';
-      process.stdout.write(`\nObrol is running at ${url}\n  Inbox:    ${url}/ (log in as the admin above)\n  API docs: ${url}/api/docs\n  Health:   ${url}/readyz\n${demo}\n`);
+      const demo = running.demo ? `  Demo:     a WhatsApp number on the simulator; play a customer at ${running.demo.customerPageUrl}\n` : '';
+      process.stdout.write(`\nObrol is running at ${url}\n  Inbox:    ${url}/ (${loginHint(config, running.adminCreated)})\n  API docs: ${url}/api/docs\n  Health:   ${url}/readyz\n${demo}\n`);
     } else running.logger.info({ url: running.app.url, role }, 'obrol started');
     let stopping = false;
     const stop = (signal: string) => {

@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import type { ObrolConfig } from './config/config.schema.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { type DemoChannel, connectDemoChannel } from './demo/demo-channel.js';
+import { type DemoInfo, DemoPlugin } from './demo/demo.plugin.js';
 import { inboxAppRoot } from './inbox-app.js';
 import { installedPlugins } from './plugins.js';
 
@@ -13,6 +14,8 @@ export interface RunningObrol {
   logger: Logger;
   /** The demo channel, when one was connected (single node, no real channel, OBROL_DEMO on). */
   demo: DemoChannel | null;
+  /** Whether this start created the first admin (a restart finds it in the database). */
+  adminCreated: boolean;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,8 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
   if (secret.generated) logger.info({ file: path.join(dataDir, 'secret.key') }, 'generated a secret key; back it up with the data dir');
   const bus = await connectBus(config, role, logger);
   const demo = role === 'all' && config.demo;
+  const demoInfo: DemoInfo = { customerPageUrl: null, customerPagePort: null };
+  let adminCreated = false;
   const inbox = inboxAppRoot();
   if (!inbox && role !== 'worker') logger.warn('the agent inbox is not built; run `pnpm build` to serve it at /');
   const app = await startObrolApp({
@@ -50,7 +55,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     database: { url: config.databaseUrl, dataDir },
     migrate: config.migrate ?? role === 'all',
     bus,
-    plugins: options.plugins ?? installedPlugins(),
+    plugins: [...(options.plugins ?? installedPlugins()), ...(demo ? [DemoPlugin.init(demoInfo)] : [])],
     secretKey: secret.key,
     dataDir,
     publicUrl: config.publicUrl,
@@ -58,17 +63,22 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     staticApps: inbox ? [{ prefix: '/', root: inbox }] : [],
     admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {
+      adminCreated = true;
       print(generated ? `First admin created: ${email} / password: ${password}  (shown once; change it after logging in)` : `First admin created: ${email} (password from OBROL_ADMIN_PASSWORD)`);
     },
   }).catch(async (error: unknown) => {
     await bus.close().catch(() => undefined);
     throw error;
   });
-  const demoChannel = demo ? await connectDemoChannel(app, { obrolUrl: app.url, logger }) : null;
+  const demoChannel = demo
+    ? await connectDemoChannel(app, { obrolUrl: app.url, publicUrl: config.publicUrl, host: config.host, simulatorPort: config.demoSimulatorPort, dataDir, logger })
+    : null;
+  if (demoChannel) Object.assign(demoInfo, { customerPageUrl: demoChannel.customerPageUrl, customerPagePort: demoChannel.simulator.port });
   return {
     app,
     logger,
     demo: demoChannel,
+    adminCreated,
     close: async () => {
       logger.info('shutting down: no new work, finishing what is in flight');
       await demoChannel?.close();

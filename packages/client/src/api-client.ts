@@ -64,6 +64,21 @@ export class ApiClient {
     return this.request('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, { body: input });
   }
 
+  /** Tells the server the agent is typing; `sent: false` (with a reason) when the channel shows nothing. */
+  sendTypingIndicator(conversationId: string): Promise<{ sent: boolean; reason?: string }> {
+    return this.request('POST', `/conversations/${encodeURIComponent(conversationId)}/typing`);
+  }
+
+  /** The demo's customer page while the demo channel runs; nulls when it does not (or on a server without one). */
+  async demo(): Promise<{ customerPageUrl: string | null; customerPagePort: number | null }> {
+    try {
+      return await this.request('GET', '/demo');
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 404) return { customerPageUrl: null, customerPagePort: null };
+      throw error;
+    }
+  }
+
   listTemplates(channelAccountId: string, query: { status?: string; q?: string } = {}): Promise<TemplateView[]> {
     return this.request<{ items: TemplateView[] }>('GET', `/channels/${encodeURIComponent(channelAccountId)}/templates`, { query }).then((r) => r.items);
   }

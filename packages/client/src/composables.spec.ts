@@ -1,10 +1,14 @@
 import type { MessageView } from '@obrol/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Pinia } from 'pinia';
 import { createApp, defineComponent, h, nextTick } from 'vue';
-import { type ObrolContext, createObrol } from './obrol-context.js';
+import { createObrolPinia, useConnectionStore } from './connection.store.js';
 import type { SocketLike } from './realtime-client.js';
 import { useConversations } from './use-conversations.js';
 import { useMessages } from './use-messages.js';
+import { useSessionStore } from './session.store.js';
+import { useDemo } from './use-demo.js';
+import { useTypingIndicator } from './use-typing-indicator.js';
 import type { ConversationView } from './views.js';
 
 const flush = async () => {
@@ -35,7 +39,7 @@ function setup(routes: Record<string, unknown[]>) {
     const body = queue && queue.length > 1 ? queue.shift() : queue?.[0];
     return new Response(JSON.stringify(body ?? { statusCode: 404, code: 'NOT_FOUND', message: 'nope' }), { status: body ? 200 : 404 });
   }) as typeof globalThis.fetch;
-  const obrol = createObrol({
+  const pinia = createObrolPinia({
     tokenStorage: null,
     fetch,
     realtimeUrl: 'ws://test/api/v1/realtime',
@@ -46,14 +50,14 @@ function setup(routes: Record<string, unknown[]>) {
       return s;
     },
   });
-  obrol.token.value = 'tok';
-  return { obrol, sockets, requested };
+  useSessionStore(pinia).token = 'tok';
+  return { pinia, sockets, requested, connect: () => useConnectionStore(pinia).realtime.connect() };
 }
 
-function mount<T>(obrol: ObrolContext, use: () => T): T {
+function mount<T>(pinia: Pinia, use: () => T): T {
   let result!: T;
   const app = createApp(defineComponent({ setup: () => ((result = use()), () => h('div')) }));
-  app.use(obrol);
+  app.use(pinia);
   app.mount(document.createElement('div'));
   mounted.push(app);
   return result;
@@ -63,15 +67,15 @@ afterEach(() => mounted.splice(0).forEach((a) => a.unmount()));
 
 describe('composables', () => {
   it('useMessages shows the newest page oldest first, loads older pages, merges live events and refetches on reconnect', async () => {
-    const { obrol, sockets, requested } = setup({
+    const { pinia, sockets, requested, connect } = setup({
       '/api/v1/conversations/c1/messages': [
         { items: [msg('m3', '2026-01-01T10:03:00Z'), msg('m2', '2026-01-01T10:02:00Z')], nextCursor: 'older' },
         { items: [msg('m1', '2026-01-01T10:01:00Z')], nextCursor: null },
         { items: [msg('m5', '2026-01-01T10:05:00Z'), msg('m4', '2026-01-01T10:04:00Z', 'read')], nextCursor: 'x' },
       ],
     });
-    obrol.realtime.connect();
-    const thread = mount(obrol, () => useMessages('c1', { pageSize: 2 }));
+    connect();
+    const thread = mount(pinia, () => useMessages('c1', { pageSize: 2 }));
     await flush();
     expect(thread.messages.value.map((m) => m.id)).toEqual(['m2', 'm3']);
     expect(thread.hasOlder.value).toBe(true);
@@ -81,8 +85,8 @@ describe('composables', () => {
     expect(thread.hasOlder.value).toBe(false);
 
     sockets[0]!.onopen?.({});
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c1', data: { message: msg('m4', '2026-01-01T10:04:00Z') } });
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c9', data: { message: { ...msg('x', '2026-01-01T10:04:00Z'), conversationId: 'c9' } } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c1', data: { message: msg('m4', '2026-01-01T10:04:00Z'), conversation: conv('c1', '2026-01-01T10:04:00Z') } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c9', data: { message: { ...msg('x', '2026-01-01T10:04:00Z'), conversationId: 'c9' }, conversation: conv('c9', '2026-01-01T10:04:00Z') } });
     expect(thread.messages.value.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
 
     // The socket drops; events sent meanwhile are lost; after the reconnect the newest page is merged in.
@@ -96,15 +100,46 @@ describe('composables', () => {
   });
 
   it('useConversations moves a conversation with a new message to the top and adds new ones', async () => {
-    const { obrol, sockets } = setup({ '/api/v1/conversations': [{ items: [conv('a', '2026-01-01T10:00:00Z'), conv('b', '2026-01-01T09:00:00Z')], nextCursor: null }] });
-    obrol.realtime.connect();
-    const list = mount(obrol, () => useConversations({ status: 'open' }));
+    const { pinia, sockets, connect } = setup({ '/api/v1/conversations': [{ items: [conv('a', '2026-01-01T10:00:00Z'), conv('b', '2026-01-01T09:00:00Z')], nextCursor: null }] });
+    connect();
+    const list = mount(pinia, () => useConversations({ status: 'open' }));
     await flush();
     expect(list.items.value.map((c) => c.id)).toEqual(['a', 'b']);
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'b', data: { conversation: conv('b', '2026-01-01T11:00:00Z') } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'b', data: { message: { ...msg('mb', '2026-01-01T11:00:00Z'), conversationId: 'b' }, conversation: conv('b', '2026-01-01T11:00:00Z') } });
     expect(list.items.value.map((c) => c.id)).toEqual(['b', 'a']);
-    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c', data: { conversation: conv('c', '2026-01-01T12:00:00Z') } });
+    sockets[0]!.emit({ type: 'message.created', channelAccountId: 'ch1', conversationId: 'c', data: { message: { ...msg('mc', '2026-01-01T12:00:00Z'), conversationId: 'c' }, conversation: conv('c', '2026-01-01T12:00:00Z') } });
     sockets[0]!.emit({ type: 'conversation.updated', channelAccountId: 'ch1', conversationId: 'a', data: { conversation: { ...conv('a', '2026-01-01T10:00:00Z'), status: 'resolved' } } });
     expect(list.items.value.map((c) => c.id)).toEqual(['c', 'b']);
   });
+
+  it('useTypingIndicator asks the API once per 20 s per conversation while the agent types', async () => {
+    const { pinia, requested } = setup({ '/api/v1/conversations/c1/typing': [{ sent: true }], '/api/v1/conversations/c2/typing': [{ sent: true }] });
+    let now = 1_000_000;
+    let conversationId = 'c1';
+    const typing = mount(pinia, () => useTypingIndicator(() => conversationId, () => now));
+    const asked = () => requested.filter((url) => url.endsWith('/typing'));
+    for (let key = 0; key < 5; key++) typing.typed();
+    now += 19_999;
+    typing.typed();
+    expect(asked()).toEqual(['/api/v1/conversations/c1/typing']);
+    conversationId = 'c2';
+    typing.typed();
+    now += 1;
+    conversationId = 'c1';
+    typing.typed();
+    await flush();
+    expect(asked()).toEqual(['/api/v1/conversations/c1/typing', '/api/v1/conversations/c2/typing', '/api/v1/conversations/c1/typing']);
+  });
+
+  it('useDemo offers the customer page on the host the inbox came from, and nothing on a server without a demo', async () => {
+    const demo = setup({ '/api/v1/demo': [{ customerPageUrl: 'http://localhost:3001/', customerPagePort: 3001 }] });
+    const remote = mount(demo.pinia, () => useDemo({ hostname: '192.168.1.5' }));
+    const local = mount(demo.pinia, () => useDemo(undefined));
+    const none = mount(setup({}).pinia, () => useDemo({ hostname: '192.168.1.5' }));
+    await flush();
+    expect(remote.customerPageUrl.value).toBe('http://192.168.1.5:3001/');
+    expect(local.customerPageUrl.value).toBe('http://localhost:3001/');
+    expect(none.customerPageUrl.value).toBeNull();
+  });
 });
+

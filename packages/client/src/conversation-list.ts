@@ -1,4 +1,4 @@
-import type { MessageStatus, MessageView } from '@obrol/contracts';
+import { type MessageView, isStatusAdvance } from '@obrol/contracts';
 import type { ConversationFilters, ConversationView } from './views.js';
 
 /** Window state as the list shows it: open, closing soon (< 2 h left), or closed. */
@@ -36,14 +36,12 @@ export function byActivity(a: ConversationView, b: ConversationView): number {
   return ta < tb ? 1 : ta > tb ? -1 : a.id < b.id ? 1 : -1;
 }
 
-const STATUS_RANK: Record<MessageStatus, number> = { received: 0, queued: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
-
 /**
  * The later of two views of the same message. Events can arrive out of order (the POST's
  * `queued` answer after the `sent` event), so a status never goes backwards.
  */
 export function laterMessage(a: MessageView, b: MessageView): MessageView {
-  return STATUS_RANK[b.status] >= STATUS_RANK[a.status] ? b : a;
+  return a.status === b.status || isStatusAdvance(a.status, b.status) ? b : a;
 }
 
 /** Merges messages into a thread kept oldest first, without duplicates. */

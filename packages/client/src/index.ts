@@ -2,12 +2,15 @@ export { ApiClient, type ApiClientOptions, type PageQuery } from './api-client.j
 export { ApiError, isApiError, toApiError, type ClientErrorCode } from './api-error.js';
 export { RealtimeClient, realtimeUrl, type RealtimeClientOptions, type RealtimeStatus, type SocketLike } from './realtime-client.js';
 export { byActivity, laterMessage, matchesFilters, mergeMessages, windowStateOf, type WindowState } from './conversation-list.js';
-export { OBROL_KEY, TOKEN_KEY, createObrol, useObrol, type ObrolContext, type ObrolOptions, type TokenStorage } from './obrol-context.js';
-export { useSession } from './use-session.js';
+export { createObrolPinia, useConnectionStore, type ObrolOptions, type TokenStorage } from './connection.store.js';
+export { TOKEN_KEY, useSessionStore } from './session.store.js';
+export { useConversationsStore } from './conversations.store.js';
+export { useMediaStore } from './media.store.js';
 export { useRealtime } from './use-realtime.js';
 export { useConversation, useConversations } from './use-conversations.js';
 export { useMessages } from './use-messages.js';
 export { useTemplates } from './use-templates.js';
-export { useMedia } from './use-media.js';
 export { useNow } from './use-now.js';
+export { useTypingIndicator } from './use-typing-indicator.js';
+export { useDemo } from './use-demo.js';
 export type * from './views.js';

@@ -50,7 +50,7 @@ describe('RealtimeClient', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('connects with the token and passes live events on, not hello', () => {
+  it('connects with the token and passes live events on, not hello nor frames that are not live events', () => {
     const events: string[] = [];
     client.onEvent((e) => events.push(e.type));
     client.connect();
@@ -58,8 +58,9 @@ describe('RealtimeClient', () => {
     sockets[0]!.open();
     sockets[0]!.receive({ type: 'hello' });
     sockets[0]!.receive({ type: 'message.created', channelAccountId: 'ch', data: {} });
+    sockets[0]!.receive({ type: 'conversation.updated', channelAccountId: 'ch', conversationId: 'c', data: { conversation: { id: 'c' } } });
     sockets[0]!.onmessage?.({ data: 'not json' });
-    expect(events).toEqual(['message.created']);
+    expect(events).toEqual(['conversation.updated']);
     expect(client.status).toBe('open');
   });
 

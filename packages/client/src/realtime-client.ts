@@ -1,3 +1,4 @@
+import { readLiveEvent } from '@obrol/contracts';
 import type { LiveEventFrame } from './views.js';
 
 /** The part of the browser's WebSocket the client uses (a fake one in tests). */
@@ -148,10 +149,9 @@ export class RealtimeClient {
     } catch {
       return;
     }
-    if (!frame || typeof frame !== 'object') return;
-    const type = (frame as { type?: unknown }).type;
-    if (typeof type !== 'string' || type === 'hello' || type === 'pong') return;
-    for (const l of this.eventListeners) l(frame as LiveEventFrame);
+    const event = readLiveEvent(frame);
+    if (!event) return;
+    for (const l of this.eventListeners) l(event);
   }
 
   private setStatus(status: RealtimeStatus): void {

@@ -1,7 +1,9 @@
 import { type MaybeRefOrGetter, computed, ref, shallowRef, toValue, watch } from 'vue';
 import { type ApiError, toApiError } from './api-error.js';
 import { byActivity, matchesFilters } from './conversation-list.js';
-import { useObrol } from './obrol-context.js';
+import { useConnectionStore } from './connection.store.js';
+import { useConversationsStore } from './conversations.store.js';
+import { useSessionStore } from './session.store.js';
 import { useRealtime } from './use-realtime.js';
 import type { ConversationFilters, ConversationPatch, ConversationView } from './views.js';
 
@@ -11,7 +13,9 @@ import type { ConversationFilters, ConversationPatch, ConversationView } from '.
  * refetch after the realtime socket reconnects.
  */
 export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> = {}, options: { pageSize?: number } = {}) {
-  const ctx = useObrol();
+  const connection = useConnectionStore();
+  const session = useSessionStore();
+  const store = useConversationsStore();
   const realtime = useRealtime();
   const ids = shallowRef<string[]>([]);
   const nextCursor = ref<string | null>(null);
@@ -21,9 +25,9 @@ export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> 
 
   const items = computed<ConversationView[]>(() => {
     const f = toValue(filters);
-    const meId = ctx.agent.value?.id ?? null;
+    const meId = session.agent?.id ?? null;
     return ids.value
-      .map((id) => ctx.conversations.get(id))
+      .map((id) => store.byId[id])
       .filter((c): c is ConversationView => !!c && matchesFilters(c, f, meId))
       .sort(byActivity);
   });
@@ -33,9 +37,9 @@ export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> 
     loading.value = true;
     error.value = null;
     try {
-      const page = await ctx.api.listConversations(toValue(filters), { limit: options.pageSize ?? 50 });
+      const page = await connection.api.listConversations(toValue(filters), { limit: options.pageSize ?? 50 });
       if (mine !== generation) return;
-      for (const c of page.items) ctx.conversations.set(c.id, c);
+      for (const c of page.items) store.put(c);
       ids.value = page.items.map((c) => c.id);
       nextCursor.value = page.nextCursor;
     } catch (e) {
@@ -50,9 +54,9 @@ export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> 
     const mine = generation;
     loading.value = true;
     try {
-      const page = await ctx.api.listConversations(toValue(filters), { limit: options.pageSize ?? 50, cursor: nextCursor.value });
+      const page = await connection.api.listConversations(toValue(filters), { limit: options.pageSize ?? 50, cursor: nextCursor.value });
       if (mine !== generation) return;
-      for (const c of page.items) ctx.conversations.set(c.id, c);
+      for (const c of page.items) store.put(c);
       ids.value = [...new Set([...ids.value, ...page.items.map((c) => c.id)])];
       nextCursor.value = page.nextCursor;
     } catch (e) {
@@ -63,9 +67,10 @@ export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> 
   }
 
   realtime.onEvent((event) => {
-    const c = event.data?.conversation;
-    if (!c || ids.value.includes(c.id)) return;
-    if (matchesFilters(c, toValue(filters), ctx.agent.value?.id ?? null) && !toValue(filters).q) ids.value = [c.id, ...ids.value];
+    if (event.type !== 'message.created' && event.type !== 'conversation.updated') return;
+    const c = event.data.conversation;
+    if (ids.value.includes(c.id)) return;
+    if (matchesFilters(c, toValue(filters), session.agent?.id ?? null) && !toValue(filters).q) ids.value = [c.id, ...ids.value];
   });
   realtime.onReconnected(() => void refresh());
   watch(() => JSON.stringify(toValue(filters)), () => void refresh(), { immediate: true });
@@ -75,12 +80,14 @@ export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> 
 
 /** One conversation: load it, and assign, resolve, reopen or mark it read. */
 export function useConversation(id: MaybeRefOrGetter<string | null>) {
-  const ctx = useObrol();
+  const connection = useConnectionStore();
+  const session = useSessionStore();
+  const store = useConversationsStore();
   const loading = ref(false);
   const error = ref<ApiError | null>(null);
   const conversation = computed(() => {
     const current = toValue(id);
-    return current ? (ctx.conversations.get(current) ?? null) : null;
+    return current ? (store.byId[current] ?? null) : null;
   });
 
   async function refresh(): Promise<void> {
@@ -89,7 +96,7 @@ export function useConversation(id: MaybeRefOrGetter<string | null>) {
     loading.value = true;
     error.value = null;
     try {
-      ctx.conversations.set(current, await ctx.api.getConversation(current));
+      store.put(await connection.api.getConversation(current));
     } catch (e) {
       error.value = toApiError(e);
     } finally {
@@ -102,7 +109,7 @@ export function useConversation(id: MaybeRefOrGetter<string | null>) {
     if (!current) return;
     error.value = null;
     try {
-      ctx.conversations.set(current, await ctx.api.updateConversation(current, patch));
+      store.put(await connection.api.updateConversation(current, patch));
     } catch (e) {
       error.value = toApiError(e);
       throw error.value;
@@ -118,7 +125,7 @@ export function useConversation(id: MaybeRefOrGetter<string | null>) {
     error,
     refresh,
     update,
-    assignToMe: () => update({ assigneeId: ctx.agent.value?.id ?? null }),
+    assignToMe: () => update({ assigneeId: session.agent?.id ?? null }),
     unassign: () => update({ assigneeId: null }),
     resolve: () => update({ status: 'resolved' }),
     reopen: () => update({ status: 'open' }),

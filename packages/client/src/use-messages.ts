@@ -2,7 +2,7 @@ import type { MessageView } from '@obrol/contracts';
 import { type MaybeRefOrGetter, computed, ref, shallowRef, toValue, watch } from 'vue';
 import { type ApiError, toApiError } from './api-error.js';
 import { mergeMessages } from './conversation-list.js';
-import { useObrol } from './obrol-context.js';
+import { useConnectionStore } from './connection.store.js';
 import { useRealtime } from './use-realtime.js';
 import type { SendMessageInput } from './views.js';
 
@@ -12,7 +12,7 @@ import type { SendMessageInput } from './views.js';
  * backwards), and the newest page again after a reconnect.
  */
 export function useMessages(conversationId: MaybeRefOrGetter<string | null>, options: { pageSize?: number } = {}) {
-  const ctx = useObrol();
+  const connection = useConnectionStore();
   const realtime = useRealtime();
   const messages = shallowRef<MessageView[]>([]);
   const olderCursor = ref<string | null>(null);
@@ -29,7 +29,7 @@ export function useMessages(conversationId: MaybeRefOrGetter<string | null>, opt
     loading.value = true;
     error.value = null;
     try {
-      const page = await ctx.api.listMessages(id, { limit: options.pageSize ?? 30 });
+      const page = await connection.api.listMessages(id, { limit: options.pageSize ?? 30 });
       if (mine !== generation) return;
       messages.value = mergeMessages(keep ? messages.value : [], page.items);
       if (!keep) olderCursor.value = page.nextCursor;
@@ -46,7 +46,7 @@ export function useMessages(conversationId: MaybeRefOrGetter<string | null>, opt
     const mine = generation;
     loadingOlder.value = true;
     try {
-      const page = await ctx.api.listMessages(id, { limit: options.pageSize ?? 30, cursor: olderCursor.value });
+      const page = await connection.api.listMessages(id, { limit: options.pageSize ?? 30, cursor: olderCursor.value });
       if (mine !== generation) return;
       messages.value = mergeMessages(messages.value, page.items);
       olderCursor.value = page.nextCursor;
@@ -62,7 +62,7 @@ export function useMessages(conversationId: MaybeRefOrGetter<string | null>, opt
     const id = toValue(conversationId);
     if (!id) throw new Error('no conversation');
     try {
-      const message = await ctx.api.sendMessage(id, input);
+      const message = await connection.api.sendMessage(id, input);
       if (toValue(conversationId) === id) messages.value = mergeMessages(messages.value, [message]);
       return message;
     } catch (e) {
@@ -71,9 +71,9 @@ export function useMessages(conversationId: MaybeRefOrGetter<string | null>, opt
   }
 
   realtime.onEvent((event) => {
-    const m = event.data?.message;
-    if (!m || m.conversationId !== toValue(conversationId)) return;
-    if (event.type === 'message.created' || event.type === 'message.updated') messages.value = mergeMessages(messages.value, [m]);
+    if (event.type !== 'message.created' && event.type !== 'message.updated') return;
+    const m = event.data.message;
+    if (m.conversationId === toValue(conversationId)) messages.value = mergeMessages(messages.value, [m]);
   });
   realtime.onReconnected(() => void refresh(true));
   watch(() => toValue(conversationId), () => void refresh(), { immediate: true });

@@ -1,5 +1,5 @@
 import { computed, onScopeDispose } from 'vue';
-import { useObrol } from './obrol-context.js';
+import { useConnectionStore } from './connection.store.js';
 import type { LiveEventFrame } from './views.js';
 
 /**
@@ -7,18 +7,18 @@ import type { LiveEventFrame } from './views.js';
  * events are losable: refetch then). Listeners go away with the calling component.
  */
 export function useRealtime() {
-  const ctx = useObrol();
+  const connection = useConnectionStore();
   const stops: (() => void)[] = [];
   onScopeDispose(() => stops.forEach((stop) => stop()));
   return {
-    status: computed(() => ctx.realtimeStatus.value),
-    connect: () => ctx.realtime.connect(),
-    disconnect: () => ctx.realtime.disconnect(),
+    status: computed(() => connection.realtimeStatus),
+    connect: () => connection.realtime.connect(),
+    disconnect: () => connection.realtime.disconnect(),
     onEvent(listener: (event: LiveEventFrame) => void) {
-      stops.push(ctx.realtime.onEvent(listener));
+      stops.push(connection.realtime.onEvent(listener));
     },
     onReconnected(listener: () => void) {
-      stops.push(ctx.realtime.onReconnected(listener));
+      stops.push(connection.realtime.onReconnected(listener));
     },
   };
 }

@@ -1,12 +1,12 @@
 import { type MaybeRefOrGetter, computed, ref, shallowRef, toValue, watch } from 'vue';
 import { type ApiError, toApiError } from './api-error.js';
-import { useObrol } from './obrol-context.js';
+import { useConnectionStore } from './connection.store.js';
 import { useRealtime } from './use-realtime.js';
 import type { TemplateView } from './views.js';
 
 /** A channel's templates; `approved` are those that may be sent. Refetched on a template status change. */
 export function useTemplates(channelAccountId: MaybeRefOrGetter<string | null>) {
-  const ctx = useObrol();
+  const connection = useConnectionStore();
   const templates = shallowRef<TemplateView[]>([]);
   const loading = ref(false);
   const error = ref<ApiError | null>(null);
@@ -20,7 +20,7 @@ export function useTemplates(channelAccountId: MaybeRefOrGetter<string | null>) 
     loading.value = true;
     error.value = null;
     try {
-      templates.value = await ctx.api.listTemplates(id);
+      templates.value = await connection.api.listTemplates(id);
     } catch (e) {
       error.value = toApiError(e);
     } finally {

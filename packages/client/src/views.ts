@@ -1,4 +1,4 @@
-import type { AgentView, ConversationView, MessageView, SessionContent, TemplateParameters } from '@obrol/contracts';
+import type { AgentView, ConversationView, LiveEvent, SessionContent, TemplateParameters } from '@obrol/contracts';
 
 /* View types of the REST API: the server builds its responses to these same types. */
 export type { AgentView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView } from '@obrol/contracts';
@@ -39,12 +39,5 @@ export interface TemplateInput {
 /** The body of `POST /conversations/:id/messages`: a session message or a template. */
 export type SendMessageInput = { content: SessionContent; replyToMessageId?: string } | { template: TemplateInput; replyToMessageId?: string };
 
-/** A live event pushed on the realtime socket. */
-export interface LiveEventFrame {
-  type: 'message.created' | 'message.updated' | 'conversation.updated' | 'template.status' | (string & {});
-  channelAccountId: string;
-  conversationId?: string;
-  data: { message?: MessageView; conversation?: ConversationView; [key: string]: unknown };
-  eventId: string;
-  occurredAt: string;
-}
+/** A live event pushed on the realtime socket: the catalogue's discriminated union, by `type`. */
+export type LiveEventFrame = LiveEvent;

@@ -233,6 +233,12 @@ export interface ChannelPlugin<Config = unknown> {
   send(message: OutboundMessage, idempotencyKey: string, ctx: ChannelContext<Config>): Promise<SendResult>;
   /** Tell the provider the customer's message was read by an agent. */
   markRead?(externalId: string, ctx: ChannelContext<Config>): Promise<Result<void, ChannelError>>;
+  /**
+   * Show the customer that an agent is typing a reply to their message `externalId` (the
+   * latest one they sent). Implementing it declares the capability; the core calls it only
+   * while the session window is open, at most once per 20 seconds per conversation.
+   */
+  sendTypingIndicator?(externalId: string, ctx: ChannelContext<Config>): Promise<Result<void, ChannelError>>;
   policy: SessionPolicy;
   media?: ChannelMedia<Config>;
   templates?: ChannelTemplates<Config>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { alwaysOpenPolicy, fixedWindowPolicy } from './channel-plugin.js';
 import { ERROR_CODES, httpStatusOf } from './errors.js';
-import { subjects } from './events.js';
+import { commands, factNameOf, facts, isStatusAdvance, liveEvents, readLiveEvent, subjects } from './events.js';
 import { messageContentSchema, previewOf, sessionContentSchema } from './message-content.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -70,5 +70,38 @@ describe('error codes', () => {
     expect(httpStatusOf('VALIDATION_FAILED')).toBe(400);
     const clientCodes = Object.entries(ERROR_CODES).filter(([code]) => !['CHANNEL_UNAVAILABLE', 'CHANNEL_ERROR', 'NOT_READY', 'INTERNAL'].includes(code));
     expect(clientCodes.every(([, status]) => status >= 400 && status < 500)).toBe(true);
+  });
+});
+
+describe('isStatusAdvance (the one status order of server and clients)', () => {
+  it('moves forward only, lets failed replace only an undelivered message, and lets proof of arrival replace failed', () => {
+    expect(isStatusAdvance('queued', 'sent')).toBe(true);
+    expect(isStatusAdvance('sent', 'read')).toBe(true);
+    expect(isStatusAdvance('read', 'delivered')).toBe(false);
+    expect(isStatusAdvance('delivered', 'delivered')).toBe(false);
+    expect(isStatusAdvance('sent', 'failed')).toBe(true);
+    expect(isStatusAdvance('delivered', 'failed')).toBe(false);
+    expect(isStatusAdvance('failed', 'sent')).toBe(false);
+    expect(isStatusAdvance('failed', 'delivered')).toBe(true);
+  });
+});
+
+describe('event catalogue', () => {
+  it('builds facts, commands and live events with their subjects', () => {
+    const ref = { conversationId: 'c', channelAccountId: 'a', contactId: 'k' };
+    expect(facts.conversationOpened('Acme', { ...ref, status: 'open', assigneeId: null })).toMatchObject({ kind: 'fact', name: 'conversation.opened', subject: 'chat.acme.conversation.opened' });
+    expect(commands.send('acme', 'whatsapp', { messageId: 'm', channelAccountId: 'a', conversationId: 'c', attempt: 1 }).subject).toBe('cmd.acme.send.whatsapp');
+    const live = liveEvents.templateStatus('acme', { channelAccountId: 'a', data: { channelAccountId: 'a', templateId: 't', name: 'n', language: 'en', status: 'APPROVED', reason: null, quality: null, category: 'UTILITY' } });
+    expect(live.subject).toBe('live.acme.template.status');
+    expect(live.event.type).toBe('template.status');
+    expect(factNameOf('chat.acme.message.received')).toBe('message.received');
+    expect(factNameOf('cmd.acme.send.whatsapp')).toBeNull();
+  });
+
+  it('reads live frames by type and ignores hello, pong, unknown types and frames without their data', () => {
+    expect(readLiveEvent({ type: 'hello' })).toBeNull();
+    expect(readLiveEvent({ type: 'something.new', channelAccountId: 'a', data: {} })).toBeNull();
+    expect(readLiveEvent({ type: 'message.updated', channelAccountId: 'a', data: {} })).toBeNull();
+    expect(readLiveEvent({ type: 'conversation.updated', channelAccountId: 'a', conversationId: 'c', data: { conversation: { id: 'c' } } })?.type).toBe('conversation.updated');
   });
 });

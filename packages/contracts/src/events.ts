@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channelErrorSchema } from './errors.js';
 import { messageContentSchema } from './message-content.js';
+import { conversationViewSchema } from './api-views.js';
 
 /**
  * Event subjects: `<kind>.<tenant>.<aggregate>.<event>`, lower case, built only through the
@@ -54,6 +55,22 @@ export type EventEnvelope = z.infer<typeof eventEnvelopeSchema>;
 export const messageStatusSchema = z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed']);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
+const STATUS_RANK: Record<MessageStatus, number> = { received: 0, queued: 0, sent: 1, delivered: 2, read: 3, failed: 1 };
+
+/**
+ * Whether a message may move from `current` to `next`. Providers deliver statuses late, twice
+ * and out of order, so statuses only move forward (`queued → sent → delivered → read`): a late
+ * `delivered` never overwrites `read`, `failed` replaces only a message not yet delivered, and
+ * a failed message moves on only on proof it arrived (`delivered`, `read`). The server and the
+ * clients decide with this one function.
+ */
+export function isStatusAdvance(current: MessageStatus, next: MessageStatus): boolean {
+  if (current === next) return false;
+  if (next === 'failed') return current !== 'delivered' && current !== 'read';
+  if (current === 'failed') return next === 'delivered' || next === 'read';
+  return STATUS_RANK[next] > STATUS_RANK[current];
+}
+
 /** A message as the API and realtime clients see it. */
 export const messageViewSchema = z.object({
   id: z.string(),
@@ -77,27 +94,34 @@ export const conversationRefSchema = z.object({
   contactId: z.string(),
 });
 
-export const messageEventSchema = eventEnvelopeSchema.extend({
+/** `chat.<t>.message.received|sent|status`. */
+export const messageFactSchema = eventEnvelopeSchema.extend({
   ...conversationRefSchema.shape,
   message: messageViewSchema,
 });
-export type MessageEvent = z.infer<typeof messageEventSchema>;
+export type MessageFact = z.infer<typeof messageFactSchema>;
 
-export const conversationEventSchema = eventEnvelopeSchema.extend({
+/** `chat.<t>.conversation.opened|assigned|resolved`. */
+export const conversationFactSchema = eventEnvelopeSchema.extend({
   ...conversationRefSchema.shape,
   status: z.enum(['open', 'pending', 'resolved']),
   assigneeId: z.string().nullable(),
 });
-export type ConversationEvent = z.infer<typeof conversationEventSchema>;
+export type ConversationFact = z.infer<typeof conversationFactSchema>;
 
-export const templateStatusFactSchema = eventEnvelopeSchema.extend({
+const templateStatusDataSchema = z.object({
   channelAccountId: z.string(),
   templateId: z.string(),
   name: z.string(),
   language: z.string(),
   status: z.string(),
   reason: z.string().nullable(),
+  quality: z.string().nullable(),
+  category: z.string(),
 });
+
+/** `chat.<t>.template.status`. */
+export const templateStatusFactSchema = eventEnvelopeSchema.extend(templateStatusDataSchema.shape);
 export type TemplateStatusFact = z.infer<typeof templateStatusFactSchema>;
 
 /** Command: send one stored outbound message through its channel. */
@@ -116,11 +140,129 @@ export const fetchMediaCommandSchema = eventEnvelopeSchema.extend({
 });
 export type FetchMediaCommand = z.infer<typeof fetchMediaCommandSchema>;
 
-/** A live push to browsers. `channelAccountId` lets the gateway check inbox membership. */
-export const liveEventSchema = eventEnvelopeSchema.extend({
-  type: z.string(),
-  channelAccountId: z.string(),
-  conversationId: z.string().optional(),
-  data: z.unknown(),
-});
+/** The payload without the envelope the outbox adds when it records the event. */
+export type Unenveloped<T> = Omit<T, keyof EventEnvelope>;
+
+/**
+ * Facts by name (`chat.<t>.<name>`): what happened, durable, published after commit. The
+ * same names are the in-process hooks (`@OnEvent('message.received')`), fired after commit
+ * in the process that committed.
+ */
+export interface FactMap {
+  'message.received': MessageFact;
+  'message.sent': MessageFact;
+  'message.status': MessageFact;
+  'conversation.opened': ConversationFact;
+  'conversation.assigned': ConversationFact;
+  'conversation.resolved': ConversationFact;
+  'template.status': TemplateStatusFact;
+}
+export type FactName = keyof FactMap;
+
+/** Commands by name (`cmd.<t>.<name>.<channel>`): work with one owner, durable. */
+export interface CommandMap {
+  send: SendCommand;
+  media: FetchMediaCommand;
+}
+export type CommandName = keyof CommandMap;
+
+/** An event ready to record in the outbox: its subject and its data (the envelope is added then). */
+export type OutgoingEvent =
+  | { [N in FactName]: { kind: 'fact'; name: N; subject: string; data: Unenveloped<FactMap[N]> } }[FactName]
+  | { [N in CommandName]: { kind: 'command'; name: N; subject: string; data: Unenveloped<CommandMap[N]> } }[CommandName];
+
+const fact =
+  <N extends FactName>(name: N, subject: (tenant: string) => string) =>
+  (tenant: string, data: Unenveloped<FactMap[N]>) =>
+    ({ kind: 'fact', name, subject: subject(tenant), data }) as OutgoingEvent & { kind: 'fact'; name: N };
+
+/** Builders of facts: `facts.messageReceived(tenant, data)`. */
+export const facts = {
+  messageReceived: fact('message.received', subjects.messageReceived),
+  messageSent: fact('message.sent', subjects.messageSent),
+  messageStatus: fact('message.status', subjects.messageStatus),
+  conversationOpened: fact('conversation.opened', subjects.conversationOpened),
+  conversationAssigned: fact('conversation.assigned', subjects.conversationAssigned),
+  conversationResolved: fact('conversation.resolved', subjects.conversationResolved),
+  templateStatus: fact('template.status', subjects.templateStatus),
+};
+
+/** Builders of commands: `commands.send(tenant, channelId, data)`. */
+export const commands = {
+  send: (tenant: string, channel: string, data: Unenveloped<SendCommand>) =>
+    ({ kind: 'command', name: 'send', subject: subjects.send(tenant, channel), data }) as OutgoingEvent & { kind: 'command'; name: 'send' },
+  fetchMedia: (tenant: string, channel: string, data: Unenveloped<FetchMediaCommand>) =>
+    ({ kind: 'command', name: 'media', subject: subjects.fetchMedia(tenant, channel), data }) as OutgoingEvent & { kind: 'command'; name: 'media' },
+};
+
+/** The fact name of a durable subject (`chat.acme.message.received` → `message.received`), or null. */
+export function factNameOf(subject: string): FactName | null {
+  const [kind, , aggregate, event] = subject.split('.');
+  const name = `${aggregate}.${event}`;
+  return kind === 'chat' && name in FACT_NAMES ? (name as FactName) : null;
+}
+const FACT_NAMES: Record<FactName, true> = {
+  'message.received': true,
+  'message.sent': true,
+  'message.status': true,
+  'conversation.opened': true,
+  'conversation.assigned': true,
+  'conversation.resolved': true,
+  'template.status': true,
+};
+
+const liveBase = eventEnvelopeSchema.extend({ channelAccountId: z.string() });
+
+/**
+ * A live push to browsers (`live.<t>.<type>`), losable. `channelAccountId` lets the gateway
+ * check inbox membership; `type` tells what `data` holds.
+ */
+export const liveEventSchema = z.discriminatedUnion('type', [
+  liveBase.extend({ type: z.literal('message.created'), conversationId: z.string(), data: z.object({ message: messageViewSchema, conversation: conversationViewSchema }) }),
+  liveBase.extend({ type: z.literal('message.updated'), conversationId: z.string(), data: z.object({ message: messageViewSchema }) }),
+  liveBase.extend({ type: z.literal('conversation.updated'), conversationId: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
+  liveBase.extend({ type: z.literal('template.status'), data: templateStatusDataSchema }),
+]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
+export type LiveEventType = LiveEvent['type'];
+export type LiveEventOf<T extends LiveEventType> = Extract<LiveEvent, { type: T }>;
+
+/** A live event ready to record: its subject and the event without its envelope. */
+export interface OutgoingLiveEvent {
+  subject: string;
+  event: LiveEvent extends infer E ? (E extends LiveEvent ? Unenveloped<E> : never) : never;
+}
+
+const LIVE_EVENT_TYPES: Record<LiveEventType, true> = { 'message.created': true, 'message.updated': true, 'conversation.updated': true, 'template.status': true };
+
+const live =
+  <T extends LiveEventType>(type: T) =>
+  (tenant: string, event: Omit<Unenveloped<LiveEventOf<T>>, 'type'>): OutgoingLiveEvent => {
+    const [aggregate, name] = type.split('.') as ['message' | 'conversation' | 'template', string];
+    return { subject: subjects.live(tenant, aggregate, name), event: { ...event, type } as OutgoingLiveEvent['event'] };
+  };
+
+/** Builders of live events: `liveEvents.messageUpdated(tenant, { channelAccountId, conversationId, data })`. */
+export const liveEvents = {
+  messageCreated: live('message.created'),
+  messageUpdated: live('message.updated'),
+  conversationUpdated: live('conversation.updated'),
+  templateStatus: live('template.status'),
+};
+
+/**
+ * Reads a frame from the realtime socket: the live event it carries, or null for anything
+ * else (the `hello` and `pong` frames, unknown types from a newer server, garbage). Checks the
+ * shape the client relies on, not every field.
+ */
+export function readLiveEvent(frame: unknown): LiveEvent | null {
+  if (!frame || typeof frame !== 'object') return null;
+  const { type, channelAccountId, data } = frame as Record<string, unknown>;
+  if (typeof type !== 'string' || !(type in LIVE_EVENT_TYPES)) return null;
+  if (typeof channelAccountId !== 'string' || !data || typeof data !== 'object') return null;
+  const isObject = (v: unknown) => !!v && typeof v === 'object';
+  const { message, conversation } = data as Record<string, unknown>;
+  if ((type === 'message.created' || type === 'message.updated') && !isObject(message)) return null;
+  if ((type === 'message.created' || type === 'conversation.updated') && !isObject(conversation)) return null;
+  return frame as LiveEvent;
+}

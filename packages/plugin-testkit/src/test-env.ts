@@ -172,7 +172,8 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
     role: options.role ?? 'all',
     port: 0,
     database: { url: databaseUrl, dataDir },
-    migrate: !databaseUrl || options.database === 'sqlite',
+    // A database this env made has core's migrations from the template; plugins' still apply at boot.
+    migrate: !options.databaseUrl || options.database === 'sqlite',
     bus,
     plugins: [TestChannelPlugin.init({ provider }), ...(options.plugins ?? [])],
     secretKey,

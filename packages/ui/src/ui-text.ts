@@ -5,7 +5,7 @@
  */
 export const uiMessages = {
   en: {
-    window: { open: 'Open', closing: 'Closing', closed: 'Closed', left: '{hours}h {minutes}m left', closedLong: 'Closed', none: 'No window' },
+    window: { open: 'Open', closing: 'Closing', closed: 'Closed', left: '{hours}h {minutes}m left', closedLong: 'Closed' },
     status: { received: 'Received', queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed' },
     message: {
       unsupported: 'Unsupported message ({type})',
@@ -18,7 +18,6 @@ export const uiMessages = {
       mediaLoading: 'Loading media…',
       location: 'Location',
       openMap: 'Open map',
-      contact: 'Contact',
       reaction: 'Reacted {emoji}',
       reactionRemoved: 'Removed a reaction',
       reply: 'Replied',
@@ -42,7 +41,7 @@ export const uiMessages = {
     },
   },
   id: {
-    window: { open: 'Terbuka', closing: 'Segera tutup', closed: 'Tertutup', left: 'sisa {hours}j {minutes}m', closedLong: 'Tertutup', none: 'Tanpa jendela' },
+    window: { open: 'Terbuka', closing: 'Segera tutup', closed: 'Tertutup', left: 'sisa {hours}j {minutes}m', closedLong: 'Tertutup' },
     status: { received: 'Diterima', queued: 'Antre', sent: 'Terkirim', delivered: 'Sampai', read: 'Dibaca', failed: 'Gagal' },
     message: {
       unsupported: 'Pesan tidak didukung ({type})',
@@ -55,7 +54,6 @@ export const uiMessages = {
       mediaLoading: 'Memuat media…',
       location: 'Lokasi',
       openMap: 'Buka peta',
-      contact: 'Kontak',
       reaction: 'Bereaksi {emoji}',
       reactionRemoved: 'Menghapus reaksi',
       reply: 'Membalas',

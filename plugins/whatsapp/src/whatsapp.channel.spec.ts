@@ -421,6 +421,20 @@ describe('checkAccount, verifyWebhook, markRead', () => {
     expect(graph.requests[0]!.url.pathname).toBe(`/v26.0/${PHONE_NUMBER_ID}/messages`);
     expect(graph.requests[0]!.json).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN1' });
   });
+
+  it('sendTypingIndicator posts the read status with a text typing indicator', async () => {
+    const graph = fakeGraphFetch(() => ({ json: { success: true } }));
+    const result = await createWhatsAppChannel({ fetch: graph.fetch }).sendTypingIndicator!('wamid.IN1', ctx);
+    expect(result).toEqual({ ok: true, value: undefined });
+    expect(graph.requests[0]!.url.pathname).toBe(`/v26.0/${PHONE_NUMBER_ID}/messages`);
+    expect(graph.requests[0]!.json).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.IN1', typing_indicator: { type: 'text' } });
+  });
+
+  it("sendTypingIndicator returns Meta's refusal as a value", async () => {
+    const graph = fakeGraphFetch(() => ({ status: 400, json: { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { details: 'Invalid message_id' }, fbtrace_id: 'x' } } }));
+    const result = await createWhatsAppChannel({ fetch: graph.fetch }).sendTypingIndicator!('wamid.GONE', ctx);
+    expect(result).toMatchObject({ ok: false, error: { providerCode: 100, retryable: false } });
+  });
 });
 
 describe('media', () => {

@@ -130,6 +130,16 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
       return res.ok ? ok(undefined) : res;
     },
 
+    async sendTypingIndicator(externalId, ctx) {
+      // Meta shows "typing…" for up to 25 s or until the reply, and marks the message read (WHATSAPP.md §2.4).
+      const res = await graphOf(ctx).request({
+        method: 'POST',
+        path: `${ctx.config.phoneNumberId}/messages`,
+        body: { json: { messaging_product: 'whatsapp', status: 'read', message_id: externalId, typing_indicator: { type: 'text' } } },
+      });
+      return res.ok ? ok(undefined) : res;
+    },
+
     policy: whatsAppSessionWindowPolicy,
 
     media: {

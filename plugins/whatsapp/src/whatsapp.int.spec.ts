@@ -1,10 +1,12 @@
 import { requireService } from '@obrol/core/testing';
 import { TestClock, type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type WhatsAppSimulator, startWhatsAppSimulator } from './simulator/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { signWhatsAppPayload } from './webhook-signature.js';
 import { WhatsAppPlugin } from './whatsapp.plugin.js';
 
+// Sends cross NATS, a worker and the simulator: on a loaded 2-core machine they can take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 const HOUR = 60 * 60 * 1000;
 
 const stacks = [
@@ -67,7 +69,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
     return eventually(async () => {
       const r = await env.api('GET', `/api/v1/conversations?channelAccountId=${channelId}`);
       return (r.body.items as { id: string; contact: { phone: string | null }; window: { open: boolean } }[]).find((c) => c.contact.phone === phone);
-    }, 10_000, `the conversation with ${phone}`);
+    }, 30_000, `the conversation with ${phone}`);
   }
   async function messages(conversationId: string) {
     return (await env.api('GET', `/api/v1/conversations/${conversationId}/messages?order=asc&limit=200`)).body.items as {
@@ -118,7 +120,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
     const all = await eventually(async () => {
       const m = await messages(conversation.id);
       return m.length >= sends.length ? m : null;
-    }, 15_000, 'all inbound messages');
+    }, 30_000, 'all inbound messages');
     expect(all.map((m) => m.content.type).sort()).toEqual(['audio', 'contacts', 'document', 'image', 'location', 'order', 'sticker', 'text', 'unsupported', 'video'].sort());
     expect(new Set(all.map((m) => m.externalId)).size).toBe(all.length);
     const location = all.find((m) => m.content.type === 'location')!;
@@ -129,7 +131,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
     const image = await eventually(async () => {
       const m = (await messages(conversation.id)).find((x) => x.content.type === 'image');
       return (m?.content.media as { mediaId?: string } | undefined)?.mediaId ? m : null;
-    }, 15_000, 'the image to be downloaded');
+    }, 30_000, 'the image to be downloaded');
     const mediaId = (image.content.media as { mediaId: string }).mediaId;
     const response = await fetch(`${env.url}/api/v1/media/${mediaId}`, { headers: { authorization: `Bearer ${await env.adminToken()}` } });
     expect(response.status).toBe(200);
@@ -149,17 +151,17 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
       content: { type: 'interactive', interactive: { kind: 'buttons', body: 'Pilih warna', buttons: [{ id: 'blue', title: 'Biru' }, { id: 'red', title: 'Merah' }] } },
     });
     expect(reply.status).toBe(202);
-    await eventually(() => sim.inbox(phone).length === 1, 10_000, 'the simulator to receive the reply');
+    await eventually(() => sim.inbox(phone).length === 1, 30_000, 'the simulator to receive the reply');
     sim.readAll(phone);
-    const read = await eventually(async () => (await messages(conversation.id)).find((m) => m.id === reply.body.id && m.status === 'read'), 15_000, 'status read');
+    const read = await eventually(async () => (await messages(conversation.id)).find((m) => m.id === reply.body.id && m.status === 'read'), 30_000, 'status read');
     expect(read.externalId).toMatch(/^wamid\./);
 
     sim.customers.send(phone, { type: 'button_reply', id: 'blue', title: 'Biru' });
-    const answer = await eventually(async () => (await messages(conversation.id)).find((m) => m.content.type === 'interactive_reply'), 10_000, 'the button reply');
+    const answer = await eventually(async () => (await messages(conversation.id)).find((m) => m.content.type === 'interactive_reply'), 30_000, 'the button reply');
     expect(answer.content).toMatchObject({ reply: { kind: 'button', id: 'blue', title: 'Biru' } });
 
     sim.customers.send(phone, { type: 'reaction', messageId: read.externalId!, emoji: '👍' });
-    const reaction = await eventually(async () => (await messages(conversation.id)).find((m) => m.content.type === 'reaction'), 10_000, 'the reaction');
+    const reaction = await eventually(async () => (await messages(conversation.id)).find((m) => m.content.type === 'reaction'), 30_000, 'the reaction');
     expect(reaction.content).toMatchObject({ targetExternalId: read.externalId, emoji: '👍' });
   });
 
@@ -172,7 +174,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
 
     clock.set(new Date(wroteAt.getTime() + 24 * HOUR - 1000));
     expect((await session()).status).toBe(202);
-    await eventually(() => sim.inbox(phone).length === 1, 10_000, 'the in-window reply');
+    await eventually(() => sim.inbox(phone).length === 1, 30_000, 'the in-window reply');
 
     clock.set(new Date(wroteAt.getTime() + 24 * HOUR + 1000));
     const late = await session();
@@ -184,14 +186,14 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
       template: { name: 'order_update', language: 'en_US', parameters: { body: [{ type: 'text', text: 'Lina' }, { type: 'text', text: '#1042' }, { type: 'text', text: 'ready for pickup' }] } },
     });
     expect(template.status, JSON.stringify(template.body)).toBe(202);
-    await eventually(() => sim.inbox(phone).length === 2, 10_000, 'the template');
+    await eventually(() => sim.inbox(phone).length === 2, 30_000, 'the template');
     const badParams = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { template: { name: 'order_update', language: 'en_US', parameters: { body: [] } } });
     expect(badParams.body.code).toBe('TEMPLATE_PARAMS_INVALID');
 
     sim.customers.send(phone, { type: 'button', text: 'Track order', payload: 'track' });
-    await eventually(async () => (await env.api('GET', `/api/v1/conversations/${conversation.id}`)).body.window.open === true, 10_000, 'the window to reopen');
+    await eventually(async () => (await env.api('GET', `/api/v1/conversations/${conversation.id}`)).body.window.open === true, 30_000, 'the window to reopen');
     expect((await session()).status).toBe(202);
-    await eventually(() => sim.inbox(phone).length === 3, 10_000, 'the reply in the reopened window');
+    await eventually(() => sim.inbox(phone).length === 3, 30_000, 'the reply in the reopened window');
     clock.set(new Date(wroteAt.getTime() + 48 * HOUR));
   });
 
@@ -203,7 +205,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
     try {
       const send = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: { type: 'text', text: 'pong' } });
       expect(send.status).toBe(202);
-      const failed = await eventually(async () => (await messages(conversation.id)).find((m) => m.id === send.body.id && m.status === 'failed'), 15_000, 'the failed status');
+      const failed = await eventually(async () => (await messages(conversation.id)).find((m) => m.id === send.body.id && m.status === 'failed'), 30_000, 'the failed status');
       expect(failed.error).toMatchObject({ code: 'WINDOW_CLOSED', providerCode: 131047 });
     } finally {
       metaSkewMs = 0;
@@ -225,7 +227,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
       await restore();
     }
     const conversation = await conversationFor(phone);
-    const stored = await eventually(async () => (await messages(conversation.id)).filter((m) => m.externalId === wamid), 10_000, 'the retried message');
+    const stored = await eventually(async () => (await messages(conversation.id)).filter((m) => m.externalId === wamid), 30_000, 'the retried message');
     expect(stored).toHaveLength(1);
     const refused = sim.deliveries.filter((d) => d.body.includes(wamid)).flatMap((d) => d.attempts.map((a) => a.statusCode)).filter((c) => (c ?? 0) >= 500);
     expect(refused.every((c) => c === 503)).toBe(true);
@@ -242,13 +244,13 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
     expect(refused.status).toBe(415);
     const send = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: { type: 'document', media: { mediaId: uploaded.body.mediaId }, filename: 'katalog.pdf' } });
     expect(send.status).toBe(202);
-    const received = await eventually(() => sim.inbox(phone).find((m) => m.type === 'document'), 10_000, 'the document at the simulator');
+    const received = await eventually(() => sim.inbox(phone).find((m) => m.type === 'document'), 30_000, 'the document at the simulator');
     const providerId = (received.request as { document: { id: string; filename: string } }).document;
     expect(providerId.filename).toBe('katalog.pdf');
     expect(sim.media(providerId.id)?.bytes.equals(pdf)).toBe(true);
 
     expect((await env.api('PATCH', `/api/v1/conversations/${conversation.id}`, { markRead: true })).status).toBe(200);
-    await eventually(() => sim.conversationFrom(phone).every((m) => m.readByBusiness), 10_000, 'the read receipt');
+    await eventually(() => sim.conversationFrom(phone).every((m) => m.readByBusiness), 30_000, 'the read receipt');
   });
 
   it('submits a template, lints it first, and stores the approval webhook', async () => {
@@ -272,7 +274,69 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
     const approved = await eventually(async () => {
       const list = await env.api('GET', `/api/v1/channels/${channelId}/templates`);
       return list.body.items.find((t: { name: string; status: string }) => t.name === 'shipping_notice' && t.status === 'APPROVED');
-    }, 10_000, 'the approval webhook');
+    }, 30_000, 'the approval webhook');
     expect(approved.variables.body).toEqual(['1', '2']);
+  });
+
+  it("shows the customer an agent's typing once per 20 s while the window is open, and never after it closed", async () => {
+    const phone = '+6281300000007';
+    const wroteAt = clock.now();
+    const wamid = sim.customers.send(phone, 'Halo, paket saya belum datang', { name: 'Dewi' });
+    const conversation = await conversationFor(phone);
+    await eventually(async () => (await messages(conversation.id)).some((m) => m.externalId === wamid), 30_000, 'the inbound message');
+    const typing = async () => (await env.api('POST', `/api/v1/conversations/${conversation.id}/typing`)).body;
+    const indicators = () => sim.typingIndicators.filter((t) => t.waId === phone.slice(1));
+
+    // Every keystroke of the composer calls the endpoint; the customer gets one indicator.
+    expect(await typing()).toEqual({ sent: true });
+    expect(await typing()).toEqual({ sent: false, reason: 'throttled' });
+    expect(await typing()).toEqual({ sent: false, reason: 'throttled' });
+    expect(indicators()).toEqual([{ waId: phone.slice(1), messageId: wamid, at: clock.now() }]);
+    expect(sim.isTyping(phone)).toBe(true);
+
+    clock.set(new Date(wroteAt.getTime() + 20_000));
+    expect(await typing()).toEqual({ sent: true });
+    expect(indicators()).toHaveLength(2);
+
+    clock.set(new Date(wroteAt.getTime() + 24 * HOUR + 1000));
+    expect(await typing()).toEqual({ sent: false, reason: 'window_closed' });
+    expect(indicators()).toHaveLength(2);
+    expect((await env.api('POST', '/api/v1/conversations/00000000-0000-0000-0000-000000000000/typing')).status).toBe(404);
+  });
+
+  it('deletes one language of a template by its hsm_id, or every language of a name, and says which', async () => {
+    const list = async () => (await env.api('GET', `/api/v1/channels/${channelId}/templates`)).body.items as { id: string; name: string; language: string }[];
+    const indonesian = (await list()).find((t) => t.name === 'order_update' && t.language === 'id')!;
+    const one = await env.api('DELETE', `/api/v1/channels/${channelId}/templates/${indonesian.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ scope: 'language', name: 'order_update', deleted: [{ id: indonesian.id, language: 'id' }] });
+    expect(sim.templates().filter((t) => t.name === 'order_update').map((t) => t.language)).toEqual(['en_US']);
+    expect((await list()).filter((t) => t.name === 'order_update').map((t) => t.language)).toEqual(['en_US']);
+
+    const created = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'pickup_ready',
+      language: 'id',
+      category: 'UTILITY',
+      components: { body: { text: 'Halo {{1}}, pesanan Anda siap diambil.', examples: ['Maria'] } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const english = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'pickup_ready',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: { body: { text: 'Hi {{1}}, your order is ready for pickup.', examples: ['Maria'] } },
+    });
+    expect(english.status, JSON.stringify(english.body)).toBe(201);
+    const all = await env.api('DELETE', `/api/v1/channels/${channelId}/templates?name=pickup_ready`);
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ scope: 'name', name: 'pickup_ready' });
+    expect(all.body.deleted.map((d: { language: string }) => d.language)).toEqual(['en_US', 'id']);
+    expect(sim.templates().filter((t) => t.name === 'pickup_ready')).toEqual([]);
+    expect((await list()).filter((t) => t.name === 'pickup_ready')).toEqual([]);
+
+    expect((await env.api('DELETE', `/api/v1/channels/${channelId}/templates?name=pickup_ready`)).status).toBe(404);
+    const noName = await env.api('DELETE', `/api/v1/channels/${channelId}/templates`);
+    expect(noName.status).toBe(400);
+    expect(noName.body.code).toBe('VALIDATION_FAILED');
   });
 });

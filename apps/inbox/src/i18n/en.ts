@@ -1,6 +1,6 @@
 /** English texts of the inbox. vue-i18n syntax: `{name}` placeholders; write `@` as `{'@'}`. */
 export default {
-  app: { title: 'Obrol Inbox', language: 'Language', logout: 'Log out', live: 'Live', connecting: 'Connecting…', offline: 'Reconnecting…' },
+  app: { title: 'Obrol Inbox', language: 'Language', logout: 'Log out', live: 'Live', connecting: 'Connecting…', offline: 'Reconnecting…', tryAsCustomer: 'Try it as a customer' },
   login: {
     title: 'Sign in to the inbox',
     email: 'Email',
@@ -34,10 +34,8 @@ export default {
     loadingOlder: 'Loading…',
     noMessages: 'No messages yet.',
     assignToMe: 'Assign to me',
-    unassign: 'Unassign',
     resolve: 'Resolve',
     reopen: 'Reopen',
-    resolved: 'Resolved',
     assignedToMe: 'Assigned to you',
     windowClosed: 'The 24-hour window has closed — send a template',
     windowClosedHint: 'A free-form reply is possible again once the customer writes.',
@@ -46,5 +44,6 @@ export default {
     sendFailed: 'Could not send: {message}',
     actionFailed: 'That did not work: {message}',
     notFound: 'This conversation does not exist or you may not see it.',
+    back: 'Back to the conversations',
   },
 };

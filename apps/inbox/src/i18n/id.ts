@@ -2,7 +2,7 @@ import type en from './en';
 
 /** Indonesian texts of the inbox; same keys as en.ts. */
 const id: typeof en = {
-  app: { title: 'Kotak Masuk Obrol', language: 'Bahasa', logout: 'Keluar', live: 'Langsung', connecting: 'Menyambung…', offline: 'Menyambung ulang…' },
+  app: { title: 'Kotak Masuk Obrol', language: 'Bahasa', logout: 'Keluar', live: 'Langsung', connecting: 'Menyambung…', offline: 'Menyambung ulang…', tryAsCustomer: 'Coba sebagai pelanggan' },
   login: {
     title: 'Masuk ke kotak masuk',
     email: 'Email',
@@ -36,10 +36,8 @@ const id: typeof en = {
     loadingOlder: 'Memuat…',
     noMessages: 'Belum ada pesan.',
     assignToMe: 'Tugaskan ke saya',
-    unassign: 'Lepas tugas',
     resolve: 'Selesaikan',
     reopen: 'Buka lagi',
-    resolved: 'Selesai',
     assignedToMe: 'Ditugaskan ke Anda',
     windowClosed: 'Jendela 24 jam sudah tertutup — kirim template',
     windowClosedHint: 'Balasan bebas bisa dikirim lagi setelah pelanggan menulis.',
@@ -48,6 +46,7 @@ const id: typeof en = {
     sendFailed: 'Gagal mengirim: {message}',
     actionFailed: 'Tidak berhasil: {message}',
     notFound: 'Percakapan ini tidak ada atau tidak boleh Anda lihat.',
+    back: 'Kembali ke daftar percakapan',
   },
 };
 export default id;

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWhatsAppSimulator, type WhatsAppSimulator } from '@obrol/whatsapp/simulator';
+import { startWhatsAppSimulator, type WhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import WebSocket from 'ws';
 import { freePort, startChild, stopChild } from './child-process.launcher.js';
 import { openStoredMessagesProbe, type StoredMessagesProbe } from './stored-messages.probe.js';

@@ -23,21 +23,42 @@ describe('obrol start (built CLI, single node)', () => {
   let child: ChildProcess;
   let output = '';
   let base = '';
+  let port = 0;
+  let simulatorPort = 0;
 
-  beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [cli, 'start'], {
-      env: { ...process.env, OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_LOG_LEVEL: 'warn', OBROL_ADMIN_EMAIL: '', OBROL_ADMIN_PASSWORD: '' },
+  /** Starts the CLI on the test's data dir and ports; resolves with everything it printed once it is up. */
+  async function startCli(): Promise<{ child: ChildProcess; output: () => string }> {
+    let printed = '';
+    const started = spawn(process.execPath, [cli, 'start'], {
+      env: {
+        ...process.env,
+        OBROL_PORT: String(port),
+        OBROL_HOST: '127.0.0.1',
+        OBROL_DATA_DIR: dataDir,
+        OBROL_LOG_LEVEL: 'warn',
+        OBROL_ADMIN_EMAIL: '',
+        OBROL_ADMIN_PASSWORD: '',
+        OBROL_DEMO_SIMULATOR_PORT: String(simulatorPort),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    started.stdout!.on('data', (c: Buffer) => (printed += c.toString()));
+    started.stderr!.on('data', (c: Buffer) => (printed += c.toString()));
     const deadline = Date.now() + 60_000;
-    while (!output.includes('Obrol is running')) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`obrol start did not come up:\n${output}`);
+    while (!printed.includes('Obrol is running')) {
+      if (Date.now() > deadline || started.exitCode !== null) throw new Error(`obrol start did not come up:\n${printed}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    return { child: started, output: () => printed };
+  }
+
+  beforeAll(async () => {
+    port = await freePort();
+    simulatorPort = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const started = await startCli();
+    child = started.child;
+    output = started.output();
   }, 90_000);
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -62,7 +83,7 @@ describe('obrol start (built CLI, single node)', () => {
 
   it('serves an OpenAPI document that lists the routes, and the docs page', async () => {
     const doc = (await (await fetch(`${base}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, { content?: { 'application/json'?: { schema?: { properties?: Record<string, unknown> } } } }> }>> };
-    for (const route of ['/api/v1/auth/login', '/api/v1/conversations', '/api/v1/conversations/{id}/messages', '/api/v1/messages', '/api/v1/channels/{channelId}/templates', '/healthz', '/readyz']) {
+    for (const route of ['/api/v1/auth/login', '/api/v1/conversations', '/api/v1/conversations/{id}/messages', '/api/v1/messages', '/api/v1/channels/{channelId}/templates', '/api/v1/conversations/{id}/typing', '/api/v1/demo', '/healthz', '/readyz']) {
       expect(Object.keys(doc.paths)).toContain(route);
     }
     expect((await fetch(`${base}/api/docs`)).status).toBe(200);
@@ -84,7 +105,10 @@ describe('obrol start (built CLI, single node)', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(items.map((c) => c.window.open).sort()).toEqual([false, true]);
-    expect(output).toMatch(/play a customer at http:\/\/127\.0\.0\.1:\d+/);
+    expect(output).toContain(`play a customer at http://localhost:${simulatorPort}/`);
+    expect((await fetch(`http://127.0.0.1:${simulatorPort}/`)).status).toBe(200);
+    const demo = await fetch(`${base}/api/v1/demo`, { headers: { authorization: `Bearer ${token}` } });
+    expect(await demo.json()).toEqual({ customerPageUrl: `http://localhost:${simulatorPort}/`, customerPagePort: simulatorPort });
   });
 
   it('stops cleanly on SIGTERM', async () => {
@@ -92,6 +116,38 @@ describe('obrol start (built CLI, single node)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('restarts on the same data dir, says where the login comes from, and enforces the window the inbox shows', async () => {
+    const [, email, password] = output.match(/First admin created: (\S+) \/ password: (\S+)/)!;
+    const restarted = await startCli();
+    child = restarted.child;
+    const banner = restarted.output();
+    expect(banner).not.toContain('First admin created');
+    expect(banner).not.toContain('admin above');
+    expect(banner).toContain(`log in as the first admin, ${email}, with the password printed on the first start`);
+    expect(banner).toContain(`play a customer at http://localhost:${simulatorPort}/`);
+
+    const { token } = (await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) })).json()) as { token: string };
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const { items } = (await (await fetch(`${base}/api/v1/conversations`, { headers: auth })).json()) as { items: { id: string; window: { open: boolean } }[] };
+    const open = items.find((c) => c.window.open)!;
+    expect(open).toBeDefined();
+    const sent = await fetch(`${base}/api/v1/conversations/${open.id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ content: { type: 'text', text: 'Sudah kami cek, besok sampai.' } }) });
+    expect(sent.status).toBe(202);
+    const { id } = (await sent.json()) as { id: string };
+    const deadline = Date.now() + 15_000;
+    let status = 'queued';
+    while (!['delivered', 'read', 'failed'].includes(status) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      const page = (await (await fetch(`${base}/api/v1/conversations/${open.id}/messages`, { headers: auth })).json()) as { items: { id: string; status: string }[] };
+      status = page.items.find((m) => m.id === id)?.status ?? status;
+    }
+    // Before the simulator kept its state, this reply failed with 131047 (window closed).
+    expect(status).toMatch(/^(delivered|read)$/);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
 });
 
 describe('obrol with a wrong setting', () => {

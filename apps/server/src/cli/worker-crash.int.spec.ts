@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireService } from '@obrol/core/testing';
 import { eventually, freshPostgresDatabase, natsReachable, postgresReachable, testServices } from '@obrol/plugin-testkit';
-import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp/simulator';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

@@ -39,6 +39,13 @@ export const configSchema = z.object({
     .min(1, 'must be at least 1')
     .default(600)
     .describe('how long a send whose outcome a crash left unknown waits for the provider to confirm it before it is sent again'),
+  OBROL_DEMO_SIMULATOR_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe("port of the demo's WhatsApp simulator (its customer page), on OBROL_HOST's interface; unset: a free port"),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -57,6 +64,7 @@ export interface ObrolConfig {
   publicUrl: string;
   logLevel: RawConfig['OBROL_LOG_LEVEL'];
   demo: boolean;
+  demoSimulatorPort?: number;
   migrate?: boolean;
   sendInDoubtGraceMs: number;
 }
@@ -86,6 +94,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     publicUrl: c.OBROL_PUBLIC_URL ?? `http://localhost:${c.OBROL_PORT}`,
     logLevel: c.OBROL_LOG_LEVEL,
     demo: c.OBROL_DEMO,
+    demoSimulatorPort: c.OBROL_DEMO_SIMULATOR_PORT,
     migrate: c.OBROL_MIGRATE,
     sendInDoubtGraceMs: c.OBROL_SEND_IN_DOUBT_GRACE_SECONDS * 1000,
   };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { ChannelsService, type ObrolApp, TenantsService, TemplatesService, systemPrincipal } from '@obrol/core';
-import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp/simulator';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import type { Logger } from 'pino';
 
 export const DEMO_CHANNEL_NAME = 'Demo WhatsApp (simulator)';
@@ -9,6 +10,8 @@ const HOUR = 60 * 60 * 1000;
 export interface DemoChannel {
   simulator: WhatsAppSimulator;
   channelAccountId: string;
+  /** The simulator's customer page, at OBROL_PUBLIC_URL's host. */
+  customerPageUrl: string;
   close(): Promise<void>;
 }
 
@@ -18,7 +21,10 @@ export interface DemoChannel {
  * write (on the simulator's page), agents answer, windows close, templates are required.
  * Returns null when a real channel exists.
  */
-export async function connectDemoChannel(obrol: ObrolApp, options: { obrolUrl: string; logger: Logger; simulatorPort?: number }): Promise<DemoChannel | null> {
+export async function connectDemoChannel(
+  obrol: ObrolApp,
+  options: { obrolUrl: string; publicUrl: string; host: string; simulatorPort?: number; dataDir: string; logger: Logger },
+): Promise<DemoChannel | null> {
   const channels = obrol.app.get(ChannelsService);
   const tenants = obrol.app.get(TenantsService);
   const templates = obrol.app.get(TemplatesService);
@@ -32,6 +38,10 @@ export async function connectDemoChannel(obrol: ObrolApp, options: { obrolUrl: s
   const verifyToken = randomBytes(8).toString('hex');
   const simulator = await startWhatsAppSimulator({
     port: options.simulatorPort ?? 0,
+    // On Obrol's interface, so a colleague can play a customer from another machine.
+    host: options.host,
+    // Customers, their windows and the templates survive a restart, so the inbox and the simulator agree.
+    stateFile: path.join(options.dataDir, 'demo-simulator.json'),
     appSecret,
     accessToken,
     verifiedName: 'Obrol Demo Store',
@@ -47,7 +57,7 @@ export async function connectDemoChannel(obrol: ObrolApp, options: { obrolUrl: s
     graphApiBaseUrl: simulator.url,
   };
   const existing = accounts.find((a) => a.name === DEMO_CHANNEL_NAME);
-  // The simulator keeps nothing across restarts: a new one gets new credentials each start.
+  // Credentials are new each start; the simulator's state file keeps everything else.
   const account = existing ? await channels.update(system, existing.id, { config }) : await channels.create(system, { plugin: 'whatsapp', name: DEMO_CHANNEL_NAME, config });
   await templates.sync(account.id);
   simulator.setWebhookUrl(`${options.obrolUrl}/webhooks/whatsapp/${account.id}`);
@@ -60,6 +70,9 @@ export async function connectDemoChannel(obrol: ObrolApp, options: { obrolUrl: s
       timestamp: new Date(Date.now() - 25 * HOUR),
     });
   }
+  const customerPage = new URL(options.publicUrl);
+  customerPage.port = String(simulator.port);
+  customerPage.pathname = '/';
   options.logger.info({ simulator: simulator.url, channelAccountId: account.id }, 'demo channel connected to the WhatsApp simulator');
-  return { simulator, channelAccountId: account.id, close: () => simulator.close() };
+  return { simulator, channelAccountId: account.id, customerPageUrl: customerPage.toString(), close: () => simulator.close() };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { type AgentView, ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
-import { AuditLog } from '../audit/audit-log.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { generatePassword } from '../auth/password-hasher.js';
 import { type Principal, actorOf, assertAdmin } from '../auth/principal.js';
@@ -44,6 +44,7 @@ export class AgentsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
   ) {}
 
   async viewById(id: string): Promise<AgentView> {
@@ -71,7 +72,7 @@ export class AgentsService {
     const password = input.password ?? generatePassword();
     const agent = em.create(Agent, { tenantId: principal.tenantId, email, name: input.name, role: input.role, passwordHash: await this.auth.hasher.hash(password) });
     agent.inboxes.set(await this.inboxes(em, principal.tenantId, input.inboxIds));
-    em.create(AuditLog, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'agent.create', targetType: 'agent', targetId: agent.id, details: { email, role: input.role } });
+    this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'agent.create', targetType: 'agent', targetId: agent.id, details: { email, role: input.role } });
     await em.flush();
     return { ...agentView(agent), ...(input.password ? {} : { password }) };
   }
@@ -90,7 +91,7 @@ export class AgentsService {
     if (input.password !== undefined) agent.passwordHash = await this.auth.hasher.hash(input.password);
     if (input.inboxIds !== undefined) agent.inboxes.set(await this.inboxes(em, principal.tenantId, input.inboxIds));
     if (input.password !== undefined || input.active === false) await em.nativeUpdate(Session, { agent, revokedAt: null }, { revokedAt: new Date() });
-    em.create(AuditLog, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'agent.update', targetType: 'agent', targetId: agent.id, details: { fields: Object.keys(input).filter((k) => k !== 'password') } });
+    this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'agent.update', targetType: 'agent', targetId: agent.id, details: { fields: Object.keys(input).filter((k) => k !== 'password') } });
     await em.flush();
     return agentView(agent);
   }

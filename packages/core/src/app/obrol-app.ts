@@ -49,6 +49,14 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
     if (req.url.startsWith('/webhooks/')) return done(null, undefined);
     parseJson(req, body.toString('utf8'), done);
   });
+  if (options.role === 'worker') {
+    // Feature modules carry their controllers; a worker answers only its health routes.
+    fastify.addHook('onRequest', async (request, reply) => {
+      const path = request.url.split('?')[0];
+      if (path === '/healthz' || path === '/readyz') return;
+      await reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: 'A worker serves only /healthz and /readyz.' });
+    });
+  }
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   // Media uploads (POST /api/v1/media): raw bytes; the channel's own size limits apply after.
   fastify.addContentTypeParser(/^(image|video|audio)\/|^application\/(pdf|octet-stream|msword|vnd\.)/, { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_req, body, done) => done(null, body));

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { type ChannelAccountView, type ChannelContext, type ChannelPlugin, type Clock, ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
-import { AuditLog } from '../audit/audit-log.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertAdmin, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
@@ -44,6 +44,7 @@ export class ChannelsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly registry: ChannelRegistry,
+    private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CORE_OPTIONS) private readonly options: CoreOptions,
   ) {
@@ -108,7 +109,7 @@ export class ChannelsService {
       config: this.box.sealFields(config, plugin.secretFields),
     });
     account.externalId = await this.check(plugin, this.contextOf(account, plugin, config));
-    em.create(AuditLog, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.create', targetType: 'channel_account', targetId: account.id, details: { plugin: plugin.id, name: input.name } });
+    this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.create', targetType: 'channel_account', targetId: account.id, details: { plugin: plugin.id, name: input.name } });
     await em.flush();
     return account;
   }
@@ -126,7 +127,7 @@ export class ChannelsService {
     }
     if (input.name !== undefined) account.name = input.name;
     if (input.active !== undefined) account.active = input.active;
-    em.create(AuditLog, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.update', targetType: 'channel_account', targetId: account.id, details: { fields: Object.keys(input.config ?? {}), name: input.name, active: input.active } });
+    this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.update', targetType: 'channel_account', targetId: account.id, details: { fields: Object.keys(input.config ?? {}), name: input.name, active: input.active } });
     await em.flush();
     this.cache.delete(id);
     return account;

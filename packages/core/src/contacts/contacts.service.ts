@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { type FilterQuery, MikroORM } from '@mikro-orm/core';
-import { type ContactView, ObrolError } from '@obrol/contracts';
+import { type EntityManager, type FilterQuery, MikroORM } from '@mikro-orm/core';
+import { type ChannelIdentity, type ContactView, ObrolError } from '@obrol/contracts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { AuditLog } from '../audit/audit-log.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertInbox } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
@@ -50,13 +50,49 @@ export const contactView = (c: Contact): ContactView => ({
 });
 
 const MAX_IMPORT_ROWS = 50_000;
+/** Ids per lookup query (SQLite caps the number of bound parameters). */
+const LOOKUP_CHUNK = 1000;
+
+/** A contact as `findOrCreate` found or made it. */
+export interface FoundContact {
+  contact: Contact;
+  created: boolean;
+}
 
 @Injectable()
 export class ContactsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * The contacts of these channel identities on one channel account, in the caller's unit of
+   * work: found by external id (one query per thousand), created when new; a name or phone the
+   * identity carries replaces the stored one (later identities win). The one find-or-create of
+   * contacts: inbound messages, sends to a phone number and CSV imports all go through it.
+   */
+  async findOrCreate(em: EntityManager, account: { id: string; tenantId: string }, identities: ChannelIdentity[]): Promise<Map<string, FoundContact>> {
+    const ids = [...new Set(identities.map((i) => i.externalId))];
+    const found = new Map<string, FoundContact>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      for (const contact of await em.find(Contact, { channelAccount: account.id, externalId: { $in: ids.slice(i, i + LOOKUP_CHUNK) } })) {
+        found.set(contact.externalId, { contact, created: false });
+      }
+    }
+    for (const identity of identities) {
+      const known = found.get(identity.externalId);
+      if (!known) {
+        const contact = em.create(Contact, { tenantId: account.tenantId, channelAccount: account.id, externalId: identity.externalId, phone: identity.phone ?? null, name: identity.name ?? null });
+        found.set(identity.externalId, { contact, created: true });
+        continue;
+      }
+      if (identity.name && identity.name !== known.contact.name) known.contact.name = identity.name;
+      if (identity.phone && identity.phone !== known.contact.phone) known.contact.phone = identity.phone;
+    }
+    return found;
+  }
 
   async list(principal: Principal, query: z.infer<typeof listContactsQuerySchema>): Promise<Page<ContactView>> {
     const and: FilterQuery<Contact>[] = [{ tenantId: principal.tenantId }];
@@ -110,9 +146,7 @@ export class ContactsService {
     if (records.length > 0 && !('phone' in records[0]!)) throw new ObrolError('VALIDATION_FAILED', 'The CSV needs a header row with a "phone" column.');
     const em = this.orm.em.fork();
     const errors: { row: number; message: string }[] = [];
-    let created = 0;
-    let updated = 0;
-    const existing = new Map((await em.find(Contact, { channelAccount: account })).map((c) => [c.externalId, c]));
+    const rows: { identity: ChannelIdentity; tags: string[]; attributes: Record<string, string> }[] = [];
     records.forEach((record, index) => {
       const { phone, name, tags, ...attributes } = record;
       const parsed = e164.safeParse(phone?.replace(/[\s()-]/g, ''));
@@ -120,20 +154,21 @@ export class ContactsService {
         errors.push({ row: index + 2, message: `phone "${phone ?? ''}" ${parsed.error.issues[0]!.message}` });
         return;
       }
-      const externalId = parsed.data.slice(1);
       const tagList = (tags ?? '').split(';').map((t) => t.trim()).filter(Boolean);
-      const contact = existing.get(externalId);
-      if (contact) {
-        if (name) contact.name = name;
-        contact.tags = [...new Set([...contact.tags, ...tagList])];
-        contact.attributes = { ...contact.attributes, ...attributes };
-        updated++;
-      } else {
-        existing.set(externalId, em.create(Contact, { tenantId: account.tenantId, channelAccount: account, externalId, phone: parsed.data, name: name || null, tags: tagList, attributes }));
-        created++;
-      }
+      rows.push({ identity: { externalId: parsed.data.slice(1), phone: parsed.data, name: name || undefined }, tags: tagList, attributes });
     });
-    em.create(AuditLog, { tenantId: account.tenantId, actor: actorOf(principal), action: 'contacts.import', targetType: 'channel_account', targetId: account.id, details: { created, updated, refused: errors.length } });
+    const found = await this.findOrCreate(em, account, rows.map((r) => r.identity));
+    const seen = new Set<string>();
+    let created = 0;
+    for (const row of rows) {
+      const { contact, created: isNew } = found.get(row.identity.externalId)!;
+      if (isNew && !seen.has(contact.externalId)) created++;
+      seen.add(contact.externalId);
+      contact.tags = [...new Set([...contact.tags, ...row.tags])];
+      contact.attributes = { ...contact.attributes, ...row.attributes };
+    }
+    const updated = rows.length - created;
+    this.audit.record(em, { tenantId: account.tenantId, actor: actorOf(principal), action: 'contacts.import', targetType: 'channel_account', targetId: account.id, details: { created, updated, refused: errors.length } });
     await em.flush();
     return { created, updated, refused: errors.length, errors: errors.slice(0, 100) };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
@@ -7,12 +7,16 @@ import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from '../http/ap
 import { conversationViewSchema } from './conversation.view.js';
 import { validate } from '../http/zod-validation.pipe.js';
 import { ConversationsService, listConversationsQuerySchema, updateConversationSchema } from './conversations.service.js';
+import { TypingIndicatorService, typingIndicatorResultSchema } from './typing-indicator.service.js';
 
 @ApiTags('conversations')
 @ApiBearerAuth()
 @Controller('api/v1/conversations')
 export class ConversationsController {
-  constructor(private readonly conversations: ConversationsService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly typing: TypingIndicatorService,
+  ) {}
 
   /** Conversations the caller may see, newest activity first; `window` filters by the reply window. */
   @Get()
@@ -37,5 +41,18 @@ export class ConversationsController {
   @ApiJsonBody(updateConversationSchema)
   update(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(validate(updateConversationSchema)) body: z.infer<typeof updateConversationSchema>) {
     return this.conversations.update(principal, id, body);
+  }
+
+  /**
+   * The agent is typing a reply: the customer sees "typing…" where the channel supports it.
+   * Sent at most once per 20 s per conversation and only while the window is open; otherwise
+   * answered with `sent: false` and a reason, never an error.
+   */
+  @Post(':id/typing')
+  @HttpCode(200)
+  @ApiOk(typingIndicatorResultSchema)
+  @ApiErrors(401, 404)
+  typingIndicator(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.typing.agentTyping(principal, id);
   }
 }

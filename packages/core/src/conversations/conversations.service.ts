@@ -1,16 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type FilterQuery, type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type Clock, ObrolError, subjects } from '@obrol/contracts';
+import { type ChannelPlugin, type Clock, type InboundMessageEvent, type MessageContent, ObrolError, commands, facts, liveEvents, previewOf } from '@obrol/contracts';
 import { z } from 'zod';
 import { Agent } from '../agents/agent.entity.js';
-import { ChannelsService } from '../channels/channels.service.js';
+import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
+import type { FoundContact } from '../contacts/contacts.service.js';
+import { messageView } from '../messages/message.view.js';
 import { Message } from '../messages/message.entity.js';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { type Page, decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination.js';
 import { recordEvent } from '../outbox/outbox.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { Conversation } from './conversation.entity.js';
 import { type ConversationView, conversationView } from './conversation.view.js';
@@ -38,6 +39,18 @@ const cursorSchema = z.object({ t: z.string().nullable(), id: z.string() });
 
 const HOUR = 60 * 60 * 1000;
 
+const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
+
+function needsMediaFetch(content: MessageContent): boolean {
+  return MEDIA_TYPES.has(content.type) && 'media' in content && !!content.media.providerMediaId && !content.media.mediaId;
+}
+
+/** A conversation as `findOrCreate` found or made it. */
+export interface FoundConversation {
+  conversation: Conversation;
+  created: boolean;
+}
+
 @Injectable()
 export class ConversationsService {
   private readonly logger = new Logger('ConversationsService');
@@ -47,7 +60,6 @@ export class ConversationsService {
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly registry: ChannelRegistry,
-    private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CORE_OPTIONS) options: CoreOptions,
   ) {
@@ -55,8 +67,78 @@ export class ConversationsService {
   }
 
   /** The conversation as clients see it, with its window computed by the channel's policy. */
-  view(c: Conversation, now = this.clock.now(), plugin = this.registry.get(c.channelAccount.pluginId)): ConversationView {
+  view(c: Conversation, now = this.clock.now(), plugin: ChannelPlugin<unknown> = this.registry.get(c.channelAccount.pluginId)): ConversationView {
     return conversationView(c, plugin.policy.canSendFreeform({ lastInboundAt: c.lastInboundAt }, now), now, this.closingSoonMs);
+  }
+
+  /**
+   * The conversation of each contact on its channel account, in the caller's unit of work;
+   * a new one is opened for a contact that has none. The one find-or-create of conversations
+   * (inbound messages and sends to a phone number).
+   */
+  async findOrCreate(em: EntityManager, { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>, contacts: FoundContact[]): Promise<Map<string, FoundConversation>> {
+    const found = new Map<string, FoundConversation>();
+    // A contact created in this unit of work has no conversation yet.
+    const stored = contacts.filter((c) => !c.created).map((c) => c.contact);
+    if (stored.length > 0) {
+      for (const conversation of await em.find(Conversation, { channelAccount: account.id, contact: { $in: stored } }, { populate: ['contact', 'channelAccount'] })) {
+        found.set(conversation.contact.id, { conversation, created: false });
+      }
+    }
+    for (const { contact } of contacts) {
+      if (found.has(contact.id)) continue;
+      const conversation = em.create(Conversation, { tenantId: account.tenantId, channelAccount: account.id, contact, windowed: plugin.capabilities.sessionWindow });
+      found.set(contact.id, { conversation, created: true });
+    }
+    return found;
+  }
+
+  /**
+   * Records a customer's message in its conversation, in the caller's unit of work: reopens a
+   * resolved conversation, moves the window (only forward, by the provider's timestamp), the
+   * preview and the unread count, stores the message, and records `conversation.opened` (when
+   * it (re)opened), `message.received` and, for media, the command to fetch it.
+   */
+  recordInbound(em: EntityManager, tenant: string, now: Date, { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>, found: FoundConversation, event: InboundMessageEvent): Message {
+    const conversation = found.conversation;
+    const opened = found.created || conversation.status === 'resolved';
+    if (conversation.status === 'resolved') conversation.status = 'open';
+    found.created = false;
+    if (event.opensWindow && (!conversation.lastInboundAt || event.timestamp > conversation.lastInboundAt)) {
+      conversation.lastInboundAt = event.timestamp;
+      conversation.windowExpiresAt = plugin.policy.canSendFreeform({ lastInboundAt: event.timestamp }, event.timestamp).expiresAt;
+    }
+    if (!conversation.lastMessageAt || event.timestamp >= conversation.lastMessageAt) {
+      conversation.lastMessageAt = event.timestamp;
+      conversation.lastMessagePreview = previewOf(event.content).slice(0, 255);
+    }
+    conversation.unreadCount += 1;
+    const message = em.create(Message, {
+      tenantId: account.tenantId,
+      channelAccount: account.id,
+      conversation,
+      direction: 'inbound',
+      content: event.content,
+      status: 'received',
+      externalId: event.externalId,
+      replyToExternalId: event.replyToExternalId ?? null,
+      providerTimestamp: event.timestamp,
+      referral: event.referral ?? null,
+    });
+    const ref = { conversationId: conversation.id, channelAccountId: account.id, contactId: conversation.contact.id };
+    if (opened) recordEvent(em, tenant, now, facts.conversationOpened(tenant, { ...ref, status: conversation.status, assigneeId: conversation.assignee?.id ?? null }));
+    const view = messageView(message);
+    recordEvent(
+      em,
+      tenant,
+      now,
+      facts.messageReceived(tenant, { ...ref, message: view }),
+      liveEvents.messageCreated(tenant, { channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.view(conversation, now, plugin) } }),
+    );
+    if (needsMediaFetch(event.content) && plugin.media) {
+      recordEvent(em, tenant, now, commands.fetchMedia(tenant, plugin.id, { messageId: message.id, channelAccountId: account.id }));
+    }
+    return message;
   }
 
   async list(principal: Principal, query: z.infer<typeof listConversationsQuerySchema>): Promise<Page<ConversationView>> {
@@ -126,7 +208,6 @@ export class ConversationsService {
     }
     if (input.markRead) c.unreadCount = 0;
     await em.flush();
-    this.relay.kick();
     if (input.markRead) void this.sendReadReceipt(em, c);
     return this.view(c, now);
   }
@@ -153,11 +234,13 @@ export class ConversationsService {
     event: 'assigned' | 'resolved' | 'opened',
     ref: { conversationId: string; channelAccountId: string; contactId: string },
   ): void {
-    const subject =
-      event === 'assigned' ? subjects.conversationAssigned(tenant) : event === 'resolved' ? subjects.conversationResolved(tenant) : subjects.conversationOpened(tenant);
-    recordEvent(em, subject, tenant, now, { ...ref, status: c.status, assigneeId: c.assignee?.id ?? null }, {
-      subject: subjects.live(tenant, 'conversation', 'updated'),
-      data: { type: 'conversation.updated', channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } },
-    });
+    const fact = event === 'assigned' ? facts.conversationAssigned : event === 'resolved' ? facts.conversationResolved : facts.conversationOpened;
+    recordEvent(
+      em,
+      tenant,
+      now,
+      fact(tenant, { ...ref, status: c.status, assigneeId: c.assignee?.id ?? null }),
+      liveEvents.conversationUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } }),
+    );
   }
 }

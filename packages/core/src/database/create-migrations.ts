@@ -23,6 +23,8 @@ async function generate(kind: 'sqlite' | 'postgresql', url: string | undefined):
       pathTs: dir,
       emit: 'ts',
       fileName: (timestamp: string) => `migration-${timestamp}`,
+      // One snapshot per driver, whatever the scratch database is called.
+      snapshotName: '.snapshot-obrol',
     },
   });
   try {

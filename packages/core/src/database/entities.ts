@@ -2,8 +2,6 @@ import { Agent } from '../agents/agent.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
-import { BroadcastRecipient } from '../broadcasts/broadcast-recipient.entity.js';
-import { Broadcast } from '../broadcasts/broadcast.entity.js';
 import { ChannelAccount } from '../channels/channel-account.entity.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { Conversation } from '../conversations/conversation.entity.js';
@@ -27,8 +25,6 @@ export const coreEntities = [
   Message,
   IdempotencyRecord,
   Template,
-  Broadcast,
-  BroadcastRecipient,
   OutboxEvent,
   AuditLog,
   MediaObject,

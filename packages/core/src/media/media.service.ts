@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
-import { type Clock, type FetchMediaCommand, type MessageContent, ObrolError, subjects } from '@obrol/contracts';
+import { type Clock, type FetchMediaCommand, type MessageContent, ObrolError, liveEvents, subjects } from '@obrol/contracts';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
 import { ChannelsService } from '../channels/channels.service.js';
@@ -15,7 +15,7 @@ import { newId } from '../database/base.entity.js';
 import { Message } from '../messages/message.entity.js';
 import { messageView } from '../messages/message.view.js';
 import { recordLive } from '../outbox/outbox.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { OnCommand } from '../work/declared-work.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { MediaObject } from './media-object.entity.js';
 
@@ -31,7 +31,6 @@ export class MediaService {
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly tenants: TenantsService,
-    private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CORE_OPTIONS) options: CoreOptions,
   ) {
@@ -96,6 +95,7 @@ export class MediaService {
   }
 
   /** Handles `cmd.<t>.media.<channel>`: downloads an inbound message's media and links it. */
+  @OnCommand({ durableName: 'core-media', subjects: [subjects.all.mediaFetches], concurrency: 2 })
   readonly handleFetch = async ({ data }: DeliveredMessage<FetchMediaCommand>): Promise<HandlerOutcome> => {
     const em = this.orm.em.fork();
     const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
@@ -126,12 +126,8 @@ export class MediaService {
     });
     message.content = { ...content, media: { ...content.media, mediaId: stored.id, sizeBytes: stored.sizeBytes, mimeType: content.media.mimeType ?? stored.mimeType } } as MessageContent;
     const tenant = await this.tenants.slugOf(message.tenantId);
-    recordLive(em, tenant, this.clock.now(), {
-      subject: subjects.live(tenant, 'message', 'updated'),
-      data: { type: 'message.updated', channelAccountId: message.channelAccount.id, conversationId: message.conversation.id, data: { message: messageView(message) } },
-    });
+    recordLive(em, tenant, this.clock.now(), liveEvents.messageUpdated(tenant, { channelAccountId: message.channelAccount.id, conversationId: message.conversation.id, data: { message: messageView(message) } }));
     await em.flush();
-    this.relay.kick();
     return { action: 'ack' };
   };
 

@@ -6,23 +6,26 @@ import {
   type MessageContent,
   type MessageView,
   ObrolError,
+  type StatusEvent,
+  commands,
+  facts,
+  liveEvents,
   previewOf,
   sessionContentSchema,
-  subjects,
   templateParametersSchema,
 } from '@obrol/contracts';
 import { z } from 'zod';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
-import { Contact } from '../contacts/contact.entity.js';
-import { Conversation } from '../conversations/conversation.entity.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import type { Conversation } from '../conversations/conversation.entity.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
 import { recordEvent } from '../outbox/outbox.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
+import { applyStatus } from './message-status.js';
 import { Message } from './message.entity.js';
 import { messageView } from './message.view.js';
 
@@ -79,11 +82,31 @@ export class MessagesService {
   constructor(
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
+    private readonly contacts: ContactsService,
     private readonly conversations: ConversationsService,
     private readonly templates: TemplatesService,
-    private readonly relay: OutboxRelay,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** Messages of one channel account by the provider's ids, in the caller's unit of work. */
+  async findByExternalIds(em: EntityManager, channelAccountId: string, externalIds: string[]): Promise<Map<string, Message>> {
+    const found = new Map<string, Message>();
+    if (externalIds.length === 0) return found;
+    const rows = await em.find(Message, { channelAccount: channelAccountId, externalId: { $in: [...new Set(externalIds)] } }, { populate: ['conversation', 'conversation.contact'] });
+    for (const m of rows) found.set(m.externalId!, m);
+    return found;
+  }
+
+  /**
+   * Applies a provider's delivery status to a message, in the caller's unit of work; statuses
+   * only move forward. Records `message.status` when it changed.
+   */
+  applyProviderStatus(em: EntityManager, tenant: string, now: Date, message: Message, event: StatusEvent): void {
+    if (!applyStatus(message, event.status, event.error ?? null)) return;
+    const view = messageView(message);
+    const ref = { conversationId: message.conversation.id, channelAccountId: message.channelAccount.id, contactId: message.conversation.contact.id };
+    recordEvent(em, tenant, now, facts.messageStatus(tenant, { ...ref, message: view }), liveEvents.messageUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: ref.conversationId, data: { message: view } }));
+  }
 
   async list(principal: Principal, conversationId: string, query: z.infer<typeof listMessagesQuerySchema>): Promise<Page<MessageView>> {
     const em = this.orm.em.fork();
@@ -107,7 +130,6 @@ export class MessagesService {
     const conversation = await this.conversations.get(principal, conversationId, em);
     const resolved = await this.channels.resolve(conversation.channelAccount.id);
     const message = await em.transactional((tx) => this.enqueue(tx, principal, resolved, conversation, input));
-    this.relay.kick();
     return messageView(message);
   }
 
@@ -137,22 +159,12 @@ export class MessagesService {
     try {
       const message = await this.orm.em.fork().transactional(async (tx) => {
         const externalId = input.to.slice(1);
-        const account = resolved.account;
-        let contact = await tx.findOne(Contact, { channelAccount: account.id, externalId });
-        contact ??= tx.create(Contact, { tenantId: account.tenantId, channelAccount: account.id, externalId, phone: input.to });
-        let conversation = await tx.findOne(Conversation, { channelAccount: account.id, contact }, { populate: ['contact', 'channelAccount'] });
-        conversation ??= tx.create(Conversation, {
-          tenantId: account.tenantId,
-          channelAccount: account.id,
-          contact,
-          windowed: resolved.plugin.capabilities.sessionWindow,
-          lastMessageAt: this.clock.now(),
-        });
+        const contact = (await this.contacts.findOrCreate(tx, resolved.account, [{ externalId, phone: input.to }])).get(externalId)!;
+        const { conversation } = (await this.conversations.findOrCreate(tx, resolved, [contact])).get(contact.contact.id)!;
         const m = await this.enqueue(tx, principal, resolved, conversation, input);
         if (key) tx.create(IdempotencyRecord, { key, requestHash, messageId: m.id });
         return m;
       });
-      this.relay.kick();
       return { message: messageView(message), replayed: false };
     } catch (error) {
       // Two requests with the same key raced: the loser answers with the winner's message.
@@ -218,10 +230,13 @@ export class MessagesService {
     if (conversation.status === 'resolved') conversation.status = 'open';
     const tenant = principal.tenantSlug;
     const view = messageView(message);
-    recordEvent(em, subjects.send(tenant, plugin.id), tenant, now, { messageId: message.id, channelAccountId: account.id, conversationId: conversation.id, attempt: 1 }, {
-      subject: subjects.live(tenant, 'message', 'created'),
-      data: { type: 'message.created', channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now, plugin) } },
-    });
+    recordEvent(
+      em,
+      tenant,
+      now,
+      commands.send(tenant, plugin.id, { messageId: message.id, channelAccountId: account.id, conversationId: conversation.id, attempt: 1 }),
+      liveEvents.messageCreated(tenant, { channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.conversations.view(conversation, now, plugin) } }),
+    );
     return message;
   }
 }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type ChannelError, type Clock, type MessageContent, type SendCommand, subjects } from '@obrol/contracts';
+import { type ChannelError, type Clock, type MessageContent, type SendCommand, commands, facts, liveEvents, subjects } from '@obrol/contracts';
 import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
 import { MediaService } from '../media/media.service.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { recordEvent } from '../outbox/outbox.js';
-import { OutboxRelay } from '../outbox/outbox.relay.js';
+import { OnCommand } from '../work/declared-work.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { applyStatus } from './message-status.js';
 import { Message } from './message.entity.js';
@@ -29,12 +29,12 @@ export class SendConsumer {
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly tenants: TenantsService,
-    private readonly relay: OutboxRelay,
     private readonly media: MediaService,
     private readonly attempts: SendAttempts,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  @OnCommand({ durableName: 'core-send', subjects: [subjects.all.sends], concurrency: 8 })
   readonly handle = async ({ data }: DeliveredMessage<SendCommand>): Promise<HandlerOutcome> => {
     const em = this.orm.em.fork();
     const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
@@ -65,7 +65,6 @@ export class SendConsumer {
         applyStatus(message, 'sent', null);
         this.record(tx, tenant, now, message, 'sent');
       });
-      this.relay.kick();
       return { action: 'ack' };
     }
     return this.settle(em, tenant, message, result.error);
@@ -85,7 +84,6 @@ export class SendConsumer {
       this.fail(message, error);
       this.record(tx, tenant, now, message, 'status');
     });
-    this.relay.kick();
     return { action: 'ack' };
   }
 
@@ -122,14 +120,11 @@ export class SendConsumer {
     );
     for (const message of stranded) {
       const tenant = await this.tenants.slugOf(message.tenantId);
-      recordEvent(em, subjects.send(tenant, message.channelAccount.pluginId), tenant, now, { messageId: message.id, channelAccountId: message.channelAccount.id, conversationId: message.conversation.id, attempt: message.sendAttempts + 1 });
+      recordEvent(em, tenant, now, commands.send(tenant, message.channelAccount.pluginId, { messageId: message.id, channelAccountId: message.channelAccount.id, conversationId: message.conversation.id, attempt: message.sendAttempts + 1 }));
       message.updatedAt = now;
     }
     await em.flush();
-    if (stranded.length) {
-      this.logger.warn(`re-queued ${stranded.length} stranded send(s)`);
-      this.relay.kick();
-    }
+    if (stranded.length) this.logger.warn(`re-queued ${stranded.length} stranded send(s)`);
     return stranded.length;
   }
 
@@ -140,9 +135,7 @@ export class SendConsumer {
   private record(em: EntityManager, tenant: string, now: Date, message: Message, event: 'sent' | 'status'): void {
     const view = messageView(message);
     const ref = { conversationId: message.conversation.id, channelAccountId: message.channelAccount.id, contactId: message.conversation.contact.id };
-    recordEvent(em, event === 'sent' ? subjects.messageSent(tenant) : subjects.messageStatus(tenant), tenant, now, { ...ref, message: view }, {
-      subject: subjects.live(tenant, 'message', 'updated'),
-      data: { type: 'message.updated', channelAccountId: ref.channelAccountId, conversationId: ref.conversationId, data: { message: view } },
-    });
+    const fact = event === 'sent' ? facts.messageSent : facts.messageStatus;
+    recordEvent(em, tenant, now, fact(tenant, { ...ref, message: view }), liveEvents.messageUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: ref.conversationId, data: { message: view } }));
   }
 }

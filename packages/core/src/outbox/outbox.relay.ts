@@ -1,24 +1,26 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LockMode, MikroORM } from '@mikro-orm/core';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { databaseKindOf } from '../database/orm-config.js';
-import { BackgroundLoop } from '../app/background-loop.js';
+import { BackgroundLoop } from '../work/background-loop.js';
+import { Every } from '../work/declared-work.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { publishInWindow } from './publish-window.js';
 
 const BATCH = 200;
+const HOUR = 60 * 60 * 1000;
 /** Durable publishes awaiting the bus's acknowledgement at once. */
 const PUBLISH_WINDOW = 64;
 
 /**
- * Publishes outbox rows to the bus after their transaction committed. Writers call `kick()`
- * after a commit; a slow poll picks up anything left (a crash between commit and publish, or
- * rows another process wrote). Several processes may relay at once: on PostgreSQL rows are
- * claimed with `FOR UPDATE SKIP LOCKED`, and the bus dedupes by event id anyway.
+ * Publishes outbox rows to the bus after their transaction committed. The commit itself wakes
+ * it (`OutboxCommitSubscriber`); a slow poll picks up anything left (a crash between commit and
+ * publish, or rows another process wrote). Several processes may relay at once: on PostgreSQL
+ * rows are claimed with `FOR UPDATE SKIP LOCKED`, and the bus dedupes by event id anyway.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationShutdown {
+export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly loop = new BackgroundLoop('outbox relay', () => this.pass(), BATCH, this.logger);
   private readonly isSqlite: boolean;
@@ -31,17 +33,18 @@ export class OutboxRelay implements OnApplicationShutdown {
     this.isSqlite = databaseKindOf(options.database.url) === 'sqlite';
   }
 
-  /** Start polling (every `pollMs`); without a start, only `kick()` and `drain()` relay. */
-  start(pollMs = 1000): void {
-    this.loop.start(pollMs);
-  }
-
   /** Relay soon; coalesces calls made while a pass is running. */
-  kick(): void {
+  wake(): void {
     this.loop.kick();
   }
 
-  /** Relay everything pending now and wait for it (shutdown). */
+  /** The poll for rows nobody woke it for (every role relays). */
+  @Every({ name: 'outbox relay', intervalMs: 1000, roles: ['api', 'worker'] })
+  async poll(): Promise<void> {
+    this.loop.kick();
+  }
+
+  /** Relay everything pending now and wait for it (shutdown, after the work stopped). */
   async drain(): Promise<void> {
     await this.loop.stop();
     while ((await this.pass()) > 0);
@@ -71,12 +74,9 @@ export class OutboxRelay implements OnApplicationShutdown {
     });
   }
 
-  /** Delete rows published before `olderThan`. */
-  async prune(olderThan: Date): Promise<number> {
-    return this.orm.em.fork().nativeDelete(OutboxEvent, { publishedAt: { $lt: olderThan } });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.loop.stop();
+  /** Deletes rows published more than a day ago. */
+  @Every({ name: 'outbox pruning', intervalMs: HOUR })
+  async prune(): Promise<number> {
+    return this.orm.em.fork().nativeDelete(OutboxEvent, { publishedAt: { $lt: new Date(Date.now() - 24 * HOUR) } });
   }
 }

@@ -1,44 +1,32 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { EventEnvelope, OutgoingEvent, OutgoingLiveEvent } from '@obrol/contracts';
 import { newId } from '../database/base.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 
-/** Fields every event payload carries (see `eventEnvelopeSchema` in contracts). */
-export interface Envelope {
-  eventId: string;
-  occurredAt: string;
-  schemaVersion: 1;
-  tenantId: string;
-}
-
 /**
- * Records an event in the caller's unit of work, so it commits (or not) with the state change.
- * `live` is an optional losable push to browsers sent after the durable publish.
+ * Records an event (built with `facts`, `commands` from contracts) in the caller's unit of
+ * work, so it commits (or not) with the state change; `live` is an optional losable push to
+ * browsers sent after the durable publish. The commit wakes the relay (`OutboxCommitSubscriber`).
  */
-export function recordEvent<T extends object>(
-  em: EntityManager,
-  subject: string,
-  tenant: string,
-  now: Date,
-  data: T,
-  live?: { subject: string; data: unknown },
-): Envelope & T {
-  const event = new OutboxEvent();
-  event.id = newId();
-  event.subject = subject;
-  const payload = { eventId: event.id, occurredAt: now.toISOString(), schemaVersion: 1 as const, tenantId: tenant, ...data };
-  event.payload = payload;
-  event.live = live ? { subject: live.subject, data: { eventId: event.id, occurredAt: payload.occurredAt, schemaVersion: 1, tenantId: tenant, ...(live.data as object) } } : null;
-  event.createdAt = now;
-  em.persist(event);
+export function recordEvent<E extends OutgoingEvent>(em: EntityManager, tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): EventEnvelope & E['data'] {
+  const row = new OutboxEvent();
+  row.id = newId();
+  row.subject = event.subject;
+  const envelope: EventEnvelope = { eventId: row.id, occurredAt: now.toISOString(), schemaVersion: 1, tenantId: tenant };
+  const payload = { ...envelope, ...event.data };
+  row.payload = payload;
+  row.live = live ? { subject: live.subject, data: { ...envelope, ...live.event } } : null;
+  row.createdAt = now;
+  em.persist(row);
   return payload;
 }
 
 /** Records a live-only push (no durable fact), sent after the transaction commits. */
-export function recordLive(em: EntityManager, tenant: string, now: Date, live: { subject: string; data: unknown }): void {
-  const event = new OutboxEvent();
-  event.id = newId();
-  event.payload = {};
-  event.live = { subject: live.subject, data: { eventId: event.id, occurredAt: now.toISOString(), schemaVersion: 1, tenantId: tenant, ...(live.data as object) } };
-  event.createdAt = now;
-  em.persist(event);
+export function recordLive(em: EntityManager, tenant: string, now: Date, live: OutgoingLiveEvent): void {
+  const row = new OutboxEvent();
+  row.id = newId();
+  row.payload = {};
+  row.live = { subject: live.subject, data: { eventId: row.id, occurredAt: now.toISOString(), schemaVersion: 1, tenantId: tenant, ...live.event } };
+  row.createdAt = now;
+  em.persist(row);
 }

@@ -7,7 +7,14 @@ import type { Principal } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { ApiErrors, ApiJsonBody, ApiList, ApiOk, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
-import { TemplatesService, listTemplatesQuerySchema, templateSyncResultSchema, templateViewSchema } from './templates.service.js';
+import {
+  TemplatesService,
+  deleteTemplatesQuerySchema,
+  listTemplatesQuerySchema,
+  templateDeletionSchema,
+  templateSyncResultSchema,
+  templateViewSchema,
+} from './templates.service.js';
 
 @ApiTags('templates')
 @ApiBearerAuth()
@@ -45,8 +52,23 @@ export class TemplatesController {
     return this.templates.sync(channelId);
   }
 
+  /** Delete every language of the template `name`; the answer lists what went (`scope: name`). */
+  @Delete()
+  @HttpCode(200)
+  @ApiQueryFrom(deleteTemplatesQuerySchema)
+  @ApiOk(templateDeletionSchema)
+  @ApiErrors(400, 401, 403, 404)
+  removeByName(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Query(validate(deleteTemplatesQuerySchema, 'query')) query: z.infer<typeof deleteTemplatesQuerySchema>) {
+    return this.templates.removeByName(principal, channelId, query.name);
+  }
+
+  /**
+   * Delete one language of a template (`scope: language`). A template the provider gave no id
+   * can only be deleted with all its languages; the answer then says `scope: name`.
+   */
   @Delete(':templateId')
-  @HttpCode(204)
+  @HttpCode(200)
+  @ApiOk(templateDeletionSchema)
   @ApiErrors(401, 403, 404)
   remove(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Param('templateId') templateId: string) {
     return this.templates.remove(principal, channelId, templateId);

@@ -6,15 +6,23 @@ import {
   ObrolError,
   type TemplateDefinition,
   type TemplateParameters,
+  type TemplateStatusEvent,
   type TemplateView,
+  facts,
+  liveEvents,
   templateDraftSchema,
 } from '@obrol/contracts';
 import { z } from 'zod';
-import { AuditLog } from '../audit/audit-log.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertAdmin } from '../auth/principal.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { recordEvent } from '../outbox/outbox.js';
+import { Every } from '../work/declared-work.js';
 import { Template } from './template.entity.js';
+
+const HOUR = 60 * 60 * 1000;
 
 export const createTemplateSchema = templateDraftSchema;
 export const listTemplatesQuerySchema = z.object({
@@ -23,6 +31,19 @@ export const listTemplatesQuerySchema = z.object({
 });
 
 export { type TemplateView, templateViewSchema } from '@obrol/contracts';
+
+export const deleteTemplatesQuerySchema = z.object({
+  /** Every language of this template name. */
+  name: z.string().trim().min(1).max(512),
+});
+
+/** What a deletion removed: one language (`scope: language`) or every language of a name (`scope: name`). */
+export const templateDeletionSchema = z.object({
+  scope: z.enum(['language', 'name']),
+  name: z.string(),
+  deleted: z.array(z.object({ id: z.string(), language: z.string() })),
+});
+export type TemplateDeletion = z.infer<typeof templateDeletionSchema>;
 
 export const templateSyncResultSchema = z.object({ total: z.number().int(), created: z.number().int(), updated: z.number().int(), removed: z.number().int() });
 
@@ -78,8 +99,50 @@ export class TemplatesService {
   constructor(
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
+    private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CORE_OPTIONS) private readonly options: CoreOptions,
   ) {}
+
+  /** Syncs every active account's templates (every 6 h unless configured), so approvals made elsewhere show up. */
+  @Every<TemplatesService>({ name: 'template sync', intervalMs: (self) => self.options.templateSyncIntervalMs ?? 6 * HOUR })
+  async syncAll(): Promise<void> {
+    for (const account of await this.channels.allActive()) {
+      const resolved = await this.channels.resolve(account.id).catch(() => null);
+      if (!resolved?.plugin.templates) continue;
+      await this.sync(account.id).catch((e: Error) => this.logger.warn(`template sync of ${account.id} failed: ${e.message}`));
+    }
+  }
+
+  /**
+   * Applies a template change the provider reported (status, quality or category), in the
+   * caller's unit of work, and records `template.status` when something changed.
+   */
+  async applyProviderStatus(em: EntityManager, tenant: string, now: Date, channelAccountId: string, event: TemplateStatusEvent): Promise<void> {
+    const template =
+      (event.externalId ? await em.findOne(Template, { channelAccount: channelAccountId, externalId: event.externalId }) : null) ??
+      (await em.findOne(Template, { channelAccount: channelAccountId, name: event.name, language: event.language }));
+    if (!template) {
+      this.logger.warn(`template status ${event.status} for unknown template ${event.name}/${event.language}; sync templates to pick it up`);
+      return;
+    }
+    switch (event.change ?? 'status') {
+      case 'quality':
+        if (!event.quality || template.quality === event.quality) return;
+        template.quality = event.quality;
+        break;
+      case 'category':
+        if (!event.category || template.category === event.category) return;
+        template.category = event.category;
+        break;
+      case 'status':
+        if (template.status === event.status && template.rejectionReason === (event.reason ?? null)) return;
+        template.status = event.status;
+        template.rejectionReason = event.reason ?? null;
+    }
+    const data = { channelAccountId, templateId: template.id, name: template.name, language: template.language, status: template.status, reason: template.rejectionReason, quality: template.quality, category: template.category };
+    recordEvent(em, tenant, now, facts.templateStatus(tenant, data), liveEvents.templateStatus(tenant, { channelAccountId, data }));
+  }
 
   private templatesOf(resolved: ResolvedAccount): ChannelTemplates<unknown> {
     if (!resolved.plugin.templates) {
@@ -161,23 +224,50 @@ export class TemplatesService {
     if (!result.ok) throw new ObrolError(result.error.code === 'CHANNEL_UNAVAILABLE' ? 'CHANNEL_UNAVAILABLE' : 'TEMPLATE_LINT_FAILED', result.error.message, { providerCode: result.error.providerCode, providerMessage: result.error.providerMessage });
     const t = em.create(Template, { tenantId: account.tenantId, channelAccount: account, name: draft.name, language: draft.language, category: draft.category, components: draft.components, status: result.value.status });
     this.assign(t, { ...draft, ...result.value }, this.clock.now());
-    em.create(AuditLog, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.create', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
+    this.audit.record(em, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.create', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
     await em.flush();
     return templateView(t);
   }
 
-  async remove(principal: Principal, channelAccountId: string, templateId: string): Promise<void> {
+  /**
+   * Deletes one language of a template, by the provider's id for it (WhatsApp: `hsm_id`). A
+   * template the provider never gave an id can only be deleted by name, with all its languages.
+   */
+  async remove(principal: Principal, channelAccountId: string, templateId: string): Promise<TemplateDeletion> {
     assertAdmin(principal);
     const account = await this.channels.get(principal, channelAccountId);
     const em = this.orm.em.fork();
     const t = await em.findOne(Template, { id: templateId, channelAccount: account });
     if (!t) throw new ObrolError('NOT_FOUND', 'Template not found.');
-    const resolved = await this.channels.resolve(account.id);
-    const result = await this.templatesOf(resolved).remove(t.name, t.externalId ?? undefined, resolved.context);
+    if (!t.externalId) return this.removeByName(principal, channelAccountId, t.name);
+    await this.deleteAtProvider(account.id, t.name, t.externalId);
+    return this.forget(em, principal, [t], 'language');
+  }
+
+  /** Deletes every language of a template name. */
+  async removeByName(principal: Principal, channelAccountId: string, name: string): Promise<TemplateDeletion> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const em = this.orm.em.fork();
+    const rows = await em.find(Template, { channelAccount: account, name }, { orderBy: { language: 'asc' } });
+    if (rows.length === 0) throw new ObrolError('NOT_FOUND', `There is no template named "${name}" on this channel.`);
+    await this.deleteAtProvider(account.id, name, undefined);
+    return this.forget(em, principal, rows, 'name');
+  }
+
+  private async deleteAtProvider(channelAccountId: string, name: string, externalId: string | undefined): Promise<void> {
+    const resolved = await this.channels.resolve(channelAccountId);
+    const result = await this.templatesOf(resolved).remove(name, externalId, resolved.context);
     if (!result.ok && result.error.code !== 'TEMPLATE_NOT_FOUND') throw new ObrolError(result.error.code, result.error.message);
-    em.remove(t);
-    em.create(AuditLog, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.delete', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
+  }
+
+  private async forget(em: EntityManager, principal: Principal, rows: Template[], scope: TemplateDeletion['scope']): Promise<TemplateDeletion> {
+    for (const t of rows) {
+      em.remove(t);
+      this.audit.record(em, { tenantId: t.tenantId, actor: actorOf(principal), action: 'template.delete', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language, scope } });
+    }
     await em.flush();
+    return { scope, name: rows[0]!.name, deleted: rows.map((t) => ({ id: t.id, language: t.language })) };
   }
 
   /**

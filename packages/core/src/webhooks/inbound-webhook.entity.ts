@@ -1,14 +1,21 @@
-import { Entity, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import type { ChannelEvent } from '@obrol/contracts';
 import { newId } from '../database/base.entity.js';
 
 /**
- * A verified webhook delivery, stored before the provider gets its 200 and processed right
- * after (persist first). Rows stay until processed; a row that keeps failing is retried with
- * backoff and finally set aside with its error.
+ * Where a kept delivery stands: `pending` waits for a retry, `applied` is done, `unmatched`
+ * holds statuses whose message never arrived, `set_aside` failed too often. The last two stay
+ * 30 days for an operator to read (`lastError` says why).
+ */
+export type InboundWebhookState = 'pending' | 'applied' | 'unmatched' | 'set_aside';
+
+/**
+ * A verified webhook delivery (or the part of one) that could not be applied at once, kept
+ * with the events the plugin parsed and retried in the background with backoff.
  */
 @Entity({ tableName: 'inbound_webhooks' })
 @Index({ properties: ['processedAt', 'id'] })
+@Index({ properties: ['state', 'receivedAt'] })
 export class InboundWebhook {
   @PrimaryKey({ type: 'string', length: 36 })
   id: Opt<string> = newId();
@@ -20,9 +27,13 @@ export class InboundWebhook {
   @Property({ type: 'json' })
   events!: ChannelEvent[];
 
+  @Enum({ items: ['pending', 'applied', 'unmatched', 'set_aside'], type: 'string', length: 16 })
+  state: Opt<InboundWebhookState> = 'pending';
+
   @Property({ type: 'datetime' })
   receivedAt: Opt<Date> = new Date();
 
+  /** When it left `pending`. */
   @Property({ type: 'datetime', nullable: true })
   processedAt: Opt<Date> | null = null;
 

@@ -1,6 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { ObrolError } from '@obrol/contracts';
-import { type Delivery, InboundService } from './inbound.service.js';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { type Clock, ObrolError } from '@obrol/contracts';
+import { CLOCK } from '../clock/clock.token.js';
+import { type Delivery, InboundOrchestrator } from './inbound.orchestrator.js';
+import { WebhookRetryStore } from './webhook-retry.store.js';
 
 interface Pending extends Delivery {
   resolve(): void;
@@ -13,10 +16,10 @@ const MAX_BATCH = 256;
 /**
  * The webhook's path to storage. Deliveries that arrive in the same turn of the event loop
  * (or while a batch is being written) are applied together in one transaction (group commit).
- * A delivery that cannot be applied now (a status racing our own send, a conflict with another
- * process, a bug) is stored as it came and retried in the background, so the provider still
- * gets its 200 and nothing is lost. Only when even that write fails (the database is down) does
- * the provider get a 5xx, and it retries.
+ * Statuses whose message is not known yet go to the retry store in that same transaction; a
+ * delivery that cannot be applied at all (a conflict with another process, a bug) is stored as
+ * it came and retried in the background, so the provider still gets its 200 and nothing is
+ * lost. Only when even that write fails (the database is down) does the provider get a 5xx.
  */
 @Injectable()
 export class InboundQueue {
@@ -24,7 +27,12 @@ export class InboundQueue {
   private readonly pending: Pending[] = [];
   private writing = false;
 
-  constructor(private readonly inbound: InboundService) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly orchestrator: InboundOrchestrator,
+    private readonly retryStore: WebhookRetryStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /** Resolves once the delivery is applied, or durably stored for a retry. */
   enqueue(delivery: Delivery): Promise<void> {
@@ -38,12 +46,22 @@ export class InboundQueue {
     });
   }
 
+  /** Applies deliveries in one transaction; what it needs from elsewhere is resolved before. */
+  private async applyNow(deliveries: Delivery[]): Promise<void> {
+    const prepared = await this.orchestrator.prepare(deliveries);
+    const now = this.clock.now();
+    await this.orm.em.fork().transactional(async (em) => {
+      const unmatched = await this.orchestrator.apply(em, prepared, now);
+      for (const [delivery, statuses] of unmatched) this.retryStore.keepUnmatched(em, delivery.resolved.account.id, statuses, now);
+    });
+  }
+
   private async write(): Promise<void> {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
         try {
-          await this.inbound.applyNow(batch);
+          await this.applyNow(batch);
           batch.forEach((d) => d.resolve());
         } catch {
           // Find the deliveries that fail; the others still go through.
@@ -57,12 +75,12 @@ export class InboundQueue {
 
   private async applyAlone(delivery: Pending): Promise<void> {
     try {
-      await this.inbound.applyNow([delivery]);
+      await this.applyNow([delivery]);
       delivery.resolve();
       return;
     } catch (error) {
       try {
-        await this.inbound.storeForRetry(delivery.resolved.account.id, delivery.events, error);
+        await this.retryStore.storeForRetry(delivery.resolved.account.id, delivery.events, error);
         if (!(error instanceof ObrolError && error.code === 'NOT_READY')) this.logger.warn(`webhook delivery kept for a retry: ${(error as Error).message}`);
         delivery.resolve();
       } catch (storeError) {

@@ -74,6 +74,14 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`core pipeline on ${stac
     const send = await env.api('POST', `/api/v1/conversations/${conversation!.id}/messages`, { content: { type: 'text', text: 'hi' } }, { token: outsiderToken });
     expect(send.status).toBe(404);
     expect(await conversationOf(outsiderToken, customer.id)).toBeUndefined();
+    expect((await env.api('POST', `/api/v1/conversations/${conversation!.id}/typing`, undefined, { token: outsiderToken })).status).toBe(404);
+  });
+
+  it("sends no typing indicator on a channel that does not declare it, and says so quietly", async () => {
+    const conversation = await conversationOf(agentToken, customer.id);
+    const typing = await env.api('POST', `/api/v1/conversations/${conversation!.id}/typing`, undefined, { token: agentToken });
+    expect(typing.status).toBe(200);
+    expect(typing.body).toEqual({ sent: false, reason: 'not_supported' });
   });
 
   it('refuses a forged signature and stores nothing', async () => {

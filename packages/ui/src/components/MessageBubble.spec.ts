@@ -35,7 +35,6 @@ describe('MessageBubble', () => {
     expect(cards.text()).toContain('Budi');
     expect(cards.text()).toContain('+62811');
   });
-
   it('renders interactive messages, replies, reactions, templates and system notices', () => {
     const buttons = render({ type: 'interactive', interactive: { kind: 'buttons', body: 'Pick one', buttons: [{ id: 'y', title: 'Yes' }, { id: 'n', title: 'No' }] } });
     expect(buttons.findAll('.bubble__button').map((b) => b.text())).toEqual(['Yes', 'No']);
@@ -44,6 +43,31 @@ describe('MessageBubble', () => {
     const tpl = render({ type: 'template', template: { name: 'order_update', language: 'en_US', parameters: {}, renderedText: 'Hi Sari, order #1 is on its way' } });
     expect(tpl.text()).toContain('Hi Sari, order #1 is on its way');
     expect(render({ type: 'system', text: 'Customer changed number' }).text()).toContain('Customer changed number');
+  });
+
+  it('renders the bubble of each content type', () => {
+    expect(render({ type: 'location', latitude: -6.2, longitude: 106.8, name: 'Kantor' }).find('.location-bubble').text()).toContain('Kantor');
+    const buttons = render({ type: 'interactive', interactive: { kind: 'buttons', body: 'Pick one', buttons: [{ id: 'y', title: 'Yes' }, { id: 'n', title: 'No' }] } });
+    expect(buttons.attributes('data-content-type')).toBe('interactive');
+    expect(buttons.findAll('.bubble__button').map((b) => b.text())).toEqual(['Yes', 'No']);
+    expect(render({ type: 'reaction', targetExternalId: 'wamid', emoji: '👍' }).text()).toContain('Reacted 👍');
+    const tpl = render({ type: 'template', template: { name: 'order_update', language: 'en_US', parameters: {}, renderedText: 'Hi Sari, order #1 is on its way' } });
+    expect(tpl.text()).toContain('Hi Sari, order #1 is on its way');
+    expect(render({ type: 'system', text: 'Customer changed number' }).classes()).toContain('bubble--system');
+  });
+
+  it('passes a media URL from the content only when it is http(s)', () => {
+    expect(render({ type: 'image', media: { url: 'https://cdn.example.test/a.jpg' } }).find('img').attributes('src')).toBe('https://cdn.example.test/a.jpg');
+    const hostile = { type: 'document', media: { url: 'javascript:alert(1)' }, filename: 'x.pdf' } as MessageContent;
+    const w = render(hostile);
+    expect(w.find('a').exists()).toBe(false);
+    expect(w.html()).not.toContain('javascript:');
+  });
+
+  it('shows a content type newer than this package as unsupported', () => {
+    const w = render({ type: 'poll', question: '?' } as unknown as MessageContent);
+    expect(w.attributes('data-content-type')).toBe('unsupported');
+    expect(w.text()).toContain('Unsupported message (poll)');
   });
 
   it('names what it cannot show', () => {

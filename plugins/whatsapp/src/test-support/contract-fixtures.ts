@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChannelEvent, Clock, TemplateDefinition, TemplateDraft, WebhookRequest } from '@obrol/contracts';
 import type { ChannelContractFixtures, SendTarget, WebhookFixture } from '@obrol/plugin-testkit';
 import { CUSTOMER_SERVICE_WINDOW_MS } from '../session-window.policy.js';
-import { startWhatsAppSimulator, type WhatsAppSimulator } from '../simulator/index.js';
+import { startWhatsAppSimulator, type WhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { signWhatsAppPayload } from '../webhook-signature.js';
 import { whatsAppConfigSchema, type WhatsAppConfig } from '../whatsapp-config.schema.js';
 

@@ -1,4 +1,4 @@
-import { createObrol } from '@obrol/client';
+import { createObrolPinia, useSessionStore } from '@obrol/client';
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
@@ -13,10 +13,18 @@ const conversation = (canReply: boolean) => ({
 const inbound = { id: 'm1', conversationId: 'c1', channelAccountId: 'ch1', direction: 'inbound', content: { type: 'text', text: 'Halo' }, status: 'received', error: null, externalId: 'w1', replyToExternalId: null, sentByAgentId: null, createdAt: '2026-01-01T09:00:00.000Z', providerTimestamp: null };
 const template = { id: 't1', channelAccountId: 'ch1', externalId: null, name: 'hello_world', language: 'en_US', category: 'UTILITY', parameterFormat: 'positional', components: { body: { text: 'Hello {{1}}' } }, status: 'APPROVED', rejectionReason: null, quality: null, variables: { header: [], body: ['1'], buttons: [] }, syncedAt: null, updatedAt: '2026-01-01T00:00:00.000Z' };
 
+/** Methods of the calls to the typing endpoint, in order. */
+const typingCalls: string[] = [];
+
 function setup(canReply: boolean, onSend: (body: unknown) => { status: number; body: unknown }) {
+  typingCalls.length = 0;
   const fetch = (async (url: RequestInfo | URL, init?: RequestInit) => {
     const path = String(url).replace(/\?.*$/, '');
     const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
+    if (path === '/api/v1/conversations/c1/typing') {
+      typingCalls.push(init?.method ?? 'GET');
+      return json(200, { sent: true });
+    }
     if (path === '/api/v1/conversations/c1') return json(200, conversation(canReply));
     if (path === '/api/v1/conversations/c1/messages' && init?.method === 'POST') {
       const r = onSend(JSON.parse(String(init.body)));
@@ -26,10 +34,10 @@ function setup(canReply: boolean, onSend: (body: unknown) => { status: number; b
     if (path === '/api/v1/channels/ch1/templates') return json(200, { items: [template] });
     return json(404, { statusCode: 404, code: 'NOT_FOUND', message: path });
   }) as typeof globalThis.fetch;
-  const obrol = createObrol({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => ({ readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} }) });
-  obrol.token.value = 'tok';
+  const pinia = createObrolPinia({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => ({ readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} }) });
+  useSessionStore(pinia).token = 'tok';
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'inbox', component: { template: '<div/>' } }] });
-  return mount(ConversationThread, { props: { id: 'c1' }, global: { plugins: [obrol, router, createInboxI18n('en')] } });
+  return mount(ConversationThread, { props: { id: 'c1' }, global: { plugins: [pinia, router, createInboxI18n('en')] } });
 }
 
 describe('ConversationThread', () => {
@@ -45,6 +53,14 @@ describe('ConversationThread', () => {
     const last = w.findAll('[data-testid="message"]').at(-1)!;
     expect(last.text()).toContain('Siap kak');
     expect(last.attributes('data-status')).toBe('queued');
+  });
+
+  it("tells the server once that the agent is typing, however many keys are pressed", async () => {
+    const w = setup(true, () => ({ status: 500, body: {} }));
+    await flushPromises();
+    for (const text of ['S', 'Si', 'Sia', 'Siap']) await w.find('[data-testid="composer-input"]').setValue(text);
+    await flushPromises();
+    expect(typingCalls).toEqual(['POST']);
   });
 
   it('switches to the template picker with the API message when the window closed meanwhile', async () => {

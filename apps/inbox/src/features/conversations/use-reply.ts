@@ -1,0 +1,97 @@
+import { type ConversationView, type MessageView, type SendMessageInput, isApiError } from '@obrol/client';
+import type { TemplateSend } from '@obrol/ui';
+import { type Ref, computed, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
+
+/** Why the last send or action failed, for the thread to word: a value, not an exception. */
+export interface ReplyFailure {
+  kind: 'send' | 'action';
+  message: string;
+}
+
+export interface ReplyOptions {
+  conversationId: MaybeRefOrGetter<string>;
+  conversation: Ref<ConversationView | null>;
+  now: Ref<Date>;
+  send: (input: SendMessageInput) => Promise<MessageView>;
+  /** Reloads the conversation, so its window reflects the server's view again. */
+  refreshConversation: () => Promise<void>;
+  /** After a message was accepted (e.g. to scroll to it). */
+  onSent?: () => void | Promise<void>;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The reply box of a thread: the draft, whether a session message may be sent (the server's
+ * `canReply`, the window's expiry by the clock, or a WINDOW_CLOSED refusal), and sending text,
+ * a template or a conversation action.
+ */
+export function useReply(options: ReplyOptions) {
+  const draft = ref('');
+  const sending = ref(false);
+  const failure = ref<ReplyFailure | null>(null);
+  /** Set when the API refused a reply with WINDOW_CLOSED: its message, until the window reopens. */
+  const windowClosedMessage = ref<string | null>(null);
+  const showTemplates = ref(false);
+
+  const windowExpired = computed(() => {
+    const expiresAt = options.conversation.value?.window.expiresAt;
+    return !!expiresAt && Date.parse(expiresAt) <= options.now.value.getTime();
+  });
+  const canReply = computed(() => !!options.conversation.value?.canReply && !windowExpired.value && !windowClosedMessage.value);
+
+  watch(
+    () => toValue(options.conversationId),
+    () => {
+      draft.value = '';
+      failure.value = null;
+      windowClosedMessage.value = null;
+      showTemplates.value = false;
+    },
+  );
+  // A new customer message reopens the window: the server's view says so again.
+  watch(
+    () => options.conversation.value?.lastInboundAt,
+    (next, prev) => {
+      if (prev !== undefined && next !== prev) windowClosedMessage.value = null;
+    },
+  );
+
+  async function deliver(input: SendMessageInput): Promise<boolean> {
+    sending.value = true;
+    failure.value = null;
+    try {
+      await options.send(input);
+      await options.onSent?.();
+      return true;
+    } catch (error) {
+      if (isApiError(error, 'WINDOW_CLOSED')) {
+        windowClosedMessage.value = error.message;
+        void options.refreshConversation();
+      } else failure.value = { kind: 'send', message: messageOf(error) };
+      return false;
+    } finally {
+      sending.value = false;
+    }
+  }
+
+  async function sendText(text: string): Promise<void> {
+    if (await deliver({ content: { type: 'text', text } })) draft.value = '';
+  }
+
+  async function sendTemplate(template: TemplateSend): Promise<void> {
+    if (await deliver({ template })) showTemplates.value = false;
+  }
+
+  /** Runs a conversation action (assign, resolve…), keeping its failure for the thread to show. */
+  async function act(action: () => Promise<void>): Promise<void> {
+    failure.value = null;
+    try {
+      await action();
+    } catch (error) {
+      failure.value = { kind: 'action', message: messageOf(error) };
+    }
+  }
+
+  return { draft, sending, failure, windowClosedMessage, showTemplates, canReply, sendText, sendTemplate, act };
+}

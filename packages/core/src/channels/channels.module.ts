@@ -1,0 +1,10 @@
+import { Module, forwardRef } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { TemplatesModule } from '../templates/templates.module.js';
+import { ChannelsController } from './channels.controller.js';
+import { ChannelsService } from './channels.service.js';
+
+/** Channel accounts (inboxes): their plugin, sealed configuration, and resolution for use. */
+// Creating an account syncs its templates at once; templates resolve accounts here.
+@Module({ imports: [AuditModule, forwardRef(() => TemplatesModule)], controllers: [ChannelsController], providers: [ChannelsService], exports: [ChannelsService] })
+export class ChannelsModule {}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '../channels/channels.module.js';
+import { ConversationsController } from './conversations.controller.js';
+import { ConversationsService } from './conversations.service.js';
+import { TypingIndicatorService } from './typing-indicator.service.js';
+
+/** Conversations: inbound messages and the window, assignment, status, the list with its filters. */
+@Module({ imports: [ChannelsModule], controllers: [ConversationsController], providers: [ConversationsService, TypingIndicatorService], exports: [ConversationsService] })
+export class ConversationsModule {}

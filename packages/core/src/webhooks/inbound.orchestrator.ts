@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/core';
+import type { ChannelEvent, InboundMessageEvent, StatusEvent } from '@obrol/contracts';
+import { AuditService } from '../audit/audit.service.js';
+import type { ResolvedAccount } from '../channels/channels.service.js';
+import { ContactsService } from '../contacts/contacts.service.js';
+import { ConversationsService, type FoundConversation } from '../conversations/conversations.service.js';
+import type { Message } from '../messages/message.entity.js';
+import { MessagesService } from '../messages/messages.service.js';
+import { SendAttempts } from '../messages/send-attempts.service.js';
+import { TemplatesService } from '../templates/templates.service.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+
+/** A webhook delivery's events for one channel account. */
+export interface Delivery {
+  resolved: ResolvedAccount;
+  events: ChannelEvent[];
+}
+
+/** A delivery ready to apply: everything it needs from outside the transaction is resolved. */
+export interface PreparedDelivery extends Delivery {
+  tenant: string;
+}
+
+/** Per delivery, the status events whose message is not in the store (yet): the caller keeps them. */
+export type UnmatchedStatuses = Map<PreparedDelivery, StatusEvent[]>;
+
+/**
+ * Applies webhook deliveries by calling the features that own the rows: `contacts` finds or
+ * creates the customer, `conversations` records the message and moves the window, `messages`
+ * applies delivery statuses, `templates` applies template changes, `audit` keeps account
+ * events. Works only through the transaction it is given (after `prepare`, it needs no other
+ * connection), and looks rows up once per batch.
+ */
+@Injectable()
+export class InboundOrchestrator {
+  private readonly logger = new Logger('InboundOrchestrator');
+
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly contacts: ContactsService,
+    private readonly conversations: ConversationsService,
+    private readonly messages: MessagesService,
+    private readonly templates: TemplatesService,
+    private readonly audit: AuditService,
+    private readonly sendAttempts: SendAttempts,
+  ) {}
+
+  /** Resolves, outside any transaction, what applying needs (the tenant's subject token). */
+  async prepare(deliveries: Delivery[]): Promise<PreparedDelivery[]> {
+    return Promise.all(deliveries.map(async (d) => ({ ...d, tenant: await this.tenants.slugOf(d.resolved.account.tenantId) })));
+  }
+
+  /** Applies the deliveries in `em`'s transaction; returns the statuses it could not match. */
+  async apply(em: EntityManager, deliveries: PreparedDelivery[], now: Date): Promise<UnmatchedStatuses> {
+    const unmatched: UnmatchedStatuses = new Map();
+    const byAccount = new Map<string, PreparedDelivery[]>();
+    for (const d of deliveries) byAccount.set(d.resolved.account.id, [...(byAccount.get(d.resolved.account.id) ?? []), d]);
+    for (const [accountId, group] of byAccount) {
+      const resolved = group[0]!.resolved;
+      // Inbound messages in provider time order, so the window ends up at the latest one.
+      const ordered = group.map((d) => ({ delivery: d, tenant: d.tenant, events: [...d.events].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime()) }));
+      const all = ordered.flatMap((d) => d.events);
+      const messages = await this.messages.findByExternalIds(em, accountId, all.flatMap((e) => (e.kind === 'inbound_message' || e.kind === 'status' ? [e.externalId] : [])));
+      const fresh = all.filter((e): e is InboundMessageEvent => e.kind === 'inbound_message' && !messages.has(e.externalId));
+      const contacts = await this.contacts.findOrCreate(em, resolved.account, fresh.map((e) => e.from));
+      const conversations = await this.conversations.findOrCreate(em, resolved, [...new Map([...contacts.values()].map((c) => [c.contact.id, c])).values()]);
+      for (const { delivery, tenant, events } of ordered) {
+        const missing: StatusEvent[] = [];
+        for (const event of events) {
+          const context = { em, tenant, now, resolved, messages, contacts, conversations };
+          if (event.kind === 'status' && !messages.has(event.externalId)) {
+            // Echoes our id: settles a send whose outcome was never recorded (messages/send-attempts.service.ts).
+            const settled = event.messageId ? await this.sendAttempts.settleFromStatus(em, accountId, event) : null;
+            if (settled === 'another-copy') continue;
+            if (!settled) {
+              missing.push(event);
+              continue;
+            }
+            messages.set(event.externalId, settled);
+          }
+          await this.applyEvent(context, event);
+        }
+        if (missing.length > 0) unmatched.set(delivery, missing);
+      }
+    }
+    return unmatched;
+  }
+
+  private async applyEvent(
+    c: {
+      em: EntityManager;
+      tenant: string;
+      now: Date;
+      resolved: ResolvedAccount;
+      messages: Map<string, Message>;
+      contacts: Map<string, { contact: { id: string } }>;
+      conversations: Map<string, FoundConversation>;
+    },
+    event: ChannelEvent,
+  ): Promise<void> {
+    const { account } = c.resolved;
+    switch (event.kind) {
+      case 'inbound_message': {
+        if (c.messages.has(event.externalId)) return;
+        const contact = c.contacts.get(event.from.externalId)!.contact;
+        const message = this.conversations.recordInbound(c.em, c.tenant, c.now, c.resolved, c.conversations.get(contact.id)!, event);
+        c.messages.set(event.externalId, message);
+        return;
+      }
+      case 'status':
+        return this.messages.applyProviderStatus(c.em, c.tenant, c.now, c.messages.get(event.externalId)!, event);
+      case 'template_status':
+        return this.templates.applyProviderStatus(c.em, c.tenant, c.now, account.id, event);
+      case 'account_event':
+        this.logger.warn(`channel account ${account.id}: ${event.event}: ${event.description}`);
+        this.audit.record(c.em, {
+          tenantId: account.tenantId,
+          actor: 'system',
+          action: `channel.${event.event}`,
+          targetType: 'channel_account',
+          targetId: account.id,
+          details: { description: event.description, error: event.error ?? null },
+        });
+    }
+  }
+}
