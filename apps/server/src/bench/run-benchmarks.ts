@@ -1,184 +1,71 @@
 /**
- * `pnpm bench`: inbound WhatsApp webhooks per second end to end (signed webhook → verified →
- * stored → event published on the bus → pushed live), with p50/p99 acknowledgement latency,
- * next to bare Fastify endpoints on the same machine in the same run (JSON only, and JSON +
- * the same HMAC check) as ceilings. Prints figures; asserts nothing about time.
+ * `pnpm bench`: WhatsApp webhook ingest end to end, on SQLite + in-process bus and (when
+ * reachable) PostgreSQL + NATS, next to bare Fastify endpoints measured in the same run
+ * (JSON parse; HMAC check + JSON parse) as the ceiling. Three runs per shape:
  *
- * Settings: OBROL_BENCH_SECONDS (default 10), OBROL_BENCH_CONNECTIONS (default 32).
+ * 1. inbound messages as fast as answered (signed webhook → verified → stored → published →
+ *    pushed to an agent's WebSocket);
+ * 2. a fixed 1,000 webhooks/s of customers' messages: acknowledgement latency and webhook →
+ *    agent's WebSocket latency;
+ * 3. a broadcast's status flood: Obrol sends N messages through the WhatsApp simulator, which
+ *    queues sent, delivered and read for each; they are posted shuffled, 10 % twice, with the
+ *    recipients' replies, and the store is counted against what was sent.
+ *
+ * Prints figures next to the aims of issue 9; asserts nothing about time.
+ *
+ * Settings: OBROL_BENCH_SECONDS (default 10), OBROL_BENCH_CONNECTIONS (default 32),
+ * OBROL_BENCH_BROADCAST (messages in the flood, default 3000), OBROL_BENCH_RATE (default 1000)
+ * and OBROL_BENCH_RATE_SECONDS (default 5),
+ * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile each
+ * Obrol process with `node --cpu-prof` and print where its time went).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
-import autocannon from 'autocannon';
 import pg from 'pg';
-import WebSocket from 'ws';
+import { startChild, stopChild } from './child-process.launcher.js';
+import { type CpuProfile, formatProfileSummary, summariseCpuProfile } from './cpu-profile.summary.js';
+import { loadInbound, runInboundThroughput, type ThroughputFigures } from './inbound-throughput.run.js';
+import type { LatencySummary } from './latency-stats.js';
+import { runLiveLatency, type LiveLatencyFigures } from './live-latency.run.js';
+import { BENCH_APP_SECRET, startObrolTarget } from './obrol-target.fixture.js';
+import { runStatusFlood, type StatusFloodFigures } from './status-flood.run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.OBROL_BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.OBROL_BENCH_CONNECTIONS ?? 32);
-const APP_SECRET = randomBytes(16).toString('hex');
-const PHONE_NUMBER_ID = '106540352242922';
-const WABA_ID = '102290129340398';
+const BROADCAST = Number(process.env.OBROL_BENCH_BROADCAST ?? 3000);
+const RATE = Number(process.env.OBROL_BENCH_RATE ?? 1000);
+const RATE_SECONDS = Number(process.env.OBROL_BENCH_RATE_SECONDS ?? 5);
+const SHAPES = (process.env.OBROL_BENCH_SHAPES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+const PROFILE_DIR = process.env.OBROL_BENCH_CPU_PROFILE ? path.resolve(process.env.OBROL_BENCH_CPU_PROFILE) : undefined;
 
-interface Figures {
+/** Issue 9's aims, printed next to the figures. */
+const AIMS = {
+  sqlite: { ceilingShare: 30 },
+  postgres: { ceilingShare: 15, statusesPerSecond: 3000 },
+  socketP50Ms: 10,
+  socketP99Ms: 50,
+  ackP99Ms: 25,
+};
+
+interface ShapeFigures {
+  shape: 'sqlite' | 'postgres';
   name: string;
-  requestsPerSecond: number;
-  ok: number;
-  errors: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** Events that reached a live subscriber (Obrol runs only). */
-  eventsPublished?: number;
-  /** Time from the first request until the last event was published. */
-  eventsPerSecond?: number;
+  inbound: ThroughputFigures;
+  live: LiveLatencyFigures;
+  flood: StatusFloodFigures;
 }
 
-function freePort(): number {
-  return 20000 + Math.floor(Math.random() * 20000);
-}
-
-function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`child did not start: ${out}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = out.match(ready);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, line: match[0] });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    child.once('exit', (code) => reject(new Error(`child exited with ${code}: ${out}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.removeAllListeners('exit');
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
-
-/** One Meta webhook with one text message from one of many customers, with a unique wamid. */
-function webhookBody(seq: number): string {
-  const from = `62812${String(seq % 5000).padStart(7, '0')}`;
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: WABA_ID,
-        changes: [
-          {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name: `Customer ${seq % 5000}` }, wa_id: from }],
-              messages: [{ from, id: `wamid.bench${seq}${randomBytes(4).toString('hex')}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `Halo, ini pesan nomor ${seq}` } }],
-            },
-            field: 'messages',
-          },
-        ],
-      },
-    ],
-  });
-}
-
-async function load(name: string, url: string): Promise<Figures & { startedAt: number }> {
-  let seq = 0;
-  const startedAt = Date.now();
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (request) => {
-          const body = webhookBody(seq++);
-          return {
-            ...request,
-            body,
-            headers: { ...request.headers, 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` },
-          };
-        },
-      },
-    ],
-  });
-  return {
-    name,
-    startedAt,
-    requestsPerSecond: Math.round(result['2xx'] / SECONDS),
-    ok: result['2xx'],
-    errors: result.non2xx + result.errors + result.timeouts,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-  };
-}
-
-async function ceiling(mode: 'json' | 'hmac'): Promise<Figures> {
-  const { child, line } = await startChild([path.join(here, 'ceiling-server.js'), mode, APP_SECRET], {}, /http:\/\/\S+/);
+async function ceiling(mode: 'json' | 'hmac'): Promise<ThroughputFigures> {
+  const { child, line } = await startChild([path.join(here, 'ceiling-server.js'), mode, BENCH_APP_SECRET], {}, /http:\/\/\S+/);
   try {
-    await load('warm-up', `${line}/webhook`).catch(() => undefined);
-    const figures = await load(mode === 'json' ? 'bare Fastify: JSON parse' : 'bare Fastify: HMAC check + JSON parse', `${line}/webhook`);
-    return figures;
+    await loadInbound('warm-up', `${line}/webhook`, SECONDS, CONNECTIONS).catch(() => undefined);
+    return await loadInbound(mode === 'json' ? 'bare Fastify: JSON parse' : 'bare Fastify: HMAC check + JSON parse', `${line}/webhook`, SECONDS, CONNECTIONS);
   } finally {
-    await stop(child);
-  }
-}
-
-async function obrol(name: string, extraEnv: Record<string, string>): Promise<Figures> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-bench-'));
-  const sim = await startWhatsAppSimulator({ appSecret: APP_SECRET, accessToken: 'bench-token', phoneNumberId: PHONE_NUMBER_ID, wabaId: WABA_ID });
-  const port = freePort();
-  const password = randomBytes(12).toString('hex');
-  const { child } = await startChild(
-    [path.join(here, '..', 'cli.js'), 'start'],
-    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, ...extraEnv },
-    /Obrol is running/,
-  );
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    const login = (await (await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.test', password }) })).json()) as { token: string };
-    const created = (await (
-      await fetch(`${base}/api/v1/channels`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
-        body: JSON.stringify({ plugin: 'whatsapp', name: 'Bench', config: { phoneNumberId: PHONE_NUMBER_ID, wabaId: WABA_ID, accessToken: 'bench-token', appSecret: APP_SECRET, verifyToken: 'bench-verify', graphApiBaseUrl: sim.url } }),
-      })
-    ).json()) as { id: string };
-    let events = 0;
-    let lastEventAt = 0;
-    const socket = new WebSocket(`${base.replace('http', 'ws')}/api/v1/realtime?token=${login.token}`);
-    socket.on('message', (data) => {
-      if ((JSON.parse(data.toString()) as { type: string }).type === 'message.created') {
-        events++;
-        lastEventAt = Date.now();
-      }
-    });
-    await new Promise((resolve) => socket.once('open', resolve));
-    const url = `${base}/webhooks/whatsapp/${created.id}`;
-    const figures = await load(name, url);
-    // Every acknowledged webhook must come out as a published event; wait for the tail.
-    const deadline = Date.now() + 60_000;
-    while (events < figures.ok && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    socket.close();
-    return { ...figures, eventsPublished: events, eventsPerSecond: Math.round(events / ((lastEventAt - figures.startedAt) / 1000)) };
-  } finally {
-    await stop(child);
-    await sim.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stopChild(child);
   }
 }
 
@@ -210,29 +97,84 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
   return { url: admin.replace(/\/[^/]*$/, `/${name}`), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-const results: Figures[] = [];
-console.log(`Inbound webhook benchmark: ${SECONDS} s per run, ${CONNECTIONS} connections, ${os.cpus().length} cores, Node ${process.version}\n`);
-results.push(await ceiling('json'));
-const hmacCeiling = await ceiling('hmac');
-results.push(hmacCeiling);
-results.push(await obrol('Obrol: SQLite + in-process bus', {}));
-if ((await reachable('postgres')) && (await reachable('nats'))) {
-  const db = await freshPostgres();
+async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Record<string, string>, databaseUrl?: string): Promise<ShapeFigures> {
+  const target = await startObrolTarget({ name, env, databaseUrl, cpuProfileDir: PROFILE_DIR });
   try {
-    results.push(await obrol('Obrol: PostgreSQL + NATS', { OBROL_DATABASE_URL: db.url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') }));
+    console.log(`${name}: inbound messages as fast as answered…`);
+    const inbound = await runInboundThroughput(target, SECONDS, CONNECTIONS);
+    console.log(`${name}: customers' messages at ${RATE}/s…`);
+    const live = await runLiveLatency(target, RATE, RATE_SECONDS);
+    console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
+    const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
+    return { shape, name, inbound, live, flood };
   } finally {
-    await db.drop();
+    await target.close();
+    if (PROFILE_DIR) printProfile(name);
   }
-} else {
-  console.log('skipped: Obrol on PostgreSQL + NATS (services not reachable)\n');
+}
+
+function printProfile(name: string): void {
+  const file = readdirSync(PROFILE_DIR!).find((f) => f === `${name.replace(/\W+/g, '-').toLowerCase()}.cpuprofile`);
+  if (!file) return console.log(`no CPU profile written for ${name}`);
+  const profile = JSON.parse(readFileSync(path.join(PROFILE_DIR!, file), 'utf8')) as CpuProfile;
+  console.log(`\nCPU profile of ${name} (${path.join(PROFILE_DIR!, file)}):\n${formatProfileSummary(summariseCpuProfile(profile))}\n`);
+}
+
+console.log(`Webhook ingest benchmark: ${SECONDS} s runs, ${CONNECTIONS} connections, ${BROADCAST}-message broadcast, ${RATE}/s fixed rate for ${RATE_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}\n`);
+const jsonCeiling = await ceiling('json');
+const hmacCeiling = await ceiling('hmac');
+const shapes: ShapeFigures[] = [];
+if (SHAPES.includes('sqlite')) shapes.push(await benchShape('sqlite', 'Obrol: SQLite + in-process bus', {}));
+if (SHAPES.includes('postgres')) {
+  if ((await reachable('postgres')) && (await reachable('nats'))) {
+    const db = await freshPostgres();
+    try {
+      shapes.push(
+        await benchShape(
+          'postgres',
+          'Obrol: PostgreSQL + NATS',
+          { OBROL_DATABASE_URL: db.url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') },
+          db.url,
+        ),
+      );
+    } finally {
+      await db.drop();
+    }
+  } else console.log('skipped: Obrol on PostgreSQL + NATS (services not reachable)\n');
 }
 
 const pad = (v: string | number, n: number) => String(v).padStart(n);
-console.log(`${'run'.padEnd(42)}${pad('acks/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('events', 9)}${pad('events/s', 10)}${pad('vs HMAC ceiling', 17)}`);
-for (const r of results) {
-  const ratio = r.eventsPublished !== undefined ? `${((r.requestsPerSecond / hmacCeiling.requestsPerSecond) * 100).toFixed(1)} %` : '';
+const share = (perSecond: number) => `${((perSecond / hmacCeiling.requestsPerSecond) * 100).toFixed(1)} %`;
+const pct = (l: LatencySummary) => `${l.p50Ms} / ${l.p99Ms}`;
+const aimShare = (s: ShapeFigures) => `≥ ${AIMS[s.shape].ceilingShare} %`;
+
+console.log(`\nCeiling, same run: ${hmacCeiling.name} ${hmacCeiling.requestsPerSecond}/s (p50 ${hmacCeiling.p50Ms} ms, p99 ${hmacCeiling.p99Ms} ms); JSON parse alone ${jsonCeiling.requestsPerSecond}/s\n`);
+
+console.log(`1. Inbound messages as fast as answered (${CONNECTIONS} connections, ${SECONDS} s)`);
+console.log(`${'run'.padEnd(40)}${pad('acks/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('events', 9)}${pad('events/s', 10)}${pad('vs ceiling', 12)}${pad('aim', 8)}`);
+for (const r of [jsonCeiling, hmacCeiling]) console.log(`${r.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}`);
+for (const s of shapes) {
+  const r = s.inbound;
+  console.log(`${s.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}${pad(r.eventsPublished ?? '', 9)}${pad(r.eventsPerSecond ?? '', 10)}${pad(share(r.requestsPerSecond), 12)}${pad(aimShare(s), 8)}`);
+}
+
+console.log(`\n2. Customers' messages at a fixed ${RATE}/s for ${RATE_SECONDS} s (open loop); milliseconds p50 / p99`);
+console.log(`${'run'.padEnd(40)}${pad('sent', 7)}${pad('stored', 8)}${pad('errors', 8)}${pad('ack', 20)}${pad('aim p99', 9)}${pad('→ socket', 20)}${pad('aim', 12)}`);
+for (const s of shapes) {
+  const r = s.live;
+  console.log(`${s.name.padEnd(40)}${pad(r.sent, 7)}${pad(r.stored, 8)}${pad(r.errors, 8)}${pad(pct(r.ack), 20)}${pad(`< ${AIMS.ackP99Ms}`, 9)}${pad(pct(r.toSocket), 20)}${pad(`< ${AIMS.socketP50Ms} / ${AIMS.socketP99Ms}`, 12)}`);
+}
+
+console.log(`\n3. Status flood: ${BROADCAST} messages sent → sent/delivered/read each, 10 % posted twice, replies mixed in, shuffled (${CONNECTIONS} connections)`);
+console.log(
+  `${'run'.padEnd(40)}${pad('webhooks', 9)}${pad('/s', 7)}${pad('vs ceiling', 12)}${pad('aim', 7)}${pad('statuses/s', 12)}${pad('aim', 8)}${pad('ack p50/p99', 20)}${pad('status lag p50/p99', 22)}${pad('tail ms', 9)}${pad('read stored', 14)}${pad('replies stored', 16)}${pad('errors', 8)}`,
+);
+for (const s of shapes) {
+  const r = s.flood;
+  const total = r.statusWebhooks + r.duplicateWebhooks + r.inboundWebhooks;
+  const statusAim = s.shape === 'postgres' ? `≥ ${AIMS.postgres.statusesPerSecond}` : '';
   console.log(
-    `${r.name.padEnd(42)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}${pad(r.eventsPublished ?? '', 9)}${pad(r.eventsPerSecond ?? '', 10)}${pad(ratio, 17)}`,
+    `${s.name.padEnd(40)}${pad(total, 9)}${pad(r.webhooksPerSecond, 7)}${pad(share(r.webhooksPerSecond), 12)}${pad(aimShare(s), 7)}${pad(r.statusesPerSecond, 12)}${pad(statusAim, 8)}${pad(pct(r.ack), 20)}${pad(pct(r.statusLag), 22)}${pad(r.storeTailMs, 9)}${pad(`${r.readStored}/${r.broadcast}`, 14)}${pad(`${r.inboundStored}/${r.inboundWebhooks}`, 16)}${pad(r.errors, 8)}`,
   );
 }
-console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, results })}`);
+console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, broadcast: BROADCAST, rate: RATE, ceilings: [jsonCeiling, hmacCeiling], shapes })}`);

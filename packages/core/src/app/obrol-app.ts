@@ -2,6 +2,7 @@ import helmet from '@fastify/helmet';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RawServerDefault } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -79,6 +80,12 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
     strictTransportSecurity: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // Provider webhooks are read once, by the plugin, after it checked the signature on the raw bytes.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 }, (req, body, done) => {
+    if (req.url.startsWith('/webhooks/')) return done(null, undefined);
+    parseJson(req, body.toString('utf8'), done);
+  });
   if (options.role === 'worker') {
     // Feature modules carry their controllers; a worker answers only its health routes.
     fastify.addHook('onRequest', async (request, reply) => {

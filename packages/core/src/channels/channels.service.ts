@@ -153,11 +153,22 @@ export class ChannelsService {
     return { channelAccountId: account.id, tenantId: account.tenantId, config, clock: this.clock };
   }
 
-  /** The account with its plugin and decrypted config; cached briefly (hot path: webhooks). */
+  /**
+   * The account with its plugin and decrypted config (hot path: webhooks). Kept until the
+   * account changes: after `CACHE_MS` only its `updatedAt` is read again, and the config is
+   * decrypted and parsed anew only when that moved (an update in any process).
+   */
   async resolve(id: string, pluginId?: string): Promise<ResolvedAccount> {
     const hit = this.cache.get(id);
     const now = Date.now();
     if (hit && now - hit.at < CACHE_MS && (!pluginId || hit.resolved.account.pluginId === pluginId)) return hit.resolved;
+    if (hit && (!pluginId || hit.resolved.account.pluginId === pluginId)) {
+      const current = await this.orm.em.fork().findOne(ChannelAccount, { id }, { fields: ['updatedAt'] });
+      if (current && current.updatedAt.getTime() === hit.resolved.account.updatedAt.getTime()) {
+        hit.at = now;
+        return hit.resolved;
+      }
+    }
     const account = await this.orm.em.fork().findOne(ChannelAccount, { id });
     if (!account || (pluginId && account.pluginId !== pluginId)) throw new ObrolError('NOT_FOUND', 'Channel account not found.');
     const plugin = this.registry.get(account.pluginId);

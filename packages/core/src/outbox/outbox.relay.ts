@@ -6,9 +6,12 @@ import { databaseKindOf } from '../database/orm-config.js';
 import { BackgroundLoop } from '../work/background-loop.js';
 import { Every } from '../work/declared-work.js';
 import { OutboxEvent } from './outbox-event.entity.js';
+import { publishInWindow } from './publish-window.js';
 
 const BATCH = 200;
 const HOUR = 60 * 60 * 1000;
+/** Durable publishes awaiting the bus's acknowledgement at once. */
+const PUBLISH_WINDOW = 64;
 
 /**
  * Publishes outbox rows to the bus after their transaction committed. The commit itself wakes
@@ -60,12 +63,13 @@ export class OutboxRelay {
       );
       if (rows.length === 0) return 0;
       const now = new Date();
-      for (const row of rows) {
+      await publishInWindow(rows, PUBLISH_WINDOW, async (row) => {
         row.attempts += 1;
         if (row.subject) await this.bus.publish(row.subject, row.payload as { eventId: string });
+        // A live push follows its durable fact, never overtakes it.
         if (row.live) this.bus.publishLive(row.live.subject, row.live.data);
         row.publishedAt = now;
-      }
+      });
       return rows.length;
     });
   }

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startWhatsAppSimulator, type WhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
+import WebSocket from 'ws';
+import { freePort, startChild, stopChild } from './child-process.launcher.js';
+import { openStoredMessagesProbe, type StoredMessagesProbe } from './stored-messages.probe.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const BENCH_APP_SECRET = randomBytes(16).toString('hex');
+export const BENCH_PHONE_NUMBER_ID = '106540352242922';
+export const BENCH_WABA_ID = '102290129340398';
+
+/** A frame pushed on the agent's WebSocket (`live.<t>.…` events). */
+export interface LiveFrame {
+  type: string;
+  data?: { message?: { id: string; externalId: string | null; status: string; direction: string } };
+}
+
+/** One Obrol process under load, with its simulated WhatsApp number and an agent's socket. */
+export interface ObrolTarget {
+  name: string;
+  base: string;
+  token: string;
+  channelId: string;
+  webhookUrl: string;
+  /**
+   * The Cloud API stand-in Obrol sends to. It never posts webhooks itself (no webhook URL): the
+   * bench takes the signed deliveries it queued and posts them at a controlled pace.
+   */
+  sim: WhatsAppSimulator;
+  store: StoredMessagesProbe;
+  /** Calls `listener` with each frame the agent's socket receives, and when it arrived; returns an unsubscribe. */
+  onLive(listener: (frame: LiveFrame, at: number) => void): () => void;
+  api<T>(method: string, route: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface ObrolTargetOptions {
+  name: string;
+  env: Record<string, string>;
+  databaseUrl?: string;
+  /** Where `node --cpu-prof` writes the process's profile; unset: no profile. */
+  cpuProfileDir?: string;
+}
+
+export async function startObrolTarget(options: ObrolTargetOptions): Promise<ObrolTarget> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-bench-'));
+  const sim = await startWhatsAppSimulator({
+    appSecret: BENCH_APP_SECRET,
+    accessToken: 'bench-token',
+    phoneNumberId: BENCH_PHONE_NUMBER_ID,
+    wabaId: BENCH_WABA_ID,
+    // A number at Meta's top tier, no per-customer pacing: the bench measures Obrol, not Meta's limits.
+    throughputPerSecond: 1_000_000,
+    pairRateLimit: false,
+    statusDelaysMs: { sent: 0, delivered: 0, read: 0 },
+    deliveryLogLimit: 1_000_000,
+  });
+  const port = freePort();
+  const password = randomBytes(12).toString('hex');
+  let nodeFlags: string[] = [];
+  if (options.cpuProfileDir) {
+    mkdirSync(options.cpuProfileDir, { recursive: true });
+    nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.name.replace(/\W+/g, '-').toLowerCase()}.cpuprofile`];
+  }
+  const { child } = await startChild(
+    [path.join(here, '..', 'cli.js'), 'start'],
+    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, ...options.env },
+    /Obrol is running/,
+    nodeFlags,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  let token = '';
+  const api = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${base}${route}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+  token = (await api<{ token: string }>('POST', '/api/v1/auth/login', { email: 'bench@example.test', password })).token;
+  const channel = await api<{ id: string }>('POST', '/api/v1/channels', {
+    plugin: 'whatsapp',
+    name: 'Bench',
+    config: { phoneNumberId: BENCH_PHONE_NUMBER_ID, wabaId: BENCH_WABA_ID, accessToken: 'bench-token', appSecret: BENCH_APP_SECRET, verifyToken: 'bench-verify', graphApiBaseUrl: sim.url },
+  });
+
+  const listeners = new Set<(frame: LiveFrame, at: number) => void>();
+  const socket = new WebSocket(`${base.replace('http', 'ws')}/api/v1/realtime?token=${token}`);
+  socket.on('message', (data) => {
+    const at = performance.now();
+    const frame = JSON.parse(data.toString()) as LiveFrame;
+    for (const listener of listeners) listener(frame, at);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const store = await openStoredMessagesProbe({ databaseUrl: options.databaseUrl, dataDir });
+
+  return {
+    name: options.name,
+    base,
+    token,
+    channelId: channel.id,
+    webhookUrl: `${base}/webhooks/whatsapp/${channel.id}`,
+    sim,
+    store,
+    api,
+    onLive(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      socket.close();
+      await store.close();
+      await stopChild(child);
+      await sim.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import { MikroORM } from '@obrol/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClock } from '../test-clock.js';
+import { testEvents } from '../test-channel/test-webhook.js';
+import { TestProvider } from '../test-channel/test-provider.js';
+import { type TestObrol, eventually, startTestObrol } from '../test-env.js';
+import { availableStacks } from './stacks.js';
+
+const stacks = await availableStacks();
+
+/**
+ * The webhook ingest path under a flood: deliveries that share a group commit, duplicates and
+ * out-of-order statuses inside one batch, and one delivery the database refuses among others.
+ */
+for (const stack of stacks) describe.skipIf(!stack.run)(`webhook ingest batches on ${stack.name}`, () => {
+  const clock = new TestClock(new Date('2026-11-20T08:00:00.000Z'));
+  const provider = new TestProvider();
+  let env: TestObrol;
+  let inbox: { id: string; webhookSecret: string };
+  let token: string;
+
+  beforeAll(async () => {
+    env = await startTestObrol({ database: stack.database, bus: stack.bus, clock, provider });
+    inbox = await env.createTestChannel('Flood');
+    token = await env.adminToken();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  const post = (events: object[]) => env.postWebhook(inbox.id, inbox.webhookSecret, { events } as never);
+
+  async function conversationOf(contactExternalId: string) {
+    const list = await env.api('GET', '/api/v1/conversations', undefined, { token });
+    return (list.body.items as { id: string; contact: { externalId: string } }[]).find((c) => c.contact.externalId === contactExternalId);
+  }
+
+  async function messagesOf(contactExternalId: string): Promise<{ id: string; externalId: string; status: string; direction: string }[]> {
+    const conversation = await conversationOf(contactExternalId);
+    if (!conversation) return [];
+    return (await env.api('GET', `/api/v1/conversations/${conversation.id}/messages?limit=100`, undefined, { token })).body.items;
+  }
+
+  /** An outbound message the provider accepted, with its external id recorded. */
+  async function sentMessage(customer: { id: string }, text: string): Promise<{ id: string; externalId: string }> {
+    expect((await post([testEvents.text(`opener-${customer.id}-${text}`, customer, 'halo', clock.now())])).status).toBe(200);
+    const conversation = await eventually(() => conversationOf(customer.id), 10_000, 'the conversation');
+    const sent = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: { type: 'text', text } }, { token });
+    expect(sent.status).toBe(202);
+    return eventually(async () => (await messagesOf(customer.id)).find((m) => m.id === sent.body.id && m.status === 'sent'), 10_000, 'the send to be recorded');
+  }
+
+  it('stores a message once when one delivery carries it three times', async () => {
+    const customer = { id: '6281200000001', name: 'Ayu' };
+    const message = testEvents.text('dup-in-one', customer, 'sekali saja', clock.now());
+    expect((await post([message, message, message])).status).toBe(200);
+    expect((await messagesOf(customer.id)).filter((m) => m.externalId === 'dup-in-one')).toHaveLength(1);
+  });
+
+  it('stores each message once when concurrent deliveries (one batch) and later ones (other batches) repeat them', async () => {
+    const customer = { id: '6281200000002', name: 'Bayu' };
+    const events = [1, 2, 3].map((n) => testEvents.text(`dup-across-${n}`, customer, `pesan ${n}`, clock.now()));
+    const answers = await Promise.all([...events, ...events, ...events].map((e) => post([e])));
+    expect(answers.map((a) => a.status)).toEqual(Array(9).fill(200));
+    for (const e of events) expect((await post([e])).status).toBe(200);
+    const stored = (await messagesOf(customer.id)).filter((m) => m.externalId.startsWith('dup-across-'));
+    expect(stored.map((m) => m.externalId).sort()).toEqual(['dup-across-1', 'dup-across-2', 'dup-across-3']);
+  });
+
+  it('keeps the furthest status when one delivery reports read, sent and delivered in that order, twice', async () => {
+    const customer = { id: '6281200000003' };
+    const sent = await sentMessage(customer, 'urutan terbalik');
+    const statuses = ['read', 'sent', 'delivered'].map((s) => testEvents.status(sent.externalId, s as 'read', clock.now()));
+    expect((await post([...statuses, ...statuses])).status).toBe(200);
+    expect((await messagesOf(customer.id)).find((m) => m.id === sent.id)!.status).toBe('read');
+  });
+
+  it('applies the furthest of the statuses that concurrent deliveries report for one message', async () => {
+    const customer = { id: '6281200000004' };
+    const sent = await sentMessage(customer, 'banjir status');
+    const answers = await Promise.all(['delivered', 'read', 'sent', 'delivered', 'read'].map((s) => post([testEvents.status(sent.externalId, s as 'read', clock.now())])));
+    expect(answers.map((a) => a.status)).toEqual(Array(5).fill(200));
+    expect((await messagesOf(customer.id)).find((m) => m.id === sent.id)!.status).toBe('read');
+    // A failure after delivery does not undo it.
+    expect((await post([testEvents.status(sent.externalId, 'failed', clock.now(), { code: 'RECIPIENT_UNDELIVERABLE', message: 'late' })])).status).toBe(200);
+    expect((await messagesOf(customer.id)).find((m) => m.id === sent.id)!.status).toBe('read');
+  });
+
+  it('keeps a status that comes before its message in the same batch, and applies it once the message exists', async () => {
+    const customer = { id: '6281200000005' };
+    const opener = testEvents.text('opener-early', customer, 'halo', clock.now());
+    const nextExternalId = `test-out-${provider.sent.length + 1}`;
+    const answers = await Promise.all([post([opener]), post([testEvents.status(nextExternalId, 'delivered', clock.now())])]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const conversation = await eventually(() => conversationOf(customer.id), 10_000, 'the conversation');
+    const sent = await env.api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: { type: 'text', text: 'status lebih dulu' } }, { token });
+    await eventually(async () => (await messagesOf(customer.id)).find((m) => m.id === sent.body.id && m.status === 'delivered'), 15_000, 'the early status');
+    expect((await messagesOf(customer.id)).find((m) => m.id === sent.body.id)!.externalId).toBe(nextExternalId);
+  });
+
+  it('lands the other deliveries of a batch when the database refuses one, and the refused one once it accepts it', async () => {
+    const orm = env.app.app.get(MikroORM);
+    const connection = orm.em.getConnection();
+    const poison =
+      stack.database === 'sqlite'
+        ? [`create trigger refuse_poison before insert on messages when new.external_id = 'poisoned-1' begin select raise(abort, 'refused by the test'); end`]
+        : [
+            `create function refuse_poison() returns trigger language plpgsql as $$ begin if new.external_id = 'poisoned-1' then raise exception 'refused by the test'; end if; return new; end $$`,
+            'create trigger refuse_poison before insert on messages for each row execute function refuse_poison()',
+          ];
+    for (const sql of poison) await connection.execute(sql);
+    const customer = { id: '6281200000006', name: 'Citra' };
+    const ids = ['healthy-1', 'healthy-2', 'poisoned-1', 'healthy-3', 'healthy-4'];
+    try {
+      const answers = await Promise.all(ids.map((id) => post([testEvents.text(id, customer, id, clock.now())])));
+      expect(answers.map((a) => a.status)).toEqual(Array(5).fill(200));
+      const stored = (await messagesOf(customer.id)).map((m) => m.externalId).sort();
+      expect(stored).toEqual(['healthy-1', 'healthy-2', 'healthy-3', 'healthy-4']);
+    } finally {
+      await connection.execute(stack.database === 'sqlite' ? 'drop trigger refuse_poison' : 'drop trigger refuse_poison on messages');
+      if (stack.database === 'postgres') await connection.execute('drop function refuse_poison()');
+    }
+    await eventually(async () => (await messagesOf(customer.id)).some((m) => m.externalId === 'poisoned-1'), 15_000, 'the refused delivery to land on retry');
+    expect((await messagesOf(customer.id)).map((m) => m.externalId).sort()).toEqual([...ids].sort());
+  });
+});
