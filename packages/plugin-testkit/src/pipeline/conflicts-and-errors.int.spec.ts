@@ -6,11 +6,7 @@ import { availableStacks } from './stacks.js';
 const stacks = await availableStacks();
 
 /** Racing creates are a 409, and a failed statement's values never reach an error (and so a log). */
-describe.each(stacks)('unique violations and database errors on $name', (stack) => {
-  if (!stack.run) {
-    it.skip('needs its services', () => undefined);
-    return;
-  }
+for (const stack of stacks) describe.skipIf(!stack.run)(`unique violations and database errors on ${stack.name}`, () => {
   let env: TestObrol;
 
   beforeAll(async () => {

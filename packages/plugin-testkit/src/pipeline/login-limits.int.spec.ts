@@ -5,11 +5,7 @@ import { availableStacks } from './stacks.js';
 const stacks = await availableStacks();
 
 /** Brute force: the limits hold whatever X-Forwarded-For says, and across api processes. */
-describe.each(stacks)('login limits on $name', (stack) => {
-  if (!stack.run) {
-    it.skip('needs its services', () => undefined);
-    return;
-  }
+for (const stack of stacks) describe.skipIf(!stack.run)(`login limits on ${stack.name}`, () => {
   const envs: TestObrol[] = [];
   afterAll(async () => {
     for (const env of envs.reverse()) await env.close();
