@@ -44,7 +44,6 @@ async function graph(path: string, init: { method?: string; body?: unknown; toke
     headers,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
   });
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return { status: response.status, json: (await response.json()) as any };
 }
 

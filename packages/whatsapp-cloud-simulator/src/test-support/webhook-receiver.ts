@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
   raw: Buffer;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: any;
   answeredWith: number;
 }
