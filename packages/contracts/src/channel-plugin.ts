@@ -127,8 +127,6 @@ export type ChannelEvent = InboundMessageEvent | StatusEvent | TemplateStatusEve
 /** The result of parsing one webhook delivery. */
 export interface ParsedWebhook {
   events: ChannelEvent[];
-  /** The provider identity this delivery was for, when it says (WhatsApp: phone_number_id). */
-  accountExternalId?: string;
 }
 
 /** Everything a plugin gets for one channel account. */

@@ -489,7 +489,6 @@ describe('parseWhatsAppWebhook: batching and routing (hand-built)', () => {
       ],
     };
     const parsed = parse(payload);
-    expect(parsed.accountExternalId).toBe(PHONE_NUMBER_ID);
     expect(parsed.events.map((e: ChannelEvent) => (e.kind === 'inbound_message' ? `${e.externalId}:${e.from.name}` : e.kind === 'status' ? `${e.externalId}:${e.status}` : e.kind))).toEqual([
       'wamid.A1:Sheena Nelson',
       'wamid.A2:Sheena Nelson',
@@ -504,7 +503,7 @@ describe('parseWhatsAppWebhook: batching and routing (hand-built)', () => {
 
   it("yields no events for another phone number's changes, without an error", () => {
     const parsed = parse(messagesPayload({ contacts: [customer], messages: [msg('wamid.X', 'not yours')] }, '999000111222'));
-    expect(parsed).toEqual({ events: [], accountExternalId: '999000111222' });
+    expect(parsed).toEqual({ events: [] });
   });
 
   it('keeps own changes when a delivery mixes numbers', () => {
@@ -521,13 +520,12 @@ describe('parseWhatsAppWebhook: batching and routing (hand-built)', () => {
       ],
     };
     const parsed = parse(payload);
-    expect(parsed.accountExternalId).toBe(PHONE_NUMBER_ID);
     expect(parsed.events.map((e) => (e.kind === 'inbound_message' ? e.externalId : e.kind))).toEqual(['wamid.MINE']);
   });
 
   it('ignores junk items instead of throwing', () => {
     const payload = { object: 'whatsapp_business_account', entry: [null, 5, { changes: 'x' }, { changes: [null, { field: 'messages' }, change({ messages: [null, 'x'] })] }] };
-    expect(parse(payload)).toEqual({ events: [], accountExternalId: PHONE_NUMBER_ID });
+    expect(parse(payload)).toEqual({ events: [] });
   });
 
   it('works end to end through a signed channel.parseWebhook', () => {
@@ -536,7 +534,6 @@ describe('parseWhatsAppWebhook: batching and routing (hand-built)', () => {
     expect(result).toEqual({
       ok: true,
       value: {
-        accountExternalId: PHONE_NUMBER_ID,
         events: [{ kind: 'inbound_message', externalId: 'wamid.IN1', from: sheena, timestamp: T, content: { type: 'text', text: 'héllo ✓' }, opensWindow: true }],
       },
     });

@@ -38,7 +38,6 @@ export function parseWhatsAppWebhook(payload: unknown, ctx: WebhookParseContext)
   const body = asRecord(payload);
   if (!body || !Array.isArray(body['entry'])) return undefined;
   const events: ChannelEvent[] = [];
-  const phoneNumberIds: string[] = [];
   for (const rawEntry of asArray(body['entry'])) {
     const entry = asRecord(rawEntry);
     if (!entry) continue;
@@ -51,7 +50,6 @@ export function parseWhatsAppWebhook(payload: unknown, ctx: WebhookParseContext)
       const field = asString(change['field']) ?? 'unknown';
       if (field === 'messages') {
         const phoneNumberId = asString(asRecord(value['metadata'])?.['phone_number_id']);
-        if (phoneNumberId) phoneNumberIds.push(phoneNumberId);
         // A shared callback may receive another number's traffic: not ours to record.
         if (phoneNumberId !== undefined && phoneNumberId !== ctx.phoneNumberId) continue;
         events.push(...messagesChangeEvents(value, ctx.now));
@@ -62,8 +60,7 @@ export function parseWhatsAppWebhook(payload: unknown, ctx: WebhookParseContext)
       else events.push(accountFieldEvent(field, value, entryTime));
     }
   }
-  const accountExternalId = phoneNumberIds.includes(ctx.phoneNumberId) ? ctx.phoneNumberId : phoneNumberIds[0];
-  return { events, ...(accountExternalId ? { accountExternalId } : {}) };
+  return { events };
 }
 
 function messagesChangeEvents(value: Json, now: Date): ChannelEvent[] {

@@ -23,8 +23,6 @@ export interface WebhookFixture {
   body: string | Buffer | object;
   /** The events `parseWebhook` must return, in order, with timestamps as `Date`s. */
   events: ChannelEvent[];
-  /** The `accountExternalId` it must report, when the payload names the account. */
-  accountExternalId?: string;
 }
 
 /** A stand-in provider the send checks talk to, started fresh for each check. */

@@ -26,9 +26,6 @@ export const checkSignedWebhooks: ContractCheck = async (plugin, fixtures) => {
     } else {
       const difference = firstDifference(result.value.value.events, fixture.events, 'events');
       if (difference) failures.push(`"${fixture.name}": ${difference}`);
-      if (fixture.accountExternalId !== undefined && result.value.value.accountExternalId !== fixture.accountExternalId) {
-        failures.push(`"${fixture.name}": accountExternalId is ${JSON.stringify(result.value.value.accountExternalId)}, expected ${JSON.stringify(fixture.accountExternalId)}`);
-      }
     }
   }
   return failures;

@@ -71,7 +71,6 @@ describe('test channel webhook events', () => {
     expect(result).toEqual({
       ok: true,
       value: {
-        accountExternalId: 'test-account',
         events: [
           {
             kind: 'inbound_message',

@@ -126,7 +126,7 @@ export function createTestChannel(provider: TestProvider = new TestProvider()): 
             return { kind: 'template_status', name: e.name, language: e.language, status: e.status, reason: e.reason, timestamp: new Date(e.timestamp) };
         }
       });
-      return ok({ events, accountExternalId: parsed.data.account });
+      return ok({ events });
     },
 
     async send(message, idempotencyKey, { channelAccountId }) {

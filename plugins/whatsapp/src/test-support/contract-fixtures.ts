@@ -53,10 +53,9 @@ function firstMessageOf(name: string): Record<string, unknown> {
 }
 
 /** Each sample with the exact normalised events it must produce. */
-const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; accountExternalId?: string }> = {
+const expectedEvents: Record<string, { name: string; events: ChannelEvent[] }> = {
   'inbound_text.json': {
     name: 'text message (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'inbound_message',
@@ -70,7 +69,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'inbound_image.json': {
     name: 'image message with caption (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'inbound_message',
@@ -88,7 +86,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'inbound_interactive_button_reply.json': {
     name: 'reply button tapped (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'inbound_message',
@@ -104,7 +101,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'inbound_location.json': {
     name: 'named location (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'inbound_message',
@@ -125,7 +121,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'inbound_reaction.json': {
     name: 'reaction to a business message (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'inbound_message',
@@ -139,7 +134,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'inbound_unsupported.json': {
     name: 'unsupported message type "edit" (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'inbound_message',
@@ -159,7 +153,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'status_sent_marketing.json': {
     name: 'sent status of a marketing template, per-message pricing (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'status',
@@ -174,7 +167,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'status_delivered.json': {
     name: 'delivered status, conversation-based pricing (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'status',
@@ -188,7 +180,6 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[]; acc
   },
   'status_failed_131049.json': {
     name: 'failed status 131049, ecosystem engagement limit (Meta sample)',
-    accountExternalId: PHONE_NUMBER_ID,
     events: [
       {
         kind: 'status',
@@ -232,7 +223,7 @@ export function metaWebhookFixtures(): WebhookFixture[] {
   return metaSampleNames().map((file) => {
     const expected = expectedEvents[file];
     if (!expected) throw new Error(`test-fixtures/meta/${file} has no expected events in contract-fixtures.ts`);
-    return { name: expected.name, body: sample(file), events: expected.events, ...(expected.accountExternalId ? { accountExternalId: expected.accountExternalId } : {}) };
+    return { name: expected.name, body: sample(file), events: expected.events };
   });
 }
 

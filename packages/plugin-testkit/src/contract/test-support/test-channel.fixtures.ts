@@ -35,7 +35,6 @@ export function testChannelFixtures(): ChannelContractFixtures<TestChannelConfig
       {
         name: 'text message',
         body: { account: 'test-account', events: [testEvents.text('in-1', customer, 'Hello, is my order on its way?', SENT_AT)] },
-        accountExternalId: 'test-account',
         events: [
           {
             kind: 'inbound_message',
