@@ -34,6 +34,8 @@ export const ERROR_CODES = {
   WEBHOOK_SIGNATURE_INVALID: 401,
   WEBHOOK_VERIFY_FAILED: 403,
   WEBHOOK_PAYLOAD_INVALID: 400,
+  // outbound webhooks
+  WEBHOOK_URL_NOT_ALLOWED: 422,
   // provider-side failures (mostly asynchronous, recorded on messages)
   THROUGHPUT_EXCEEDED: 429,
   PAIR_RATE_LIMITED: 429,

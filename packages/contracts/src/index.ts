@@ -6,3 +6,4 @@ export * from './templates.js';
 export * from './events.js';
 export * from './channel-plugin.js';
 export * from './api-views.js';
+export * from './outbound-webhooks.js';

@@ -1,6 +1,7 @@
 import type { Clock } from '@obrol/contracts';
 import type { EventBus } from './bus/event-bus.js';
 import type { DatabaseOptions } from './database/orm-config.js';
+import type { OutboundWebhookSettings } from './outbound-webhooks/outbound-webhook.options.js';
 import type { PluginRef } from './plugin/obrol-plugin.decorator.js';
 
 /** Which parts of Obrol a process runs. */
@@ -35,6 +36,8 @@ export interface CoreOptions {
   sendInDoubtGraceMs?: number;
   /** Conversations whose window closes within this time count as "closing". */
   windowClosingSoonMs?: number;
+  /** Outbound webhooks to back-end systems: SSRF policy, timeout, concurrency, retry schedule. */
+  outboundWebhooks?: OutboundWebhookSettings;
   /** scrypt cost; lower only in tests. */
   passwordHashCost?: { N: number; r: number; p: number };
 }

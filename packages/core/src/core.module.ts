@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -50,6 +51,7 @@ export class CoreModule {
         MediaModule,
         MessagesModule,
         WebhooksModule,
+        OutboundWebhooksModule,
         RealtimeModule,
         ...plugins.map((p) => p.module),
       ],

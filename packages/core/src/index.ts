@@ -38,3 +38,5 @@ export { TemplatesService } from './templates/templates.service.js';
 export { MikroORM } from '@mikro-orm/core';
 export { OnEvent } from '@nestjs/event-emitter';
 export type { FactMap as DomainEventMap, FactName as DomainEventName } from '@obrol/contracts';
+export { type OutboundWebhookSettings } from './outbound-webhooks/outbound-webhook.options.js';
+export { SIGNATURE_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_TOLERANCE_SECONDS, verifySignature as verifyWebhookSignature } from './outbound-webhooks/webhook-signature.js';

@@ -9,6 +9,8 @@ import { Conversation } from '../conversations/conversation.entity.js';
 import { MediaObject } from '../media/media-object.entity.js';
 import { IdempotencyRecord } from '../messages/idempotency-record.entity.js';
 import { Message } from '../messages/message.entity.js';
+import { WebhookDelivery } from '../outbound-webhooks/webhook-delivery.entity.js';
+import { WebhookEndpoint } from '../outbound-webhooks/webhook-endpoint.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { Template } from '../templates/template.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -31,4 +33,6 @@ export const coreEntities = [
   MediaObject,
   InboundWebhook,
   RateLimitCounter,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];

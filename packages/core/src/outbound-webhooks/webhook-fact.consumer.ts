@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type EventEnvelope, type WebhookPayload, factNameOf, subjects, subscribesTo } from '@obrol/contracts';
+import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
+import { OnCommand } from '../work/declared-work.js';
+import { WebhookDelivery } from './webhook-delivery.entity.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookDeliverySender } from './webhook-delivery.sender.js';
+
+/** What a receiver gets of a fact: the envelope's id, type and time, and the fact without its internal fields. */
+export function payloadOf(type: string, fact: EventEnvelope & Record<string, unknown>): WebhookPayload {
+  const { eventId, occurredAt, tenantId, schemaVersion: _version, ...data } = fact;
+  return { id: eventId, type, createdAt: occurredAt, tenant: tenantId, data };
+}
+
+/**
+ * Turns every durable fact into one delivery per subscribed, enabled endpoint of its tenant.
+ * Recording is idempotent (unique endpoint + event), so a redelivered fact records nothing new;
+ * sending is left to `WebhookDeliverySender`, which this wakes.
+ */
+@Injectable()
+export class WebhookFactConsumer {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly sender: WebhookDeliverySender,
+  ) {}
+
+  @OnCommand({ durableName: 'core-outbound-webhooks', subjects: [subjects.all.chat], concurrency: 4 })
+  record = async ({ subject, data }: DeliveredMessage<EventEnvelope & Record<string, unknown>>): Promise<HandlerOutcome> => {
+    const type = factNameOf(subject);
+    if (!type) return { action: 'ack' };
+    const em = this.orm.em.fork();
+    const occurredAt = new Date(data.occurredAt);
+    // An endpoint hears about what happened after it was created, even when the bus hands the fact over late.
+    const endpoints = (await em.find(WebhookEndpoint, { tenantId: data.tenantId, enabled: true })).filter(
+      (e) => subscribesTo(e.events, type) && e.createdAt.getTime() <= occurredAt.getTime(),
+    );
+    if (!endpoints.length) return { action: 'ack' };
+    const payload = payloadOf(type, data);
+    let recorded = 0;
+    for (const endpoint of endpoints) {
+      try {
+        const delivery = em.create(WebhookDelivery, {
+          tenantId: data.tenantId,
+          endpointId: endpoint.id,
+          eventId: data.eventId,
+          eventType: type,
+          payload,
+          nextAttemptAt: occurredAt,
+          createdAt: occurredAt,
+          updatedAt: occurredAt,
+        }, { persist: false });
+        await em.insert(delivery);
+        recorded++;
+      } catch (error) {
+        if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      }
+    }
+    if (recorded) this.sender.wake();
+    return { action: 'ack' };
+  };
+}
