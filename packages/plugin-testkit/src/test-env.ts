@@ -9,6 +9,7 @@ import {
   MikroORM,
   NatsBus,
   type ObrolApp,
+  type OutboundWebhookSettings,
   type PluginRef,
   type ProcessRole,
   migrateDatabase,
@@ -114,6 +115,8 @@ export interface TestObrolOptions {
   loginFailuresPerAccount?: number;
   /** Proxies whose X-Forwarded-For is believed. */
   trustedProxies?: string[];
+  /** Outbound webhook settings; private addresses are allowed unless this says otherwise (receivers in tests listen on loopback). */
+  outboundWebhooks?: OutboundWebhookSettings;
 }
 
 export interface ApiResponse<T = any> {
@@ -189,6 +192,7 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
     loginRateLimitPerMinute: options.loginRateLimitPerMinute ?? 1000,
     loginFailuresPerAccount: options.loginFailuresPerAccount,
     trustedProxies: options.trustedProxies,
+    outboundWebhooks: { allowPrivateAddresses: true, ...options.outboundWebhooks },
   });
 
   const api: TestObrol['api'] = async (method, urlPath, body, opts = {}) => {

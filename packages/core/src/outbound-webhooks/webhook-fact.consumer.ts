@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type EventEnvelope, type WebhookPayload, factNameOf, subjects, subscribesTo } from '@obrol/contracts';
 import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
+import { Tenant } from '../tenants/tenant.entity.js';
 import { OnCommand } from '../work/declared-work.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
@@ -20,6 +21,8 @@ export function payloadOf(type: string, fact: EventEnvelope & Record<string, unk
  */
 @Injectable()
 export class WebhookFactConsumer {
+  private readonly tenantIds = new Map<string, string>();
+
   constructor(
     private readonly orm: MikroORM,
     private readonly sender: WebhookDeliverySender,
@@ -30,9 +33,11 @@ export class WebhookFactConsumer {
     const type = factNameOf(subject);
     if (!type) return { action: 'ack' };
     const em = this.orm.em.fork();
+    const tenantId = await this.tenantIdOf(em, data.tenantId);
+    if (!tenantId) return { action: 'drop', reason: `unknown tenant ${data.tenantId}` };
     const occurredAt = new Date(data.occurredAt);
     // An endpoint hears about what happened after it was created, even when the bus hands the fact over late.
-    const endpoints = (await em.find(WebhookEndpoint, { tenantId: data.tenantId, enabled: true })).filter(
+    const endpoints = (await em.find(WebhookEndpoint, { tenantId, enabled: true })).filter(
       (e) => subscribesTo(e.events, type) && e.createdAt.getTime() <= occurredAt.getTime(),
     );
     if (!endpoints.length) return { action: 'ack' };
@@ -41,7 +46,7 @@ export class WebhookFactConsumer {
     for (const endpoint of endpoints) {
       try {
         const delivery = em.create(WebhookDelivery, {
-          tenantId: data.tenantId,
+          tenantId,
           endpointId: endpoint.id,
           eventId: data.eventId,
           eventType: type,
@@ -59,4 +64,13 @@ export class WebhookFactConsumer {
     if (recorded) this.sender.wake();
     return { action: 'ack' };
   };
+
+  /** Facts name their tenant by its subject token (slug); endpoints belong to its id. Slugs never change. */
+  private async tenantIdOf(em: EntityManager, slug: string): Promise<string | null> {
+    const cached = this.tenantIds.get(slug);
+    if (cached) return cached;
+    const tenant = await em.findOne(Tenant, { slug }, { fields: ['id'] });
+    if (tenant) this.tenantIds.set(slug, tenant.id);
+    return tenant?.id ?? null;
+  }
 }
