@@ -279,3 +279,32 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`outbound webhooks acros
     }
   });
 });
+
+const scaled = stacks.find((s) => s.bus === 'nats')!;
+describe.skipIf(!scaled.run)(`outbound webhooks in the scaled shape (1 api + 2 workers) on ${scaled.name}`, () => {
+  it('delivers each event once, from the workers, while the api only records and answers', async () => {
+    const receiver = await startReceiver((_r, i) => (i % 3 === 0 ? 503 : 200));
+    const api = await startTestObrol({ role: 'api', database: 'postgres', bus: 'nats', outboundWebhooks: fast });
+    const shared = { databaseUrl: api.databaseUrl, natsNamespace: api.natsNamespace, secretKey: api.secretKey, bus: 'nats' as const, database: 'postgres' as const, outboundWebhooks: fast };
+    const workers = [await startTestObrol({ ...shared, role: 'worker' }), await startTestObrol({ ...shared, role: 'worker' })];
+    try {
+      const inbox = await api.createTestChannel();
+      const created = await api.api('POST', '/api/v1/webhook-endpoints', { url: receiver.url, events: ['message.received'] });
+      expect(created.status).toBe(201);
+      const ids = Array.from({ length: 12 }, (_, i) => `scaled-hook-${i}`);
+      for (const id of ids) await api.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.text(id, { id: `62812000001${id.slice(-2).padStart(2, '0')}` }, `pesan ${id}`)] });
+      await eventually(async () => {
+        const r = await api.api('GET', `/api/v1/webhook-endpoints/${created.body.id}/deliveries?status=succeeded&limit=50`);
+        return r.body.data.length === ids.length;
+      }, 20_000, 'every delivery to succeed');
+      const succeeded = receiver.received.filter((_r, i) => i % 3 !== 0);
+      // Each event reached the receiver successfully exactly once: two workers never sent one row twice.
+      expect(succeeded.map((r) => r.json.data.message.externalId).sort()).toEqual([...ids].sort());
+      expect(receiver.received.every((r) => verify(r.headers['obrol-signature'] as string, r.body, created.body.secret))).toBe(true);
+    } finally {
+      for (const w of workers) await w.close();
+      await api.close();
+      await receiver.close();
+    }
+  });
+});
