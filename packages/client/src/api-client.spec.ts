@@ -67,4 +67,32 @@ describe('ApiClient', () => {
     expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ template });
     expect(calls[0]!.init.method).toBe('POST');
   });
+
+  it('speaks the outbound webhook routes: lists unwrap data, deliveries keep their cursor', async () => {
+    const endpoint = { id: 'e1', url: 'https://crm.example.com/hooks', description: null, events: ['message.*'], enabled: true, createdAt: 'x', updatedAt: 'x', lastDelivery: null };
+    const { fetch, calls } = fakeFetch(
+      json(200, { data: [{ type: 'message.received', description: 'd' }] }),
+      json(201, { ...endpoint, secret: 'whsec_1' }),
+      json(200, { ...endpoint, enabled: false }),
+      json(200, { data: [], nextCursor: 'next' }),
+      json(200, { id: 'd1', status: 'succeeded' }),
+      new Response(null, { status: 204 }),
+    );
+    const api = new ApiClient({ getToken: () => 'tok', fetch });
+    expect(await api.listWebhookEvents()).toEqual([{ type: 'message.received', description: 'd' }]);
+    expect((await api.createWebhookEndpoint({ url: endpoint.url, events: ['message.*'] })).secret).toBe('whsec_1');
+    expect((await api.updateWebhookEndpoint('e1', { enabled: false })).enabled).toBe(false);
+    expect(await api.listWebhookDeliveries('e1', { status: 'failed', cursor: 'c' })).toEqual({ data: [], nextCursor: 'next' });
+    await api.replayWebhookDelivery('d1');
+    await api.deleteWebhookEndpoint('e1');
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'GET /api/v1/webhook-events',
+      'POST /api/v1/webhook-endpoints',
+      'PATCH /api/v1/webhook-endpoints/e1',
+      'GET /api/v1/webhook-endpoints/e1/deliveries?status=failed&cursor=c',
+      'POST /api/v1/webhook-deliveries/d1/replay',
+      'DELETE /api/v1/webhook-endpoints/e1',
+    ]);
+    expect(JSON.parse(calls[1]!.init.body as string)).toEqual({ url: endpoint.url, events: ['message.*'] });
+  });
 });

@@ -1,4 +1,4 @@
-import type { MessageView } from '@obrol/contracts';
+import type { MessageView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
 import { ApiError } from './api-error.js';
 import type { ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, Page, SendMessageInput, TemplateView } from './views.js';
 
@@ -16,6 +16,20 @@ export interface ApiClientOptions {
 export interface PageQuery {
   limit?: number;
   cursor?: string;
+}
+
+/** A new outbound webhook endpoint: events are names from `listWebhookEvents()`, `aggregate.*` or `*`. */
+export interface WebhookEndpointInput {
+  url: string;
+  events: string[];
+  description?: string;
+}
+
+export interface WebhookEndpointPatch {
+  url?: string;
+  events?: string[];
+  description?: string | null;
+  enabled?: boolean;
 }
 
 type Query = Record<string, string | number | undefined | null>;
@@ -81,6 +95,56 @@ export class ApiClient {
 
   listTemplates(channelAccountId: string, query: { status?: string; q?: string } = {}): Promise<TemplateView[]> {
     return this.request<{ items: TemplateView[] }>('GET', `/channels/${encodeURIComponent(channelAccountId)}/templates`, { query }).then((r) => r.items);
+  }
+
+  /** The events an outbound webhook endpoint can subscribe to (admins). */
+  listWebhookEvents(): Promise<WebhookEventType[]> {
+    return this.request<{ data: WebhookEventType[] }>('GET', '/webhook-events').then((r) => r.data);
+  }
+
+  listWebhookEndpoints(): Promise<WebhookEndpointView[]> {
+    return this.request<{ data: WebhookEndpointView[] }>('GET', '/webhook-endpoints').then((r) => r.data);
+  }
+
+  /** Registers an endpoint; the answer's `secret` is shown only this once. */
+  createWebhookEndpoint(input: WebhookEndpointInput): Promise<WebhookEndpointView & { secret: string }> {
+    return this.request('POST', '/webhook-endpoints', { body: input });
+  }
+
+  getWebhookEndpoint(id: string): Promise<WebhookEndpointView> {
+    return this.request('GET', `/webhook-endpoints/${encodeURIComponent(id)}`);
+  }
+
+  updateWebhookEndpoint(id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpointView> {
+    return this.request('PATCH', `/webhook-endpoints/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  deleteWebhookEndpoint(id: string): Promise<void> {
+    return this.request('DELETE', `/webhook-endpoints/${encodeURIComponent(id)}`);
+  }
+
+  /** A new signing secret replaces the old one at once; shown only this once. */
+  rotateWebhookSecret(id: string): Promise<{ secret: string }> {
+    return this.request('POST', `/webhook-endpoints/${encodeURIComponent(id)}/rotate-secret`);
+  }
+
+  /** Sends a signed `ping` now and answers with how the receiver took it. */
+  testWebhookEndpoint(id: string): Promise<WebhookDeliveryView> {
+    return this.request('POST', `/webhook-endpoints/${encodeURIComponent(id)}/test`);
+  }
+
+  /** An endpoint's deliveries, newest first. */
+  listWebhookDeliveries(endpointId: string, query: { status?: WebhookDeliveryStatus } & PageQuery = {}): Promise<{ data: WebhookDeliveryView[]; nextCursor: string | null }> {
+    return this.request('GET', `/webhook-endpoints/${encodeURIComponent(endpointId)}/deliveries`, { query: { ...query } });
+  }
+
+  getWebhookDelivery(id: string): Promise<WebhookDeliveryDetail> {
+    return this.request('GET', `/webhook-deliveries/${encodeURIComponent(id)}`);
+  }
+
+  /** Sends a delivery again now, whatever its state, and answers with the outcome. */
+  replayWebhookDelivery(id: string): Promise<WebhookDeliveryDetail> {
+    return this.request('POST', `/webhook-deliveries/${encodeURIComponent(id)}/replay`);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { AgentView, ConversationView, LiveEvent, SessionContent, TemplateParameters } from '@obrol/contracts';
 
 /* View types of the REST API: the server builds its responses to these same types. */
-export type { AgentView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView } from '@obrol/contracts';
+export type { AgentView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
 
 export type ConversationStatus = ConversationView['status'];
 
