@@ -61,6 +61,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     publicUrl: config.publicUrl,
     sendInDoubtGraceMs: config.sendInDoubtGraceMs,
     trustedProxies: config.trustedProxies,
+    outboundWebhooks: config.outboundWebhooks,
     staticApps: inbox ? [{ prefix: '/', root: inbox }] : [],
     admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {

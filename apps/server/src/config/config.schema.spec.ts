@@ -22,3 +22,19 @@ describe('OBROL_ADMIN_PASSWORD', () => {
     expect(parseConfig({ OBROL_ADMIN_PASSWORD: 'lantern-mango-orbit-7' }).adminPassword).toBe('lantern-mango-orbit-7');
   });
 });
+
+describe('outbound webhook settings', () => {
+  it('refuse private addresses and wait 10 s for 8 deliveries at once by default', () => {
+    expect(parseConfig({}).outboundWebhooks).toEqual({ allowPrivateAddresses: false, requestTimeoutMs: 10_000, concurrency: 8 });
+  });
+
+  it('read the three variables', () => {
+    const config = parseConfig({ OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: 'true', OBROL_OUTBOUND_WEBHOOKS_TIMEOUT_SECONDS: '5', OBROL_OUTBOUND_WEBHOOKS_CONCURRENCY: '2' });
+    expect(config.outboundWebhooks).toEqual({ allowPrivateAddresses: true, requestTimeoutMs: 5_000, concurrency: 2 });
+  });
+
+  it('stop the boot on a wrong value, naming the variable', () => {
+    expect(() => parseConfig({ OBROL_OUTBOUND_WEBHOOKS_TIMEOUT_SECONDS: '600' })).toThrow(/OBROL_OUTBOUND_WEBHOOKS_TIMEOUT_SECONDS: must be at most 60/);
+    expect(() => parseConfig({ OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: 'maybe' })).toThrow(/OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE/);
+  });
+});

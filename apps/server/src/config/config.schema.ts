@@ -71,6 +71,23 @@ export const configSchema = z.object({
   OBROL_ALLOW_INSECURE_GRAPH: bool
     .default(false)
     .describe('let a WhatsApp channel reach a plain-http Graph API origin on another host (tests); https, or http on loopback, otherwise'),
+  OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: bool
+    .default(false)
+    .describe('let outbound webhook endpoints point at loopback and private networks (tests, demos, a receiver on the same host); refused by default against SSRF'),
+  OBROL_OUTBOUND_WEBHOOKS_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(60, 'must be at most 60')
+    .default(10)
+    .describe('how long one outbound webhook delivery waits for the receiver to answer'),
+  OBROL_OUTBOUND_WEBHOOKS_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(8)
+    .describe('outbound webhook deliveries in flight at once, per worker process'),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -94,6 +111,7 @@ export interface ObrolConfig {
   sendInDoubtGraceMs: number;
   trustedProxies: string[];
   allowInsecureGraph: boolean;
+  outboundWebhooks: { allowPrivateAddresses: boolean; requestTimeoutMs: number; concurrency: number };
 }
 
 /** Parses the environment; throws an Error whose message lists every wrong variable and why. */
@@ -126,6 +144,11 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     sendInDoubtGraceMs: c.OBROL_SEND_IN_DOUBT_GRACE_SECONDS * 1000,
     trustedProxies: c.OBROL_TRUSTED_PROXIES ?? [],
     allowInsecureGraph: c.OBROL_ALLOW_INSECURE_GRAPH,
+    outboundWebhooks: {
+      allowPrivateAddresses: c.OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE,
+      requestTimeoutMs: c.OBROL_OUTBOUND_WEBHOOKS_TIMEOUT_SECONDS * 1000,
+      concurrency: c.OBROL_OUTBOUND_WEBHOOKS_CONCURRENCY,
+    },
   };
 }
 
