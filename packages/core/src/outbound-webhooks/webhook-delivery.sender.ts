@@ -12,6 +12,9 @@ import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
 
+const HOUR = 60 * 60 * 1000;
+export const DELIVERY_RETENTION_MS = 30 * 24 * HOUR;
+
 /** What a claim expects a delivery to be, so that only one sender wins it. */
 interface Seen {
   status: WebhookDelivery['status'];
@@ -61,6 +64,13 @@ export class WebhookDeliverySender implements BeforeApplicationShutdown {
       }
     })();
     return this.run;
+  }
+
+  /** Finished deliveries stay `DELIVERY_RETENTION_MS` (30 days) for admins to read and replay, then go. */
+  @Every({ name: 'pruning old outbound webhook deliveries', intervalMs: HOUR })
+  async prune(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - DELIVERY_RETENTION_MS);
+    return this.orm.em.fork().nativeDelete(WebhookDelivery, { status: { $in: ['succeeded', 'failed'] }, updatedAt: { $lt: before } });
   }
 
   /** Wakes the sender without waiting for it (new deliveries were recorded). */
