@@ -43,7 +43,9 @@ export function postDelivery(request: DeliveryRequest): Promise<DeliveryResponse
   return new Promise((resolve) => {
     let settled = false;
     const done = (response: DeliveryResponse) => {
-      if (!settled) (settled = true), resolve(response);
+      if (settled) return;
+      settled = true;
+      resolve(response);
     };
     const req = client.request(
       url,
