@@ -67,7 +67,8 @@ export class InboundOrchestrator {
       if (group) group.push(d);
       else byAccount.set(d.resolved.account.id, [d]);
     }
-    for (const [accountId, group] of byAccount) {
+    // In account order, so transactions that lock the same messages (PostgreSQL) take them in one order.
+    for (const [accountId, group] of [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const resolved = group[0]!.resolved;
       // Inbound messages in provider time order, so the window ends up at the latest one.
       const ordered = group.map((d) => ({ delivery: d, tenant: d.tenant, events: [...d.events].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime()) }));
