@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
 import type { DatabaseKind } from './orm-config.js';
 
 /** Rows per statement: well under SQLite's and PostgreSQL's limits on bound values. */
@@ -43,20 +44,29 @@ export class HandWrittenSql {
 
   /**
    * Rows of a `select`, or of a statement with `returning` (how to count what a statement
-   * changed on both databases: knex runs a SQLite statement that starts with `with` as a query).
+   * changed on both databases), in the transaction of `em`.
    */
   async all<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    try {
-      return await em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
-    } catch (error) {
-      throw this.converted(em, error);
-    }
+    const result: unknown = await this.execute(em, sql, params);
+    return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
   }
 
   /** Runs a statement in the transaction of `em`. */
   async run(em: EntityManager, sql: string, params: unknown[]): Promise<void> {
+    await this.execute(em, sql, params);
+  }
+
+  /**
+   * Through knex with bound parameters, not `Connection.execute`: that one inlines every value
+   * into the statement's text (quoting each JSON body), so no two statements read alike; bound,
+   * a batch of the same shape sends the same text and the database parses no values.
+   */
+  private async execute(em: EntityManager, sql: string, params: unknown[]): Promise<unknown> {
+    const query = (em.getConnection() as unknown as { getKnex(): Knex }).getKnex().raw(sql, params as Knex.RawBinding[]);
+    const transaction = em.getTransactionContext<Knex.Transaction>();
+    if (transaction) query.transacting(transaction);
     try {
-      await em.getConnection().execute(sql, params, 'run', em.getTransactionContext());
+      return await query;
     } catch (error) {
       throw this.converted(em, error);
     }
