@@ -27,6 +27,7 @@ export { ConversationsModule } from './conversations/conversations.module.js';
 export { ConversationsService } from './conversations/conversations.service.js';
 export { MessagesModule } from './messages/messages.module.js';
 export { MessagesService } from './messages/messages.service.js';
+export { statusAdvanceSql } from './messages/message-ingest.writer.js';
 export { TemplatesModule } from './templates/templates.module.js';
 export { TenantsModule } from './tenants/tenants.module.js';
 export { migrateDatabase, pendingMigrations, migrationsTableOf, type PluginMigrations } from './database/migrate.js';

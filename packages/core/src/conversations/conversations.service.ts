@@ -7,11 +7,13 @@ import { ChannelsService, type ResolvedAccount } from '../channels/channels.serv
 import type { FoundContact } from '../contacts/contacts.service.js';
 import { messageView } from '../messages/message.view.js';
 import { Message } from '../messages/message.entity.js';
+import type { IngestBatch, IngestedMessage } from '../messages/message-ingest.writer.js';
+import { newId } from '../database/base.entity.js';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { type Page, decodeCursor, encodeCursor, pageQuerySchema, timeCursorSchema } from '../http/pagination.js';
-import { recordEvent } from '../outbox/outbox.js';
+import { outboxRow, recordEvent } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { Conversation } from './conversation.entity.js';
 import { type ConversationView, conversationView } from './conversation.view.js';
@@ -93,12 +95,13 @@ export class ConversationsService {
   }
 
   /**
-   * Records a customer's message in its conversation, in the caller's unit of work: reopens a
-   * resolved conversation, moves the window (only forward, by the provider's timestamp), the
-   * preview and the unread count, stores the message, and records `conversation.opened` (when
-   * it (re)opened), `message.received` and, for media, the command to fetch it.
+   * Records a customer's message of an ingest batch in its conversation: reopens a resolved
+   * conversation, moves the window (only forward, by the provider's timestamp), the preview
+   * and the unread count (the conversation stays in the caller's unit of work), and adds to the
+   * batch the message and `conversation.opened` (when it (re)opened), `message.received` and,
+   * for media, the command to fetch it.
    */
-  recordInbound(em: EntityManager, tenant: string, now: Date, { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>, found: FoundConversation, event: InboundMessageEvent): Message {
+  recordInbound(batch: IngestBatch, tenant: string, now: Date, { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>, found: FoundConversation, event: InboundMessageEvent): IngestedMessage {
     const conversation = found.conversation;
     const opened = found.created || conversation.status === 'resolved';
     if (conversation.status === 'resolved') conversation.status = 'open';
@@ -112,30 +115,36 @@ export class ConversationsService {
       conversation.lastMessagePreview = previewOf(event.content).slice(0, 255);
     }
     conversation.unreadCount += 1;
-    const message = em.create(Message, {
+    const message: IngestedMessage = {
+      id: newId(),
       tenantId: account.tenantId,
-      channelAccount: account.id,
-      conversation,
+      channelAccount: { id: account.id },
+      conversation: { id: conversation.id, contact: { id: conversation.contact.id } },
       direction: 'inbound',
       content: event.content,
       status: 'received',
+      error: null,
       externalId: event.externalId,
       replyToExternalId: event.replyToExternalId ?? null,
       providerTimestamp: event.timestamp,
+      sentByAgentId: null,
       referral: event.referral ?? null,
-    });
+      createdAt: new Date(),
+    };
+    batch.create(message);
     const ref = { conversationId: conversation.id, channelAccountId: account.id, contactId: conversation.contact.id };
-    if (opened) recordEvent(em, tenant, now, facts.conversationOpened(tenant, { ...ref, status: conversation.status, assigneeId: conversation.assignee?.id ?? null }));
+    if (opened) batch.record(outboxRow(tenant, now, facts.conversationOpened(tenant, { ...ref, status: conversation.status, assigneeId: conversation.assignee?.id ?? null })));
     const view = messageView(message);
-    recordEvent(
-      em,
-      tenant,
-      now,
-      facts.messageReceived(tenant, { ...ref, message: view }),
-      liveEvents.messageCreated(tenant, { channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.view(conversation, now, plugin) } }),
+    batch.record(
+      outboxRow(
+        tenant,
+        now,
+        facts.messageReceived(tenant, { ...ref, message: view }),
+        liveEvents.messageCreated(tenant, { channelAccountId: account.id, conversationId: conversation.id, data: { message: view, conversation: this.view(conversation, now, plugin) } }),
+      ),
     );
     if (needsMediaFetch(event.content) && plugin.media) {
-      recordEvent(em, tenant, now, commands.fetchMedia(tenant, plugin.id, { messageId: message.id, channelAccountId: account.id }));
+      batch.record(outboxRow(tenant, now, commands.fetchMedia(tenant, plugin.id, { messageId: message.id, channelAccountId: account.id })));
     }
     return message;
   }

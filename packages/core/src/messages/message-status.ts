@@ -5,7 +5,7 @@ import type { Message } from './message.entity.js';
  * Moves an outbound message's status forward, by the order clients use too
  * (`isStatusAdvance` in contracts). Returns whether anything changed.
  */
-export function applyStatus(message: Message, next: MessageStatus, error: ChannelError | null): boolean {
+export function applyStatus(message: Pick<Message, 'status' | 'error'>, next: MessageStatus, error: ChannelError | null): boolean {
   if (!isStatusAdvance(message.status, next)) return false;
   message.status = next;
   if (next === 'failed') message.error = error;

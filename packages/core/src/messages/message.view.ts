@@ -1,7 +1,13 @@
 import type { MessageView } from '@obrol/contracts';
 import type { Message } from './message.entity.js';
 
-export function messageView(m: Message): MessageView {
+/** What a view is made of: a `Message` entity, or a row the ingest path read or wrote without one. */
+export type MessageViewSource = Pick<
+  Message,
+  'id' | 'direction' | 'content' | 'status' | 'error' | 'externalId' | 'replyToExternalId' | 'sentByAgentId' | 'createdAt' | 'providerTimestamp'
+> & { conversation: { id: string }; channelAccount: { id: string } };
+
+export function messageView(m: MessageViewSource): MessageView {
   return {
     id: m.id,
     conversationId: m.conversation.id,

@@ -6,7 +6,9 @@ import { MediaModule } from '../media/media.module.js';
 import { TemplatesModule } from '../templates/templates.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { MessagesController } from './messages.controller.js';
+import { MessageIngestWriter } from './message-ingest.writer.js';
 import { MessagesService } from './messages.service.js';
+import { OutboxModule } from '../outbox/outbox.module.js';
 import { InDoubtSendReconciler } from './in-doubt-send.reconciler.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendConsumer } from './send.consumer.js';
@@ -14,9 +16,9 @@ import { StrandedSendsJob } from './stranded-sends.job.js';
 
 /** Messages: outbound enqueueing, the send consumer and its stranded-send job, provider statuses. */
 @Module({
-  imports: [ChannelsModule, ContactsModule, ConversationsModule, TemplatesModule, MediaModule, TenantsModule],
+  imports: [ChannelsModule, ContactsModule, ConversationsModule, TemplatesModule, MediaModule, TenantsModule, OutboxModule],
   controllers: [MessagesController],
-  providers: [MessagesService, SendConsumer, SendAttempts, InDoubtSendReconciler, StrandedSendsJob],
-  exports: [MessagesService, SendAttempts],
+  providers: [MessagesService, MessageIngestWriter, SendConsumer, SendAttempts, InDoubtSendReconciler, StrandedSendsJob],
+  exports: [MessagesService, MessageIngestWriter, SendAttempts],
 })
 export class MessagesModule {}

@@ -22,11 +22,12 @@ import { ContactsService } from '../contacts/contacts.service.js';
 import type { Conversation } from '../conversations/conversation.entity.js';
 import { ConversationsService } from '../conversations/conversations.service.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
-import { recordEvent } from '../outbox/outbox.js';
+import { outboxRow, recordEvent } from '../outbox/outbox.js';
 import { MediaObject } from '../media/media-object.entity.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 import { applyStatus } from './message-status.js';
+import { type IngestBatch, type IngestedMessage } from './message-ingest.writer.js';
 import { Message } from './message.entity.js';
 import { messageView } from './message.view.js';
 
@@ -89,24 +90,16 @@ export class MessagesService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Messages of one channel account by the provider's ids, in the caller's unit of work. */
-  async findByExternalIds(em: EntityManager, channelAccountId: string, externalIds: string[]): Promise<Map<string, Message>> {
-    const found = new Map<string, Message>();
-    if (externalIds.length === 0) return found;
-    const rows = await em.find(Message, { channelAccount: channelAccountId, externalId: { $in: [...new Set(externalIds)] } }, { populate: ['conversation', 'conversation.contact'] });
-    for (const m of rows) found.set(m.externalId!, m);
-    return found;
-  }
-
   /**
-   * Applies a provider's delivery status to a message, in the caller's unit of work; statuses
-   * only move forward. Records `message.status` when it changed.
+   * Applies a provider's delivery status to a message of an ingest batch; statuses only move
+   * forward. Records `message.status` when it changed; the batch stores both.
    */
-  applyProviderStatus(em: EntityManager, tenant: string, now: Date, message: Message, event: StatusEvent): void {
+  applyProviderStatus(batch: IngestBatch, tenant: string, now: Date, message: IngestedMessage, event: StatusEvent): void {
     if (!applyStatus(message, event.status, event.error ?? null)) return;
+    batch.statusMoved(message);
     const view = messageView(message);
     const ref = { conversationId: message.conversation.id, channelAccountId: message.channelAccount.id, contactId: message.conversation.contact.id };
-    recordEvent(em, tenant, now, facts.messageStatus(tenant, { ...ref, message: view }), liveEvents.messageUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: ref.conversationId, data: { message: view } }));
+    batch.record(outboxRow(tenant, now, facts.messageStatus(tenant, { ...ref, message: view }), liveEvents.messageUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: ref.conversationId, data: { message: view } })));
   }
 
   async list(principal: Principal, conversationId: string, query: z.infer<typeof listMessagesQuerySchema>): Promise<Page<MessageView>> {

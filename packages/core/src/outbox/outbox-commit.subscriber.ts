@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { type EventSubscriber, type FlushEventArgs, MikroORM, type Transaction, type TransactionEventArgs } from '@mikro-orm/core';
+import { type EntityManager, type EventSubscriber, type FlushEventArgs, MikroORM, type Transaction, type TransactionEventArgs } from '@mikro-orm/core';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { factNameOf } from '@obrol/contracts';
 import { OutboxEvent } from './outbox-event.entity.js';
@@ -32,10 +32,17 @@ export class OutboxCommitSubscriber implements EventSubscriber, OnModuleInit {
       .filter((cs) => cs.type === 'create' && cs.entity instanceof OutboxEvent)
       .map((cs) => cs.entity as OutboxEvent);
     if (recorded.length === 0) return;
+    this.written(em, recorded);
+  }
+
+  /** Rows written without the unit of work (`OutboxWriter`): acted on like flushed ones. */
+  written(em: EntityManager, recorded: OutboxEvent[]): void {
     const transaction = em.isInTransaction() ? em.getTransactionContext<Transaction>() : undefined;
-    // Flushed outside a transaction: the flush committed on its own.
+    // Written outside a transaction: the write committed on its own.
     if (!transaction) return this.committed(recorded);
-    this.pending.set(transaction, [...(this.pending.get(transaction) ?? []), ...recorded]);
+    const pending = this.pending.get(transaction);
+    if (pending) pending.push(...recorded);
+    else this.pending.set(transaction, [...recorded]);
   }
 
   afterTransactionCommit({ transaction }: TransactionEventArgs): void {

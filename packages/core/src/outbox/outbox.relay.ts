@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { LockMode, MikroORM } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/core';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { HandWrittenSql } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
 import { BackgroundLoop } from '../work/background-loop.js';
 import { Every } from '../work/declared-work.js';
@@ -23,14 +24,14 @@ const PUBLISH_WINDOW = 64;
 export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly loop = new BackgroundLoop('outbox relay', () => this.pass(), BATCH, this.logger);
-  private readonly isSqlite: boolean;
+  private readonly sql: HandWrittenSql;
 
   constructor(
     private readonly orm: MikroORM,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(CORE_OPTIONS) options: CoreOptions,
   ) {
-    this.isSqlite = databaseKindOf(options.database.url) === 'sqlite';
+    this.sql = new HandWrittenSql(databaseKindOf(options.database.url));
   }
 
   /** Relay soon; coalesces calls made while a pass is running. */
@@ -50,26 +51,33 @@ export class OutboxRelay {
     while ((await this.pass()) > 0);
   }
 
-  /** One batch; returns how many rows it published. */
+  /**
+   * One batch; returns how many rows it published. Rows are read and marked with two plain
+   * statements (no unit of work: a status flood makes thousands of rows a second); a failed
+   * publish rolls the batch back, so nothing is marked and the next pass publishes it again.
+   */
   private async pass(): Promise<number> {
     const em = this.orm.em.fork();
-    // SQLite has one writer and no row locks; PostgreSQL lets relays in several processes share rows.
-    const skipLocked = !this.isSqlite;
+    const { sql } = this;
     return em.transactional(async (tx) => {
-      const rows = await tx.find(
-        OutboxEvent,
-        { publishedAt: null },
-        { orderBy: { id: 'asc' }, limit: BATCH, ...(skipLocked ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
+      // SQLite has one writer and no row locks; PostgreSQL lets relays in several processes share rows.
+      const lock = sql.kind === 'postgresql' ? ' for update skip locked' : '';
+      const rows = await sql.all<{ id: string; subject: string | null; payload: unknown; live: unknown }>(
+        tx,
+        `select id, subject, payload, live from outbox_events where published_at is null order by id limit ${BATCH}${lock}`,
+        [],
       );
       if (rows.length === 0) return 0;
-      const now = new Date();
       await publishInWindow(rows, PUBLISH_WINDOW, async (row) => {
-        row.attempts += 1;
-        if (row.subject) await this.bus.publish(row.subject, row.payload as { eventId: string });
+        if (row.subject) await this.bus.publish(row.subject, sql.readJson<{ eventId: string }>(row.payload));
         // A live push follows its durable fact, never overtakes it.
-        if (row.live) this.bus.publishLive(row.live.subject, row.live.data);
-        row.publishedAt = now;
+        const live = row.live === null ? null : sql.readJson<{ subject: string; data: unknown }>(row.live);
+        if (live) this.bus.publishLive(live.subject, live.data);
       });
+      await sql.run(tx, `update outbox_events set published_at = ?, attempts = attempts + 1 where id in (${rows.map(() => '?').join(', ')})`, [
+        sql.date(new Date()),
+        ...rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
   }

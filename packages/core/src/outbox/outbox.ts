@@ -9,6 +9,20 @@ import { OutboxEvent } from './outbox-event.entity.js';
  * browsers sent after the durable publish. The commit wakes the relay (`OutboxCommitSubscriber`).
  */
 export function recordEvent<E extends OutgoingEvent>(em: EntityManager, tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): EventEnvelope & E['data'] {
+  const { row, payload } = rowOf(tenant, now, event, live);
+  em.persist(row);
+  return payload;
+}
+
+/**
+ * The outbox row `recordEvent` would record, not handed to any unit of work: for writers that
+ * insert rows in bulk (`OutboxWriter`).
+ */
+export function outboxRow<E extends OutgoingEvent>(tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): OutboxEvent {
+  return rowOf(tenant, now, event, live).row;
+}
+
+function rowOf<E extends OutgoingEvent>(tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): { row: OutboxEvent; payload: EventEnvelope & E['data'] } {
   const row = new OutboxEvent();
   row.id = newId();
   row.subject = event.subject;
@@ -17,8 +31,7 @@ export function recordEvent<E extends OutgoingEvent>(em: EntityManager, tenant: 
   row.payload = payload;
   row.live = live ? { subject: live.subject, data: { ...envelope, ...live.event } } : null;
   row.createdAt = now;
-  em.persist(row);
-  return payload;
+  return { row, payload };
 }
 
 /** Records a live-only push (no durable fact), sent after the transaction commits. */

@@ -3,9 +3,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { ChannelEvent, InboundMessageEvent, StatusEvent } from '@obrol/contracts';
 import { AuditService } from '../audit/audit.service.js';
 import type { ResolvedAccount } from '../channels/channels.service.js';
-import { ContactsService } from '../contacts/contacts.service.js';
+import { ContactsService, type FoundContact } from '../contacts/contacts.service.js';
 import { ConversationsService, type FoundConversation } from '../conversations/conversations.service.js';
-import type { Message } from '../messages/message.entity.js';
+import { IngestBatch, type IngestedMessage, MessageIngestWriter, ingestedOf } from '../messages/message-ingest.writer.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { SendAttempts } from '../messages/send-attempts.service.js';
 import { TemplatesService } from '../templates/templates.service.js';
@@ -44,6 +44,7 @@ export class InboundOrchestrator {
     private readonly templates: TemplatesService,
     private readonly audit: AuditService,
     private readonly sendAttempts: SendAttempts,
+    private readonly ingest: MessageIngestWriter,
   ) {}
 
   /** Resolves, outside any transaction, what applying needs (the tenant's subject token). */
@@ -51,24 +52,35 @@ export class InboundOrchestrator {
     return Promise.all(deliveries.map(async (d) => ({ ...d, tenant: await this.tenants.slugOf(d.resolved.account.tenantId) })));
   }
 
-  /** Applies the deliveries in `em`'s transaction; returns the statuses it could not match. */
+  /**
+   * Applies the deliveries in `em`'s transaction; returns the statuses it could not match.
+   * Contacts, conversations, templates and audit go through the unit of work (few rows); the
+   * messages, their statuses and the outbox rows are collected in an `IngestBatch` and written
+   * at the end with set-based statements (`MessageIngestWriter`, ADR 0017).
+   */
   async apply(em: EntityManager, deliveries: PreparedDelivery[], now: Date): Promise<UnmatchedStatuses> {
     const unmatched: UnmatchedStatuses = new Map();
+    const batch = new IngestBatch();
     const byAccount = new Map<string, PreparedDelivery[]>();
-    for (const d of deliveries) byAccount.set(d.resolved.account.id, [...(byAccount.get(d.resolved.account.id) ?? []), d]);
-    for (const [accountId, group] of byAccount) {
+    for (const d of deliveries) {
+      const group = byAccount.get(d.resolved.account.id);
+      if (group) group.push(d);
+      else byAccount.set(d.resolved.account.id, [d]);
+    }
+    // In account order, so transactions that lock the same messages (PostgreSQL) take them in one order.
+    for (const [accountId, group] of [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const resolved = group[0]!.resolved;
       // Inbound messages in provider time order, so the window ends up at the latest one.
       const ordered = group.map((d) => ({ delivery: d, tenant: d.tenant, events: [...d.events].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime()) }));
       const all = ordered.flatMap((d) => d.events);
-      const messages = await this.messages.findByExternalIds(em, accountId, all.flatMap((e) => (e.kind === 'inbound_message' || e.kind === 'status' ? [e.externalId] : [])));
+      const messages = await this.ingest.findByExternalIds(em, accountId, all.flatMap((e) => (e.kind === 'inbound_message' || e.kind === 'status' ? [e.externalId] : [])));
       const fresh = all.filter((e): e is InboundMessageEvent => e.kind === 'inbound_message' && !messages.has(e.externalId));
-      const contacts = await this.contacts.findOrCreate(em, resolved.account, fresh.map((e) => e.from));
-      const conversations = await this.conversations.findOrCreate(em, resolved, [...new Map([...contacts.values()].map((c) => [c.contact.id, c])).values()]);
+      const contacts = fresh.length > 0 ? await this.contacts.findOrCreate(em, resolved.account, fresh.map((e) => e.from)) : new Map<string, FoundContact>();
+      const conversations = contacts.size > 0 ? await this.conversations.findOrCreate(em, resolved, [...new Map([...contacts.values()].map((c) => [c.contact.id, c])).values()]) : new Map<string, FoundConversation>();
       for (const { delivery, tenant, events } of ordered) {
         const missing: StatusEvent[] = [];
         for (const event of events) {
-          const context = { em, tenant, now, resolved, messages, contacts, conversations };
+          const context = { em, batch, tenant, now, resolved, messages, contacts, conversations };
           if (event.kind === 'status' && !messages.has(event.externalId)) {
             // Echoes our id: settles a send whose outcome was never recorded (messages/send-attempts.service.ts).
             const settled = event.messageId ? await this.sendAttempts.settleFromStatus(em, accountId, event) : null;
@@ -77,24 +89,28 @@ export class InboundOrchestrator {
               missing.push(event);
               continue;
             }
-            messages.set(event.externalId, settled);
+            messages.set(event.externalId, ingestedOf(settled));
           }
           await this.applyEvent(context, event);
         }
         if (missing.length > 0) unmatched.set(delivery, missing);
       }
     }
+    // New contacts and conversations first: the messages refer to them.
+    await em.flush();
+    await this.ingest.write(em, batch);
     return unmatched;
   }
 
   private async applyEvent(
     c: {
       em: EntityManager;
+      batch: IngestBatch;
       tenant: string;
       now: Date;
       resolved: ResolvedAccount;
-      messages: Map<string, Message>;
-      contacts: Map<string, { contact: { id: string } }>;
+      messages: Map<string, IngestedMessage>;
+      contacts: Map<string, FoundContact>;
       conversations: Map<string, FoundConversation>;
     },
     event: ChannelEvent,
@@ -104,12 +120,12 @@ export class InboundOrchestrator {
       case 'inbound_message': {
         if (c.messages.has(event.externalId)) return;
         const contact = c.contacts.get(event.from.externalId)!.contact;
-        const message = this.conversations.recordInbound(c.em, c.tenant, c.now, c.resolved, c.conversations.get(contact.id)!, event);
+        const message = this.conversations.recordInbound(c.batch, c.tenant, c.now, c.resolved, c.conversations.get(contact.id)!, event);
         c.messages.set(event.externalId, message);
         return;
       }
       case 'status':
-        return this.messages.applyProviderStatus(c.em, c.tenant, c.now, c.messages.get(event.externalId)!, event);
+        return this.messages.applyProviderStatus(c.batch, c.tenant, c.now, c.messages.get(event.externalId)!, event);
       case 'template_status':
         return this.templates.applyProviderStatus(c.em, c.tenant, c.now, account.id, event);
       case 'account_event':

@@ -1,4 +1,6 @@
-import { MikroORM } from '@obrol/core';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { isStatusAdvance, type MessageStatus } from '@obrol/contracts';
+import { MikroORM, statusAdvanceSql } from '@obrol/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../test-clock.js';
 import { testEvents } from '../test-channel/test-webhook.js';
@@ -11,6 +13,9 @@ const stacks = await availableStacks();
 /**
  * The webhook ingest path under a flood: deliveries that share a group commit, duplicates and
  * out-of-order statuses inside one batch, and one delivery the database refuses among others.
+ * The batch's messages, statuses and outbox rows are written with set-based statements
+ * (`MessageIngestWriter`, ADR 0017): the facts and what is stored must be those of applying
+ * each event in turn.
  */
 for (const stack of stacks) describe.skipIf(!stack.run)(`webhook ingest batches on ${stack.name}`, () => {
   const clock = new TestClock(new Date('2026-11-20T08:00:00.000Z'));
@@ -49,6 +54,70 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`webhook ingest batches 
     expect(sent.status).toBe(202);
     return eventually(async () => (await messagesOf(customer.id)).find((m) => m.id === sent.body.id && m.status === 'sent'), 10_000, 'the send to be recorded');
   }
+
+  /** The `message.status` facts of one message, as stored in the outbox, oldest first. */
+  async function statusFactsOf(messageId: string): Promise<{ status: string; error: unknown }[]> {
+    const rows = (await env.app.app.get(MikroORM).em.fork().getConnection().execute(`select subject, payload from outbox_events where subject like '%.message.status' order by id`)) as { payload: unknown }[];
+    return rows
+      .map((r) => (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { message: { id: string; status: string; error: unknown } })
+      .filter((p) => p.message.id === messageId)
+      .map((p) => ({ status: p.message.status, error: p.message.error }));
+  }
+
+  it('moves statuses in SQL by the order clients use (isStatusAdvance), for every pair', async () => {
+    const all: MessageStatus[] = ['received', 'queued', 'sent', 'delivered', 'read', 'failed'];
+    const pairs = all.flatMap((current) => all.map((next) => [current, next] as const));
+    const connection = env.app.app.get(MikroORM).em.fork().getConnection();
+    const rows = (await connection.execute(
+      `with p (cur, nxt) as (values ${pairs.map(() => '(?, ?)').join(', ')}) select cur, nxt, ${statusAdvanceSql('cur', 'nxt')} as advance from p`,
+      pairs.flat(),
+    )) as { cur: MessageStatus; nxt: MessageStatus; advance: boolean | number }[];
+    expect(rows).toHaveLength(pairs.length);
+    for (const row of rows) expect([row.cur, row.nxt, Boolean(row.advance)]).toEqual([row.cur, row.nxt, isStatusAdvance(row.cur, row.nxt)]);
+  });
+
+  it('records one message.status fact per step forward, once, however the statuses are repeated and ordered', async () => {
+    const customer = { id: '6281200000007' };
+    const sent = await sentMessage(customer, 'fakta status');
+    const heard: string[] = [];
+    const hear = (payload: { message: { id: string; status: string } }) => void (payload.message.id === sent.id && heard.push(payload.message.status));
+    const emitter = env.app.app.get(EventEmitter2);
+    emitter.on('message.status', hear);
+    try {
+      const status = (s: 'sent' | 'delivered' | 'read') => testEvents.status(sent.externalId, s, clock.now());
+      // One delivery: repeated and out of order.
+      expect((await post([status('delivered'), status('sent'), status('delivered'), status('read'), status('delivered')])).status).toBe(200);
+      // Later batches: nothing new.
+      expect((await post([status('read'), status('delivered')])).status).toBe(200);
+      expect((await Promise.all([post([status('read')]), post([status('sent')])])).map((a) => a.status)).toEqual([200, 200]);
+      expect((await messagesOf(customer.id)).find((m) => m.id === sent.id)!.status).toBe('read');
+      expect((await statusFactsOf(sent.id)).map((f) => f.status)).toEqual(['delivered', 'read']);
+      // …and heard in-process (`@OnEvent`) after the commit, once each.
+      await eventually(() => heard.length === 2, 5_000, 'the in-process facts');
+      expect(heard).toEqual(['delivered', 'read']);
+    } finally {
+      emitter.off('message.status', hear);
+    }
+  });
+
+  it('stores a failure with its error, and clears it when proof of arrival follows in the same batch', async () => {
+    const customer = { id: '6281200000008' };
+    const sent = await sentMessage(customer, 'gagal lalu sampai');
+    const failure = { code: 'RECIPIENT_UNDELIVERABLE', message: 'the phone was off' };
+    const failed = testEvents.status(sent.externalId, 'failed', clock.now(), failure);
+    expect((await post([failed])).status).toBe(200);
+    const stored = (await messagesOf(customer.id)).find((m) => m.id === sent.id) as unknown as { status: string; error: { code: string } | null };
+    expect(stored.status).toBe('failed');
+    expect(stored.error?.code).toBe('RECIPIENT_UNDELIVERABLE');
+    const next = new Date(clock.now().getTime() + 1000);
+    expect((await post([testEvents.status(sent.externalId, 'delivered', next), testEvents.status(sent.externalId, 'failed', next, failure)])).status).toBe(200);
+    const after = (await messagesOf(customer.id)).find((m) => m.id === sent.id) as unknown as { status: string; error: unknown };
+    expect(after).toMatchObject({ status: 'delivered', error: null });
+    const factsOf = await statusFactsOf(sent.id);
+    expect(factsOf.map((f) => f.status)).toEqual(['failed', 'delivered']);
+    expect(factsOf[0]!.error).toMatchObject({ code: 'RECIPIENT_UNDELIVERABLE' });
+    expect(factsOf[1]!.error).toBeNull();
+  });
 
   it('stores a message once when one delivery carries it three times', async () => {
     const customer = { id: '6281200000001', name: 'Ayu' };
@@ -116,6 +185,11 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`webhook ingest batches 
       expect(answers.map((a) => a.status)).toEqual(Array(5).fill(200));
       const stored = (await messagesOf(customer.id)).map((m) => m.externalId).sort();
       expect(stored).toEqual(['healthy-1', 'healthy-2', 'healthy-3', 'healthy-4']);
+      // Kept for a retry with the database's reason, never the statement's values (the customer's text).
+      const kept = (await connection.execute(`select last_error from inbound_webhooks where state = 'pending'`)) as { last_error: string }[];
+      expect(kept).toHaveLength(1);
+      expect(kept[0]!.last_error).toContain('refused by the test');
+      expect(kept[0]!.last_error).not.toContain('poisoned-1');
     } finally {
       await connection.execute(stack.database === 'sqlite' ? 'drop trigger refuse_poison' : 'drop trigger refuse_poison on messages');
       if (stack.database === 'postgres') await connection.execute('drop function refuse_poison()');

@@ -1,0 +1,88 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
+import type { DatabaseKind } from './orm-config.js';
+
+/** Rows per statement: well under SQLite's and PostgreSQL's limits on bound values. */
+export const ROWS_PER_STATEMENT = 500;
+
+/**
+ * What statements written by hand (the set-based ingest path) need to know about the database:
+ * how a value is bound the way MikroORM stores it (SQLite keeps dates as epoch milliseconds and
+ * JSON as text; PostgreSQL takes dates and needs `jsonb` casts), and how to run a statement
+ * inside the caller's transaction.
+ */
+export class HandWrittenSql {
+  constructor(readonly kind: DatabaseKind) {}
+
+  /** A placeholder for a JSON value (`?` is bound with `json(value)`). */
+  get jsonParam(): string {
+    return this.kind === 'postgresql' ? '?::jsonb' : '?';
+  }
+
+  date(value: Date | null): Date | number | null {
+    if (value === null) return null;
+    return this.kind === 'sqlite' ? value.getTime() : value;
+  }
+
+  json(value: unknown): string | null {
+    return value === null || value === undefined ? null : JSON.stringify(value);
+  }
+
+  readDate(value: unknown): Date | null {
+    if (value === null || value === undefined) return null;
+    return value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : (value as number | string));
+  }
+
+  readJson<T>(value: unknown): T {
+    return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+  }
+
+  /** `(?, ?, …)` once per row, for a multi-row `values` list. */
+  rows(count: number, row: string): string {
+    return Array.from({ length: count }, () => row).join(', ');
+  }
+
+  /**
+   * Rows of a `select`, or of a statement with `returning` (how to count what a statement
+   * changed on both databases), in the transaction of `em`.
+   */
+  async all<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+    const result: unknown = await this.execute(em, sql, params);
+    return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+  }
+
+  /** Runs a statement in the transaction of `em`. */
+  async run(em: EntityManager, sql: string, params: unknown[]): Promise<void> {
+    await this.execute(em, sql, params);
+  }
+
+  /**
+   * Through knex with bound parameters, not `Connection.execute`: that one inlines every value
+   * into the statement's text (quoting each JSON body), so no two statements read alike; bound,
+   * a batch of the same shape sends the same text and the database parses no values.
+   */
+  private async execute(em: EntityManager, sql: string, params: unknown[]): Promise<unknown> {
+    const query = (em.getConnection() as unknown as { getKnex(): Knex }).getKnex().raw(sql, params as Knex.RawBinding[]);
+    const transaction = em.getTransactionContext<Knex.Transaction>();
+    if (transaction) query.transacting(transaction);
+    try {
+      return await query;
+    } catch (error) {
+      throw this.converted(em, error);
+    }
+  }
+
+  /**
+   * The driver's exception, as the unit of work would have thrown it: its class says what
+   * happened (a unique conflict…), and its message no longer quotes the statement's values
+   * (customers' messages), which the raw error does.
+   */
+  private converted(em: EntityManager, error: unknown): unknown {
+    return error instanceof Error ? em.getDriver().convertException(error) : error;
+  }
+}
+
+/** Splits `items` into statements of at most `ROWS_PER_STATEMENT` rows. */
+export function* chunksOf<T>(items: readonly T[], size = ROWS_PER_STATEMENT): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

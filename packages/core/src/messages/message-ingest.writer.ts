@@ -1,0 +1,239 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/core';
+import type { ChannelError, MessageContent, MessageStatus } from '@obrol/contracts';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { databaseKindOf } from '../database/orm-config.js';
+import type { OutboxEvent } from '../outbox/outbox-event.entity.js';
+import { OutboxWriter } from '../outbox/outbox.writer.js';
+import type { Message } from './message.entity.js';
+
+/**
+ * A message as the ingest path reads and writes it: a plain row, never managed by a unit of
+ * work. Shaped like the entity where they overlap, so `messageView` and `applyStatus` take either.
+ */
+export interface IngestedMessage {
+  id: string;
+  tenantId: string;
+  channelAccount: { id: string };
+  conversation: { id: string; contact: { id: string } };
+  direction: Message['direction'];
+  content: MessageContent;
+  status: MessageStatus;
+  error: ChannelError | null;
+  externalId: string | null;
+  replyToExternalId: string | null;
+  providerTimestamp: Date | null;
+  sentByAgentId: string | null;
+  referral: Record<string, unknown> | null;
+  createdAt: Date;
+}
+
+/** The same message as a plain row (a `Message` with its conversation and contact loaded). */
+export function ingestedOf(m: Message): IngestedMessage {
+  return {
+    id: m.id,
+    tenantId: m.tenantId,
+    channelAccount: { id: m.channelAccount.id },
+    conversation: { id: m.conversation.id, contact: { id: m.conversation.contact.id } },
+    direction: m.direction,
+    content: m.content,
+    status: m.status,
+    error: m.error,
+    externalId: m.externalId,
+    replyToExternalId: m.replyToExternalId,
+    providerTimestamp: m.providerTimestamp,
+    sentByAgentId: m.sentByAgentId,
+    referral: m.referral,
+    createdAt: m.createdAt,
+  };
+}
+
+/**
+ * What one group commit writes to the hot tables, collected while its deliveries are applied
+ * and written at the end with a handful of set-based statements (`MessageIngestWriter.write`).
+ */
+export class IngestBatch {
+  /** New inbound messages, in the order they were recorded. */
+  readonly created: IngestedMessage[] = [];
+  /** Stored messages whose status moved, by id; each holds its final status and error. */
+  readonly moved = new Map<string, IngestedMessage>();
+  /** Outbox rows, in the order they were recorded. */
+  readonly outbox: OutboxEvent[] = [];
+  private readonly createdIds = new Set<string>();
+
+  create(message: IngestedMessage): void {
+    this.created.push(message);
+    this.createdIds.add(message.id);
+  }
+
+  /** Notes that `message`'s status (already changed on the object) must be stored. */
+  statusMoved(message: IngestedMessage): void {
+    // A message created in this batch is inserted with its latest status anyway.
+    if (!this.createdIds.has(message.id)) this.moved.set(message.id, message);
+  }
+
+  record(row: OutboxEvent): void {
+    this.outbox.push(row);
+  }
+}
+
+/**
+ * Status order inside SQL, the same as `isStatusAdvance` in contracts (`message-ingest.writer`
+ * specs compare the two on every pair): forward only, `failed` replaces only an undelivered
+ * message, and a failed message moves on only on proof it arrived.
+ */
+const rank = (column: string) => `(case ${column} when 'sent' then 1 when 'failed' then 1 when 'delivered' then 2 when 'read' then 3 else 0 end)`;
+export const statusAdvanceSql = (current: string, next: string) =>
+  `(case when ${current} = ${next} then false ` +
+  `when ${next} = 'failed' then ${current} not in ('delivered', 'read') ` +
+  `when ${current} = 'failed' then ${next} in ('delivered', 'read') ` +
+  `else ${rank(next)} > ${rank(current)} end)`;
+
+const MESSAGE_COLUMNS =
+  'id, created_at, updated_at, tenant_id, channel_account_id, conversation_id, direction, content, status, error, external_id, reply_to_external_id, provider_timestamp, referral, send_attempts';
+
+interface StoredRow {
+  id: string;
+  tenant_id: string;
+  channel_account_id: string;
+  conversation_id: string;
+  contact_id: string;
+  direction: Message['direction'];
+  content: unknown;
+  status: MessageStatus;
+  error: unknown;
+  external_id: string;
+  reply_to_external_id: string | null;
+  provider_timestamp: unknown;
+  sent_by_agent_id: string | null;
+  referral: unknown;
+  created_at: unknown;
+}
+
+/**
+ * The set-based write path of webhook ingest (ADR 0017): the message rows of a group commit
+ * are looked up, inserted and moved with hand-written statements in the batch's transaction,
+ * not through the unit of work — one lookup per few hundred external ids, one multi-row insert
+ * (deduplicated on channel account + external id), one status update (forward-only in SQL) and
+ * one outbox insert per batch. The one place that knows the SQL of these rows: a column added
+ * to `messages` that ingest must fill goes here.
+ */
+@Injectable()
+export class MessageIngestWriter {
+  private readonly sql: HandWrittenSql;
+
+  constructor(
+    private readonly outbox: OutboxWriter,
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    this.sql = new HandWrittenSql(databaseKindOf(options.database.url));
+  }
+
+  /**
+   * Messages of one channel account by the provider's ids. On PostgreSQL the rows are locked
+   * until the batch commits, so the statuses computed from them are the ones stored.
+   */
+  async findByExternalIds(em: EntityManager, channelAccountId: string, externalIds: string[]): Promise<Map<string, IngestedMessage>> {
+    const found = new Map<string, IngestedMessage>();
+    const ids = [...new Set(externalIds)].sort();
+    const lock = this.sql.kind === 'postgresql' ? ' order by m.id for update of m' : '';
+    for (const chunk of chunksOf(ids)) {
+      const rows = await this.sql.all<StoredRow>(
+        em,
+        'select m.id, m.tenant_id, m.channel_account_id, m.conversation_id, c.contact_id, m.direction, m.content, m.status, m.error, m.external_id, ' +
+          'm.reply_to_external_id, m.provider_timestamp, m.sent_by_agent_id, m.referral, m.created_at ' +
+          `from messages m join conversations c on c.id = m.conversation_id where m.channel_account_id = ? and m.external_id in (${chunk.map(() => '?').join(', ')})${lock}`,
+        [channelAccountId, ...chunk],
+      );
+      for (const row of rows) found.set(row.external_id, this.fromRow(row));
+    }
+    return found;
+  }
+
+  /** Writes what the batch collected, in the caller's transaction, after its unit of work was flushed. */
+  async write(em: EntityManager, batch: IngestBatch): Promise<void> {
+    await this.insert(em, batch.created);
+    await this.moveStatuses(em, [...batch.moved.values()]);
+    await this.outbox.insert(em, batch.outbox);
+  }
+
+  /**
+   * Inserts new inbound messages. A row another process inserted first (the unique key on
+   * channel account + external id) fails the batch, as the unit of work did: its deliveries are
+   * retried alone and then find the message stored.
+   */
+  private async insert(em: EntityManager, messages: IngestedMessage[]): Promise<void> {
+    const { sql } = this;
+    for (const chunk of chunksOf(messages)) {
+      const row = `(?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ?, ${sql.jsonParam}, ?, ?, ?, ${sql.jsonParam}, 0)`;
+      const params = chunk.flatMap((m) => [
+        m.id,
+        sql.date(m.createdAt),
+        sql.date(m.createdAt),
+        m.tenantId,
+        m.channelAccount.id,
+        m.conversation.id,
+        m.direction,
+        sql.json(m.content),
+        m.status,
+        sql.json(m.error),
+        m.externalId,
+        m.replyToExternalId,
+        sql.date(m.providerTimestamp),
+        sql.json(m.referral),
+      ]);
+      const inserted = await sql.all<{ id: string }>(
+        em,
+        `insert into messages (${MESSAGE_COLUMNS}) values ${sql.rows(chunk.length, row)} on conflict (channel_account_id, external_id) do nothing returning id`,
+        params,
+      );
+      if (inserted.length !== chunk.length) throw new Error(`${chunk.length - inserted.length} inbound message(s) of this batch were stored meanwhile by another process`);
+    }
+  }
+
+  /**
+   * One update for the batch's status changes; the database applies each only if it moves the
+   * stored status forward. A change it refuses means the row moved since it was read (nothing
+   * locks rows on SQLite's single writer, and they are locked on PostgreSQL), so the batch fails
+   * and is retried rather than recording a fact that did not happen.
+   */
+  private async moveStatuses(em: EntityManager, messages: IngestedMessage[]): Promise<void> {
+    const { sql } = this;
+    for (const chunk of chunksOf(messages)) {
+      const values = sql.rows(chunk.length, '(?, ?, ?)');
+      const params = chunk.flatMap((m) => [m.id, m.status, sql.json(m.error)]);
+      const moved = (
+        await sql.all<{ id: string }>(
+          em,
+          `with v (ref, next_status, next_error) as (values ${values}) ` +
+            `update messages set status = v.next_status, error = ${sql.kind === 'postgresql' ? 'v.next_error::jsonb' : 'v.next_error'}, updated_at = ? ` +
+            `from v where messages.id = v.ref and ${statusAdvanceSql('messages.status', 'v.next_status')} returning id`,
+          // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
+          [...params, sql.date(new Date())],
+        )
+      ).length;
+      if (moved !== chunk.length) throw new Error(`${chunk.length - moved} message status(es) of this batch changed while it was applied`);
+    }
+  }
+
+  private fromRow(row: StoredRow): IngestedMessage {
+    const { sql } = this;
+    return {
+      id: row.id,
+      tenantId: row.tenant_id,
+      channelAccount: { id: row.channel_account_id },
+      conversation: { id: row.conversation_id, contact: { id: row.contact_id } },
+      direction: row.direction,
+      content: sql.readJson<MessageContent>(row.content),
+      status: row.status,
+      error: row.error === null ? null : sql.readJson<ChannelError>(row.error),
+      externalId: row.external_id,
+      replyToExternalId: row.reply_to_external_id,
+      providerTimestamp: sql.readDate(row.provider_timestamp),
+      sentByAgentId: row.sent_by_agent_id,
+      referral: row.referral === null ? null : sql.readJson<Record<string, unknown>>(row.referral),
+      createdAt: sql.readDate(row.created_at)!,
+    };
+  }
+}
