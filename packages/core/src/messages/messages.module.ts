@@ -10,13 +10,14 @@ import { MessagesService } from './messages.service.js';
 import { InDoubtSendReconciler } from './in-doubt-send.reconciler.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendConsumer } from './send.consumer.js';
+import { SendGates } from './send-gate.js';
 import { StrandedSendsJob } from './stranded-sends.job.js';
 
 /** Messages: outbound enqueueing, the send consumer and its stranded-send job, provider statuses. */
 @Module({
   imports: [ChannelsModule, ContactsModule, ConversationsModule, TemplatesModule, MediaModule, TenantsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, SendConsumer, SendAttempts, InDoubtSendReconciler, StrandedSendsJob],
-  exports: [MessagesService, SendAttempts],
+  providers: [MessagesService, SendConsumer, SendAttempts, SendGates, InDoubtSendReconciler, StrandedSendsJob],
+  exports: [MessagesService, SendAttempts, SendGates],
 })
 export class MessagesModule {}

@@ -1,0 +1,39 @@
+/** A sending number's bucket as stored. */
+export interface BucketState {
+  tokens: number;
+  refilledAtMs: number;
+  /** 1 at full pace; throttling lowers it, time restores it. */
+  factor: number;
+}
+
+export type TakeResult = { granted: true; state: BucketState } | { granted: false; state: BucketState; waitMs: number };
+
+/** The pace comes back to full in about this long after a throttling error. */
+const RECOVERY_PER_SECOND = 0.1;
+const MIN_FACTOR = 0.05;
+
+/**
+ * The burst is a tenth of a second of sends: enough to keep the senders busy, small enough
+ * that any one-second window stays within the rate.
+ */
+export const burstOf = (ratePerSecond: number) => Math.max(1, Math.floor(ratePerSecond / 10));
+
+/**
+ * Takes one token from a bucket refilled at `ratePerSecond × factor`. Pure: the caller stores
+ * the new state with a conditional update, so concurrent takers serialise on the row.
+ */
+export function takeToken(state: BucketState, nowMs: number, ratePerSecond: number): TakeResult {
+  const elapsedMs = Math.max(0, nowMs - state.refilledAtMs);
+  const factor = Math.min(1, state.factor + (elapsedMs / 1000) * RECOVERY_PER_SECOND);
+  const rate = ratePerSecond * factor;
+  const burst = burstOf(rate);
+  const tokens = Math.min(burst, state.tokens + (elapsedMs / 1000) * rate);
+  const refilled = { tokens, refilledAtMs: nowMs, factor };
+  if (tokens >= 1) return { granted: true, state: { ...refilled, tokens: tokens - 1 } };
+  return { granted: false, state: refilled, waitMs: Math.ceil(((1 - tokens) / rate) * 1000) };
+}
+
+/** A throttling answer from the provider halves the pace (not below a twentieth). */
+export function slowDown(state: BucketState): BucketState {
+  return { ...state, factor: Math.max(MIN_FACTOR, state.factor / 2), tokens: Math.min(state.tokens, 0) };
+}
