@@ -35,6 +35,8 @@ export interface CoreOptions {
   sendInDoubtGraceMs?: number;
   /** Conversations whose window closes within this time count as "closing". */
   windowClosingSoonMs?: number;
+  /** Keywords a customer writes to opt out of broadcasts and back in (defaults: STOP, UNSUBSCRIBE, BERHENTI, STOP PROMO; START). */
+  optOut?: { stopKeywords?: string[]; startKeywords?: string[] };
   /** scrypt cost; lower only in tests. */
   passwordHashCost?: { N: number; r: number; p: number };
 }

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { OptOutsModule } from './opt-outs/opt-outs.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -39,6 +40,7 @@ export class CoreModule {
         HttpModule,
         HealthModule,
         OutboxModule,
+        OptOutsModule,
         AuditModule,
         TenantsModule,
         AuthModule,

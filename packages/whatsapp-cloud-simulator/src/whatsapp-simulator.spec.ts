@@ -378,6 +378,16 @@ describe('template management', () => {
     expect(sent.status).toBe(200);
   });
 
+  it('pauses a template on its own, with the webhook, and refuses sends of it with 132015', async () => {
+    await setup();
+    expect(simulator.setTemplateStatus('order_update', 'en_US', 'PAUSED', 'LOW_QUALITY')).toBe(true);
+    const hook = await waitFor('template webhook', () => receiver.received.find((entry) => entry.json.entry[0].changes[0].field === 'message_template_status_update'));
+    expect(hook.json.entry[0].changes[0].value).toMatchObject({ event: 'PAUSED', message_template_name: 'order_update', message_template_language: 'en_US', reason: 'LOW_QUALITY' });
+    const refused = await sendTemplate(CUSTOMER, { name: 'order_update', language: { code: 'en_US' } });
+    expect(refused.json.error.code).toBe(132015);
+    expect(simulator.setTemplateStatus('no_such', 'en_US', 'PAUSED')).toBe(false);
+  });
+
   it('rejects with the configured reason in reject mode', async () => {
     await setup({ templateReview: { mode: 'reject', delayMs: 10, reason: 'PROMOTIONAL' } });
     await graph(`/v25.0/${WABA_ID}/message_templates`, { body: draft });

@@ -75,6 +75,8 @@ export interface WhatsAppSimulator {
   /** Runs Meta's GET handshake against the webhook URL; true when it echoed the challenge. */
   verifyWebhook(verifyToken: string): Promise<boolean>;
   templates(): StoredTemplate[];
+  /** Meta pauses, disables or reinstates a template: its status changes and the webhook goes out. */
+  setTemplateStatus(name: string, language: string, status: 'APPROVED' | 'PAUSED' | 'DISABLED', reason?: string): boolean;
   media(id: string): StoredMedia | undefined;
   /** Resolves when no webhook delivery is in progress. */
   whenIdle(): Promise<void>;
@@ -315,6 +317,7 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
       return response?.status === 200 && (await response.text()) === challenge;
     },
     templates: () => core.templates.all(),
+    setTemplateStatus: (name, language, status, reason) => core.templates.setStatus(name, language, status, reason ?? null),
     media: (id) => core.media.get(id),
     whenIdle: () => core.dispatcher.whenIdle(),
     async close() {

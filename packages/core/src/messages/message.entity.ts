@@ -58,11 +58,6 @@ export class Message extends BaseEntity {
   @Property({ type: 'integer' })
   sendAttempts: Opt<number> = 0;
 
-  /** The broadcast that sent this message, or (inbound) the broadcast it answers. */
-  @Property({ type: 'string', length: 36, nullable: true })
-  @Index()
-  broadcastId: Opt<string> | null = null;
-
   @Property({ type: 'json', nullable: true })
   referral: Opt<Record<string, unknown>> | null = null;
 
@@ -72,4 +67,9 @@ export class Message extends BaseEntity {
    */
   @Property({ type: 'datetime', nullable: true })
   sendStartedAt: Opt<Date> | null = null;
+
+  /** The broadcast that sent this message, or (inbound) the broadcast it answers. */
+  @Property({ type: 'string', length: 36, nullable: true })
+  @Index()
+  broadcastId: Opt<string> | null = null;
 }

@@ -68,9 +68,11 @@ export class BroadcastEngine {
     this.skipLocked = databaseKindOf(core.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE };
   }
 
-  /** Records the broadcast's fact and its live progress, in the caller's transaction. */
-  async record(em: EntityManager, b: Broadcast, event: BroadcastStatus | 'resumed' | 'progress'): Promise<void> {
-    const tenant = await this.tenants.slugOf(b.tenantId);
+  /**
+   * Records the broadcast's fact and its live progress, in the caller's transaction. The tenant's
+   * slug is looked up before: on SQLite's single connection a lookup inside the transaction would wait for it forever.
+   */
+  record(em: EntityManager, tenant: string, b: Broadcast, event: BroadcastStatus | 'resumed' | 'progress'): void {
     const data = { broadcastId: b.id, channelAccountId: b.channelAccount.id, name: b.name, status: b.status, reason: b.reason, counters: countersOf(b) };
     const live = liveEvents.broadcastProgress(tenant, { channelAccountId: b.channelAccount.id, data });
     const fact = event === 'progress' ? undefined : FACT_OF[event];
@@ -167,24 +169,27 @@ export class BroadcastEngine {
    */
   async handOut(broadcastId: string, limit: number): Promise<number> {
     const em = this.orm.em.fork();
+    const found = await em.findOne(Broadcast, broadcastId, { populate: ['channelAccount'] });
+    if (!found) return 0;
+    // Looked up before the transaction: on SQLite's single connection a lookup inside it would wait forever.
+    const resolved = await this.channels.resolve(found.channelAccount.id);
+    const tenant = await this.tenants.slugOf(found.tenantId);
     return em.transactional(async (tx) => {
       const b = await tx.findOne(Broadcast, { id: broadcastId, status: 'running' }, { populate: ['channelAccount'] });
       if (!b) return 0;
       const claimed = await tx.find(BroadcastRecipient, { broadcast: b.id, status: 'pending' }, { orderBy: { id: 'asc' }, limit, ...this.skipLocked });
       if (claimed.length === 0) return 0;
-      const resolved = await this.channels.resolve(b.channelAccount.id);
       const template = await this.templateOf(tx, b);
-      const tenant = await this.tenants.slugOf(b.tenantId);
       const now = this.clock.now();
-      const found = await this.contacts.findOrCreate(
+      const contacts = await this.contacts.findOrCreate(
         tx,
         resolved.account,
         claimed.map((r) => ({ externalId: r.phone.slice(1), phone: r.phone })),
       );
-      const conversations = await this.conversations.findOrCreate(tx, resolved, [...found.values()]);
+      const conversations = await this.conversations.findOrCreate(tx, resolved, [...contacts.values()]);
       const render = template && resolved.plugin.templates ? (p: TemplateParameters) => resolved.plugin.templates!.render(definitionOf(template), p) : () => undefined;
       for (const r of claimed) {
-        const { contact } = found.get(r.phone.slice(1))!;
+        const { contact } = contacts.get(r.phone.slice(1))!;
         const { conversation, created } = conversations.get(contact.id)!;
         // A broadcast shows in the customer's timeline without opening a conversation in the inbox.
         if (created) conversation.status = 'resolved';
@@ -292,24 +297,27 @@ export class BroadcastEngine {
     const em = this.orm.em.fork();
     const now = this.clock.now();
     for (const due of await em.find(Broadcast, { status: 'scheduled', scheduledAt: { $lte: now } }, { fields: ['id'] })) await this.launch(due.id, 'scheduled');
-    for (const b of await em.find(Broadcast, { status: 'running', pending: 0, queued: 0, deferred: 0 }, { fields: ['id'] })) {
+    for (const b of await em.find(Broadcast, { status: 'running', pending: 0, queued: 0, deferred: 0 }, { fields: ['id', 'tenantId'] })) {
+      const tenant = await this.tenants.slugOf(b.tenantId);
       await em.fork().transactional(async (tx) => {
         const current = await tx.findOne(Broadcast, { id: b.id, status: 'running', pending: 0, queued: 0, deferred: 0 }, { populate: ['channelAccount'] });
         if (!current) return;
         current.status = 'completed';
         current.finishedAt = now;
-        await this.record(tx, current, 'completed');
+        this.record(tx, tenant, current, 'completed');
       });
     }
     for (const b of await em.find(Broadcast, { status: { $in: ['running', 'paused'] } }, { populate: ['channelAccount'] })) {
       const tx = em.fork();
-      await this.record(tx, b, 'progress');
+      this.record(tx, await this.tenants.slugOf(b.tenantId), b, 'progress');
       await tx.flush();
     }
   }
 
   /** Freezes and starts a draft (or a scheduled broadcast that came due). False when it was not in `from`. */
   async launch(id: string, from: 'draft' | 'scheduled'): Promise<boolean> {
+    const tenant = await this.tenantOf(id);
+    if (!tenant) return false;
     return this.orm.em.fork().transactional(async (tx) => {
       const b = await tx.findOne(Broadcast, { id, status: from }, { populate: ['channelAccount'] });
       if (!b) return false;
@@ -317,41 +325,47 @@ export class BroadcastEngine {
       if (!template || template.status !== 'APPROVED') {
         b.status = 'paused';
         b.reason = `The template "${b.templateName}" (${b.templateLanguage}) is ${template?.status ?? 'missing'}, not APPROVED.`;
-        await this.record(tx, b, 'paused');
+        this.record(tx, tenant, b, 'paused');
         return true;
       }
       await this.freeze(tx, b, template);
       b.status = 'running';
       b.reason = null;
       b.startedAt = this.clock.now();
-      await this.record(tx, b, 'running');
+      this.record(tx, tenant, b, 'running');
       return true;
     });
   }
 
   /** Sends the broadcast's messages held while it was paused again (queued, no attempt open). */
-  async requeueHeld(em: EntityManager, b: Broadcast): Promise<number> {
-    const tenant = await this.tenants.slugOf(b.tenantId);
+  async requeueHeld(em: EntityManager, tenant: string, channelId: string, b: Broadcast): Promise<number> {
     const now = this.clock.now();
-    const resolved = await this.channels.resolve(b.channelAccount.id);
     const held = await em.find(Message, { broadcastId: b.id, status: 'queued', sendStartedAt: null }, { fields: ['id', 'conversation', 'sendAttempts'] });
     for (const m of held) {
-      recordEvent(em, tenant, now, commands.send(tenant, resolved.plugin.id, { messageId: m.id, channelAccountId: b.channelAccount.id, conversationId: m.conversation.id, attempt: m.sendAttempts + 1 }));
+      recordEvent(em, tenant, now, commands.send(tenant, channelId, { messageId: m.id, channelAccountId: b.channelAccount.id, conversationId: m.conversation.id, attempt: m.sendAttempts + 1 }));
     }
     return held.length;
   }
 
   /** Pauses a running broadcast with a reason (by a person, or automatically); false when it was not running. */
   async pause(id: string, reason: string): Promise<boolean> {
+    const tenant = await this.tenantOf(id);
+    if (!tenant) return false;
     return this.orm.em.fork().transactional(async (tx) => {
       const b = await tx.findOne(Broadcast, { id, status: 'running' }, { populate: ['channelAccount'] });
       if (!b) return false;
       b.status = 'paused';
       b.reason = reason;
-      await this.record(tx, b, 'paused');
+      this.record(tx, tenant, b, 'paused');
       this.logger.warn(`broadcast ${id} paused: ${reason}`);
       return true;
     });
+  }
+
+  /** The slug of a broadcast's tenant, or null when there is no such broadcast. */
+  private async tenantOf(broadcastId: string): Promise<string | null> {
+    const b = await this.orm.em.fork().findOne(Broadcast, broadcastId, { fields: ['tenantId'] });
+    return b ? this.tenants.slugOf(b.tenantId) : null;
   }
 
   /** Pauses the running broadcasts of a template Meta paused or disabled. */

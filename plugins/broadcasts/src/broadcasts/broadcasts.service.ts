@@ -177,6 +177,7 @@ export class BroadcastsService {
 
   async resume(principal: Principal, id: string): Promise<BroadcastView> {
     const em = this.orm.em.fork();
+    const { plugin } = await this.channels.resolve((await this.get(principal, id)).channelAccount.id);
     await em.transactional(async (tx) => {
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['paused'], 'resumed');
@@ -188,8 +189,8 @@ export class BroadcastsService {
       }
       b.status = 'running';
       b.reason = null;
-      await this.engine.requeueHeld(tx, b);
-      await this.engine.record(tx, b, 'resumed');
+      await this.engine.requeueHeld(tx, principal.tenantSlug, plugin.id, b);
+      this.engine.record(tx, principal.tenantSlug, b, 'resumed');
     });
     return broadcastView(await this.get(principal, id));
   }
@@ -205,7 +206,7 @@ export class BroadcastsService {
       b.status = 'cancelled';
       b.reason = `Cancelled by ${principal.kind === 'agent' ? 'an agent' : 'the API'}.`;
       b.finishedAt = this.clock.now();
-      await this.engine.record(tx, b, 'cancelled');
+      this.engine.record(tx, principal.tenantSlug, b, 'cancelled');
     });
     return broadcastView(await this.get(principal, id));
   }
@@ -221,7 +222,7 @@ export class BroadcastsService {
       if (b.status === 'completed') {
         b.status = 'running';
         b.finishedAt = null;
-        await this.engine.record(tx, b, 'resumed');
+        this.engine.record(tx, principal.tenantSlug, b, 'resumed');
       }
     });
     return broadcastView(await this.get(principal, id));
