@@ -12,11 +12,14 @@ export type TakeResult = { granted: true; state: BucketState } | { granted: fals
 const RECOVERY_PER_SECOND = 0.1;
 const MIN_FACTOR = 0.05;
 
+/** The burst is a hundredth of a second of sends: enough to keep several senders busy. */
+export const burstOf = (ratePerSecond: number) => Math.max(1, Math.floor(ratePerSecond / 100));
+
 /**
- * The burst is a tenth of a second of sends: enough to keep the senders busy, small enough
- * that any one-second window stays within the rate.
+ * Tokens come back at the rate less the burst, so that a full bucket plus one second of refill
+ * never exceeds the rate in any one-second window (what Meta and the simulator count).
  */
-export const burstOf = (ratePerSecond: number) => Math.max(1, Math.floor(ratePerSecond / 10));
+export const refillOf = (ratePerSecond: number) => Math.max(ratePerSecond - burstOf(ratePerSecond), ratePerSecond / 2);
 
 /**
  * Takes one token from a bucket refilled at `ratePerSecond × factor`. Pure: the caller stores
@@ -25,8 +28,8 @@ export const burstOf = (ratePerSecond: number) => Math.max(1, Math.floor(ratePer
 export function takeToken(state: BucketState, nowMs: number, ratePerSecond: number): TakeResult {
   const elapsedMs = Math.max(0, nowMs - state.refilledAtMs);
   const factor = Math.min(1, state.factor + (elapsedMs / 1000) * RECOVERY_PER_SECOND);
-  const rate = ratePerSecond * factor;
-  const burst = burstOf(rate);
+  const rate = refillOf(ratePerSecond * factor);
+  const burst = burstOf(ratePerSecond * factor);
   const tokens = Math.min(burst, state.tokens + (elapsedMs / 1000) * rate);
   const refilled = { tokens, refilledAtMs: nowMs, factor };
   if (tokens >= 1) return { granted: true, state: { ...refilled, tokens: tokens - 1 } };
