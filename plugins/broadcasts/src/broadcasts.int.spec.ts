@@ -1,6 +1,6 @@
 import { requireService } from '@obrol/core/testing';
 import { type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
-import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
+import { DEFAULT_TEMPLATES, type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { WhatsAppPlugin } from '@obrol/whatsapp';
 import { migratedSchemaDrift } from '@obrol/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -55,6 +55,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
       pairRateLimit: false,
       throughputPerSecond: 1_000,
       deliveryLogLimit: 100,
+      templates: [...DEFAULT_TEMPLATES, { name: 'promo', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Diskon 50% hari ini!' }] }],
     });
     env = await startTestObrol({
       database: stack.database,
@@ -179,8 +180,10 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const recipients = await allRecipients(id);
     const skipped = recipients.filter((r) => r.status === 'skipped');
     expect(skipped.length).toBeGreaterThan(0);
-    expect(skipped[0]!.reason).toBe('The broadcast was cancelled.');
+    expect(skipped.every((r) => /cancelled/.test(r.reason ?? ''))).toBe(true);
     const reached = recipients.filter((r) => ['sent', 'delivered', 'read'].includes(r.status)).length;
+    const failed = recipients.filter((r) => r.status === 'failed');
+    expect(failed.map((r) => r.reason)).toEqual([]);
     await eventually(async () => (await allRecipients(id)).filter((r) => ['sent', 'delivered', 'read'].includes(r.status)).length === final.size, 30_000, 'statuses of what was sent');
     expect(reached).toBeLessThanOrEqual(final.size);
   });
@@ -235,6 +238,31 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect(recipients.find((r) => r.phone === stopper)).toMatchObject({ status: 'suppressed', reason: expect.stringMatching(/^Opted out on/) });
     expect(sentTo([stopper!]).size).toBe(0);
     expect(sentTo([other!]).size).toBe(1);
+  });
+
+  it("defers a customer at Meta's marketing limit (131049) a day, and skips marketing to a blocked country", async () => {
+    const [limited, fine] = phones(700_000, 2);
+    const american = '+14155552671';
+    sim.limitMarketing(limited!);
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Promo', template: { name: 'promo', language: 'en_US' } });
+    const id = created.body.id as string;
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/audience`, undefined, { raw: ['phone', limited, fine, american].join('\n'), headers: { 'content-type': 'text/csv' } })).status).toBe(201);
+    const validation = await env.api('POST', `/api/v1/broadcasts/${id}/validate`);
+    expect(validation.body.counts).toMatchObject({ total: 3, ready: 2, skipped: 1 });
+    expect(validation.body.examples).toEqual([{ phone: american, csvRow: 4, status: 'skipped', reason: 'WhatsApp does not deliver marketing templates to numbers in US.' }]);
+    const startedAt = Date.now();
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    const deferred = await eventually(async () => (await allRecipients(id)).find((r) => r.phone === limited && r.status === 'deferred'), 60_000, 'the deferral');
+    const row = (await env.api('GET', `/api/v1/broadcasts/${id}/recipients?phone=${encodeURIComponent(limited!)}`)).body.items[0];
+    expect(new Date(row.nextAttemptAt).getTime()).toBeGreaterThanOrEqual(startedAt + 24 * 60 * 60 * 1000);
+    expect(row).toMatchObject({ errorCode: '131049', attempts: 1 });
+    expect(deferred.reason).toMatch(/marketing/i);
+    const b = await eventually(async () => {
+      const current = await broadcast(id);
+      return current.counters.sent + current.counters.delivered + current.counters.read === 1 ? current : null;
+    }, 60_000, 'the other send');
+    expect(b).toMatchObject({ status: 'running', counters: expect.objectContaining({ deferred: 1, skipped: 1 }) });
+    expect(sentTo([american]).size).toBe(0);
   });
 
   it('schedules a start at a local time in an IANA zone', async () => {

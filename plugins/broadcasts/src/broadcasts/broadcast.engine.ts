@@ -233,7 +233,9 @@ export class BroadcastEngine {
       const r = await tx.findOne(BroadcastRecipient, { messageId }, { populate: ['broadcast'] });
       if (!r || !this.advances(r.status, next)) return false;
       const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
-      const to: RecipientStatus = deferral ? 'deferred' : next;
+      // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.
+      const cancelled = next === 'failed' && error?.code === 'BROADCAST_STATE_INVALID';
+      const to: RecipientStatus = deferral ? 'deferred' : cancelled ? 'skipped' : next;
       const moved = await tx.nativeUpdate(
         BroadcastRecipient,
         { id: r.id, status: r.status, messageId },
