@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { type ApiError, toApiError } from './api-error.js';
-import type { BroadcastStatus, BroadcastView } from './broadcast-views.js';
+import type { BroadcastDraft, BroadcastStatus, BroadcastView } from './broadcast-views.js';
 import { useConnectionStore } from './connection.store.js';
 import type { LiveEventFrame } from './views.js';
 
@@ -42,6 +42,24 @@ export const useBroadcastsStore = defineStore('obrol/broadcasts', () => {
     return remember(await connection.api.getBroadcast(id));
   }
 
+  /**
+   * Changes a draft, sending every field of it: the API's update fills fields left out with their
+   * defaults (an empty mapping, country ID), so a partial patch would undo earlier steps.
+   */
+  async function update(id: string, patch: Partial<BroadcastDraft>): Promise<BroadcastView> {
+    const known = byId.value[id] ?? (await load(id));
+    const full: Partial<BroadcastDraft> = {
+      name: known.name,
+      template: known.template,
+      variables: known.variables,
+      defaultCountry: known.defaultCountry,
+      messagesPerSecond: known.messagesPerSecond,
+      ...(known.audience ? { audience: known.audience } : {}),
+      ...patch,
+    };
+    return remember(await connection.api.updateBroadcast(id, full));
+  }
+
   /** Applies a live event; true when it concerned a broadcast. */
   function apply(event: LiveEventFrame): boolean {
     if (event.type !== 'broadcast.progress') return false;
@@ -62,5 +80,5 @@ export const useBroadcastsStore = defineStore('obrol/broadcasts', () => {
     });
   }
 
-  return { byId, listIds, nextCursor, loading, error, remember, loadList, load, apply, subscribe };
+  return { byId, listIds, nextCursor, loading, error, remember, loadList, load, update, apply, subscribe };
 });
