@@ -69,7 +69,7 @@ export default {
     defaultCountry: 'Country of numbers written without +country code',
     upload: 'Check and import',
     imported: '{imported} of {rows} rows imported.',
-    rowErrors: '{count} rows have a problem. Nothing was imported yet.',
+    rowErrors: 'One row has a problem. Nothing was imported yet. | {count} rows have a problem. Nothing was imported yet.',
     rowErrorsHelp: 'Fix them in your file and upload it again, or import the other rows without them.',
     skipBad: 'Import the other {count} rows without these',
     downloadErrors: 'Download the problems as CSV',
