@@ -94,7 +94,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const all: { phone: string; status: string; reason: string | null; messageId: string | null }[] = [];
     let cursor: string | null = null;
     do {
-      const page = await env.api('GET', `/api/v1/broadcasts/${id}/recipients?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { items: typeof all; nextCursor: string | null } } = await env.api('GET', `/api/v1/broadcasts/${id}/recipients?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
       all.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
