@@ -94,7 +94,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const all: { phone: string; status: string; reason: string | null; messageId: string | null }[] = [];
     let cursor: string | null = null;
     do {
-      const page = await env.api('GET', `/api/v1/broadcasts/${id}/recipients?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { items: typeof all; nextCursor: string | null } } = await env.api('GET', `/api/v1/broadcasts/${id}/recipients?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
       all.push(...page.body.items);
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -113,6 +113,19 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
       { row: 5, column: 'order', message: '"order" is empty and its variable has no fallback.' },
     ]);
     expect((await env.api('GET', `/api/v1/broadcasts/${created.body.id}/recipients`)).body.items).toEqual([]);
+  });
+
+  it('takes the audience as a file in multipart/form-data, streamed', async () => {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Multipart', template: { name: 'order_update', language: 'en_US' }, variables });
+    const form = new FormData();
+    form.append('file', new Blob([csvOf(phones(800_000, 3))], { type: 'text/csv' }), 'audience.csv');
+    const r = await fetch(`${env.url}/api/v1/broadcasts/${created.body.id}/audience`, { method: 'POST', headers: { authorization: `Bearer ${await env.adminToken()}` }, body: form });
+    expect(r.status).toBe(201);
+    expect(await r.json()).toMatchObject({ imported: 3, rows: 3, errors: [] });
+    const empty = new FormData();
+    empty.append('note', 'no file');
+    const refused = await fetch(`${env.url}/api/v1/broadcasts/${created.body.id}/audience`, { method: 'POST', headers: { authorization: `Bearer ${await env.adminToken()}` }, body: empty });
+    expect(refused.status).toBe(400);
   });
 
   it(`sends a ${stack.large.toLocaleString('en-US')}-recipient CSV broadcast once to everyone and accounts for each`, async () => {
@@ -158,41 +171,45 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
   });
 
   it('pauses, resumes and cancels, sending nobody twice', async () => {
-    const numbers = phones(300_000, 300);
-    const id = await draft('Controls', csvOf(numbers), { messagesPerSecond: 20 });
+    const numbers = phones(300_000, 150);
+    const id = await draft('Controls', csvOf(numbers), { messagesPerSecond: 10 });
     await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
-    await eventually(() => sentTo(numbers).size >= 20, 60_000, 'the first sends');
+    await eventually(() => sentTo(numbers).size >= 10, 120_000, 'the first sends');
     const paused = await env.api('POST', `/api/v1/broadcasts/${id}/pause`);
     expect(paused.body.status).toBe('paused');
     expect((await env.api('POST', `/api/v1/broadcasts/${id}/pause`)).status).toBe(409);
-    await new Promise((r) => setTimeout(r, 1_500));
-    const atPause = sentTo(numbers).size;
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect(sentTo(numbers).size).toBe(atPause);
+    // Sends that passed the gate before the pause may still land; then nothing more.
+    let atPause = sentTo(numbers).size;
+    await eventually(async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      const now = sentTo(numbers).size;
+      const still = now === atPause;
+      atPause = now;
+      return still;
+    }, 60_000, 'the sends to stop');
     expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).body.status).toBe('running');
-    await eventually(() => sentTo(numbers).size >= atPause + 20, 60_000, 'sends after resuming');
+    await eventually(() => sentTo(numbers).size >= atPause + 10, 120_000, 'sends after resuming');
     const cancelled = await env.api('POST', `/api/v1/broadcasts/${id}/cancel`);
     expect(cancelled.body.status).toBe('cancelled');
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Every recipient ends sent (as the simulator counts) or skipped with the reason, each sent once.
+    await eventually(async () => {
+      const recipients = await allRecipients(id);
+      const reached = recipients.filter((r) => ['sent', 'delivered', 'read'].includes(r.status)).length;
+      return reached === sentTo(numbers).size && recipients.every((r) => ['sent', 'delivered', 'read', 'skipped'].includes(r.status));
+    }, 120_000, 'every recipient settled');
     const final = sentTo(numbers);
     expect(final.size).toBeLessThan(numbers.length);
     expect([...final.values()].every((n) => n === 1)).toBe(true);
-    const recipients = await allRecipients(id);
-    const skipped = recipients.filter((r) => r.status === 'skipped');
-    expect(skipped.length).toBeGreaterThan(0);
+    const skipped = (await allRecipients(id)).filter((r) => r.status === 'skipped');
+    expect(skipped.length).toBe(numbers.length - final.size);
     expect(skipped.every((r) => /cancelled/.test(r.reason ?? ''))).toBe(true);
-    const reached = recipients.filter((r) => ['sent', 'delivered', 'read'].includes(r.status)).length;
-    const failed = recipients.filter((r) => r.status === 'failed');
-    expect(failed.map((r) => r.reason)).toEqual([]);
-    await eventually(async () => (await allRecipients(id)).filter((r) => ['sent', 'delivered', 'read'].includes(r.status)).length === final.size, 30_000, 'statuses of what was sent');
-    expect(reached).toBeLessThanOrEqual(final.size);
   });
 
   it('pauses by itself when Meta pauses the template, and completes after resuming', async () => {
-    const numbers = phones(400_000, 200);
-    const id = await draft('Template paused', csvOf(numbers), { messagesPerSecond: 25 });
+    const numbers = phones(400_000, 80);
+    const id = await draft('Template paused', csvOf(numbers), { messagesPerSecond: 10 });
     await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
-    await eventually(() => sentTo(numbers).size >= 10, 60_000, 'the first sends');
+    await eventually(() => sentTo(numbers).size >= 5, 120_000, 'the first sends');
     sim.setTemplateStatus('order_update', 'en_US', 'PAUSED', 'LOW_QUALITY');
     const paused = await eventually(async () => {
       const b = await broadcast(id);
@@ -208,16 +225,16 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const done = await eventually(async () => {
       const b = await broadcast(id);
       return b.status === 'completed' ? b : null;
-    }, 120_000, 'completion after resuming');
+    }, 300_000, 'completion after resuming');
     const counts = sentTo(numbers);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     // Sends refused while the template was paused failed with the reason; retrying them reaches everyone.
-    expect(done.counters.sent + done.counters.delivered + done.counters.read + done.counters.failed).toBe(200);
+    expect(done.counters.sent + done.counters.delivered + done.counters.read + done.counters.failed).toBe(80);
     if (done.counters.failed > 0) {
       expect((await env.api('POST', `/api/v1/broadcasts/${id}/retry-failed`)).body.status).toBe('running');
-      await eventually(async () => (await broadcast(id)).status === 'completed', 60_000, 'completion of the retry');
+      await eventually(async () => (await broadcast(id)).status === 'completed', 300_000, 'completion of the retry');
     }
-    expect(sentTo(numbers).size).toBe(200);
+    expect(sentTo(numbers).size).toBe(80);
   });
 
   it('suppresses a customer who wrote STOP in the next broadcast', async () => {

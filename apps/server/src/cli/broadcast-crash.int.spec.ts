@@ -71,8 +71,8 @@ describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreS
   let headers: Record<string, string>;
   let channelId: string;
 
-  function startProcess(role: 'api' | 'worker', port: number): ChildProcess {
-    const child = spawn(process.execPath, [cli, role], { env: { ...env, OBROL_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  function startProcess(role: 'api' | 'worker', port: number, extra: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, [cli, role], { env: { ...env, ...extra, OBROL_PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
     child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
@@ -144,7 +144,8 @@ describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreS
     };
     const apiPort = await freePort();
     apiUrl = `http://127.0.0.1:${apiPort}`;
-    startProcess('api', apiPort);
+    // The api applies the migrations (core's and the broadcasts plugin's), as `obrol migrate` would.
+    startProcess('api', apiPort, { OBROL_MIGRATE: 'true' });
     await ready(apiPort);
     const login = await (await fetch(`${apiUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: env.OBROL_ADMIN_EMAIL, password: env.OBROL_ADMIN_PASSWORD }) })).json();
     headers = { authorization: `Bearer ${(login as { token: string }).token}`, 'content-type': 'application/json' };

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ObrolError } from '@obrol/contracts';
 import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom, CurrentPrincipal, type Principal, RequiresScope, validate } from '@obrol/core';
@@ -14,6 +14,7 @@ import {
   scheduleBroadcastSchema,
   updateBroadcastSchema,
 } from './broadcast.schemas.js';
+import { firstFileOf } from '../audience/multipart-file.reader.js';
 import { broadcastView } from './broadcast.view.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
@@ -68,19 +69,20 @@ export class BroadcastsController {
   }
 
   /**
-   * The audience as CSV (`text/csv`) with a header row naming a phone column; every other column
-   * can feed a variable. Replaces the previous upload. With any row error nothing is imported:
+   * The audience as CSV, the body (`text/csv`) or a file field (`multipart/form-data`, streamed),
+   * with a header row naming a phone column; every other column can feed a variable. Replaces the previous upload. With any row error nothing is imported:
    * 422 `AUDIENCE_INVALID` lists each error with its row number (the header is row 1).
    */
   @Post(':id/audience')
   @RequiresScope('send')
-  @ApiConsumes('text/csv')
+  @ApiConsumes('text/csv', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', example: 'phone,name,order\n081234567890,Sari,#1042' } })
   @ApiOk(audienceImportSchema, 201)
   @ApiErrors(400, 401, 404, 409, 413, 415, 422)
-  importAudience(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
-    if (typeof body !== 'string') throw new ObrolError('UNSUPPORTED_MEDIA_TYPE', 'Send the CSV as the body with Content-Type: text/csv.');
-    return this.broadcasts.importAudience(principal, id, body);
+  async importAudience(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Headers('content-type') contentType: string | undefined) {
+    if (typeof body === 'string') return this.broadcasts.importAudience(principal, id, body);
+    if (body instanceof Readable && contentType?.startsWith('multipart/form-data')) return this.broadcasts.importAudience(principal, id, await firstFileOf(body, contentType));
+    throw new ObrolError('UNSUPPORTED_MEDIA_TYPE', 'Send the CSV as the body with Content-Type: text/csv, or as a file field of multipart/form-data.');
   }
 
   @Get(':id/preview')
