@@ -6,7 +6,7 @@ import type { ObrolConfig } from './config/config.schema.js';
 import { resolveSecretKey } from './config/secret-key.js';
 import { type DemoChannel, connectDemoChannel } from './demo/demo-channel.js';
 import { type DemoInfo, DemoPlugin } from './demo/demo.plugin.js';
-import { inboxAppRoot } from './inbox-app.js';
+import { broadcastAppRoot, inboxAppRoot } from './inbox-app.js';
 import { installedPlugins } from './plugins.js';
 
 export interface RunningObrol {
@@ -47,6 +47,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
   let adminCreated = false;
   const inbox = inboxAppRoot();
   if (!inbox && role !== 'worker') logger.warn('the agent inbox is not built; run `pnpm build` to serve it at /');
+  const broadcastApp = broadcastAppRoot();
   const app = await startObrolApp({
     role,
     port: config.port,
@@ -55,14 +56,19 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     database: { url: config.databaseUrl, dataDir },
     migrate: config.migrate ?? role === 'all',
     bus,
-    plugins: [...(options.plugins ?? installedPlugins({ allowInsecureGraph: config.allowInsecureGraph })), ...(demo ? [DemoPlugin.init(demoInfo)] : [])],
+    plugins: [...(options.plugins ?? installedPlugins({ allowInsecureGraph: config.allowInsecureGraph, broadcasts: config.broadcasts })), ...(demo ? [DemoPlugin.init(demoInfo)] : [])],
     secretKey: secret.key,
     dataDir,
     publicUrl: config.publicUrl,
     sendInDoubtGraceMs: config.sendInDoubtGraceMs,
+    optOut: config.optOut,
     trustedProxies: config.trustedProxies,
     outboundWebhooks: config.outboundWebhooks,
-    staticApps: inbox ? [{ prefix: '/', root: inbox }] : [],
+    staticApps: [
+      // The more specific prefix first: the inbox at `/` would otherwise answer for /broadcasts/.
+      ...(broadcastApp ? [{ prefix: '/broadcasts/', root: broadcastApp }] : []),
+      ...(inbox ? [{ prefix: '/', root: inbox }] : []),
+    ],
     admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {
       adminCreated = true;

@@ -1,5 +1,18 @@
 import type { MessageView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
 import { ApiError } from './api-error.js';
+import type {
+  AudienceImport,
+  BroadcastDraft,
+  BroadcastEstimate,
+  BroadcastPreview,
+  BroadcastStatus,
+  BroadcastValidation,
+  BroadcastView,
+  ChannelAccountSummary,
+  RecipientStatus,
+  RecipientView,
+  ScheduleInput,
+} from './broadcast-views.js';
 import type { ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, Page, SendMessageInput, TemplateView } from './views.js';
 
 export interface ApiClientOptions {
@@ -147,20 +160,114 @@ export class ApiClient {
     return this.request('POST', `/webhook-deliveries/${encodeURIComponent(id)}/replay`);
   }
 
+  listChannels(): Promise<ChannelAccountSummary[]> {
+    return this.request<{ items: ChannelAccountSummary[] }>('GET', '/channels').then((r) => r.items);
+  }
+
+  listBroadcasts(filters: { status?: BroadcastStatus } = {}, page: PageQuery = {}): Promise<Page<BroadcastView>> {
+    return this.request('GET', '/broadcasts', { query: { ...filters, ...page } });
+  }
+
+  getBroadcast(id: string): Promise<BroadcastView> {
+    return this.request('GET', `/broadcasts/${encodeURIComponent(id)}`);
+  }
+
+  createBroadcast(input: BroadcastDraft & { channelAccountId: string }): Promise<BroadcastView> {
+    return this.request('POST', '/broadcasts', { body: input });
+  }
+
+  /** Only a draft can be changed. */
+  updateBroadcast(id: string, patch: Partial<BroadcastDraft>): Promise<BroadcastView> {
+    return this.request('PATCH', `/broadcasts/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  /**
+   * Uploads the audience CSV. With `onProgress` and an XMLHttpRequest (browsers), the upload's
+   * progress is reported as a fraction; fetch cannot report it.
+   */
+  importAudience(id: string, csv: Blob | string, onProgress?: (fraction: number) => void): Promise<AudienceImport> {
+    const path = `/broadcasts/${encodeURIComponent(id)}/audience`;
+    if (onProgress && typeof XMLHttpRequest !== 'undefined') return this.uploadWithProgress(path, csv, onProgress);
+    return this.request('POST', path, { body: csv, contentType: 'text/csv' });
+  }
+
+  previewBroadcast(id: string, recipient: { recipientId: string } | { phone: string }): Promise<BroadcastPreview> {
+    return this.request('GET', `/broadcasts/${encodeURIComponent(id)}/preview`, { query: recipient });
+  }
+
+  validateBroadcast(id: string): Promise<BroadcastValidation> {
+    return this.request('POST', `/broadcasts/${encodeURIComponent(id)}/validate`);
+  }
+
+  estimateBroadcast(id: string): Promise<BroadcastEstimate> {
+    return this.request('GET', `/broadcasts/${encodeURIComponent(id)}/estimate`);
+  }
+
+  startBroadcast(id: string, schedule: ScheduleInput = {}): Promise<BroadcastView> {
+    return this.request('POST', `/broadcasts/${encodeURIComponent(id)}/start`, { body: schedule });
+  }
+
+  controlBroadcast(id: string, action: 'pause' | 'resume' | 'cancel' | 'retry-failed'): Promise<BroadcastView> {
+    return this.request('POST', `/broadcasts/${encodeURIComponent(id)}/${action}`);
+  }
+
+  listRecipients(id: string, filters: { status?: RecipientStatus; phone?: string } = {}, page: PageQuery = {}): Promise<Page<RecipientView>> {
+    return this.request('GET', `/broadcasts/${encodeURIComponent(id)}/recipients`, { query: { ...filters, phone: filters.phone?.trim() || undefined, ...page } });
+  }
+
+  /** Every recipient with status and reason, as a CSV file (fetched with the bearer token). */
+  async recipientsCsv(id: string): Promise<Blob> {
+    return this.download(`/broadcasts/${encodeURIComponent(id)}/recipients.csv`);
+  }
+
   /**
    * The bytes of a stored media file, fetched with the bearer token (the media route reads
    * the Authorization header only); show it through `URL.createObjectURL`.
    */
   async mediaBlob(mediaId: string): Promise<Blob> {
+    return this.download(`/media/${encodeURIComponent(mediaId)}`);
+  }
+
+  private async download(path: string): Promise<Blob> {
     const token = this.options.getToken();
     let response: Response;
     try {
-      response = await this.fetchImpl(`${this.baseUrl}/api/v1/media/${encodeURIComponent(mediaId)}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      response = await this.fetchImpl(`${this.baseUrl}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     } catch (error) {
       throw new ApiError('NETWORK_ERROR', `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
     }
     if (!response.ok) throw await ApiError.fromResponse(response);
     return response.blob();
+  }
+
+  private uploadWithProgress<T>(path: string, body: Blob | string, onProgress: (fraction: number) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${this.baseUrl}/api/v1${path}`);
+      const token = this.options.getToken();
+      if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('content-type', 'text/csv');
+      xhr.setRequestHeader('accept', 'application/json');
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      };
+      xhr.onerror = () => reject(new ApiError('NETWORK_ERROR', 'The server could not be reached.', 0));
+      xhr.onload = () => {
+        onProgress(1);
+        const response = new Response(xhr.responseText || null, { status: xhr.status, statusText: xhr.statusText });
+        if (xhr.status < 200 || xhr.status >= 300) {
+          if (xhr.status === 401 && token) this.options.onUnauthenticated?.();
+          void ApiError.fromResponse(response).then(reject);
+          return;
+        }
+        try {
+          resolve(JSON.parse(xhr.responseText) as T);
+        } catch {
+          reject(new ApiError('BAD_RESPONSE', 'The server answered with something that is not JSON.', xhr.status));
+        }
+      };
+      xhr.send(body);
+    });
   }
 
   /** Every item of a paged list, following `nextCursor` (stops after `maxPages`). */
@@ -174,15 +281,16 @@ export class ApiClient {
     }
   }
 
-  private async request<T>(method: string, path: string, init: { query?: Query; body?: unknown } = {}): Promise<T> {
+  private async request<T>(method: string, path: string, init: { query?: Query; body?: unknown; contentType?: string } = {}): Promise<T> {
     const url = `${this.baseUrl}/api/v1${path}${queryString(init.query)}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.options.getToken();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (init.body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
     let response: Response;
     try {
-      response = await this.fetchImpl(url, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+      const body = init.body === undefined ? undefined : init.contentType ? (init.body as BodyInit) : JSON.stringify(init.body);
+      response = await this.fetchImpl(url, { method, headers, body });
     } catch (error) {
       throw new ApiError('NETWORK_ERROR', `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
     }

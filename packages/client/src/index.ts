@@ -14,3 +14,5 @@ export { useNow } from './use-now.js';
 export { useTypingIndicator } from './use-typing-indicator.js';
 export { useDemo } from './use-demo.js';
 export type * from './views.js';
+export { useBroadcastsStore } from './broadcasts.store.js';
+export type * from './broadcast-views.js';

@@ -31,7 +31,12 @@ export const subjects = {
   fetchMedia: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.media.${token(channel, 'channel')}`,
   broadcastBatch: (tenant: string, broadcastId: string) =>
     `cmd.${token(tenant, 'tenant')}.broadcast.${token(broadcastId, 'broadcast id')}.batch`,
-  live: (tenant: string, aggregate: 'conversation' | 'message' | 'template', event: string) =>
+  broadcastStarted: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.started`,
+  broadcastPaused: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.paused`,
+  broadcastResumed: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.resumed`,
+  broadcastCompleted: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.completed`,
+  broadcastCancelled: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.cancelled`,
+  live: (tenant: string, aggregate: 'conversation' | 'message' | 'template' | 'broadcast', event: string) =>
     `live.${token(tenant, 'tenant')}.${aggregate}.${token(event, 'event')}`,
   /** Wildcards for subscribers. */
   all: {
@@ -83,6 +88,8 @@ export const messageViewSchema = z.object({
   externalId: z.string().nullable(),
   replyToExternalId: z.string().nullable(),
   sentByAgentId: z.string().nullable(),
+  /** The broadcast this message was sent by, or (inbound) the broadcast it replies to. */
+  broadcastId: z.string().nullable().optional(),
   createdAt: z.iso.datetime(),
   providerTimestamp: z.iso.datetime().nullable(),
 });
@@ -124,6 +131,35 @@ const templateStatusDataSchema = z.object({
 export const templateStatusFactSchema = eventEnvelopeSchema.extend(templateStatusDataSchema.shape);
 export type TemplateStatusFact = z.infer<typeof templateStatusFactSchema>;
 
+/** Counters of a broadcast's recipients by state, kept incrementally. */
+export const broadcastCountersSchema = z.object({
+  total: z.number().int(),
+  pending: z.number().int(),
+  queued: z.number().int(),
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  suppressed: z.number().int(),
+  deferred: z.number().int(),
+});
+export type BroadcastCounters = z.infer<typeof broadcastCountersSchema>;
+
+const broadcastDataSchema = z.object({
+  broadcastId: z.string(),
+  channelAccountId: z.string(),
+  name: z.string(),
+  status: z.enum(['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled']),
+  /** Why it paused (set by the engine on an auto-pause, or "paused by …"). */
+  reason: z.string().nullable(),
+  counters: broadcastCountersSchema,
+});
+
+/** `chat.<t>.broadcast.started|paused|resumed|completed|cancelled`. */
+export const broadcastFactSchema = eventEnvelopeSchema.extend(broadcastDataSchema.shape);
+export type BroadcastFact = z.infer<typeof broadcastFactSchema>;
+
 /** Command: send one stored outbound message through its channel. */
 export const sendCommandSchema = eventEnvelopeSchema.extend({
   messageId: z.string(),
@@ -156,6 +192,11 @@ export interface FactMap {
   'conversation.assigned': ConversationFact;
   'conversation.resolved': ConversationFact;
   'template.status': TemplateStatusFact;
+  'broadcast.started': BroadcastFact;
+  'broadcast.paused': BroadcastFact;
+  'broadcast.resumed': BroadcastFact;
+  'broadcast.completed': BroadcastFact;
+  'broadcast.cancelled': BroadcastFact;
 }
 export type FactName = keyof FactMap;
 
@@ -185,6 +226,11 @@ export const facts = {
   conversationAssigned: fact('conversation.assigned', subjects.conversationAssigned),
   conversationResolved: fact('conversation.resolved', subjects.conversationResolved),
   templateStatus: fact('template.status', subjects.templateStatus),
+  broadcastStarted: fact('broadcast.started', subjects.broadcastStarted),
+  broadcastPaused: fact('broadcast.paused', subjects.broadcastPaused),
+  broadcastResumed: fact('broadcast.resumed', subjects.broadcastResumed),
+  broadcastCompleted: fact('broadcast.completed', subjects.broadcastCompleted),
+  broadcastCancelled: fact('broadcast.cancelled', subjects.broadcastCancelled),
 };
 
 /** Builders of commands: `commands.send(tenant, channelId, data)`. */
@@ -209,6 +255,11 @@ const FACT_NAMES: Record<FactName, true> = {
   'conversation.assigned': true,
   'conversation.resolved': true,
   'template.status': true,
+  'broadcast.started': true,
+  'broadcast.paused': true,
+  'broadcast.resumed': true,
+  'broadcast.completed': true,
+  'broadcast.cancelled': true,
 };
 
 const liveBase = eventEnvelopeSchema.extend({ channelAccountId: z.string() });
@@ -222,6 +273,7 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   liveBase.extend({ type: z.literal('message.updated'), conversationId: z.string(), data: z.object({ message: messageViewSchema }) }),
   liveBase.extend({ type: z.literal('conversation.updated'), conversationId: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
   liveBase.extend({ type: z.literal('template.status'), data: templateStatusDataSchema }),
+  liveBase.extend({ type: z.literal('broadcast.progress'), data: broadcastDataSchema }),
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];
@@ -233,12 +285,18 @@ export interface OutgoingLiveEvent {
   event: LiveEvent extends infer E ? (E extends LiveEvent ? Unenveloped<E> : never) : never;
 }
 
-const LIVE_EVENT_TYPES: Record<LiveEventType, true> = { 'message.created': true, 'message.updated': true, 'conversation.updated': true, 'template.status': true };
+const LIVE_EVENT_TYPES: Record<LiveEventType, true> = {
+  'message.created': true,
+  'message.updated': true,
+  'conversation.updated': true,
+  'template.status': true,
+  'broadcast.progress': true,
+};
 
 const live =
   <T extends LiveEventType>(type: T) =>
   (tenant: string, event: Omit<Unenveloped<LiveEventOf<T>>, 'type'>): OutgoingLiveEvent => {
-    const [aggregate, name] = type.split('.') as ['message' | 'conversation' | 'template', string];
+    const [aggregate, name] = type.split('.') as ['message' | 'conversation' | 'template' | 'broadcast', string];
     return { subject: subjects.live(tenant, aggregate, name), event: { ...event, type } as OutgoingLiveEvent['event'] };
   };
 
@@ -248,6 +306,7 @@ export const liveEvents = {
   messageUpdated: live('message.updated'),
   conversationUpdated: live('conversation.updated'),
   templateStatus: live('template.status'),
+  broadcastProgress: live('broadcast.progress'),
 };
 
 /**

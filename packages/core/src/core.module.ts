@@ -14,6 +14,7 @@ import { HttpModule } from './http/http.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module.js';
+import { OptOutsModule } from './opt-outs/opt-outs.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -40,6 +41,7 @@ export class CoreModule {
         HttpModule,
         HealthModule,
         OutboxModule,
+        OptOutsModule,
         AuditModule,
         TenantsModule,
         AuthModule,

@@ -193,6 +193,18 @@ export class TemplateStore {
     return ok(template);
   }
 
+  /**
+   * Meta changes a template's status on its own (quality pauses, disabling, reinstating): the
+   * status is stored and the `message_template_status_update` webhook sent. False when unknown.
+   */
+  setStatus(name: string, language: string, status: 'APPROVED' | 'PAUSED' | 'DISABLED', reason: string | null = null): boolean {
+    const template = this.find(name, language);
+    if (!template) return false;
+    template.status = status;
+    this.onStatusChange(this.statusEvent(template, status, reason));
+    return true;
+  }
+
   /** Deletes every language of `name`, or only the one with `hsmId`; false when nothing matched. */
   delete(name: string, hsmId?: string): boolean {
     const doomed = this.templates.filter((template) => template.name === name && (hsmId === undefined || template.id === hsmId));

@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWhatsAppSimulator, type WhatsAppSimulator, type WhatsAppSimulatorOptions } from './index.js';
+import { DEFAULT_TEMPLATES } from './template-store.js';
 import { manualClock, startWebhookReceiver, waitFor, type ReceivedWebhook, type WebhookReceiver } from './test-support/webhook-receiver.js';
 
 const TOKEN = 'test-token';
@@ -182,6 +183,18 @@ describe('templates on send', () => {
     const [sent] = await waitFor('sent', () => statusesOf(json.messages[0].id).length > 0 && statusesOf(json.messages[0].id));
     expect(sent).toMatchObject({ status: 'sent', pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'utility' } });
     expect(simulator.inbox(CUSTOMER)[0]!.preview).toBe('Hi Maria, your order #42 is now shipped.');
+  });
+
+  it("fails marketing templates to a customer at Meta's marketing limit with 131049, asynchronously", async () => {
+    await setup({ templates: [...DEFAULT_TEMPLATES, { name: 'promo', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Diskon 50% hari ini!' }] }] });
+    simulator.limitMarketing(CUSTOMER);
+    const promo = await sendTemplate(CUSTOMER, { name: 'promo', language: { code: 'en_US' } });
+    expect(promo.status).toBe(200);
+    const [failed] = await waitFor('failed', () => statusesOf(promo.json.messages[0].id).length > 0 && statusesOf(promo.json.messages[0].id));
+    expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 131049 }] });
+    const utility = await sendTemplate(CUSTOMER, { name: 'order_update', language: { code: 'en_US' }, components: [{ type: 'body', parameters: ['A', 'B', 'C'].map((text) => ({ type: 'text', text })) }] });
+    const [sent] = await waitFor('sent', () => statusesOf(utility.json.messages[0].id).length > 0 && statusesOf(utility.json.messages[0].id));
+    expect(sent).toMatchObject({ status: 'sent' });
   });
 
   it('refuses unknown templates and languages with 132001', async () => {
@@ -376,6 +389,16 @@ describe('template management', () => {
       components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ana' }, { type: 'text', text: 'X1' }] }],
     });
     expect(sent.status).toBe(200);
+  });
+
+  it('pauses a template on its own, with the webhook, and refuses sends of it with 132015', async () => {
+    await setup();
+    expect(simulator.setTemplateStatus('order_update', 'en_US', 'PAUSED', 'LOW_QUALITY')).toBe(true);
+    const hook = await waitFor('template webhook', () => receiver.received.find((entry) => entry.json.entry[0].changes[0].field === 'message_template_status_update'));
+    expect(hook.json.entry[0].changes[0].value).toMatchObject({ event: 'PAUSED', message_template_name: 'order_update', message_template_language: 'en_US', reason: 'LOW_QUALITY' });
+    const refused = await sendTemplate(CUSTOMER, { name: 'order_update', language: { code: 'en_US' } });
+    expect(refused.json.error.code).toBe(132015);
+    expect(simulator.setTemplateStatus('no_such', 'en_US', 'PAUSED')).toBe(false);
   });
 
   it('rejects with the configured reason in reject mode', async () => {

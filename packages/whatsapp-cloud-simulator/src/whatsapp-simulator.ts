@@ -75,6 +75,13 @@ export interface WhatsAppSimulator {
   /** Runs Meta's GET handshake against the webhook URL; true when it echoed the challenge. */
   verifyWebhook(verifyToken: string): Promise<boolean>;
   templates(): StoredTemplate[];
+  /**
+   * Meta's per-customer marketing limit: marketing templates to `phone` are accepted, then
+   * fail with 131049 (as Meta does, in the status webhook), until `false` lifts it.
+   */
+  limitMarketing(phone: string, limited?: boolean): void;
+  /** Meta pauses, disables or reinstates a template: its status changes and the webhook goes out. */
+  setTemplateStatus(name: string, language: string, status: 'APPROVED' | 'PAUSED' | 'DISABLED', reason?: string): boolean;
   media(id: string): StoredMedia | undefined;
   /** Resolves when no webhook delivery is in progress. */
   whenIdle(): Promise<void>;
@@ -94,6 +101,8 @@ export class SimulatorCore {
   private readonly throughput: ThroughputLimiter;
   private readonly pairRate: PairRateLimiter | undefined;
   readonly stateFile: StateFile | undefined;
+  /** Customers (wa_id) whose marketing templates fail with 131049. */
+  readonly marketingLimited = new Set<string>();
   baseUrl = 'http://127.0.0.1';
 
   constructor(readonly config: ResolvedSimulatorOptions) {
@@ -181,7 +190,8 @@ export class SimulatorCore {
     };
     const windowOpen = this.directory.isWindowOpen(request.waId, now);
     this.directory.recordOutbound(record);
-    this.pipeline.start(record, windowOpen, this.missingMedia(request.type, request.body));
+    const marketingLimited = template?.category === 'MARKETING' && this.marketingLimited.has(request.waId);
+    this.pipeline.start(record, windowOpen, marketingLimited ? { code: 131049, details: 'This message was not delivered to maintain healthy ecosystem engagement.' } : this.missingMedia(request.type, request.body));
     return ok({ messaging_product: 'whatsapp', contacts: [{ input: request.to, wa_id: request.waId }], messages: [{ id: record.id }] });
   }
 
@@ -315,6 +325,8 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
       return response?.status === 200 && (await response.text()) === challenge;
     },
     templates: () => core.templates.all(),
+    limitMarketing: (phone, limited = true) => void (limited ? core.marketingLimited.add(toWaId(phone)) : core.marketingLimited.delete(toWaId(phone))),
+    setTemplateStatus: (name, language, status, reason) => core.templates.setStatus(name, language, status, reason ?? null),
     media: (id) => core.media.get(id),
     whenIdle: () => core.dispatcher.whenIdle(),
     async close() {

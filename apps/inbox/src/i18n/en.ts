@@ -1,6 +1,6 @@
 /** English texts of the inbox. vue-i18n syntax: `{name}` placeholders; write `@` as `{'@'}`. */
 export default {
-  app: { title: 'Obrol Inbox', language: 'Language', logout: 'Log out', live: 'Live', connecting: 'Connecting…', offline: 'Reconnecting…', tryAsCustomer: 'Try it as a customer' },
+  app: { broadcasts: 'Broadcasts', title: 'Obrol Inbox', language: 'Language', logout: 'Log out', live: 'Live', connecting: 'Connecting…', offline: 'Reconnecting…', tryAsCustomer: 'Try it as a customer' },
   login: {
     title: 'Sign in to the inbox',
     email: 'Email',

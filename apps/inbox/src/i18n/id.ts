@@ -2,7 +2,7 @@ import type en from './en';
 
 /** Indonesian texts of the inbox; same keys as en.ts. */
 const id: typeof en = {
-  app: { title: 'Kotak Masuk Obrol', language: 'Bahasa', logout: 'Keluar', live: 'Langsung', connecting: 'Menyambung…', offline: 'Menyambung ulang…', tryAsCustomer: 'Coba sebagai pelanggan' },
+  app: { broadcasts: 'Siaran', title: 'Kotak Masuk Obrol', language: 'Bahasa', logout: 'Keluar', live: 'Langsung', connecting: 'Menyambung…', offline: 'Menyambung ulang…', tryAsCustomer: 'Coba sebagai pelanggan' },
   login: {
     title: 'Masuk ke kotak masuk',
     email: 'Email',

@@ -27,6 +27,8 @@ export interface ObrolTarget {
   token: string;
   channelId: string;
   webhookUrl: string;
+  /** The Obrol process's id, for its memory. */
+  pid: number | undefined;
   /**
    * The Cloud API stand-in Obrol sends to. It never posts webhooks itself (no webhook URL): the
    * bench takes the signed deliveries it queued and posts them at a controlled pace.
@@ -69,7 +71,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
   }
   const { child } = await startChild(
     [path.join(here, '..', 'cli.js'), 'start'],
-    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, ...options.env },
+    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, OBROL_BROADCAST_MAX_PER_SECOND: '1000', ...options.env },
     /Obrol is running/,
     nodeFlags,
   );
@@ -108,6 +110,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     token,
     channelId: channel.id,
     webhookUrl: `${base}/webhooks/whatsapp/${channel.id}`,
+    pid: child.pid,
     sim,
     store,
     api,

@@ -9,7 +9,9 @@
  *    agent's WebSocket latency;
  * 3. a broadcast's status flood: Obrol sends N messages through the WhatsApp simulator, which
  *    queues sent, delivered and read for each; they are posted shuffled, 10 % twice, with the
- *    recipients' replies, and the store is counted against what was sent.
+ *    recipients' replies, and the store is counted against what was sent;
+ * 4. a broadcast (plugin-broadcasts) of OBROL_BENCH_BROADCAST_RECIPIENTS (default 20,000) at the
+ *    1,000/s cap: CSV import rows/s, sends/s at the simulator against the cap, peak RSS.
  *
  * Prints figures next to the aims of issue 9; asserts nothing about time.
  *
@@ -32,6 +34,7 @@ import type { LatencySummary } from './latency-stats.js';
 import { runLiveLatency, type LiveLatencyFigures } from './live-latency.run.js';
 import { BENCH_APP_SECRET, startObrolTarget } from './obrol-target.fixture.js';
 import { runStatusFlood, type StatusFloodFigures } from './status-flood.run.js';
+import { type BroadcastFigures, formatBroadcast, runBroadcastSend } from './broadcast-send.run.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.OBROL_BENCH_SECONDS ?? 10);
@@ -40,6 +43,7 @@ const BROADCAST = Number(process.env.OBROL_BENCH_BROADCAST ?? 3000);
 const RATE = Number(process.env.OBROL_BENCH_RATE ?? 1000);
 const RATE_SECONDS = Number(process.env.OBROL_BENCH_RATE_SECONDS ?? 5);
 const SHAPES = (process.env.OBROL_BENCH_SHAPES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+const BROADCAST_RECIPIENTS = Number(process.env.OBROL_BENCH_BROADCAST_RECIPIENTS ?? 20_000);
 const PROFILE_DIR = process.env.OBROL_BENCH_CPU_PROFILE ? path.resolve(process.env.OBROL_BENCH_CPU_PROFILE) : undefined;
 
 /** Issue 9's aims, printed next to the figures. */
@@ -57,6 +61,7 @@ interface ShapeFigures {
   inbound: ThroughputFigures;
   live: LiveLatencyFigures;
   flood: StatusFloodFigures;
+  broadcast: BroadcastFigures;
 }
 
 async function ceiling(mode: 'json' | 'hmac'): Promise<ThroughputFigures> {
@@ -106,7 +111,10 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Recor
     const live = await runLiveLatency(target, RATE, RATE_SECONDS);
     console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
     const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
-    return { shape, name, inbound, live, flood };
+    console.log(`${name}: a ${BROADCAST_RECIPIENTS}-recipient broadcast at the 1,000/s cap…`);
+    const broadcast = await runBroadcastSend(target, BROADCAST_RECIPIENTS, 1000, 1_000_000);
+    console.log(formatBroadcast(name, broadcast));
+    return { shape, name, inbound, live, flood, broadcast };
   } finally {
     await target.close();
     if (PROFILE_DIR) printProfile(name);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { passwordWeakness } from '@obrol/core';
+import type { BroadcastOptions } from '@obrol/plugin-broadcasts';
 import { z } from 'zod';
 
 /**
@@ -88,6 +89,49 @@ export const configSchema = z.object({
     .max(100, 'must be at most 100')
     .default(8)
     .describe('outbound webhook deliveries in flight at once, per worker process'),
+  OBROL_BROADCAST_MAX_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(80)
+    .describe("the highest pace a broadcast may use, messages per second per number (Meta: 80, up to 1,000 once the number qualifies)"),
+  OBROL_BROADCAST_DEFAULT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80).describe('pace of a broadcast that sets none (capped by OBROL_BROADCAST_MAX_PER_SECOND)'),
+  OBROL_BROADCAST_DAILY_LIMIT: z
+    .enum(['250', '2000', '10000', '100000', 'unlimited'])
+    .default('unlimited')
+    .describe("the number's daily limit of business-initiated conversations (its messaging tier), for estimates"),
+  OBROL_BROADCAST_MARKETING_BLOCKED_COUNTRIES: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean))
+    .refine((list) => list.every((c) => /^[A-Z]{2}$/.test(c)), 'must be comma-separated ISO 3166 alpha-2 codes, e.g. US,CA')
+    .default(['US'])
+    .describe('regions marketing templates are not sent to (skipped with the reason); Meta stopped US delivery in April 2025'),
+  OBROL_BROADCAST_MARKETING_LIMIT_RETRIES: z.coerce.number().int().min(0).max(10).default(2).describe("retries, a day apart, of a send refused by Meta's per-customer marketing limit (131049)"),
+  OBROL_BROADCAST_FAILURE_RATE: z.coerce.number().min(0.01).max(1).default(0.5).describe('pause a broadcast when this share of its last 100 sends failed'),
+  OBROL_BROADCAST_PRICES: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return z.record(z.string().regex(/^([A-Z]{2}|\*)$/), z.object({ MARKETING: z.number().min(0), UTILITY: z.number().min(0), AUTHENTICATION: z.number().min(0) }).partial()).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON like {"ID":{"MARKETING":0.0411,"UTILITY":0.02},"*":{"MARKETING":0.05}}' });
+        return z.NEVER;
+      }
+    })
+    .optional()
+    .describe('price per message by region (or * for the rest) and template category, for estimates'),
+  OBROL_BROADCAST_CURRENCY: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code like USD').default('USD').describe('currency of OBROL_BROADCAST_PRICES'),
+  OBROL_STOP_KEYWORDS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .optional()
+    .describe('comma-separated messages that opt a customer out of broadcasts (default STOP,UNSUBSCRIBE,BERHENTI,STOP PROMO)'),
+  OBROL_START_KEYWORDS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .optional()
+    .describe('comma-separated messages that opt a customer back in (default START)'),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -112,6 +156,8 @@ export interface ObrolConfig {
   trustedProxies: string[];
   allowInsecureGraph: boolean;
   outboundWebhooks: { allowPrivateAddresses: boolean; requestTimeoutMs: number; concurrency: number };
+  broadcasts: Partial<BroadcastOptions>;
+  optOut: { stopKeywords?: string[]; startKeywords?: string[] };
 }
 
 /** Parses the environment; throws an Error whose message lists every wrong variable and why. */
@@ -149,6 +195,17 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
       requestTimeoutMs: c.OBROL_OUTBOUND_WEBHOOKS_TIMEOUT_SECONDS * 1000,
       concurrency: c.OBROL_OUTBOUND_WEBHOOKS_CONCURRENCY,
     },
+    broadcasts: {
+      maxMessagesPerSecond: c.OBROL_BROADCAST_MAX_PER_SECOND,
+      defaultMessagesPerSecond: Math.min(c.OBROL_BROADCAST_DEFAULT_PER_SECOND, c.OBROL_BROADCAST_MAX_PER_SECOND),
+      dailyLimit: c.OBROL_BROADCAST_DAILY_LIMIT === 'unlimited' ? null : Number(c.OBROL_BROADCAST_DAILY_LIMIT),
+      marketingBlockedCountries: c.OBROL_BROADCAST_MARKETING_BLOCKED_COUNTRIES,
+      marketingLimitRetries: c.OBROL_BROADCAST_MARKETING_LIMIT_RETRIES,
+      failureRateThreshold: c.OBROL_BROADCAST_FAILURE_RATE,
+      prices: c.OBROL_BROADCAST_PRICES ?? {},
+      currency: c.OBROL_BROADCAST_CURRENCY,
+    },
+    optOut: { stopKeywords: c.OBROL_STOP_KEYWORDS, startKeywords: c.OBROL_START_KEYWORDS },
   };
 }
 

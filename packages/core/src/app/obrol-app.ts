@@ -95,6 +95,8 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
     });
   }
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  // File uploads (a broadcast's audience): the raw stream, for the route to read as it arrives.
+  fastify.addContentTypeParser('multipart/form-data', (_req, payload, done) => done(null, payload));
   // Media uploads (POST /api/v1/media): raw bytes; the channel's own size limits apply after.
   fastify.addContentTypeParser(/^(image|video|audio)\/|^application\/(pdf|octet-stream|msword|vnd\.)/, { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 

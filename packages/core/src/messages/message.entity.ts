@@ -67,4 +67,9 @@ export class Message extends BaseEntity {
    */
   @Property({ type: 'datetime', nullable: true })
   sendStartedAt: Opt<Date> | null = null;
+
+  /** The broadcast that sent this message, or (inbound) the broadcast it answers. */
+  @Property({ type: 'string', length: 36, nullable: true })
+  @Index()
+  broadcastId: Opt<string> | null = null;
 }

@@ -19,6 +19,7 @@ export function messageView(m: MessageViewSource): MessageView {
     externalId: m.externalId,
     replyToExternalId: m.replyToExternalId,
     sentByAgentId: m.sentByAgentId,
+    broadcastId: m.broadcastId,
     createdAt: m.createdAt.toISOString(),
     providerTimestamp: m.providerTimestamp?.toISOString() ?? null,
   };

@@ -12,13 +12,14 @@ import { OutboxModule } from '../outbox/outbox.module.js';
 import { InDoubtSendReconciler } from './in-doubt-send.reconciler.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendConsumer } from './send.consumer.js';
+import { SendGates } from './send-gate.js';
 import { StrandedSendsJob } from './stranded-sends.job.js';
 
 /** Messages: outbound enqueueing, the send consumer and its stranded-send job, provider statuses. */
 @Module({
   imports: [ChannelsModule, ContactsModule, ConversationsModule, TemplatesModule, MediaModule, TenantsModule, OutboxModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageIngestWriter, SendConsumer, SendAttempts, InDoubtSendReconciler, StrandedSendsJob],
-  exports: [MessagesService, MessageIngestWriter, SendAttempts],
+  providers: [MessagesService, MessageIngestWriter, SendConsumer, SendAttempts, SendGates, InDoubtSendReconciler, StrandedSendsJob],
+  exports: [MessagesService, MessageIngestWriter, SendAttempts, SendGates],
 })
 export class MessagesModule {}

@@ -12,6 +12,7 @@ import { applyStatus } from './message-status.js';
 import { Message } from './message.entity.js';
 import { messageView } from './message.view.js';
 import { SendAttempts } from './send-attempts.service.js';
+import { type GatedSend, SendGates } from './send-gate.js';
 
 /** Give up on retryable failures after this many attempts. */
 export const MAX_SEND_ATTEMPTS = 6;
@@ -31,6 +32,7 @@ export class SendConsumer {
     private readonly tenants: TenantsService,
     private readonly media: MediaService,
     private readonly attempts: SendAttempts,
+    private readonly gates: SendGates,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -42,6 +44,11 @@ export class SendConsumer {
     if (message.status !== 'queued') return { action: 'ack' };
     // Re-queued after every attempt was used (a stranded sweep, a resend after doubt): give up as the cap says.
     if (message.sendAttempts >= MAX_SEND_ATTEMPTS) return this.giveUp(em, message);
+    const gated: GatedSend = { messageId: message.id, tenantId: message.tenantId, channelAccountId: message.channelAccount.id, broadcastId: message.broadcastId };
+    const verdict = await this.gates.admit(gated);
+    if (verdict.action === 'wait') return { action: 'retry', delayMs: verdict.delayMs };
+    if (verdict.action === 'hold') return { action: 'ack' };
+    if (verdict.action === 'refuse') return this.giveUp(em, message, verdict.error);
     // Record the attempt before calling the provider: a redelivered or re-queued command loses
     // here, and so does any command while an earlier attempt is in doubt.
     if (!(await this.attempts.open(message))) return { action: 'ack' };
@@ -59,6 +66,7 @@ export class SendConsumer {
       message.idempotencyKey ?? `msg-${message.id}`,
       resolved.context,
     );
+    await this.gates.afterSend(gated, result.ok ? null : result.error);
     const tenant = await this.tenants.slugOf(message.tenantId);
     const now = this.clock.now();
     if (result.ok) {
@@ -89,11 +97,14 @@ export class SendConsumer {
     return { action: 'ack' };
   }
 
-  /** Marks a queued message whose attempts are used up as failed, unless another delivery got to it first. */
-  private async giveUp(em: EntityManager, message: Message): Promise<HandlerOutcome> {
+  /**
+   * Marks a queued message as failed, unless another delivery got to it first: its attempts
+   * are used up, or a send gate refused it (`refusal`).
+   */
+  private async giveUp(em: EntityManager, message: Message, refusal?: ChannelError): Promise<HandlerOutcome> {
     const tenant = await this.tenants.slugOf(message.tenantId);
     const now = this.clock.now();
-    const error: ChannelError = { ...(message.error ?? { code: 'CHANNEL_ERROR', message: `Not sent after ${message.sendAttempts} attempts.` }), retryable: false };
+    const error: ChannelError = refusal ?? { ...(message.error ?? { code: 'CHANNEL_ERROR', message: `Not sent after ${message.sendAttempts} attempts.` }), retryable: false };
     await em.transactional(async (tx) => {
       const claimed = await tx.nativeUpdate(Message, { id: message.id, status: 'queued', sendStartedAt: null, sendAttempts: message.sendAttempts }, { updatedAt: now });
       if (claimed === 0) return;

@@ -1,0 +1,18 @@
+import type { BroadcastCounters } from '@obrol/client';
+
+/** Recipients the engine is done with, whatever the outcome. */
+export function handled(c: BroadcastCounters): number {
+  return c.sent + c.delivered + c.read + c.failed + c.skipped + c.suppressed;
+}
+
+/** Whole percent handled; 100 only when every recipient is. */
+export function percentHandled(c: BroadcastCounters): number {
+  if (c.total === 0) return 0;
+  const done = handled(c);
+  return done >= c.total ? 100 : Math.min(99, Math.floor((done / c.total) * 100));
+}
+
+/** Funnel stages are cumulative: a read message was delivered and sent too. */
+export function funnel(c: BroadcastCounters): { sent: number; delivered: number; read: number; failed: number } {
+  return { sent: c.sent + c.delivered + c.read, delivered: c.delivered + c.read, read: c.read, failed: c.failed };
+}

@@ -1,0 +1,62 @@
+import { useConnectionStore } from '@obrol/client';
+import { flushPromises, mount } from '@vue/test-utils';
+import { describe, expect, it, vi } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { createBroadcastI18n } from '../../i18n';
+import { fakeServer } from '../test-server';
+import LivePage from './LivePage.vue';
+
+// The chart draws on a canvas, which happy-dom lacks; its numbers are asserted beside it.
+vi.mock('./FunnelChart.vue', () => ({ default: { props: ['labels', 'values', 'total'], template: '<div data-testid="chart">{{ values.join(",") }}</div>' } }));
+
+const counters = (patch: Record<string, number>) => ({ total: 1000, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, suppressed: 0, deferred: 0, ...patch });
+const broadcast = (status: string, c: Record<string, number>) => ({ id: 'b1', channelAccountId: 'ch1', name: 'Promo', template: { name: 'order_update', language: 'en_US' }, variables: {}, audience: null, defaultCountry: 'ID', messagesPerSecond: 20, status, reason: null, scheduledAt: null, scheduledLocal: null, timeZone: null, startedAt: '2026-11-01T00:00:00.000Z', finishedAt: null, createdAt: '2026-11-01T00:00:00.000Z', counters: counters(c) });
+const recipient = (i: number) => ({ id: `r${i}`, phone: `+62812000${String(i).padStart(5, '0')}`, country: 'ID', csvRow: i + 2, contactId: null, status: 'sent', reason: null, errorCode: null, messageId: null, attempts: 1, nextAttemptAt: null, updatedAt: '2026-11-01T00:00:00.000Z' });
+
+function setup() {
+  let state = broadcast('running', { pending: 600, sent: 300, delivered: 80, read: 20 });
+  const fake = fakeServer({
+    'GET /api/v1/broadcasts/b1': () => state,
+    'GET /api/v1/broadcasts/b1/recipients': (_b, q) => ({ items: Array.from({ length: q.get('status') ? 1 : 200 }, (_, i) => recipient(i)), nextCursor: null }),
+    'POST /api/v1/broadcasts/b1/pause': () => (state = { ...state, status: 'paused' }),
+    'POST /api/v1/broadcasts/b1/resume': () => (state = { ...state, status: 'running' }),
+  });
+  useConnectionStore(fake.pinia).realtime.connect();
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'broadcasts', component: { template: '<div/>' } }, { path: '/b/:id/edit/:step', name: 'edit', component: { template: '<div/>' } }] });
+  const w = mount(LivePage, { props: { id: 'b1' }, global: { plugins: [fake.pinia, router, createBroadcastI18n('en')] }, attachTo: document.body });
+  const push = (c: Record<string, number>, status = 'running') =>
+    fake.socket.onmessage!({ data: JSON.stringify({ eventId: 'e', occurredAt: '2026-11-01T00:00:00.000Z', schemaVersion: 1, tenantId: 't', type: 'broadcast.progress', channelAccountId: 'ch1', data: { broadcastId: 'b1', channelAccountId: 'ch1', name: 'Promo', status, reason: null, counters: counters(c) } }) });
+  return { w, fake, push };
+}
+
+describe('LivePage', () => {
+  it('shows progress and the cumulative funnel, and follows live events without refetching', async () => {
+    const { w, fake, push } = setup();
+    await flushPromises();
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('400 of 1,000 handled (40%)');
+    expect(w.find('[data-testid="chart"]').text()).toBe('400,100,20,0');
+    const gets = fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1').length;
+
+    push({ pending: 0, sent: 100, delivered: 500, read: 390, failed: 10 });
+    await flushPromises();
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('1,000 of 1,000 handled (100%)');
+    expect(w.find('[data-testid="funnel-sent"]').text()).toBe('990');
+    expect(w.find('[data-testid="funnel-delivered"]').text()).toBe('890');
+    expect(w.find('[data-testid="funnel-read"]').text()).toBe('390');
+    expect(w.find('[data-testid="funnel-failed"]').text()).toBe('10');
+    expect(fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1')).toHaveLength(gets);
+  });
+
+  it('pauses and resumes with the buttons that fit the state', async () => {
+    const { w, fake } = setup();
+    await flushPromises();
+    expect(w.find('[data-testid="live-resume"]').exists()).toBe(false);
+    await w.find('[data-testid="live-pause"]').trigger('click');
+    await flushPromises();
+    expect(fake.calls.some((c) => c.method === 'POST' && c.path === '/api/v1/broadcasts/b1/pause')).toBe(true);
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Paused');
+    await w.find('[data-testid="live-resume"]').trigger('click');
+    await flushPromises();
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Sending');
+  });
+});

@@ -1,0 +1,161 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/config.schema.js';
+import { broadcastAppRoot } from '../src/inbox-app.js';
+import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+
+const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
+/** Screenshots of every screen, for a person to look at (gitignored); OBROL_TEST_SCREENSHOTS overrides. */
+const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.resolve(import.meta.dirname, '../../../artifacts/broadcast-e2e');
+const available = existsSync(CHROMIUM) && !!broadcastAppRoot();
+if (!available) {
+  if (process.env.CI === 'true') throw new Error(`Chromium (${CHROMIUM}) and the built broadcast app (pnpm build) are required in CI`);
+  console.warn(`skipped: Chromium not found at ${CHROMIUM} or the broadcast app is not built (pnpm build)`);
+}
+const ZONE = 'Asia/Tokyo';
+
+/** `YYYY-MM-DDTHH:mm:ss`, the wall clock of an instant in a zone. */
+function wallClock(at: Date, zone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
+/**
+ * A marketer's whole broadcast in the built app, in headless Chromium, against `obrol start` with
+ * the demo WhatsApp channel on the simulator. There is no marketer role on this branch yet, so the
+ * admin plays the marketer.
+ */
+describe.runIf(available)('broadcast app in Chromium', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-bapp-e2e-'));
+  let obrol: RunningObrol;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const config = parseConfig({
+      OBROL_PORT: '0', OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_ADMIN_EMAIL: 'marketer@example.test', OBROL_ADMIN_PASSWORD: 'marketer-password-1', OBROL_LOG_LEVEL: 'warn',
+      OBROL_BROADCAST_PRICES: '{"ID":{"MARKETING":0.0411,"UTILITY":0.02},"*":{"MARKETING":0.05,"UTILITY":0.03}}',
+    });
+    obrol = await runObrol('all', config, { logger: createLogger('warn'), print: () => undefined });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, timezoneId: 'Asia/Jakarta' });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await obrol?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in at /broadcasts/ and explains the empty list', async () => {
+    await page.goto(`${obrol.app.url}/broadcasts/`);
+    await page.getByTestId('login-email').fill('marketer@example.test');
+    await page.getByTestId('login-password').fill('marketer-password-1');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('list-empty').waitFor();
+    await shot('1-list-empty');
+  });
+
+  it('creates a broadcast from a CSV with a bad row: the error is shown, the other rows go ahead', async () => {
+    await page.getByTestId('list-create').click();
+    await page.getByTestId('broadcast-name').fill('December order update');
+    await page.getByTestId('template-order_update').first().locator('input').check();
+    await page.getByTestId('template-preview').waitFor();
+    await shot('2-wizard-template');
+    await page.getByTestId('wizard-next').click();
+
+    const csv = ['nomor,nama,pesanan,status', '081234560001,Sari,#1001,dikirim', '081234560002,Budi,#1002,dikemas', 'not-a-phone,Rina,#1003,dikirim', '081234560004,Dewi,#1004,tiba', '081234560005,Agus,#1005,dikirim', '081234560006,Tono,#1006,dikemas', '081234560007,Wati,#1007,tiba', '081234560008,Joko,#1008,dikirim'].join('\n');
+    await page.getByTestId('audience-file').setInputFiles({ name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('audience-first-rows').waitFor();
+    await page.getByTestId('audience-phone-column').selectOption('nomor');
+    await page.getByTestId('audience-upload').click();
+    const errors = page.getByTestId('audience-errors');
+    await errors.waitFor();
+    expect(await errors.textContent()).toContain('not-a-phone');
+    await shot('3-wizard-audience-row-error');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('audience-download-errors').click();
+    const problems = readFileSync(await (await download).path(), 'utf8');
+    expect(problems.split(/\r?\n/)[1]).toMatch(/^4,not-a-phone,/);
+    await page.getByTestId('audience-skip-bad').click();
+    await page.getByTestId('audience-imported').waitFor();
+    expect(await page.getByTestId('audience-imported').textContent()).toContain('7 of 8');
+    await page.getByTestId('audience-counts').waitFor();
+    expect(await page.getByTestId('audience-counts').textContent()).toContain('7');
+    await shot('4-wizard-audience-imported');
+    await page.getByTestId('wizard-next').click();
+  });
+
+  it('maps the variables to columns and previews each recipient', async () => {
+    const slot = (n: number) => page.getByTestId(`slot-body:${n}`);
+    await slot(1).getByTestId('slot-column').selectOption('nama');
+    await slot(2).getByTestId('slot-column').selectOption('pesanan');
+    await slot(3).getByTestId('slot-column').selectOption('status');
+    const preview = page.getByTestId('variables-preview');
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toBe('Hi Sari, your order #1001 is now dikirim.');
+    await shot('5-wizard-variables');
+    await page.getByTestId('preview-next').click();
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toBe('Hi Budi, your order #1002 is now dikemas.');
+    await page.getByTestId('wizard-next').click();
+  });
+
+  it(`schedules it a few seconds ahead in ${ZONE} (not the browser's zone) and sees it start`, async () => {
+    await page.getByTestId('schedule-later').check();
+    await page.getByTestId('schedule-zone').selectOption(ZONE);
+    // A short schedule keeps the suite quick; the time is typed as Tokyo's wall clock, 25 s ahead.
+    const startAt = new Date(Date.now() + 25_000);
+    await page.getByTestId('schedule-at').fill(wallClock(startAt, ZONE));
+    await page.getByTestId('schedule-rate').fill('1');
+    await page.getByTestId('schedule-local').waitFor();
+    expect(await page.getByTestId('schedule-local').textContent()).toContain('Asia/Jakarta');
+    await shot('6-wizard-schedule');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('review-estimate').waitFor();
+    expect(await page.getByTestId('review-ready').textContent()).toBe('7');
+    await shot('7-wizard-review');
+    await page.getByTestId('review-start').click();
+    await page.getByTestId('review-confirm').waitFor();
+    await page.getByTestId('review-confirm-yes').click();
+    await page.getByTestId('live-scheduled').waitFor();
+    expect(await page.getByTestId('live-scheduled').textContent()).toContain(ZONE);
+    await shot('8-live-scheduled');
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 60_000 }).toContain('badge--running');
+    expect(Date.now()).toBeGreaterThanOrEqual(startAt.getTime() - 1000);
+  }, 90_000);
+
+  it('pauses and resumes, then reaches 100 % with the funnel filling as the simulator delivers and reads', async () => {
+    await page.getByTestId('live-pause').click();
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('class')).toContain('badge--paused');
+    await shot('9-live-paused');
+    await page.getByTestId('live-resume').click();
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('class')).toMatch(/badge--(running|completed)/);
+    await expect.poll(() => page.getByTestId('live-progress').textContent(), { timeout: 60_000 }).toContain('(100%)');
+    await shot('10-live-done');
+    await expect.poll(() => page.getByTestId('funnel-read').textContent(), { timeout: 30_000 }).toBe('7');
+    expect(await page.getByTestId('funnel-delivered').textContent()).toBe('7');
+    expect(await page.getByTestId('funnel-failed').textContent()).toBe('0');
+    expect(obrol.demo!.simulator.inbox('+6281234560004').map((m) => m.preview).join()).toContain('#1004');
+  }, 90_000);
+
+  it('exports the recipients as CSV', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByTestId('live-export').click();
+    const lines = readFileSync(await (await download).path(), 'utf8').trim().split(/\r?\n/);
+    expect(lines).toHaveLength(8);
+    expect(lines.slice(1).every((l) => l.includes(',read'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('+6281234560008'))).toBe(true);
+  });
+
+  it('lists the broadcast with its progress, and speaks Indonesian', async () => {
+    await page.getByRole('link', { name: '← All broadcasts' }).click();
+    await page.getByTestId('list-table').waitFor();
+    expect(await page.getByTestId('list-table').textContent()).toContain('December order update');
+    await page.getByTestId('language-select').selectOption('id');
+    expect(await page.getByTestId('list-table').textContent()).toContain('Selesai');
+    await shot('11-list-id');
+  });
+});

@@ -1,0 +1,115 @@
+import type { BroadcastCounters } from '@obrol/contracts';
+
+// The broadcasts plugin's API shapes (plugins/broadcasts/src/broadcasts/broadcast.schemas.ts),
+// restated here: the client sits below the plugins and may not import them.
+
+export type { BroadcastCounters, ChannelAccountView as ChannelAccountSummary } from '@obrol/contracts';
+
+export type BroadcastStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
+export type RecipientStatus = 'pending' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'skipped' | 'suppressed' | 'deferred';
+
+/** Where one template variable takes its value from, per recipient. */
+export type VariableSource =
+  | { from: 'column'; column: string; fallback?: string }
+  | { from: 'contact'; field: string; fallback?: string }
+  | { from: 'constant'; value: string };
+
+export interface VariableMapping {
+  header?: { name?: string; source: VariableSource }[];
+  headerMedia?: { type: 'image' | 'video' | 'document'; source: VariableSource };
+  body?: { name?: string; source: VariableSource }[];
+  buttons?: { index: number; subType: 'url' | 'copy_code'; source: VariableSource }[];
+}
+
+export interface AudienceFilter {
+  contactIds?: string[];
+  tags?: string[];
+  attributes?: Record<string, string>;
+}
+
+export interface BroadcastDraft {
+  name: string;
+  template: { name: string; language: string };
+  variables?: VariableMapping;
+  audience?: AudienceFilter;
+  defaultCountry?: string;
+  messagesPerSecond?: number;
+}
+
+export interface BroadcastView {
+  id: string;
+  channelAccountId: string;
+  name: string;
+  template: { name: string; language: string };
+  variables: VariableMapping;
+  audience: AudienceFilter | null;
+  defaultCountry: string;
+  messagesPerSecond: number;
+  status: BroadcastStatus;
+  reason: string | null;
+  scheduledAt: string | null;
+  scheduledLocal: string | null;
+  timeZone: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  createdAt: string;
+  counters: BroadcastCounters;
+}
+
+export interface RecipientView {
+  id: string;
+  phone: string;
+  country: string | null;
+  csvRow: number | null;
+  contactId: string | null;
+  status: RecipientStatus;
+  reason: string | null;
+  errorCode: string | null;
+  messageId: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  updatedAt: string;
+}
+
+export interface RowError {
+  row: number;
+  column?: string;
+  message: string;
+}
+
+export interface AudienceImport {
+  broadcastId: string;
+  imported: number;
+  rows: number;
+  errors: RowError[];
+}
+
+export interface BroadcastPreview {
+  recipient: RecipientView;
+  status: string;
+  reason: string | null;
+  parameters: unknown;
+  text: string | null;
+}
+
+export interface BroadcastValidation {
+  ok: boolean;
+  problems: string[];
+  counts: { total: number; ready: number; skipped: number; suppressed: number };
+  examples: { phone: string; csvRow: number | null; status: string; reason: string }[];
+}
+
+export interface BroadcastEstimate {
+  messages: number;
+  category: string;
+  currency: string;
+  totalCost: number | null;
+  byCountry: { country: string | null; count: number; unitPrice: number | null; cost: number | null }[];
+  duration: { seconds: number | null; days: number; text: string };
+}
+
+/** Start now (empty), or at a local date-time in an IANA time zone. */
+export interface ScheduleInput {
+  at?: string;
+  timeZone?: string;
+}

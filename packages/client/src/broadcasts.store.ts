@@ -1,0 +1,84 @@
+import { defineStore } from 'pinia';
+import { ref, shallowRef } from 'vue';
+import { type ApiError, toApiError } from './api-error.js';
+import type { BroadcastDraft, BroadcastStatus, BroadcastView } from './broadcast-views.js';
+import { useConnectionStore } from './connection.store.js';
+import type { LiveEventFrame } from './views.js';
+
+/**
+ * Broadcasts the app has seen, by id, kept current by `broadcast.progress` live events: an event
+ * replaces the counters and status of the one broadcast it names, with no refetch.
+ */
+export const useBroadcastsStore = defineStore('obrol/broadcasts', () => {
+  const connection = useConnectionStore();
+  const byId = ref<Record<string, BroadcastView>>({});
+  const listIds = shallowRef<string[]>([]);
+  const nextCursor = ref<string | null>(null);
+  const loading = ref(false);
+  const error = ref<ApiError | null>(null);
+  let subscribed = false;
+
+  function remember(view: BroadcastView): BroadcastView {
+    byId.value[view.id] = view;
+    return view;
+  }
+
+  async function loadList(filters: { status?: BroadcastStatus } = {}, more = false): Promise<void> {
+    loading.value = true;
+    error.value = null;
+    try {
+      const page = await connection.api.listBroadcasts(filters, { limit: 50, cursor: more ? nextCursor.value ?? undefined : undefined });
+      page.items.forEach(remember);
+      listIds.value = more ? [...listIds.value, ...page.items.map((b) => b.id)] : page.items.map((b) => b.id);
+      nextCursor.value = page.nextCursor;
+    } catch (e) {
+      error.value = toApiError(e);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function load(id: string): Promise<BroadcastView> {
+    return remember(await connection.api.getBroadcast(id));
+  }
+
+  /**
+   * Changes a draft, sending every field of it: the API's update fills fields left out with their
+   * defaults (an empty mapping, country ID), so a partial patch would undo earlier steps.
+   */
+  async function update(id: string, patch: Partial<BroadcastDraft>): Promise<BroadcastView> {
+    const known = byId.value[id] ?? (await load(id));
+    const full: Partial<BroadcastDraft> = {
+      name: known.name,
+      template: known.template,
+      variables: known.variables,
+      defaultCountry: known.defaultCountry,
+      messagesPerSecond: known.messagesPerSecond,
+      ...(known.audience ? { audience: known.audience } : {}),
+      ...patch,
+    };
+    return remember(await connection.api.updateBroadcast(id, full));
+  }
+
+  /** Applies a live event; true when it concerned a broadcast. */
+  function apply(event: LiveEventFrame): boolean {
+    if (event.type !== 'broadcast.progress') return false;
+    const known = byId.value[event.data.broadcastId];
+    if (!known) return true;
+    const { counters, status, reason } = event.data;
+    byId.value[known.id] = { ...known, counters, status, reason };
+    return true;
+  }
+
+  /** Listens to the realtime socket once for the app's lifetime; refetches what it shows on reconnect. */
+  function subscribe(): void {
+    if (subscribed) return;
+    subscribed = true;
+    connection.realtime.onEvent((event) => apply(event));
+    connection.realtime.onReconnected(() => {
+      for (const id of Object.keys(byId.value)) void load(id).catch(() => undefined);
+    });
+  }
+
+  return { byId, listIds, nextCursor, loading, error, remember, loadList, load, update, apply, subscribe };
+});

@@ -1,0 +1,116 @@
+import type { Readable } from 'node:stream';
+import { type CsvError, parse } from 'csv-parse';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { RowError } from '../broadcasts/broadcast.schemas.js';
+
+/** One valid CSV row: the number in E.164, its region, and every cell by column name. */
+export interface AudienceRow {
+  row: number;
+  phone: string;
+  country: string | null;
+  columns: Record<string, string>;
+}
+
+export interface AudienceCsv {
+  rows: AudienceRow[];
+  errors: RowError[];
+  /** Data rows read (the header not counted). */
+  rowCount: number;
+}
+
+export interface AudienceCsvOptions {
+  defaultCountry: string;
+  /** Columns every row must fill (variables mapped from a column with no fallback). */
+  requiredColumns: string[];
+  /** Row errors listed at most; the count goes on. */
+  maxErrors?: number;
+}
+
+const PHONE_COLUMNS = ['phone', 'phone_number', 'number', 'wa_id', 'whatsapp', 'msisdn'];
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/**
+ * Reads an audience CSV as it streams in: a header row naming a phone column, one customer per
+ * row. Each row is checked (the number, normalised to E.164 with the default region; a
+ * duplicate; an empty required column; bytes that are not UTF-8) and every problem reported
+ * with its row number, the header being row 1. The caller imports nothing when `errors` is not
+ * empty.
+ */
+export async function readAudienceCsv(input: Readable | string, options: AudienceCsvOptions): Promise<AudienceCsv> {
+  const maxErrors = options.maxErrors ?? 1000;
+  const errors: RowError[] = [];
+  const report = (error: RowError) => {
+    if (errors.length < maxErrors) errors.push(error);
+  };
+  const rows: AudienceRow[] = [];
+  const seen = new Map<string, number>();
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true });
+  let header: string[] | null = null;
+  let phoneIndex = -1;
+  let rowCount = 0;
+  const source = typeof input === 'string' ? [input] : input;
+  const feeding = (async () => {
+    try {
+      for await (const chunk of source) if (!parser.write(chunk)) await new Promise((resolve) => parser.once('drain', resolve));
+      parser.end();
+    } catch (error) {
+      parser.destroy(error as Error);
+    }
+  })();
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const row = info.lines;
+      if (!header) {
+        header = record.map((h) => h.trim().toLowerCase());
+        phoneIndex = header.findIndex((h) => PHONE_COLUMNS.includes(h));
+        if (phoneIndex < 0) {
+          report({ row, message: `The header names no phone column; name one of: ${PHONE_COLUMNS.join(', ')}.` });
+          break;
+        }
+        for (const column of options.requiredColumns) {
+          if (!header.includes(column.toLowerCase())) report({ row, column, message: `The header has no "${column}" column, which a template variable is mapped to.` });
+        }
+        if (errors.length) break;
+        continue;
+      }
+      rowCount += 1;
+      if (record.length !== header.length) {
+        report({ row, message: `The row has ${record.length} cells; the header has ${header.length}.` });
+        continue;
+      }
+      if (record.some((cell) => cell.includes(REPLACEMENT_CHARACTER))) {
+        report({ row, message: 'The row has characters that are not valid UTF-8; save the file as CSV UTF-8.' });
+        continue;
+      }
+      const columns: Record<string, string> = {};
+      header.forEach((name, i) => (columns[name] = record[i] ?? ''));
+      const raw = record[phoneIndex] ?? '';
+      const number = parsePhoneNumberFromString(raw, options.defaultCountry as CountryCode);
+      if (!raw || !number?.isValid()) {
+        report({ row, column: header[phoneIndex], message: raw ? `"${raw}" is not a valid phone number.` : 'The phone number is empty.' });
+        continue;
+      }
+      const phone = number.number;
+      const earlier = seen.get(phone);
+      if (earlier !== undefined) {
+        report({ row, column: header[phoneIndex], message: `${phone} is already on row ${earlier}.` });
+        continue;
+      }
+      const missing = options.requiredColumns.filter((c) => !columns[c.toLowerCase()]);
+      if (missing.length) {
+        for (const column of missing) report({ row, column, message: `"${column}" is empty and its variable has no fallback.` });
+        continue;
+      }
+      seen.set(phone, row);
+      rows.push({ row, phone, country: number.country ?? null, columns });
+    }
+    if (!header && errors.length === 0) report({ row: 1, message: 'The file is empty; it needs a header row and one row per customer.' });
+  } catch (error) {
+    const csv = error as CsvError & { lines?: number };
+    report({ row: csv.lines ?? rowCount + 1, message: `The file is not valid CSV here: ${csv.message}` });
+  } finally {
+    parser.destroy();
+    await feeding.catch(() => undefined);
+  }
+  return { rows, errors, rowCount };
+}

@@ -1,0 +1,296 @@
+import { requireService } from '@obrol/core/testing';
+import { type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
+import { DEFAULT_TEMPLATES, type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
+import { WhatsAppPlugin } from '@obrol/whatsapp';
+import { migratedSchemaDrift } from '@obrol/core/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BroadcastsPlugin } from './broadcasts.plugin.js';
+
+// Hundreds of sends cross the bus, a worker and the simulator on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 660_000, hookTimeout: 120_000 });
+
+// The audience of the large broadcast: OBROL_TEST_BROADCAST_RECIPIENTS=10000 for the issue's
+// figure; smaller by default so the suite stays quick on a shared 2-core machine.
+const large = Number(process.env.OBROL_TEST_BROADCAST_RECIPIENTS ?? 300);
+
+const stacks = [
+  { name: 'SQLite + in-process bus', database: 'sqlite' as const, bus: 'memory' as const, run: true, large },
+  {
+    name: 'PostgreSQL + NATS',
+    database: 'postgres' as const,
+    bus: 'nats' as const,
+    large,
+    run:
+      (await requireService('postgres', () => postgresReachable(), { at: testServices.postgresUrl.replace(/\/\/[^@]*@/, '//') })) &&
+      (await requireService('nats', () => natsReachable(), { at: testServices.natsUrl })),
+  },
+];
+
+const variables = {
+  body: [
+    { source: { from: 'column', column: 'name', fallback: 'Kak' } },
+    { source: { from: 'column', column: 'order' } },
+    { source: { from: 'constant', value: 'on its way' } },
+  ],
+};
+
+/** Numbers of Indonesian mobile customers, unique per test through `base`. */
+const phones = (base: number, n: number) => Array.from({ length: n }, (_, i) => `+62812${String(base + i).padStart(8, '0')}`);
+const csvOf = (numbers: string[]) => ['phone,name,order', ...numbers.map((p, i) => `${p},Customer ${i},#${i}`)].join('\n');
+
+for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the simulator on ${stack.name}`, () => {
+  let env: TestObrol;
+  let sim: WhatsAppSimulator;
+  let channelId: string;
+  const appSecret = 'sim-app-secret-0123456789';
+  const accessToken = 'sim-token-abc';
+
+  beforeAll(async () => {
+    sim = await startWhatsAppSimulator({
+      appSecret,
+      accessToken,
+      statusDelaysMs: { sent: 5, delivered: 10, read: 20 },
+      templateReview: { mode: 'approve', delayMs: 20 },
+      webhookRetry: { maxAttempts: 8, baseDelayMs: 50 },
+      pairRateLimit: false,
+      throughputPerSecond: 1_000,
+      deliveryLogLimit: 100,
+      templates: [...DEFAULT_TEMPLATES, { name: 'promo', language: 'en_US', category: 'MARKETING', components: [{ type: 'BODY', text: 'Diskon 50% hari ini!' }] }],
+    });
+    env = await startTestObrol({
+      database: stack.database,
+      bus: stack.bus,
+      plugins: [WhatsAppPlugin, BroadcastsPlugin.init({ maxMessagesPerSecond: 1_000, defaultMessagesPerSecond: 200, dispatchIntervalMs: 50 })],
+    });
+    const created = await env.api('POST', '/api/v1/channels', {
+      plugin: 'whatsapp',
+      name: 'WhatsApp',
+      config: { phoneNumberId: sim.config.phoneNumberId, wabaId: sim.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: sim.url },
+    });
+    expect(created.status).toBe(201);
+    channelId = created.body.id;
+    sim.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channelId}`);
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await env?.close();
+  });
+
+  async function draft(name: string, csv: string, extra: Record<string, unknown> = {}) {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name, template: { name: 'order_update', language: 'en_US' }, variables, ...extra });
+    expect(created.status).toBe(201);
+    const uploaded = await env.api('POST', `/api/v1/broadcasts/${created.body.id}/audience`, undefined, { raw: csv, headers: { 'content-type': 'text/csv' } });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    return created.body.id as string;
+  }
+  const broadcast = async (id: string) => (await env.api('GET', `/api/v1/broadcasts/${id}`)).body;
+  const sentTo = (numbers: string[]) => {
+    const wanted = new Set(numbers.map((p) => p.slice(1)));
+    const counts = new Map<string, number>();
+    for (const m of sim.sent) if (wanted.has(m.waId)) counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
+    return counts;
+  };
+  async function allRecipients(id: string) {
+    const all: { phone: string; status: string; reason: string | null; messageId: string | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: typeof all; nextCursor: string | null } } = await env.api('GET', `/api/v1/broadcasts/${id}/recipients?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      all.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return all;
+  }
+
+  it('refuses a malformed CSV with its row errors and imports nothing', async () => {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Bad file', template: { name: 'order_update', language: 'en_US' }, variables });
+    const csv = ['phone,name,order', '081234560001,Sari,#1', 'banana,Budi,#2', '081234560001,Again,#3', '081234560004,Dewi,'].join('\n');
+    const r = await env.api('POST', `/api/v1/broadcasts/${created.body.id}/audience`, undefined, { raw: csv, headers: { 'content-type': 'text/csv' } });
+    expect(r.status).toBe(422);
+    expect(r.body.code).toBe('AUDIENCE_INVALID');
+    expect(r.body.details.errors).toEqual([
+      { row: 3, column: 'phone', message: '"banana" is not a valid phone number.' },
+      { row: 4, column: 'phone', message: '+6281234560001 is already on row 2.' },
+      { row: 5, column: 'order', message: '"order" is empty and its variable has no fallback.' },
+    ]);
+    expect((await env.api('GET', `/api/v1/broadcasts/${created.body.id}/recipients`)).body.items).toEqual([]);
+  });
+
+  it('takes the audience as a file in multipart/form-data, streamed', async () => {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Multipart', template: { name: 'order_update', language: 'en_US' }, variables });
+    const form = new FormData();
+    form.append('file', new Blob([csvOf(phones(800_000, 3))], { type: 'text/csv' }), 'audience.csv');
+    const r = await fetch(`${env.url}/api/v1/broadcasts/${created.body.id}/audience`, { method: 'POST', headers: { authorization: `Bearer ${await env.adminToken()}` }, body: form });
+    expect(r.status).toBe(201);
+    expect(await r.json()).toMatchObject({ imported: 3, rows: 3, errors: [] });
+    const empty = new FormData();
+    empty.append('note', 'no file');
+    const refused = await fetch(`${env.url}/api/v1/broadcasts/${created.body.id}/audience`, { method: 'POST', headers: { authorization: `Bearer ${await env.adminToken()}` }, body: empty });
+    expect(refused.status).toBe(400);
+  });
+
+  it(`sends a ${stack.large.toLocaleString('en-US')}-recipient CSV broadcast once to everyone and accounts for each`, async () => {
+    const numbers = phones(100_000, stack.large);
+    const id = await draft('Big one', csvOf(numbers), { messagesPerSecond: 1_000 });
+    const validation = await env.api('POST', `/api/v1/broadcasts/${id}/validate`);
+    expect(validation.body.counts).toMatchObject({ total: stack.large, ready: stack.large });
+    const started = await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    expect(started.status).toBe(200);
+    expect(started.body.status).toBe('running');
+    const done = await eventually(async () => {
+      const b = await broadcast(id);
+      return b.status === 'completed' ? b : null;
+    }, 600_000, 'the broadcast to complete');
+    expect(done.counters.total).toBe(stack.large);
+    expect(done.counters.pending + done.counters.queued + done.counters.failed).toBe(0);
+    expect(done.counters.sent + done.counters.delivered + done.counters.read).toBe(stack.large);
+    const counts = sentTo(numbers);
+    expect(counts.size).toBe(stack.large);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const one = sim.sent.find((m) => m.waId === numbers[7]!.slice(1))!;
+    expect(one.template?.rendered.body).toBe('Hi Customer 7, your order #7 is now on its way.');
+  });
+
+  it('shows the template in the customer timeline marked with the broadcast, without opening a conversation', async () => {
+    const [phone] = phones(200_000, 1);
+    const id = await draft('Timeline', csvOf([phone!]));
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    await eventually(async () => (await broadcast(id)).status === 'completed', 60_000, 'completion');
+    const open = (await env.api('GET', `/api/v1/conversations?channelAccountId=${channelId}&status=open&limit=200`)).body.items as { contact: { phone: string } }[];
+    expect(open.find((c) => c.contact.phone === phone)).toBeUndefined();
+    const all = (await env.api('GET', `/api/v1/conversations?channelAccountId=${channelId}&limit=200&status=resolved`)).body.items as { id: string; contact: { phone: string } }[];
+    const conversation = all.find((c) => c.contact.phone === phone)!;
+    const messages = (await env.api('GET', `/api/v1/conversations/${conversation.id}/messages`)).body.items;
+    expect(messages).toEqual([expect.objectContaining({ direction: 'outbound', broadcastId: id, content: expect.objectContaining({ type: 'template' }) })]);
+    // The customer answers the broadcast: the reply lands in the inbox, marked as a reply to it.
+    sim.customers.send(phone!, { type: 'text', body: 'Kapan sampai?' }, { replyTo: sim.inbox(phone!)[0]!.id });
+    const reply = await eventually(async () => {
+      const items = (await env.api('GET', `/api/v1/conversations/${conversation.id}/messages`)).body.items as { direction: string; broadcastId?: string | null }[];
+      return items.find((m) => m.direction === 'inbound' && m.broadcastId === id);
+    }, 30_000, 'the reply marked with the broadcast');
+    expect(reply).toBeTruthy();
+  });
+
+  it('pauses, resumes and cancels, sending nobody twice', async () => {
+    const numbers = phones(300_000, 150);
+    const id = await draft('Controls', csvOf(numbers), { messagesPerSecond: 10 });
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    await eventually(() => sentTo(numbers).size >= 10, 120_000, 'the first sends');
+    const paused = await env.api('POST', `/api/v1/broadcasts/${id}/pause`);
+    expect(paused.body.status).toBe('paused');
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/pause`)).status).toBe(409);
+    // Sends that passed the gate before the pause may still land; then nothing more.
+    let atPause = sentTo(numbers).size;
+    await eventually(async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      const now = sentTo(numbers).size;
+      const still = now === atPause;
+      atPause = now;
+      return still;
+    }, 60_000, 'the sends to stop');
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).body.status).toBe('running');
+    await eventually(() => sentTo(numbers).size >= atPause + 10, 120_000, 'sends after resuming');
+    const cancelled = await env.api('POST', `/api/v1/broadcasts/${id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    // Every recipient ends sent (as the simulator counts) or skipped with the reason, each sent once.
+    await eventually(async () => {
+      const recipients = await allRecipients(id);
+      const reached = recipients.filter((r) => ['sent', 'delivered', 'read'].includes(r.status)).length;
+      return reached === sentTo(numbers).size && recipients.every((r) => ['sent', 'delivered', 'read', 'skipped'].includes(r.status));
+    }, 120_000, 'every recipient settled');
+    const final = sentTo(numbers);
+    expect(final.size).toBeLessThan(numbers.length);
+    expect([...final.values()].every((n) => n === 1)).toBe(true);
+    const skipped = (await allRecipients(id)).filter((r) => r.status === 'skipped');
+    expect(skipped.length).toBe(numbers.length - final.size);
+    expect(skipped.every((r) => /cancelled/.test(r.reason ?? ''))).toBe(true);
+  });
+
+  it('pauses by itself when Meta pauses the template, and completes after resuming', async () => {
+    const numbers = phones(400_000, 80);
+    const id = await draft('Template paused', csvOf(numbers), { messagesPerSecond: 10 });
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    await eventually(() => sentTo(numbers).size >= 5, 120_000, 'the first sends');
+    sim.setTemplateStatus('order_update', 'en_US', 'PAUSED', 'LOW_QUALITY');
+    const paused = await eventually(async () => {
+      const b = await broadcast(id);
+      return b.status === 'paused' ? b : null;
+    }, 30_000, 'the auto-pause');
+    expect(paused.reason).toMatch(/paused the template "order_update"|template is paused/);
+    sim.setTemplateStatus('order_update', 'en_US', 'APPROVED');
+    await eventually(async () => {
+      const templates = (await env.api('GET', `/api/v1/channels/${channelId}/templates`)).body.items as { name: string; language: string; status: string }[];
+      return templates.find((t) => t.name === 'order_update' && t.language === 'en_US' && t.status === 'APPROVED');
+    }, 30_000, 'the template approved again');
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).status).toBe(200);
+    const done = await eventually(async () => {
+      const b = await broadcast(id);
+      return b.status === 'completed' ? b : null;
+    }, 300_000, 'completion after resuming');
+    const counts = sentTo(numbers);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // Sends refused while the template was paused failed with the reason; retrying them reaches everyone.
+    expect(done.counters.sent + done.counters.delivered + done.counters.read + done.counters.failed).toBe(80);
+    if (done.counters.failed > 0) {
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/retry-failed`)).body.status).toBe('running');
+      await eventually(async () => (await broadcast(id)).status === 'completed', 300_000, 'completion of the retry');
+    }
+    expect(sentTo(numbers).size).toBe(80);
+  });
+
+  it('suppresses a customer who wrote STOP in the next broadcast', async () => {
+    const [stopper, other] = phones(500_000, 2);
+    sim.customers.send(stopper!, 'STOP');
+    await eventually(async () => {
+      const contacts = (await env.api('GET', `/api/v1/contacts?channelAccountId=${channelId}&limit=200&q=${encodeURIComponent(stopper!.slice(1))}`)).body.items as { phone: string; optedOutAt: string | null }[];
+      return contacts.find((c) => c.phone === stopper && c.optedOutAt);
+    }, 30_000, 'the opt-out');
+    const id = await draft('After STOP', csvOf([stopper!, other!]));
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    const done = await eventually(async () => {
+      const b = await broadcast(id);
+      return b.status === 'completed' ? b : null;
+    }, 60_000, 'completion');
+    expect(done.counters).toMatchObject({ total: 2, suppressed: 1 });
+    const recipients = await allRecipients(id);
+    expect(recipients.find((r) => r.phone === stopper)).toMatchObject({ status: 'suppressed', reason: expect.stringMatching(/^Opted out on/) });
+    expect(sentTo([stopper!]).size).toBe(0);
+    expect(sentTo([other!]).size).toBe(1);
+  });
+
+  it("defers a customer at Meta's marketing limit (131049) a day, and skips marketing to a blocked country", async () => {
+    const [limited, fine] = phones(700_000, 2);
+    const american = '+14155552671';
+    sim.limitMarketing(limited!);
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Promo', template: { name: 'promo', language: 'en_US' } });
+    const id = created.body.id as string;
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/audience`, undefined, { raw: ['phone', limited, fine, american].join('\n'), headers: { 'content-type': 'text/csv' } })).status).toBe(201);
+    const validation = await env.api('POST', `/api/v1/broadcasts/${id}/validate`);
+    expect(validation.body.counts).toMatchObject({ total: 3, ready: 2, skipped: 1 });
+    expect(validation.body.examples).toEqual([{ phone: american, csvRow: 4, status: 'skipped', reason: 'WhatsApp does not deliver marketing templates to numbers in US.' }]);
+    const startedAt = Date.now();
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    const deferred = await eventually(async () => (await allRecipients(id)).find((r) => r.phone === limited && r.status === 'deferred'), 60_000, 'the deferral');
+    const row = (await env.api('GET', `/api/v1/broadcasts/${id}/recipients?phone=${encodeURIComponent(limited!)}`)).body.items[0];
+    expect(new Date(row.nextAttemptAt).getTime()).toBeGreaterThanOrEqual(startedAt + 24 * 60 * 60 * 1000);
+    expect(row).toMatchObject({ errorCode: '131049', attempts: 1 });
+    expect(deferred.reason).toMatch(/marketing/i);
+    const b = await eventually(async () => {
+      const current = await broadcast(id);
+      return current.counters.sent + current.counters.delivered + current.counters.read === 1 ? current : null;
+    }, 60_000, 'the other send');
+    expect(b).toMatchObject({ status: 'running', counters: expect.objectContaining({ deferred: 1, skipped: 1 }) });
+    expect(sentTo([american]).size).toBe(0);
+  });
+
+  it('schedules a start at a local time in an IANA zone', async () => {
+    const id = await draft('Later', csvOf(phones(600_000, 1)));
+    const r = await env.api('POST', `/api/v1/broadcasts/${id}/start`, { at: '2099-12-01T09:00', timeZone: 'Asia/Jakarta' });
+    expect(r.body).toMatchObject({ status: 'scheduled', scheduledAt: '2099-12-01T02:00:00.000Z', scheduledLocal: '2099-12-01T09:00', timeZone: 'Asia/Jakarta' });
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, { at: '2099-12-01T09:00', timeZone: 'Mars/Olympus' })).status).toBe(400);
+  });
+
+  it('ships migrations that build exactly the schema its entities describe', async () => {
+    const postgresAdminUrl = stack.database === 'postgres' ? testServices.postgresUrl : undefined;
+    expect(await migratedSchemaDrift({ plugins: [BroadcastsPlugin], postgresAdminUrl })).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import type { TemplateParameters } from '@obrol/contracts';
+import { BaseEntity } from '@obrol/core';
+import { Broadcast } from './broadcast.entity.js';
+import type { RecipientStatus } from './broadcast.schemas.js';
+
+/**
+ * One customer of a broadcast, frozen at start with the parameters they will get, so a resume
+ * or a retry sends exactly what was planned. `messageId` is the core message that carries it.
+ */
+@Entity({ tableName: 'broadcast_recipients' })
+@Unique({ properties: ['broadcast', 'phone'] })
+@Index({ properties: ['broadcast', 'status', 'id'] })
+@Index({ properties: ['status', 'nextAttemptAt'] })
+export class BroadcastRecipient extends BaseEntity {
+  @ManyToOne({ entity: () => Broadcast, deleteRule: 'cascade' })
+  broadcast!: Broadcast;
+
+  /** E.164 with the leading +. */
+  @Property({ type: 'string', length: 20 })
+  phone!: string;
+
+  /** ISO 3166 alpha-2 region of the number. */
+  @Property({ type: 'string', length: 2, nullable: true })
+  country: Opt<string> | null = null;
+
+  /** The CSV row it came from (the header is row 1), or null for a contact chosen by filter. */
+  @Property({ type: 'integer', nullable: true })
+  csvRow: Opt<number> | null = null;
+
+  /** The CSV row's cells by column name. */
+  @Property({ type: 'json' })
+  columns: Opt<Record<string, string>> = {};
+
+  @Property({ type: 'string', length: 36, nullable: true })
+  contactId: Opt<string> | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  parameters: Opt<TemplateParameters> | null = null;
+
+  @Enum({ items: ['pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'skipped', 'suppressed', 'deferred'], type: 'string' })
+  status: Opt<RecipientStatus> = 'pending';
+
+  /** Why it failed, was skipped or deferred, in words. */
+  @Property({ type: 'text', nullable: true })
+  reason: Opt<string> | null = null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  errorCode: Opt<string> | null = null;
+
+  @Property({ type: 'string', length: 36, nullable: true })
+  @Index()
+  messageId: Opt<string> | null = null;
+
+  /** Sends tried so far (a 131049 deferral makes another). */
+  @Property({ type: 'integer' })
+  attempts: Opt<number> = 0;
+
+  @Property({ type: 'datetime', nullable: true })
+  nextAttemptAt: Opt<Date> | null = null;
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { type DomainEventMap, Message, OnEvent } from '@obrol/core';
+import { BroadcastEngine } from './broadcast.engine.js';
+
+/**
+ * Follows broadcast messages after each commit: their statuses move the recipients; a reply
+ * quoting one is marked as a reply to its broadcast; a template Meta paused or disabled pauses
+ * the broadcasts using it. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
+ */
+@Injectable()
+export class BroadcastStatusListener {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly engine: BroadcastEngine,
+  ) {}
+
+  @OnEvent('message.sent')
+  async onSent(event: DomainEventMap['message.sent']): Promise<void> {
+    if (event.message.broadcastId) await this.engine.follow(event.message.id, event.message.status, event.message.error);
+  }
+
+  @OnEvent('message.status')
+  async onStatus(event: DomainEventMap['message.status']): Promise<void> {
+    if (event.message.broadcastId) await this.engine.follow(event.message.id, event.message.status, event.message.error);
+  }
+
+  @OnEvent('message.received')
+  async onReceived(event: DomainEventMap['message.received']): Promise<void> {
+    const quoted = event.message.replyToExternalId;
+    if (!quoted) return;
+    const em = this.orm.em.fork();
+    const original = await em.findOne(Message, { channelAccount: event.channelAccountId, externalId: quoted, broadcastId: { $ne: null } }, { fields: ['broadcastId'] });
+    if (original) await em.nativeUpdate(Message, { id: event.message.id }, { broadcastId: original.broadcastId });
+  }
+
+  @OnEvent('template.status')
+  async onTemplateStatus(event: DomainEventMap['template.status']): Promise<void> {
+    if (event.status !== 'PAUSED' && event.status !== 'DISABLED') return;
+    const why = event.reason ? ` (${event.reason})` : '';
+    await this.engine.pauseByTemplate(event.channelAccountId, event.name, event.language, `Paused automatically: WhatsApp ${event.status === 'PAUSED' ? 'paused' : 'disabled'} the template "${event.name}"${why}.`);
+  }
+}

@@ -1,0 +1,380 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type EntityManager, LockMode, MikroORM } from '@mikro-orm/core';
+import { type ChannelError, type Clock, type OutgoingEvent, type MessageStatus, type TemplateParameters, commands, facts, isStatusAdvance, liveEvents, previewOf } from '@obrol/contracts';
+import {
+  CLOCK,
+  CORE_OPTIONS,
+  ChannelsService,
+  Contact,
+  ContactsService,
+  type CoreOptions,
+  ConversationsService,
+  Every,
+  Message,
+  Template,
+  TenantsService,
+  databaseKindOf,
+  definitionOf,
+  recordEvent,
+  recordLive,
+} from '@obrol/core';
+import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
+import { BroadcastRecipient } from './broadcast-recipient.entity.js';
+import { Broadcast } from './broadcast.entity.js';
+import type { BroadcastStatus, RecipientStatus } from './broadcast.schemas.js';
+import { type CounterShift, shiftCounters } from './broadcast-counters.js';
+import { countersOf } from './broadcast.view.js';
+import { planRecipient } from './recipient.plan.js';
+
+const CHUNK = 1000;
+/** Recipients handed to the sender ahead of the pace: about this many seconds of sends. */
+const AHEAD_SECONDS = 2;
+const MAX_BATCH = 1000;
+
+type BroadcastFactBuilder = (tenant: string, data: Parameters<typeof facts.broadcastStarted>[1]) => OutgoingEvent;
+const FACT_OF: Partial<Record<BroadcastStatus | 'resumed', BroadcastFactBuilder>> = {
+  running: facts.broadcastStarted,
+  paused: facts.broadcastPaused,
+  resumed: facts.broadcastResumed,
+  completed: facts.broadcastCompleted,
+  cancelled: facts.broadcastCancelled,
+};
+
+/** A message's status as the recipient's (a recipient moves only forward, like its message). */
+const RECIPIENT_OF: Partial<Record<MessageStatus, RecipientStatus>> = { sent: 'sent', delivered: 'delivered', read: 'read', failed: 'failed' };
+
+/**
+ * The broadcast engine: freezes the audience at start, hands recipients to the core's send
+ * pipeline as messages (one per recipient, created once, in the transaction that claims it),
+ * follows their statuses, retries Meta's marketing-limit refusals a day later, and finishes.
+ * Sends themselves go through the core's send consumer, paced by `BroadcastSendGate`.
+ */
+@Injectable()
+export class BroadcastEngine {
+  private readonly logger = new Logger('BroadcastEngine');
+  private readonly skipLocked: { lockMode?: LockMode.PESSIMISTIC_PARTIAL_WRITE };
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly channels: ChannelsService,
+    private readonly contacts: ContactsService,
+    private readonly conversations: ConversationsService,
+    private readonly tenants: TenantsService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
+    @Inject(CORE_OPTIONS) core: CoreOptions,
+  ) {
+    // SQLite has one writer and no row locks; on PostgreSQL several workers share the claims.
+    this.skipLocked = databaseKindOf(core.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE };
+  }
+
+  /**
+   * Records the broadcast's fact and its live progress, in the caller's transaction. The tenant's
+   * slug is looked up before: on SQLite's single connection a lookup inside the transaction would wait for it forever.
+   */
+  record(em: EntityManager, tenant: string, b: Broadcast, event: BroadcastStatus | 'resumed' | 'progress'): void {
+    const data = { broadcastId: b.id, channelAccountId: b.channelAccount.id, name: b.name, status: b.status, reason: b.reason, counters: countersOf(b) };
+    const live = liveEvents.broadcastProgress(tenant, { channelAccountId: b.channelAccount.id, data });
+    const fact = event === 'progress' ? undefined : FACT_OF[event];
+    if (fact) recordEvent(em, tenant, this.clock.now(), fact(tenant, data), live);
+    else recordLive(em, tenant, this.clock.now(), live);
+  }
+
+  /** The template as stored, or null. */
+  async templateOf(em: EntityManager, b: Broadcast): Promise<Template | null> {
+    return em.findOne(Template, { channelAccount: b.channelAccount.id, name: b.templateName, language: b.templateLanguage });
+  }
+
+  /** Adds the contacts the broadcast's filter chooses as recipients (not already on it by number). */
+  async addFilteredContacts(em: EntityManager, b: Broadcast): Promise<number> {
+    const filter = b.audienceFilter;
+    if (!filter || (!filter.contactIds?.length && !filter.tags?.length && !filter.attributes)) return 0;
+    const where = filter.contactIds?.length ? { channelAccount: b.channelAccount.id, id: { $in: filter.contactIds } } : { channelAccount: b.channelAccount.id };
+    const chosen = (await em.find(Contact, where, { orderBy: { id: 'asc' } })).filter(
+      (c) => (filter.tags ?? []).every((t) => c.tags.includes(t)) && Object.entries(filter.attributes ?? {}).every(([k, v]) => c.attributes[k] === v),
+    );
+    const known = new Set((await em.find(BroadcastRecipient, { broadcast: b.id }, { fields: ['phone'] })).map((r) => r.phone));
+    let added = 0;
+    for (const contact of chosen) {
+      const phone = contact.phone ?? `+${contact.externalId}`;
+      if (known.has(phone)) continue;
+      known.add(phone);
+      em.create(BroadcastRecipient, { broadcast: b, phone, contactId: contact.id, country: null });
+      added += 1;
+    }
+    await em.flush();
+    return added;
+  }
+
+  /**
+   * Freezes the audience (start, or a scheduled start coming due): filtered contacts become
+   * recipients, every recipient gets its parameters or is skipped or suppressed with the
+   * reason, and the counters are set. Runs in the transaction that moves the broadcast to running.
+   */
+  async freeze(em: EntityManager, b: Broadcast, template: Template): Promise<void> {
+    await this.addFilteredContacts(em, b);
+    const counts: CounterShift = { total: 0, pending: 0, skipped: 0, suppressed: 0 };
+    let after = '';
+    for (;;) {
+      const chunk = await em.find(BroadcastRecipient, { broadcast: b.id, status: 'pending', id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: CHUNK });
+      if (chunk.length === 0) break;
+      after = chunk.at(-1)!.id;
+      const contacts = await this.contactsOf(em, b, chunk);
+      for (const r of chunk) {
+        const contact = contacts.get(r.phone) ?? null;
+        const plan = planRecipient({
+          mapping: b.variables,
+          templateCategory: template.category,
+          country: r.country,
+          marketingBlockedCountries: this.options.marketingBlockedCountries,
+          optedOutAt: contact?.optedOutAt ?? null,
+          columns: r.columns,
+          contact: contact ? { name: contact.name, phone: contact.phone, attributes: contact.attributes } : null,
+        });
+        r.status = plan.status;
+        r.reason = plan.reason;
+        r.parameters = plan.parameters;
+        r.contactId = contact?.id ?? r.contactId;
+        counts[plan.status] = (counts[plan.status] ?? 0) + 1;
+        counts.total! += 1;
+      }
+      await em.flush();
+    }
+    Object.assign(b, { total: counts.total, pending: counts.pending, skipped: counts.skipped, suppressed: counts.suppressed, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, deferred: 0 });
+  }
+
+  /** The stored contacts of these recipients, by phone. */
+  async contactsOf(em: EntityManager, b: Broadcast, recipients: BroadcastRecipient[]): Promise<Map<string, Contact>> {
+    const found = new Map<string, Contact>();
+    const ids = recipients.map((r) => r.phone.slice(1));
+    for (const c of await em.find(Contact, { channelAccount: b.channelAccount.id, externalId: { $in: ids } })) found.set(`+${c.externalId}`, c);
+    return found;
+  }
+
+  /** Each worker hands the next recipients of every running broadcast to the sender, a little ahead of the pace. */
+  @Every({ name: 'broadcast dispatch', intervalMs: (self: BroadcastEngine) => self.options.dispatchIntervalMs, roles: ['worker'] })
+  async dispatch(): Promise<number> {
+    const running = await this.orm.em.fork().find(Broadcast, { status: 'running', pending: { $gt: 0 } }, { populate: ['channelAccount'] });
+    let handed = 0;
+    for (const b of running) {
+      const room = Math.min(MAX_BATCH, b.messagesPerSecond * AHEAD_SECONDS - b.queued);
+      if (room > 0) handed += await this.handOut(b.id, room);
+    }
+    return handed;
+  }
+
+  /**
+   * Claims up to `limit` pending recipients and creates their messages and send commands in one
+   * transaction: a recipient gets exactly one message per attempt, whatever crashes.
+   */
+  async handOut(broadcastId: string, limit: number): Promise<number> {
+    const em = this.orm.em.fork();
+    const found = await em.findOne(Broadcast, broadcastId, { populate: ['channelAccount'] });
+    if (!found) return 0;
+    // Looked up before the transaction: on SQLite's single connection a lookup inside it would wait forever.
+    const resolved = await this.channels.resolve(found.channelAccount.id);
+    const tenant = await this.tenants.slugOf(found.tenantId);
+    return em.transactional(async (tx) => {
+      const b = await tx.findOne(Broadcast, { id: broadcastId, status: 'running' }, { populate: ['channelAccount'] });
+      if (!b) return 0;
+      const claimed = await tx.find(BroadcastRecipient, { broadcast: b.id, status: 'pending' }, { orderBy: { id: 'asc' }, limit, ...this.skipLocked });
+      if (claimed.length === 0) return 0;
+      const template = await this.templateOf(tx, b);
+      const now = this.clock.now();
+      const contacts = await this.contacts.findOrCreate(
+        tx,
+        resolved.account,
+        claimed.map((r) => ({ externalId: r.phone.slice(1), phone: r.phone })),
+      );
+      const conversations = await this.conversations.findOrCreate(tx, resolved, [...contacts.values()]);
+      const render = template && resolved.plugin.templates ? (p: TemplateParameters) => resolved.plugin.templates!.render(definitionOf(template), p) : () => undefined;
+      for (const r of claimed) {
+        const { contact } = contacts.get(r.phone.slice(1))!;
+        const { conversation, created } = conversations.get(contact.id)!;
+        // A broadcast shows in the customer's timeline without opening a conversation in the inbox.
+        if (created) conversation.status = 'resolved';
+        const parameters = r.parameters ?? {};
+        const content = { type: 'template' as const, template: { name: b.templateName, language: b.templateLanguage, parameters, renderedText: render(parameters) } };
+        const message = tx.create(Message, {
+          tenantId: b.tenantId,
+          channelAccount: b.channelAccount,
+          conversation,
+          direction: 'outbound',
+          content,
+          status: 'queued',
+          broadcastId: b.id,
+          idempotencyKey: `broadcast-${r.id}-${r.attempts + 1}`,
+        });
+        conversation.lastMessageAt = now;
+        conversation.lastMessagePreview = previewOf(content).slice(0, 255);
+        r.status = 'queued';
+        r.messageId = message.id;
+        r.contactId = contact.id;
+        r.attempts += 1;
+        r.nextAttemptAt = null;
+        recordEvent(tx, tenant, now, commands.send(tenant, resolved.plugin.id, { messageId: message.id, channelAccountId: b.channelAccount.id, conversationId: conversation.id, attempt: 1 }));
+      }
+      await tx.flush();
+      await shiftCounters(tx, b.id, { pending: -claimed.length, queued: claimed.length });
+      return claimed.length;
+    });
+  }
+
+  /**
+   * Moves the recipient of a broadcast message to its message's status, with the counters, in
+   * one transaction; only forward. A 131049 refusal (Meta's per-customer marketing limit) is
+   * not a failure of ours: the recipient is deferred and tried again no sooner than a day later.
+   */
+  async follow(messageId: string, status: MessageStatus, error: ChannelError | null): Promise<boolean> {
+    const next = RECIPIENT_OF[status];
+    if (!next) return false;
+    const em = this.orm.em.fork();
+    return em.transactional(async (tx) => {
+      const r = await tx.findOne(BroadcastRecipient, { messageId }, { populate: ['broadcast'] });
+      if (!r || !this.advances(r.status, next)) return false;
+      const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
+      // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.
+      const cancelled = next === 'failed' && error?.code === 'BROADCAST_STATE_INVALID';
+      const to: RecipientStatus = deferral ? 'deferred' : cancelled ? 'skipped' : next;
+      const moved = await tx.nativeUpdate(
+        BroadcastRecipient,
+        { id: r.id, status: r.status, messageId },
+        {
+          status: to,
+          reason: error ? error.message : null,
+          errorCode: error ? String(error.providerCode ?? error.code) : null,
+          nextAttemptAt: deferral ? new Date(this.clock.now().getTime() + this.options.marketingLimitDelayMs) : null,
+          updatedAt: this.clock.now(),
+        },
+      );
+      if (moved === 0) return false;
+      await shiftCounters(tx, r.broadcast.id, { [r.status]: -1, [to]: 1 });
+      return true;
+    });
+  }
+
+  private advances(current: RecipientStatus, next: RecipientStatus): boolean {
+    if (current === 'queued') return true;
+    if (current === 'sent' || current === 'delivered' || current === 'read' || current === 'failed') return isStatusAdvance(current, next as MessageStatus);
+    return false;
+  }
+
+  /**
+   * Repairs what an in-process status hook lost (a crash between the commit and the hook):
+   * recipients whose message moved on without them. Cheap when nothing is lost: it reads only
+   * recipients still queued of running broadcasts.
+   */
+  @Every({ name: 'broadcast status repair', intervalMs: 5_000, roles: ['worker'] })
+  async repair(): Promise<number> {
+    const em = this.orm.em.fork();
+    const running = await em.find(Broadcast, { status: { $in: ['running', 'paused'] }, queued: { $gt: 0 } }, { fields: ['id'] });
+    let repaired = 0;
+    for (const b of running) {
+      const stale = await em.find(BroadcastRecipient, { broadcast: b.id, status: 'queued', updatedAt: { $lt: new Date(this.clock.now().getTime() - 5_000) } }, { limit: CHUNK, fields: ['id', 'messageId'] });
+      const ids = stale.map((r) => r.messageId).filter((id): id is string => !!id);
+      if (ids.length === 0) continue;
+      const messages = await em.find(Message, { id: { $in: ids }, status: { $ne: 'queued' } }, { fields: ['id', 'status', 'error'] });
+      for (const m of messages) if (await this.follow(m.id, m.status, m.error)) repaired += 1;
+    }
+    return repaired;
+  }
+
+  /** Deferred recipients whose day has passed become pending again; a completed broadcast with some runs again. */
+  @Every({ name: 'broadcast deferred retries', intervalMs: 60_000, roles: ['worker'] })
+  async retryDeferred(): Promise<number> {
+    const em = this.orm.em.fork();
+    const due = await em.find(BroadcastRecipient, { status: 'deferred', nextAttemptAt: { $lte: this.clock.now() } }, { limit: CHUNK, populate: ['broadcast'] });
+    for (const r of due) {
+      await em.transactional(async (tx) => {
+        const moved = await tx.nativeUpdate(BroadcastRecipient, { id: r.id, status: 'deferred' }, { status: 'pending', messageId: null, updatedAt: this.clock.now() });
+        if (moved) await shiftCounters(tx, r.broadcast.id, { deferred: -1, pending: 1 });
+      });
+    }
+    return due.length;
+  }
+
+  /** Starts scheduled broadcasts that came due, and completes running ones with nothing left to send. */
+  @Every({ name: 'broadcast schedule and completion', intervalMs: 1_000, roles: ['worker'] })
+  async advance(): Promise<void> {
+    const em = this.orm.em.fork();
+    const now = this.clock.now();
+    for (const due of await em.find(Broadcast, { status: 'scheduled', scheduledAt: { $lte: now } }, { fields: ['id'] })) await this.launch(due.id, 'scheduled');
+    for (const b of await em.find(Broadcast, { status: 'running', pending: 0, queued: 0, deferred: 0 }, { fields: ['id', 'tenantId'] })) {
+      const tenant = await this.tenants.slugOf(b.tenantId);
+      await em.fork().transactional(async (tx) => {
+        const current = await tx.findOne(Broadcast, { id: b.id, status: 'running', pending: 0, queued: 0, deferred: 0 }, { populate: ['channelAccount'] });
+        if (!current) return;
+        current.status = 'completed';
+        current.finishedAt = now;
+        this.record(tx, tenant, current, 'completed');
+      });
+    }
+    for (const b of await em.find(Broadcast, { status: { $in: ['running', 'paused'] } }, { populate: ['channelAccount'] })) {
+      const tx = em.fork();
+      this.record(tx, await this.tenants.slugOf(b.tenantId), b, 'progress');
+      await tx.flush();
+    }
+  }
+
+  /** Freezes and starts a draft (or a scheduled broadcast that came due). False when it was not in `from`. */
+  async launch(id: string, from: 'draft' | 'scheduled'): Promise<boolean> {
+    const tenant = await this.tenantOf(id);
+    if (!tenant) return false;
+    return this.orm.em.fork().transactional(async (tx) => {
+      const b = await tx.findOne(Broadcast, { id, status: from }, { populate: ['channelAccount'] });
+      if (!b) return false;
+      const template = await this.templateOf(tx, b);
+      if (!template || template.status !== 'APPROVED') {
+        b.status = 'paused';
+        b.reason = `The template "${b.templateName}" (${b.templateLanguage}) is ${template?.status ?? 'missing'}, not APPROVED.`;
+        this.record(tx, tenant, b, 'paused');
+        return true;
+      }
+      await this.freeze(tx, b, template);
+      b.status = 'running';
+      b.reason = null;
+      b.startedAt = this.clock.now();
+      this.record(tx, tenant, b, 'running');
+      return true;
+    });
+  }
+
+  /** Sends the broadcast's messages held while it was paused again (queued, no attempt open). */
+  async requeueHeld(em: EntityManager, tenant: string, channelId: string, b: Broadcast): Promise<number> {
+    const now = this.clock.now();
+    const held = await em.find(Message, { broadcastId: b.id, status: 'queued', sendStartedAt: null }, { fields: ['id', 'conversation', 'sendAttempts'] });
+    for (const m of held) {
+      recordEvent(em, tenant, now, commands.send(tenant, channelId, { messageId: m.id, channelAccountId: b.channelAccount.id, conversationId: m.conversation.id, attempt: m.sendAttempts + 1 }));
+    }
+    return held.length;
+  }
+
+  /** Pauses a running broadcast with a reason (by a person, or automatically); false when it was not running. */
+  async pause(id: string, reason: string): Promise<boolean> {
+    const tenant = await this.tenantOf(id);
+    if (!tenant) return false;
+    return this.orm.em.fork().transactional(async (tx) => {
+      const b = await tx.findOne(Broadcast, { id, status: 'running' }, { populate: ['channelAccount'] });
+      if (!b) return false;
+      b.status = 'paused';
+      b.reason = reason;
+      this.record(tx, tenant, b, 'paused');
+      this.logger.warn(`broadcast ${id} paused: ${reason}`);
+      return true;
+    });
+  }
+
+  /** The slug of a broadcast's tenant, or null when there is no such broadcast. */
+  private async tenantOf(broadcastId: string): Promise<string | null> {
+    const b = await this.orm.em.fork().findOne(Broadcast, broadcastId, { fields: ['tenantId'] });
+    return b ? this.tenants.slugOf(b.tenantId) : null;
+  }
+
+  /** Pauses the running broadcasts of a template Meta paused or disabled. */
+  async pauseByTemplate(channelAccountId: string, name: string, language: string, reason: string): Promise<number> {
+    const running = await this.orm.em.fork().find(Broadcast, { channelAccount: channelAccountId, templateName: name, templateLanguage: language, status: 'running' }, { fields: ['id'] });
+    let paused = 0;
+    for (const b of running) if (await this.pause(b.id, reason)) paused += 1;
+    return paused;
+  }
+}

@@ -1,0 +1,380 @@
+import type { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
+import { type Clock, ObrolError } from '@obrol/contracts';
+import {
+  CLOCK,
+  ChannelsService,
+  type Page,
+  type Principal,
+  Template,
+  assertInbox,
+  canSeeInbox,
+  decodeCursor,
+  definitionOf,
+  encodeCursor,
+  idCursorSchema,
+} from '@obrol/core';
+import type { z } from 'zod';
+import { readAudienceCsv } from '../audience/audience-csv.reader.js';
+import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
+import { BroadcastRecipient } from './broadcast-recipient.entity.js';
+import { Broadcast } from './broadcast.entity.js';
+import type {
+  BroadcastStatus,
+  BroadcastView,
+  RecipientView,
+  audienceImportSchema,
+  createBroadcastSchema,
+  listBroadcastsQuerySchema,
+  listRecipientsQuerySchema,
+  scheduleBroadcastSchema,
+  updateBroadcastSchema,
+} from './broadcast.schemas.js';
+import { shiftCounters } from './broadcast-counters.js';
+import { BroadcastEngine } from './broadcast.engine.js';
+import { broadcastView, recipientView } from './broadcast.view.js';
+import { planRecipient } from './recipient.plan.js';
+import { isTimeZone, localTimeToInstant } from './schedule-time.js';
+import { requiredColumns } from './variable-resolution.js';
+
+const EXAMPLES = 5;
+
+/** The broadcasts API's rules: who may see and change what, in which state. */
+@Injectable()
+export class BroadcastsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly channels: ChannelsService,
+    private readonly engine: BroadcastEngine,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
+  ) {}
+
+  async create(principal: Principal, input: z.infer<typeof createBroadcastSchema>): Promise<BroadcastView> {
+    assertInbox(principal, input.channelAccountId, 'Channel account');
+    const resolved = await this.channels.resolve(input.channelAccountId);
+    if (resolved.account.tenantId !== principal.tenantId) throw new ObrolError('NOT_FOUND', 'Channel account not found.');
+    const em = this.orm.em.fork();
+    await this.templateFor(em, input.channelAccountId, input.template.name, input.template.language);
+    const b = em.create(Broadcast, {
+      tenantId: principal.tenantId,
+      channelAccount: resolved.account.id,
+      name: input.name,
+      templateName: input.template.name,
+      templateLanguage: input.template.language,
+      variables: input.variables,
+      audienceFilter: input.audience ?? null,
+      defaultCountry: input.defaultCountry,
+      messagesPerSecond: this.pace(input.messagesPerSecond),
+      createdById: principal.kind === 'agent' ? principal.agentId : null,
+    });
+    await em.flush();
+    return broadcastView(b);
+  }
+
+  async get(principal: Principal, id: string, em: EntityManager = this.orm.em.fork()): Promise<Broadcast> {
+    const b = await em.findOne(Broadcast, { id, tenantId: principal.tenantId }, { populate: ['channelAccount'] });
+    if (!b || !canSeeInbox(principal, b.channelAccount.id)) throw new ObrolError('NOT_FOUND', 'Broadcast not found.');
+    return b;
+  }
+
+  async list(principal: Principal, query: z.infer<typeof listBroadcastsQuerySchema>): Promise<Page<BroadcastView>> {
+    const em = this.orm.em.fork();
+    const after = query.cursor ? decodeCursor(query.cursor, idCursorSchema).id : null;
+    const rows = await em.find(
+      Broadcast,
+      {
+        tenantId: principal.tenantId,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.channelAccountId ? { channelAccount: query.channelAccountId } : {}),
+        ...(after ? { id: { $lt: after } } : {}),
+      },
+      { orderBy: { id: 'desc' }, limit: query.limit + 1, populate: ['channelAccount'] },
+    );
+    const visible = rows.filter((b) => canSeeInbox(principal, b.channelAccount.id));
+    const items = visible.slice(0, query.limit);
+    return { items: items.map(broadcastView), nextCursor: rows.length > query.limit ? encodeCursor({ id: rows[query.limit - 1]!.id }) : null };
+  }
+
+  async update(principal: Principal, id: string, input: z.infer<typeof updateBroadcastSchema>): Promise<BroadcastView> {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    this.assertStatus(b, ['draft'], 'changed');
+    if (input.template) {
+      await this.templateFor(em, b.channelAccount.id, input.template.name, input.template.language);
+      b.templateName = input.template.name;
+      b.templateLanguage = input.template.language;
+    }
+    if (input.name !== undefined) b.name = input.name;
+    if (input.variables !== undefined) b.variables = input.variables;
+    if (input.audience !== undefined) b.audienceFilter = input.audience;
+    if (input.defaultCountry !== undefined) b.defaultCountry = input.defaultCountry;
+    if (input.messagesPerSecond !== undefined) b.messagesPerSecond = this.pace(input.messagesPerSecond);
+    await em.flush();
+    return broadcastView(b);
+  }
+
+  /**
+   * Replaces the broadcast's uploaded audience with a CSV, read as it streams in. Every row is
+   * checked first; with any row error nothing is imported and the answer lists them.
+   */
+  async importAudience(principal: Principal, id: string, csv: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    this.assertStatus(b, ['draft'], 'given a new audience');
+    const read = await readAudienceCsv(csv, { defaultCountry: b.defaultCountry, requiredColumns: requiredColumns(b.variables) });
+    if (read.errors.length) {
+      throw new ObrolError('AUDIENCE_INVALID', `${read.errors.length === 1 ? 'One row has a problem' : `${read.errors.length} rows have problems`}; nothing was imported. Fix them and upload the file again.`, {
+        rows: read.rowCount,
+        errors: read.errors,
+      });
+    }
+    await em.transactional(async (tx) => {
+      await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
+      for (let i = 0; i < read.rows.length; i += 1000) {
+        for (const row of read.rows.slice(i, i + 1000)) {
+          tx.create(BroadcastRecipient, { broadcast: b.id, phone: row.phone, country: row.country, csvRow: row.row, columns: row.columns });
+        }
+        await tx.flush();
+        tx.clear();
+      }
+    });
+    return { broadcastId: b.id, imported: read.rows.length, rows: read.rowCount, errors: [] };
+  }
+
+  /** Starts now, or schedules a start at a local date-time in an IANA time zone. */
+  async start(principal: Principal, id: string, input: z.infer<typeof scheduleBroadcastSchema>): Promise<BroadcastView> {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    this.assertStatus(b, ['draft', 'scheduled'], 'started');
+    const template = await this.templateFor(em, b.channelAccount.id, b.templateName, b.templateLanguage);
+    if (template.status !== 'APPROVED') throw new ObrolError('TEMPLATE_NOT_APPROVED', `Template "${template.name}" (${template.language}) is ${template.status}, not APPROVED.`);
+    if (input.at) {
+      const timeZone = input.timeZone ?? 'UTC';
+      if (!isTimeZone(timeZone)) throw new ObrolError('VALIDATION_FAILED', `"${timeZone}" is not an IANA time zone such as Asia/Jakarta.`, { problems: [{ field: 'timeZone', message: 'unknown time zone' }] });
+      const at = localTimeToInstant(input.at, timeZone);
+      if (at.getTime() > this.clock.now().getTime()) {
+        Object.assign(b, { status: 'scheduled', scheduledAt: at, scheduledLocal: input.at, timeZone });
+        await em.flush();
+        return broadcastView(b);
+      }
+    }
+    if (b.status === 'scheduled') {
+      b.status = 'draft';
+      await em.flush();
+    }
+    await this.engine.launch(b.id, 'draft');
+    return broadcastView(await this.get(principal, id));
+  }
+
+  async pause(principal: Principal, id: string): Promise<BroadcastView> {
+    const b = await this.get(principal, id);
+    this.assertStatus(b, ['running'], 'paused');
+    await this.engine.pause(b.id, `Paused by ${principal.kind === 'agent' ? 'an agent' : 'the API'}.`);
+    return broadcastView(await this.get(principal, id));
+  }
+
+  async resume(principal: Principal, id: string): Promise<BroadcastView> {
+    const em = this.orm.em.fork();
+    const { plugin } = await this.channels.resolve((await this.get(principal, id)).channelAccount.id);
+    await em.transactional(async (tx) => {
+      const b = await this.get(principal, id, tx);
+      this.assertStatus(b, ['paused'], 'resumed');
+      const template = await this.templateFor(tx, b.channelAccount.id, b.templateName, b.templateLanguage);
+      if (template.status !== 'APPROVED') throw new ObrolError('TEMPLATE_NOT_APPROVED', `Template "${template.name}" is still ${template.status}; resume when WhatsApp approves it again.`);
+      if (!b.startedAt) {
+        await this.engine.freeze(tx, b, template);
+        b.startedAt = this.clock.now();
+      }
+      b.status = 'running';
+      b.reason = null;
+      await this.engine.requeueHeld(tx, principal.tenantSlug, plugin.id, b);
+      this.engine.record(tx, principal.tenantSlug, b, 'resumed');
+    });
+    return broadcastView(await this.get(principal, id));
+  }
+
+  /** Stops for good: recipients not handed out yet are skipped; messages already queued are refused by the gate. */
+  async cancel(principal: Principal, id: string): Promise<BroadcastView> {
+    await this.orm.em.fork().transactional(async (tx) => {
+      const b = await this.get(principal, id, tx);
+      this.assertStatus(b, ['draft', 'scheduled', 'running', 'paused'], 'cancelled');
+      const skipped = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: { $in: ['pending', 'deferred'] } }, { status: 'skipped', reason: 'The broadcast was cancelled.', updatedAt: this.clock.now() });
+      if (b.startedAt) await shiftCounters(tx, b.id, { pending: -b.pending, deferred: -b.deferred, skipped });
+      await tx.refresh(b);
+      b.status = 'cancelled';
+      b.reason = `Cancelled by ${principal.kind === 'agent' ? 'an agent' : 'the API'}.`;
+      b.finishedAt = this.clock.now();
+      this.engine.record(tx, principal.tenantSlug, b, 'cancelled');
+    });
+    return broadcastView(await this.get(principal, id));
+  }
+
+  /** Sends again to the recipients that failed (a new message each), with the parameters frozen at start. */
+  async retryFailed(principal: Principal, id: string): Promise<BroadcastView> {
+    await this.orm.em.fork().transactional(async (tx) => {
+      const b = await this.get(principal, id, tx);
+      this.assertStatus(b, ['running', 'paused', 'completed'], 'retried');
+      const moved = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: 'failed' }, { status: 'pending', messageId: null, reason: null, errorCode: null, updatedAt: this.clock.now() });
+      if (moved === 0) return;
+      await shiftCounters(tx, b.id, { failed: -moved, pending: moved });
+      if (b.status === 'completed') {
+        b.status = 'running';
+        b.finishedAt = null;
+        this.engine.record(tx, principal.tenantSlug, b, 'resumed');
+      }
+    });
+    return broadcastView(await this.get(principal, id));
+  }
+
+  async recipients(principal: Principal, id: string, query: z.infer<typeof listRecipientsQuerySchema>): Promise<Page<RecipientView>> {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    const after = query.cursor ? decodeCursor(query.cursor, idCursorSchema).id : null;
+    const rows = await em.find(
+      BroadcastRecipient,
+      { broadcast: b.id, ...(query.status ? { status: query.status } : {}), ...(query.phone ? { phone: query.phone } : {}), ...(after ? { id: { $gt: after } } : {}) },
+      { orderBy: { id: 'asc' }, limit: query.limit + 1 },
+    );
+    const items = rows.slice(0, query.limit);
+    return { items: items.map(recipientView), nextCursor: rows.length > query.limit ? encodeCursor({ id: items.at(-1)!.id }) : null };
+  }
+
+  /** Every recipient with their status and reason, as CSV lines (the first is the header). */
+  async *exportCsv(principal: Principal, id: string): AsyncGenerator<string> {
+    const b = await this.get(principal, id);
+    const cell = (v: string | number | null) => (v === null ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+    yield 'phone,country,csv_row,status,reason,error_code,message_id,attempts,updated_at\n';
+    let after = '';
+    for (;;) {
+      const chunk = await this.orm.em.fork().find(BroadcastRecipient, { broadcast: b.id, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000 });
+      if (chunk.length === 0) return;
+      after = chunk.at(-1)!.id;
+      yield chunk.map((r) => [r.phone, r.country, r.csvRow, r.status, r.reason, r.errorCode, r.messageId, r.attempts, r.updatedAt.toISOString()].map(cell).join(',')).join('\n') + '\n';
+    }
+  }
+
+  /** What one recipient would get: their parameters and the text, or why they would be skipped. */
+  async preview(principal: Principal, id: string, recipient: { recipientId?: string; phone?: string }) {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    const r = await em.findOne(BroadcastRecipient, { broadcast: b.id, ...(recipient.recipientId ? { id: recipient.recipientId } : { phone: recipient.phone }) });
+    if (!r) throw new ObrolError('NOT_FOUND', 'That recipient is not in this broadcast.');
+    const template = await this.templateFor(em, b.channelAccount.id, b.templateName, b.templateLanguage);
+    const plan = await this.planOf(em, b, template, r);
+    const resolved = await this.channels.resolve(b.channelAccount.id);
+    const text = plan.parameters && resolved.plugin.templates ? resolved.plugin.templates.render(definitionOf(template), plan.parameters) : null;
+    return { recipient: recipientView(r), status: plan.status, reason: plan.reason, parameters: plan.parameters, text };
+  }
+
+  /** Checks every recipient as start would, without storing anything: counts and a few examples of each problem. */
+  async validate(principal: Principal, id: string) {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    const template = await this.templateFor(em, b.channelAccount.id, b.templateName, b.templateLanguage);
+    const counts = { total: 0, ready: 0, skipped: 0, suppressed: 0 };
+    const examples: { phone: string; csvRow: number | null; status: string; reason: string }[] = [];
+    const problems: string[] = [];
+    if (template.status !== 'APPROVED') problems.push(`The template is ${template.status}, not APPROVED.`);
+    const media = template.components.header && template.components.header.format !== 'TEXT';
+    if (media && !b.variables.headerMedia) problems.push('The template has a media header; map its link (variables.headerMedia).');
+    await em.transactional(async (tx) => {
+      if (b.status === 'draft') await this.engine.addFilteredContacts(tx, b);
+      let after = '';
+      for (;;) {
+        const chunk = await tx.find(BroadcastRecipient, { broadcast: b.id, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000 });
+        if (chunk.length === 0) break;
+        after = chunk.at(-1)!.id;
+        const contacts = await this.engine.contactsOf(tx, b, chunk);
+        for (const r of chunk) {
+          const contact = contacts.get(r.phone) ?? null;
+          const plan = this.planWith(b, template, r, contact);
+          counts.total += 1;
+          if (plan.status === 'pending') counts.ready += 1;
+          else {
+            counts[plan.status] += 1;
+            if (examples.filter((e) => e.status === plan.status).length < EXAMPLES) examples.push({ phone: r.phone, csvRow: r.csvRow, status: plan.status, reason: plan.reason });
+          }
+        }
+      }
+      // Validation stores nothing: the contacts added to count them go with the rollback.
+      throw new DryRun();
+    }).catch((error) => {
+      if (!(error instanceof DryRun)) throw error;
+    });
+    return { ok: problems.length === 0 && counts.ready > 0, problems, counts, examples };
+  }
+
+  /** Cost by country × category from the configured price table, and time at the pace and daily limit. */
+  async estimate(principal: Principal, id: string) {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    const template = await this.templateFor(em, b.channelAccount.id, b.templateName, b.templateLanguage);
+    const rows = (await em.getConnection().execute(
+      'select country, count(*) as n from broadcast_recipients where broadcast_id = ? and status in (?, ?, ?) group by country',
+      [b.id, 'pending', 'queued', 'deferred'],
+    )) as { country: string | null; n: number | string }[];
+    const category = template.category;
+    const byCountry = rows.map((row) => {
+      const count = Number(row.n);
+      const price = this.options.prices[row.country ?? '*']?.[category] ?? this.options.prices['*']?.[category] ?? null;
+      return { country: row.country, count, unitPrice: price, cost: price === null ? null : Math.round(price * count * 10_000) / 10_000 };
+    });
+    const messages = byCountry.reduce((s, c) => s + c.count, 0);
+    const priced = byCountry.every((c) => c.cost !== null);
+    const seconds = Math.ceil(messages / b.messagesPerSecond);
+    const days = this.options.dailyLimit ? Math.ceil(messages / this.options.dailyLimit) : 1;
+    return {
+      messages,
+      category,
+      currency: this.options.currency,
+      totalCost: priced ? Math.round(byCountry.reduce((s, c) => s + (c.cost ?? 0), 0) * 10_000) / 10_000 : null,
+      byCountry,
+      duration: {
+        seconds: days > 1 ? null : seconds,
+        days,
+        text:
+          days > 1
+            ? `about ${days} days at ${this.options.dailyLimit!.toLocaleString('en-US')} per day`
+            : `about ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} at ${b.messagesPerSecond} per second`,
+      },
+    };
+  }
+
+  private async planOf(em: EntityManager, b: Broadcast, template: Template, r: BroadcastRecipient) {
+    const contact = (await this.engine.contactsOf(em, b, [r])).get(r.phone) ?? null;
+    return this.planWith(b, template, r, contact);
+  }
+
+  private planWith(b: Broadcast, template: Template, r: BroadcastRecipient, contact: { optedOutAt: Date | null; name: string | null; phone: string | null; attributes: Record<string, string> } | null) {
+    return planRecipient({
+      mapping: b.variables,
+      templateCategory: template.category,
+      country: r.country,
+      marketingBlockedCountries: this.options.marketingBlockedCountries,
+      optedOutAt: contact?.optedOutAt ?? null,
+      columns: r.columns,
+      contact: contact ? { name: contact.name, phone: contact.phone, attributes: contact.attributes } : null,
+    });
+  }
+
+  private async templateFor(em: EntityManager, channelAccountId: string, name: string, language: string): Promise<Template> {
+    const t = await em.findOne(Template, { channelAccount: channelAccountId, name, language });
+    if (!t) throw new ObrolError('TEMPLATE_NOT_FOUND', `There is no template "${name}" in ${language} on this number. Sync templates or pick another.`);
+    return t;
+  }
+
+  private pace(asked: number | undefined): number {
+    return Math.min(asked ?? this.options.defaultMessagesPerSecond, this.options.maxMessagesPerSecond);
+  }
+
+  private assertStatus(b: Broadcast, allowed: BroadcastStatus[], what: string): void {
+    if (!allowed.includes(b.status)) {
+      throw new ObrolError('BROADCAST_STATE_INVALID', `A ${b.status} broadcast cannot be ${what}; it must be ${allowed.join(' or ')}.`, { status: b.status });
+    }
+  }
+}
+
+/** Thrown to roll back a transaction that only looked. */
+class DryRun extends Error {}

@@ -1,0 +1,69 @@
+import type { TemplateParameter, TemplateParameters } from '@obrol/contracts';
+import type { VariableMapping, VariableSource } from './broadcast.schemas.js';
+
+/** What a recipient's values come from: their CSV cells and their contact. */
+export interface RecipientValues {
+  columns: Record<string, string>;
+  contact: { name: string | null; phone: string | null; attributes: Record<string, string> } | null;
+}
+
+export type Resolution = { ok: true; parameters: TemplateParameters } | { ok: false; problems: string[] };
+
+/** The value of one variable for one recipient, or null when it has none and no fallback. */
+export function valueOf(source: VariableSource, values: RecipientValues): string | null {
+  if (source.from === 'constant') return source.value;
+  let value: string | null | undefined;
+  if (source.from === 'column') value = values.columns[source.column.toLowerCase()];
+  else if (source.field === 'name') value = values.contact?.name;
+  else if (source.field === 'phone') value = values.contact?.phone;
+  else value = values.contact?.attributes[source.field.slice('attributes.'.length)];
+  return value?.trim() ? value.trim() : (source.fallback ?? null);
+}
+
+const describe = (source: VariableSource) => (source.from === 'column' ? `column "${source.column}"` : source.from === 'contact' ? `contact ${source.field}` : 'constant');
+
+/** WhatsApp's limits on parameter values. */
+const MAX_BODY_VALUE = 1024;
+const MAX_HEADER_VALUE = 60;
+
+/** The template parameters of one recipient, from the mapping; every problem named. */
+export function resolveParameters(mapping: VariableMapping, values: RecipientValues): Resolution {
+  const problems: string[] = [];
+  const text = (where: string, entry: { name?: string; source: VariableSource }, max: number): TemplateParameter | null => {
+    const value = valueOf(entry.source, values);
+    if (value === null) {
+      problems.push(`${where} has no value (${describe(entry.source)} is empty and there is no fallback).`);
+      return null;
+    }
+    if (value.length > max) problems.push(`${where} is ${value.length} characters; WhatsApp allows ${max}.`);
+    return { type: 'text', text: value, ...(entry.name ? { name: entry.name } : {}) };
+  };
+  const parameters: TemplateParameters = {};
+  const header = (mapping.header ?? []).map((e, i) => text(`header variable ${e.name ?? i + 1}`, e, MAX_HEADER_VALUE));
+  if (mapping.headerMedia) {
+    const url = valueOf(mapping.headerMedia.source, values);
+    if (!url) problems.push(`The header ${mapping.headerMedia.type} has no link.`);
+    else if (!/^https:\/\/\S+$/.test(url)) problems.push(`The header ${mapping.headerMedia.type} link "${url}" is not an https URL.`);
+    else header.push({ type: mapping.headerMedia.type, media: { url } } as TemplateParameter);
+  }
+  if (header.length) parameters.header = header.filter((p): p is TemplateParameter => !!p);
+  const body = (mapping.body ?? []).map((e, i) => text(`body variable ${e.name ?? i + 1}`, e, MAX_BODY_VALUE));
+  if (body.length) parameters.body = body.filter((p): p is TemplateParameter => !!p);
+  if (mapping.buttons?.length) {
+    parameters.buttons = [];
+    for (const button of mapping.buttons) {
+      const value = valueOf(button.source, values);
+      if (value === null) problems.push(`button ${button.index + 1} has no value (${describe(button.source)} is empty and there is no fallback).`);
+      else parameters.buttons.push({ index: button.index, subType: button.subType, value });
+    }
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, parameters };
+}
+
+/** CSV columns a row must fill: those mapped with no fallback. */
+export function requiredColumns(mapping: VariableMapping): string[] {
+  const sources = [...(mapping.header ?? []), ...(mapping.body ?? [])].map((e) => e.source);
+  if (mapping.headerMedia) sources.push(mapping.headerMedia.source);
+  for (const b of mapping.buttons ?? []) sources.push(b.source);
+  return [...new Set(sources.flatMap((s) => (s.from === 'column' && s.fallback === undefined ? [s.column.toLowerCase()] : [])))];
+}

@@ -1,0 +1,5 @@
+// The broadcast plugin's migrations for this driver, in order (recorded in its own table).
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129190000 as M0 } from './migration-20261129190000.js';
+
+export const postgresqlMigrations: MigrationObject[] = [{ name: 'migration-20261129190000', class: M0 }];

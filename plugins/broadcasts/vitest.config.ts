@@ -1,0 +1,3 @@
+import { obrolVitestConfig } from '@obrol/vitest-config';
+
+export default obrolVitestConfig();
