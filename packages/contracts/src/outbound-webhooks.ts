@@ -14,6 +14,11 @@ export const FACT_DESCRIPTIONS: Record<FactName, string> = {
   'conversation.assigned': 'A conversation was assigned to an agent, or unassigned.',
   'conversation.resolved': 'A conversation was resolved.',
   'template.status': "A message template's review status or quality changed.",
+  'broadcast.started': 'A broadcast started sending (now, or at its scheduled time).',
+  'broadcast.paused': 'A broadcast was paused, by a person or by itself (the reason says why).',
+  'broadcast.resumed': 'A paused broadcast was resumed.',
+  'broadcast.completed': 'Every recipient of a broadcast was sent, failed or skipped.',
+  'broadcast.cancelled': 'A broadcast was cancelled; its remaining recipients are not sent.',
 };
 
 /** The event a test delivery carries (`POST /api/v1/webhook-endpoints/:id/test`). */
