@@ -129,6 +129,7 @@ export class ConversationsService {
       providerTimestamp: event.timestamp,
       sentByAgentId: null,
       referral: event.referral ?? null,
+      broadcastId: null,
       createdAt: new Date(),
     };
     batch.create(message);

@@ -26,6 +26,7 @@ export interface IngestedMessage {
   providerTimestamp: Date | null;
   sentByAgentId: string | null;
   referral: Record<string, unknown> | null;
+  broadcastId: string | null;
   createdAt: Date;
 }
 
@@ -45,6 +46,7 @@ export function ingestedOf(m: Message): IngestedMessage {
     providerTimestamp: m.providerTimestamp,
     sentByAgentId: m.sentByAgentId,
     referral: m.referral,
+    broadcastId: m.broadcastId,
     createdAt: m.createdAt,
   };
 }
@@ -108,6 +110,7 @@ interface StoredRow {
   provider_timestamp: unknown;
   sent_by_agent_id: string | null;
   referral: unknown;
+  broadcast_id: string | null;
   created_at: unknown;
 }
 
@@ -142,7 +145,7 @@ export class MessageIngestWriter {
       const rows = await this.sql.all<StoredRow>(
         em,
         'select m.id, m.tenant_id, m.channel_account_id, m.conversation_id, c.contact_id, m.direction, m.content, m.status, m.error, m.external_id, ' +
-          'm.reply_to_external_id, m.provider_timestamp, m.sent_by_agent_id, m.referral, m.created_at ' +
+          'm.reply_to_external_id, m.provider_timestamp, m.sent_by_agent_id, m.referral, m.broadcast_id, m.created_at ' +
           `from messages m join conversations c on c.id = m.conversation_id where m.channel_account_id = ? and m.external_id in (${chunk.map(() => '?').join(', ')})${lock}`,
         [channelAccountId, ...chunk],
       );
@@ -232,6 +235,7 @@ export class MessageIngestWriter {
       replyToExternalId: row.reply_to_external_id,
       providerTimestamp: sql.readDate(row.provider_timestamp),
       sentByAgentId: row.sent_by_agent_id,
+      broadcastId: row.broadcast_id,
       referral: row.referral === null ? null : sql.readJson<Record<string, unknown>>(row.referral),
       createdAt: sql.readDate(row.created_at)!,
     };

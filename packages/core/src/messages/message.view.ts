@@ -4,7 +4,7 @@ import type { Message } from './message.entity.js';
 /** What a view is made of: a `Message` entity, or a row the ingest path read or wrote without one. */
 export type MessageViewSource = Pick<
   Message,
-  'id' | 'direction' | 'content' | 'status' | 'error' | 'externalId' | 'replyToExternalId' | 'sentByAgentId' | 'createdAt' | 'providerTimestamp'
+  'id' | 'direction' | 'content' | 'status' | 'error' | 'externalId' | 'replyToExternalId' | 'sentByAgentId' | 'broadcastId' | 'createdAt' | 'providerTimestamp'
 > & { conversation: { id: string }; channelAccount: { id: string } };
 
 export function messageView(m: MessageViewSource): MessageView {
