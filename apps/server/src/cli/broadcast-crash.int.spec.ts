@@ -11,7 +11,7 @@ import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli.js');
-const RECIPIENTS = 300;
+const RECIPIENTS = 120;
 
 const run =
   (await requireService('postgres', () => postgresReachable(), { at: testServices.postgresUrl.replace(/\/\/[^@]*@/, '//') })) &&
@@ -167,7 +167,7 @@ describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreS
     const numbers = phones(1_000, RECIPIENTS);
     const id = await broadcastTo(numbers, 100);
     const worker = startProcess('worker', await freePort());
-    await eventually(() => sentTo(numbers).length >= RECIPIENTS / 4, 90_000, 'the worker to be sending');
+    await eventually(() => sentTo(numbers).length >= RECIPIENTS / 4, 240_000, 'the worker to be sending');
     const killed = new Promise((resolve) => worker.once('exit', resolve));
     worker.kill('SIGKILL');
     await killed;
@@ -176,21 +176,21 @@ describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreS
     const restartedPort = await freePort();
     startProcess('worker', restartedPort);
     await ready(restartedPort);
-    const done = await completion(id, 200_000);
+    const done = await completion(id, 400_000);
     const times = new Map<string, number>();
     for (const m of sentTo(numbers)) times.set(m.waId, (times.get(m.waId) ?? 0) + 1);
     expect([...times.entries()].filter(([, n]) => n > 1)).toEqual([]);
     expect(times.size).toBe(RECIPIENTS);
     expect(done.counters.total).toBe(RECIPIENTS);
     expect(done.counters.sent + done.counters.delivered + done.counters.read).toBe(RECIPIENTS);
-  }, 300_000);
+  }, 700_000);
 
   it('keeps two workers together under the pace, counted at the simulator in one-second windows', async () => {
     startProcess('worker', await freePort());
-    const numbers = phones(10_000, 160);
-    const cap = 20;
+    const numbers = phones(10_000, 60);
+    const cap = 10;
     const id = await broadcastTo(numbers, cap);
-    await completion(id, 120_000);
+    await completion(id, 300_000);
     const perSecond = new Map<number, number>();
     for (const m of sentTo(numbers)) {
       const second = Math.floor(m.acceptedAt.getTime() / 1000);
@@ -198,5 +198,5 @@ describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreS
     }
     expect(sentTo(numbers)).toHaveLength(numbers.length);
     expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(cap);
-  }, 180_000);
+  }, 360_000);
 });

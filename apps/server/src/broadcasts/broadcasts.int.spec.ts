@@ -1,10 +1,11 @@
+// The broadcasts plugin with the WhatsApp plugin and the simulator: lives in the server, the one package that may compose plugins.
 import { requireService } from '@obrol/core/testing';
 import { type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
 import { DEFAULT_TEMPLATES, type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { WhatsAppPlugin } from '@obrol/whatsapp';
 import { migratedSchemaDrift } from '@obrol/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BroadcastsPlugin } from './broadcasts.plugin.js';
+import { BroadcastsPlugin } from '@obrol/plugin-broadcasts';
 
 // Hundreds of sends cross the bus, a worker and the simulator on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 660_000, hookTimeout: 120_000 });
