@@ -9,6 +9,7 @@ import { Conversation } from '../conversations/conversation.entity.js';
 import { MediaObject } from '../media/media-object.entity.js';
 import { IdempotencyRecord } from '../messages/idempotency-record.entity.js';
 import { Message } from '../messages/message.entity.js';
+import { Note } from '../notes/note.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { Template } from '../templates/template.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -31,4 +32,5 @@ export const coreEntities = [
   MediaObject,
   InboundWebhook,
   RateLimitCounter,
+  Note,
 ];
