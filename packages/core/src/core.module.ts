@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { HttpModule } from './http/http.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { NotesModule } from './notes/notes.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -49,6 +50,7 @@ export class CoreModule {
         TemplatesModule,
         MediaModule,
         MessagesModule,
+        NotesModule,
         WebhooksModule,
         RealtimeModule,
         ...plugins.map((p) => p.module),

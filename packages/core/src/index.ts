@@ -25,6 +25,7 @@ export { ContactsModule } from './contacts/contacts.module.js';
 export { ContactsService } from './contacts/contacts.service.js';
 export { ConversationsModule } from './conversations/conversations.module.js';
 export { ConversationsService } from './conversations/conversations.service.js';
+export { SnoozeJob } from './conversations/snooze.job.js';
 export { MessagesModule } from './messages/messages.module.js';
 export { MessagesService } from './messages/messages.service.js';
 export { TemplatesModule } from './templates/templates.module.js';
