@@ -1,6 +1,6 @@
 import type { MessageView } from '@obrol/contracts';
 import { ApiError } from './api-error.js';
-import type { ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, Page, SendMessageInput, TemplateView } from './views.js';
+import type { AgentPresence, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TeammateView, TemplateView } from './views.js';
 
 export interface ApiClientOptions {
   /** Origin (and path prefix) of the server; '' for same-origin. */
@@ -52,6 +52,25 @@ export class ApiClient {
 
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationView> {
     return this.request('PATCH', `/conversations/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  /** Teammates of the caller's inboxes, with their presence (to assign, hand over and mention). */
+  listTeam(): Promise<TeammateView[]> {
+    return this.request<{ items: TeammateView[] }>('GET', '/team').then((r) => r.items);
+  }
+
+  /** The agent sets themselves online (auto-assignment gives them conversations) or away. */
+  setPresence(presence: AgentPresence): Promise<TeammateView> {
+    return this.request('PUT', '/me/presence', { body: { presence } });
+  }
+
+  listNotes(conversationId: string): Promise<NoteView[]> {
+    return this.request<{ items: NoteView[] }>('GET', `/conversations/${encodeURIComponent(conversationId)}/notes`).then((r) => r.items);
+  }
+
+  /** A private note (never sent to the customer); mentioned agents are notified. */
+  addNote(conversationId: string, input: NoteInput): Promise<NoteView> {
+    return this.request('POST', `/conversations/${encodeURIComponent(conversationId)}/notes`, { body: input });
   }
 
   /** Messages of a conversation; `desc` (newest first) by default, as the API pages them. */

@@ -1,7 +1,7 @@
 export { ApiClient, type ApiClientOptions, type PageQuery } from './api-client.js';
 export { ApiError, isApiError, toApiError, type ClientErrorCode } from './api-error.js';
 export { RealtimeClient, realtimeUrl, type RealtimeClientOptions, type RealtimeStatus, type SocketLike } from './realtime-client.js';
-export { byActivity, laterMessage, matchesFilters, mergeMessages, windowStateOf, type WindowState } from './conversation-list.js';
+export { byActivity, isSnoozed, laterMessage, matchesFilters, mergeMessages, windowStateOf, type WindowState } from './conversation-list.js';
 export { createObrolPinia, useConnectionStore, type ObrolOptions, type TokenStorage } from './connection.store.js';
 export { TOKEN_KEY, useSessionStore } from './session.store.js';
 export { useConversationsStore } from './conversations.store.js';
@@ -13,4 +13,8 @@ export { useTemplates } from './use-templates.js';
 export { useNow } from './use-now.js';
 export { useTypingIndicator } from './use-typing-indicator.js';
 export { useDemo } from './use-demo.js';
+export { useTeamStore } from './team.store.js';
+export { useNotes } from './use-notes.js';
+export { useCollision } from './use-collision.js';
+export { useMentions } from './use-mentions.js';
 export type * from './views.js';
