@@ -13,6 +13,20 @@ export interface ConversationListItem {
   time?: string;
   /** A short note such as the assignee's name. */
   note?: string;
+  /** The work on it, when not plainly open: resolved, or snoozed (with a pre-formatted label). */
+  status?: { kind: 'resolved' | 'snoozed'; label: string };
+}
+
+/** Someone who can be @mentioned in a private note. */
+export interface Mentionable {
+  id: string;
+  name: string;
+}
+
+/** What the note composer sends. */
+export interface NoteDraft {
+  text: string;
+  mentionedAgentIds: string[];
 }
 
 export type { MessageView };

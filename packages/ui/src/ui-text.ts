@@ -5,7 +5,15 @@
  */
 export const uiMessages = {
   en: {
-    window: { open: 'Open', closing: 'Closing', closed: 'Closed', left: '{hours}h {minutes}m left', closedLong: 'Closed' },
+    window: {
+      open: 'Window open',
+      closing: 'Window closing',
+      closed: 'Window closed',
+      hint: 'Reply window: free-form replies are possible while it is open; after it closes, only templates',
+      left: '{hours}h {minutes}m left',
+      closedLong: 'Closed',
+    },
+    conversation: { resolved: 'Resolved', snoozed: 'Snoozed until {time}' },
     status: { received: 'Received', queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed' },
     message: {
       unsupported: 'Unsupported message ({type})',
@@ -26,6 +34,16 @@ export const uiMessages = {
     },
     list: { empty: 'No conversations', unread: '{count} unread', unknown: 'Unknown contact' },
     composer: { placeholder: 'Type a reply… (Enter to send, Shift+Enter for a new line)', send: 'Send', sending: 'Sending…' },
+    note: {
+      label: 'Private note',
+      placeholder: 'Write a private note — only agents see it. Type @ to mention someone.',
+      add: 'Add note',
+      adding: 'Adding…',
+      mentionList: 'Agents to mention',
+      noMatch: 'No agent by that name',
+      by: 'Private note · {name}',
+      unknownAuthor: 'a former agent',
+    },
     template: {
       choose: 'Choose a template',
       none: 'No approved templates on this channel',
@@ -41,7 +59,15 @@ export const uiMessages = {
     },
   },
   id: {
-    window: { open: 'Terbuka', closing: 'Segera tutup', closed: 'Tertutup', left: 'sisa {hours}j {minutes}m', closedLong: 'Tertutup' },
+    window: {
+      open: 'Jendela terbuka',
+      closing: 'Jendela segera tutup',
+      closed: 'Jendela tertutup',
+      hint: 'Jendela balasan: balasan bebas bisa dikirim selama terbuka; setelah tertutup, hanya template',
+      left: 'sisa {hours}j {minutes}m',
+      closedLong: 'Tertutup',
+    },
+    conversation: { resolved: 'Selesai', snoozed: 'Ditunda sampai {time}' },
     status: { received: 'Diterima', queued: 'Antre', sent: 'Terkirim', delivered: 'Sampai', read: 'Dibaca', failed: 'Gagal' },
     message: {
       unsupported: 'Pesan tidak didukung ({type})',
@@ -62,6 +88,16 @@ export const uiMessages = {
     },
     list: { empty: 'Tidak ada percakapan', unread: '{count} belum dibaca', unknown: 'Kontak tanpa nama' },
     composer: { placeholder: 'Tulis balasan… (Enter untuk kirim, Shift+Enter untuk baris baru)', send: 'Kirim', sending: 'Mengirim…' },
+    note: {
+      label: 'Catatan pribadi',
+      placeholder: 'Tulis catatan pribadi — hanya agen yang melihatnya. Ketik @ untuk menyebut seseorang.',
+      add: 'Tambah catatan',
+      adding: 'Menambahkan…',
+      mentionList: 'Agen yang bisa disebut',
+      noMatch: 'Tidak ada agen dengan nama itu',
+      by: 'Catatan pribadi · {name}',
+      unknownAuthor: 'mantan agen',
+    },
     template: {
       choose: 'Pilih template',
       none: 'Belum ada template yang disetujui di kanal ini',
