@@ -36,7 +36,7 @@ export const uiMessages = {
     composer: { placeholder: 'Type a reply… (Enter to send, Shift+Enter for a new line)', send: 'Send', sending: 'Sending…' },
     note: {
       label: 'Private note',
-      placeholder: 'Write a private note — only agents see it. Type @ to mention someone.',
+      placeholder: 'Write a private note — only agents see it. Type {at} to mention someone.',
       add: 'Add note',
       adding: 'Adding…',
       mentionList: 'Agents to mention',
@@ -90,7 +90,7 @@ export const uiMessages = {
     composer: { placeholder: 'Tulis balasan… (Enter untuk kirim, Shift+Enter untuk baris baru)', send: 'Kirim', sending: 'Mengirim…' },
     note: {
       label: 'Catatan pribadi',
-      placeholder: 'Tulis catatan pribadi — hanya agen yang melihatnya. Ketik @ untuk menyebut seseorang.',
+      placeholder: 'Tulis catatan pribadi — hanya agen yang melihatnya. Ketik {at} untuk menyebut seseorang.',
       add: 'Tambah catatan',
       adding: 'Menambahkan…',
       mentionList: 'Agen yang bisa disebut',

@@ -20,7 +20,7 @@ describe('inbox messages', () => {
     for (const locale of ['en', 'id'] as const) {
       i18n.global.locale.value = locale;
       for (const key of keys({ ...en, ui: uiMessages.en })) {
-        const text = i18n.global.t(key, { count: 2, message: 'm', name: 'n', type: 't', emoji: 'e', hours: 1, minutes: 2, index: 1, format: 'image' });
+        const text = i18n.global.t(key, { count: 2, message: 'm', name: 'n', type: 't', emoji: 'e', hours: 1, minutes: 2, index: 1, format: 'image', names: 'Ani', time: '09:00', text: 'x', at: '@' });
         expect(text, `${locale}:${key}`).not.toBe(key);
         expect(text).not.toMatch(/[{}]/);
       }
