@@ -120,7 +120,7 @@ describe('working together', () => {
     activity('d', 'typing', 'c9');
     expect(collision.viewing.value.map((o) => o.agentName)).toEqual(['B']);
     expect(collision.typing.value.map((o) => o.agentName)).toEqual(['C']);
-    clock += 9_000;
+    clock += 7_000;
     activity('b', 'left');
     expect(collision.typing.value).toEqual([]);
     expect(collision.viewing.value.map((o) => o.agentName)).toEqual(['C']);

@@ -5,7 +5,7 @@ import type { ConversationActivity } from './views.js';
 
 /** Typing is announced at most this often; others forget it after `TYPING_FORGET_MS`. */
 const TYPING_ANNOUNCE_MS = 3_000;
-const TYPING_FORGET_MS = 8_000;
+const TYPING_FORGET_MS = 6_000;
 
 interface Seen {
   agentId: string;

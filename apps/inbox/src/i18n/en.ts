@@ -16,7 +16,7 @@ export default {
     unassigned: 'Unassigned',
     assignee: 'Assignee',
     window: 'Reply window',
-    anyWindow: 'Any reply window',
+    anyWindow: 'Any window',
     open: 'Window open',
     closing: 'Window closing',
     closed: 'Window closed',

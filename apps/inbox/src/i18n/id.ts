@@ -18,7 +18,7 @@ const id: typeof en = {
     unassigned: 'Belum ditugaskan',
     assignee: 'Penanggung jawab',
     window: 'Jendela balasan',
-    anyWindow: 'Semua jendela balasan',
+    anyWindow: 'Semua jendela',
     open: 'Jendela terbuka',
     closing: 'Jendela segera tutup',
     closed: 'Jendela tertutup',

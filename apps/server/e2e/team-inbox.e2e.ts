@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/config.schema.js';
+import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+
+const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
+/** Screenshots for a person to look at: OBROL_TEST_SCREENSHOTS, else the gitignored e2e/artifacts. */
+const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
+  console.warn(`skipped: Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set OBROL_TEST_CHROMIUM`);
+}
+
+const CUSTOMER = '+6281299990001';
+
+/**
+ * Two agents in two browser contexts, against `obrol start` with the demo WhatsApp channel on
+ * the simulator: a customer writes and is auto-assigned to Ana (online); Bayu sees her typing;
+ * she hands over with a note mentioning him; he is notified, replies and resolves.
+ */
+describe.runIf(available)('team inbox in Chromium, two agents', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-e2e-team-'));
+  let obrol: RunningObrol;
+  let browser: Browser;
+  let ana: Page;
+  let bayu: Page;
+  let adminToken: string;
+
+  const api = async (method: string, urlPath: string, body?: unknown) => {
+    const r = await fetch(`${obrol.app.url}${urlPath}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.status, body: (await r.json()) as any };
+  };
+  const shot = async (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `team-${name}.png`) });
+  const login = async (page: Page, email: string) => {
+    await page.goto(obrol.app.url);
+    await page.getByTestId('login-email').fill(email);
+    await page.getByTestId('login-password').fill('team-password-1');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('conversation-item').first().waitFor();
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const config = parseConfig({ OBROL_PORT: '0', OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_ADMIN_EMAIL: 'admin@example.test', OBROL_ADMIN_PASSWORD: 'admin-password-1', OBROL_LOG_LEVEL: 'warn' });
+    obrol = await runObrol('all', config, { logger: createLogger('warn'), print: () => undefined });
+    const login = await fetch(`${obrol.app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.test', password: 'admin-password-1' }) });
+    adminToken = ((await login.json()) as { token: string }).token;
+    const inbox = obrol.demo!.channelAccountId;
+    for (const [email, name] of [['ana@example.test', 'Ana'], ['bayu@example.test', 'Bayu']]) {
+      expect((await api('POST', '/api/v1/agents', { email, name, password: 'team-password-1', inboxIds: [inbox] })).status).toBe(201);
+    }
+    expect((await api('PATCH', `/api/v1/channels/${inbox}`, { autoAssign: true, autoAssignLimit: 5 })).body).toMatchObject({ autoAssign: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    ana = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    bayu = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await obrol?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a customer writes and is auto-assigned to the agent who is online', async () => {
+    await login(ana, 'ana@example.test');
+    await login(bayu, 'bayu@example.test');
+    await ana.getByTestId('presence-select').selectOption('online');
+    await expect.poll(async () => (await api('GET', '/api/v1/team')).body.items.find((a: { name: string }) => a.name === 'Ana')?.presence).toBe('online');
+
+    obrol.demo!.simulator.customers.create(CUSTOMER, 'Dewi');
+    obrol.demo!.simulator.customers.send(CUSTOMER, 'Halo, paket JNE123456 saya belum sampai');
+    const row = ana.getByTestId('conversation-item').filter({ hasText: 'Dewi' });
+    await row.filter({ hasText: 'Assigned to you' }).waitFor({ timeout: 15_000 });
+    await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).filter({ hasText: 'Ana' }).waitFor();
+    await shot(ana, '1-auto-assigned');
+  });
+
+  it('Bayu sees Ana viewing and typing in the same conversation', async () => {
+    await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).click();
+    await ana.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).click();
+    await bayu.getByTestId('collision-viewing').filter({ hasText: 'Ana' }).waitFor();
+    await ana.getByTestId('composer-input').pressSequentially('Sebentar ya kak', { delay: 20 });
+    await bayu.getByTestId('collision-typing').filter({ hasText: 'Ana typing' }).waitFor();
+    await shot(bayu, '2-sees-ana-typing');
+  });
+
+  it('Ana hands over to Bayu with a note mentioning him; he is notified', async () => {
+    await ana.getByTestId('composer-input').fill('');
+    await ana.getByTestId('mode-note').click();
+    await ana.getByTestId('note-input').pressSequentially('@Ba');
+    await ana.getByTestId('mention-option').filter({ hasText: 'Bayu' }).click();
+    await ana.getByTestId('note-input').pressSequentially('tolong bantu, pelanggan VIP');
+    await shot(ana, '3-note-with-mention');
+    await ana.getByTestId('note-send').click();
+    await ana.getByTestId('note').filter({ hasText: 'pelanggan VIP' }).waitFor();
+    await ana.getByTestId('assignee-select').selectOption({ label: 'Bayu (away)' });
+
+    const toast = bayu.getByTestId('mention-toast');
+    await toast.waitFor();
+    expect(await toast.textContent()).toContain('Ana mentioned you');
+    await bayu.getByTestId('note').filter({ hasText: '@Bayu tolong bantu, pelanggan VIP' }).waitFor();
+    await expect.poll(() => bayu.getByTestId('assignee-select').inputValue()).not.toBe('');
+    await shot(bayu, '4-mentioned-and-handed-over');
+    await bayu.getByTestId('mention-open').click();
+    // The note went to agents only, never to the customer.
+    expect(obrol.demo!.simulator.inbox(CUSTOMER).map((m) => m.preview).join(' ')).not.toContain('VIP');
+  });
+
+  it('Bayu replies, resolves, and the conversation leaves the default list', async () => {
+    await bayu.getByTestId('composer-input').fill('Baik kak Dewi, saya bantu cek paketnya');
+    await bayu.getByTestId('composer-send').click();
+    await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).map((m) => m.preview), { timeout: 15_000 }).toContain('Baik kak Dewi, saya bantu cek paketnya');
+    await bayu.getByTestId('resolve').click();
+    await bayu.getByTestId('conversation-status').filter({ hasText: 'Resolved' }).waitFor();
+    await expect.poll(() => bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).count()).toBe(0);
+    await bayu.getByTestId('filter-status').selectOption('resolved');
+    await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).getByTestId('status-badge').waitFor();
+    await shot(bayu, '5-resolved');
+  });
+});
