@@ -130,6 +130,13 @@ export const channelAccountViewSchema = z.object({
   secretsSet: z.array(z.string()).describe('which secret fields are set; their values are write-only'),
   webhookUrl: z.string().describe("the URL to give the provider for this account's webhooks"),
   capabilities: channelCapabilitiesSchema.nullable(),
+  mediaLimits: z
+    .object({
+      maxBytes: z.record(z.string(), z.number().int()).describe('largest file per content type (image, video, audio, document, sticker), in bytes'),
+      mimeTypes: z.record(z.string(), z.array(z.string())).describe('accepted MIME types per content type'),
+    })
+    .nullable()
+    .describe("the plugin's limits for sending media; null when the channel sends none"),
   autoAssign: z.boolean().describe('new and reopened conversations go round-robin to online agents of this inbox'),
   autoAssignLimit: z.number().int().describe('auto-assignment skips an agent with this many unresolved conversations'),
   createdAt: z.iso.datetime(),

@@ -71,6 +71,7 @@ export class ChannelsService {
       secretsSet: [...secretFields].filter((f) => account.config[f] !== undefined),
       webhookUrl: `${this.options.publicUrl.replace(/\/$/, '')}/webhooks/${account.pluginId}/${account.id}`,
       capabilities: plugin?.capabilities ?? null,
+      mediaLimits: plugin?.media ? { maxBytes: { ...plugin.media.maxBytes }, mimeTypes: Object.fromEntries(Object.entries(plugin.media.mimeTypes).map(([k, v]) => [k, [...(v ?? [])]])) } : null,
       autoAssign: account.autoAssign,
       autoAssignLimit: account.autoAssignLimit,
       createdAt: account.createdAt.toISOString(),
