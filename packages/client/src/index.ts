@@ -1,4 +1,4 @@
-export { ApiClient, type ApiClientOptions, type PageQuery } from './api-client.js';
+export { ApiClient, type ApiClientOptions, type PageQuery, type UploadedMedia, type XhrLike } from './api-client.js';
 export { ApiError, isApiError, toApiError, type ClientErrorCode } from './api-error.js';
 export { RealtimeClient, realtimeUrl, type RealtimeClientOptions, type RealtimeStatus, type SocketLike } from './realtime-client.js';
 export { byActivity, isSnoozed, laterMessage, matchesFilters, mergeMessages, windowStateOf, type WindowState } from './conversation-list.js';
@@ -18,3 +18,5 @@ export { useNotes } from './use-notes.js';
 export { useCollision } from './use-collision.js';
 export { useMentions } from './use-mentions.js';
 export type * from './views.js';
+export { useChannelsStore } from './channels.store.js';
+export { acceptedTypes, checkAttachment, formatBytes, type AttachmentCheck, type MediaKind, type MediaLimits } from './media-limits.js';

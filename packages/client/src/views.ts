@@ -3,7 +3,7 @@ import type { AgentView, ConversationView, LiveEvent, SessionContent, TemplatePa
 export type { AgentPresence, ConversationActivity, NoteView, TeammateView } from '@obrol/contracts';
 
 /* View types of the REST API: the server builds its responses to these same types. */
-export type { AgentView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView } from '@obrol/contracts';
+export type { AgentView, ChannelAccountView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView } from '@obrol/contracts';
 
 export type ConversationStatus = ConversationView['status'];
 
