@@ -47,3 +47,17 @@ export interface TemplateSend {
   language: string;
   parameters: TemplateParameters;
 }
+
+/** A file attached in the composer, as the app checked it: ready, uploading, or refused (with why). */
+export interface ComposerAttachment {
+  name: string;
+  /** Pre-formatted size ("1.2 MB"). */
+  size: string;
+  kind: 'image' | 'video' | 'audio' | 'document' | null;
+  /** An object URL to preview an image. */
+  previewUrl?: string | null;
+  /** 0..1 while uploading, else null. */
+  progress: number | null;
+  /** Why it cannot be sent, in words; null when it can. */
+  error: string | null;
+}

@@ -1,3 +1,4 @@
+import { ERROR_CODES } from '@obrol/contracts';
 import { uiMessages } from '@obrol/ui';
 import { describe, expect, it } from 'vitest';
 import { createInboxI18n } from './index';
@@ -25,5 +26,9 @@ describe('inbox messages', () => {
         expect(text).not.toMatch(/[{}]/);
       }
     }
+  });
+
+  it('puts every API error code in words, so no raw server text reaches the agent', () => {
+    expect(Object.keys(en.errors).sort()).toEqual([...Object.keys(ERROR_CODES), 'NETWORK_ERROR', 'BAD_RESPONSE'].sort());
   });
 });

@@ -48,7 +48,7 @@ describe('useReply', () => {
     reply.draft.value = 'Halo';
     await reply.sendText('Halo');
     expect(reply.draft.value).toBe('Halo');
-    expect(reply.failure.value).toEqual({ kind: 'send', message: 'The channel is down.' });
+    expect(reply.failure.value).toEqual({ kind: 'send', message: 'The channel is down.', code: 'CHANNEL_UNAVAILABLE' });
     expect(reply.canReply.value).toBe(true);
     expect(log).toEqual([]);
   });
@@ -89,7 +89,7 @@ describe('useReply', () => {
     await reply.act(async () => {
       throw new ApiError('FORBIDDEN', 'Only admins may do that.', 403);
     });
-    expect(reply.failure.value).toEqual({ kind: 'action', message: 'Only admins may do that.' });
+    expect(reply.failure.value).toEqual({ kind: 'action', message: 'Only admins may do that.', code: 'FORBIDDEN' });
     await reply.act(async () => undefined);
     expect(reply.failure.value).toBeNull();
   });

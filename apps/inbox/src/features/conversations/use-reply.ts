@@ -1,4 +1,5 @@
 import { type ConversationView, type MessageView, type SendMessageInput, isApiError } from '@obrol/client';
+import type { SessionContent } from '@obrol/contracts';
 import type { TemplateSend } from '@obrol/ui';
 import { type Ref, computed, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
 
@@ -6,6 +7,8 @@ import { type Ref, computed, ref, toValue, watch, type MaybeRefOrGetter } from '
 export interface ReplyFailure {
   kind: 'send' | 'action';
   message: string;
+  /** The API's error code, for the thread to put in words; absent for errors that are not the API's. */
+  code?: string;
 }
 
 export interface ReplyOptions {
@@ -20,6 +23,11 @@ export interface ReplyOptions {
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const codeOf = (error: unknown) => (isApiError(error) ? error.code : undefined);
+const failureOf = (kind: ReplyFailure['kind'], error: unknown): ReplyFailure => {
+  const code = codeOf(error);
+  return { kind, message: messageOf(error), ...(code ? { code } : {}) };
+};
 
 /**
  * The reply box of a thread: the draft, whether a session message may be sent (the server's
@@ -68,7 +76,7 @@ export function useReply(options: ReplyOptions) {
       if (isApiError(error, 'WINDOW_CLOSED')) {
         windowClosedMessage.value = error.message;
         void options.refreshConversation();
-      } else failure.value = { kind: 'send', message: messageOf(error) };
+      } else failure.value = failureOf('send', error);
       return false;
     } finally {
       sending.value = false;
@@ -77,6 +85,23 @@ export function useReply(options: ReplyOptions) {
 
   async function sendText(text: string): Promise<void> {
     if (await deliver({ content: { type: 'text', text } })) draft.value = '';
+  }
+
+  /** Sends what `prepare` builds (e.g. after uploading an attachment); a failed preparation is a failed send. */
+  async function sendContent(prepare: () => Promise<SessionContent>): Promise<boolean> {
+    sending.value = true;
+    failure.value = null;
+    let content: SessionContent;
+    try {
+      content = await prepare();
+    } catch (error) {
+      failure.value = failureOf('send', error);
+      sending.value = false;
+      return false;
+    }
+    const sent = await deliver({ content });
+    if (sent) draft.value = '';
+    return sent;
   }
 
   async function sendTemplate(template: TemplateSend): Promise<void> {
@@ -89,9 +114,9 @@ export function useReply(options: ReplyOptions) {
     try {
       await action();
     } catch (error) {
-      failure.value = { kind: 'action', message: messageOf(error) };
+      failure.value = failureOf('action', error);
     }
   }
 
-  return { draft, sending, failure, windowClosedMessage, showTemplates, canReply, sendText, sendTemplate, act };
+  return { draft, sending, failure, windowClosedMessage, showTemplates, canReply, sendText, sendContent, sendTemplate, act };
 }

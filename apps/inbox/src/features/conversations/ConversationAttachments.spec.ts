@@ -1,0 +1,109 @@
+import { createObrolPinia, useSessionStore, type XhrLike } from '@obrol/client';
+import { flushPromises, mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { createInboxI18n } from '../../i18n';
+import ConversationThread from './ConversationThread.vue';
+
+const conversation = { id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: null, snoozedUntil: null,
+  lastInboundAt: '2026-01-01T09:00:00.000Z', lastMessageAt: '2026-01-01T09:00:00.000Z', lastMessagePreview: 'Halo', unreadCount: 0,
+  window: { open: true, expiresAt: '2099-01-01T00:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T08:00:00.000Z' };
+const channel = { id: 'ch1', plugin: 'whatsapp', name: 'WA', active: true, externalId: null, config: {}, secretsSet: [], webhookUrl: 'x', capabilities: null, autoAssign: false, autoAssignLimit: 10, createdAt: '2026-01-01T00:00:00.000Z',
+  mediaLimits: { maxBytes: { image: 5 * 1024 * 1024, document: 100 * 1024 * 1024 }, mimeTypes: { image: ['image/jpeg', 'image/png'], document: ['application/pdf'] } } };
+
+type FakeXhr = XhrLike & { answer(status: number, body: unknown): void; form: FormData | null };
+
+async function setup(onSend: (body: unknown) => { status: number; body: unknown } = (body) => ({ status: 202, body: { id: 'm9', conversationId: 'c1', channelAccountId: 'ch1', direction: 'outbound', status: 'queued', error: null, externalId: null, replyToExternalId: null, sentByAgentId: 'a1', createdAt: '2026-01-01T09:05:00.000Z', providerTimestamp: null, ...(body as object) } })) {
+  const sends: unknown[] = [];
+  const xhrs: FakeXhr[] = [];
+  const fetch = (async (url: RequestInfo | URL, init?: RequestInit) => {
+    const path = String(url).replace(/\?.*$/, '');
+    const json = (status: number, b: unknown) => new Response(JSON.stringify(b), { status });
+    if (path === '/api/v1/conversations/c1/messages' && init?.method === 'POST') {
+      const body = JSON.parse(String(init.body));
+      sends.push(body);
+      const r = onSend(body);
+      return json(r.status, r.body);
+    }
+    if (path === '/api/v1/conversations/c1') return json(200, conversation);
+    if (path === '/api/v1/conversations/c1/messages') return json(200, { items: [], nextCursor: null });
+    if (path === '/api/v1/conversations/c1/notes') return json(200, { items: [] });
+    if (path === '/api/v1/channels/ch1') return json(200, channel);
+    if (path === '/api/v1/channels/ch1/templates') return json(200, { items: [] });
+    return json(404, { statusCode: 404, code: 'NOT_FOUND', message: path });
+  }) as typeof globalThis.fetch;
+  const createXhr = () => {
+    const xhr = { status: 0, responseText: '', form: null, upload: { onprogress: null }, onload: null, onerror: null, open() {}, setRequestHeader() {},
+      send(form: FormData) { xhr.form = form; },
+      answer(status: number, body: unknown) { xhr.status = status; xhr.responseText = JSON.stringify(body); xhr.onload?.(); } } as unknown as FakeXhr;
+    xhrs.push(xhr);
+    return xhr;
+  };
+  const pinia = createObrolPinia({ tokenStorage: null, fetch, createXhr, realtimeUrl: 'ws://test', createSocket: () => ({ readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} }) });
+  useSessionStore(pinia).token = 'tok';
+  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'inbox', component: { template: '<div/>' } }] });
+  const w = mount(ConversationThread, { props: { id: 'c1' }, global: { plugins: [pinia, router, createInboxI18n('en')] } });
+  await flushPromises();
+  const pick = async (file: File) => {
+    const input = w.find('[data-testid="composer-file"]');
+    Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
+    await input.trigger('change');
+  };
+  return { w, sends, xhrs, pick };
+}
+
+describe('attachments in the thread', () => {
+  it('shows the channel limits before they are hit and refuses a file over them, in words, without uploading', async () => {
+    const { w, xhrs, pick } = await setup();
+    expect(w.find('[data-testid="composer-attach"]').attributes('title')).toBe('Attach a file — Images up to 5 MB, Documents up to 100 MB');
+    expect(w.find('[data-testid="composer-file"]').attributes('accept')).toBe('image/jpeg,image/png,application/pdf');
+    await pick(new File([new Uint8Array(6 * 1024 * 1024)], 'foto-besar.jpg', { type: 'image/jpeg' }));
+    expect(w.find('[data-testid="attachment-error"]').text()).toBe('Images can be at most 5 MB on this channel; this file is 6 MB.');
+    expect(w.find('[data-testid="composer-send"]').attributes('disabled')).toBeDefined();
+    await pick(new File(['gif'], 'anim.gif', { type: 'image/gif' }));
+    expect(w.find('[data-testid="attachment-error"]').text()).toBe('This channel cannot send image/gif files. It takes: image/jpeg, image/png, application/pdf.');
+    expect(xhrs).toHaveLength(0);
+  });
+
+  it('uploads with progress, then sends the image with the draft as its caption', async () => {
+    const { w, sends, xhrs, pick } = await setup();
+    await pick(new File(['png'], 'resi.png', { type: 'image/png' }));
+    await w.find('[data-testid="composer-input"]').setValue('Ini resinya kak');
+    await w.find('[data-testid="composer-send"]').trigger('submit');
+    await flushPromises();
+    xhrs[0]!.upload.onprogress!({ loaded: 3, total: 10, lengthComputable: true });
+    await flushPromises();
+    expect(w.find('[data-testid="upload-progress"]').text()).toContain('Uploading… 30%');
+    xhrs[0]!.answer(201, { mediaId: 'media-1', mimeType: 'image/png', sizeBytes: 3, sha256: 'x', filename: 'resi.png' });
+    await flushPromises();
+    expect(sends).toEqual([{ content: { type: 'image', media: { mediaId: 'media-1', caption: 'Ini resinya kak' } } }]);
+    expect(w.find('[data-testid="composer-attachment"]').exists()).toBe(false);
+    expect((w.find('[data-testid="composer-input"]').element as HTMLTextAreaElement).value).toBe('');
+  });
+
+  it('sends a PDF as a document with its file name; a refused upload is shown in words and keeps the file', async () => {
+    const { w, sends, xhrs, pick } = await setup();
+    await pick(new File(['%PDF'], 'Faktur-1042.pdf', { type: 'application/pdf' }));
+    await w.find('[data-testid="composer-send"]').trigger('submit');
+    await flushPromises();
+    xhrs[0]!.answer(413, { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The file is 123 bytes; WhatsApp accepts at most…' });
+    await flushPromises();
+    expect(w.find('[data-testid="send-error"]').text()).toBe('Could not send: The file is larger than this channel accepts.');
+    expect(w.find('[data-testid="composer-attachment"]').exists()).toBe(true);
+    await w.find('[data-testid="composer-send"]').trigger('submit');
+    await flushPromises();
+    xhrs[1]!.answer(201, { mediaId: 'media-2', mimeType: 'application/pdf', sizeBytes: 4, sha256: 'x', filename: 'Faktur-1042.pdf' });
+    await flushPromises();
+    expect(sends).toEqual([{ content: { type: 'document', media: { mediaId: 'media-2' }, filename: 'Faktur-1042.pdf' } }]);
+  });
+
+  it('puts a refused text in words by its code, never the raw validation text', async () => {
+    const { w } = await setup(() => ({ status: 400, body: { statusCode: 400, code: 'VALIDATION_FAILED', message: 'Invalid body: content.text: Too big: expected string to have <=4096 characters' } }));
+    await w.find('[data-testid="composer-input"]').setValue('Halo');
+    await w.find('[data-testid="composer-send"]').trigger('submit');
+    await flushPromises();
+    const error = w.find('[data-testid="send-error"]').text();
+    expect(error).toBe('Could not send: Something in the request was not accepted. Check what you entered and try again.');
+    expect(error).not.toContain('Invalid body');
+  });
+});
