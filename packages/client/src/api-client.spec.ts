@@ -69,7 +69,8 @@ describe('ApiClient', () => {
   });
 
   it('uploads a file as multipart/form-data with progress, and turns a refusal into an ApiError', async () => {
-    const xhrs: (XhrLike & { sentBody: FormData | null; headers: Record<string, string>; url: string; answer(status: number, body: unknown): void })[] = [];
+    type FakeXhr = Omit<XhrLike, 'status' | 'responseText'> & { status: number; responseText: string; sentBody: FormData | null; headers: Record<string, string>; url: string; answer(status: number, body: unknown): void };
+    const xhrs: FakeXhr[] = [];
     const createXhr = () => {
       const xhr = {
         status: 0, responseText: '', url: '', headers: {} as Record<string, string>, sentBody: null as FormData | null,
@@ -78,9 +79,9 @@ describe('ApiClient', () => {
         setRequestHeader(name: string, value: string) { xhr.headers[name] = value; },
         send(body: FormData) { xhr.sentBody = body; },
         answer(status: number, body: unknown) { xhr.status = status; xhr.responseText = JSON.stringify(body); xhr.onload?.(); },
-      } as unknown as (typeof xhrs)[number];
+      } as unknown as FakeXhr;
       xhrs.push(xhr);
-      return xhr;
+      return xhr as XhrLike;
     };
     const api = new ApiClient({ getToken: () => 'tok', createXhr });
     const progress: number[] = [];

@@ -61,3 +61,9 @@ export interface ComposerAttachment {
   /** Why it cannot be sent, in words; null when it can. */
   error: string | null;
 }
+
+/** A message quoted by a reply: who wrote it and a short preview. */
+export interface QuotedMessage {
+  author: string;
+  preview: string;
+}

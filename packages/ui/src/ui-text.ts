@@ -31,6 +31,12 @@ export const uiMessages = {
       reply: 'Replied',
       template: 'Template {name}',
       order: 'Order: {count} item(s)',
+      replyAction: 'Reply to this message',
+      retry: 'Retry',
+      sendAsTemplate: 'Send as template',
+      quotedUnknown: 'an earlier message',
+      you: 'You',
+      customer: 'Customer',
     },
     list: { empty: 'No conversations', unread: '{count} unread', unknown: 'Unknown contact' },
     composer: {
@@ -44,6 +50,8 @@ export const uiMessages = {
       dropHere: 'Drop the file to attach it',
       counter: '{count} / {max}',
       tooLong: 'Too long: a message holds at most {max} characters',
+      replyingTo: 'Replying to {name}',
+      cancelReply: 'Cancel the reply',
     },
     note: {
       label: 'Private note',
@@ -96,6 +104,12 @@ export const uiMessages = {
       reply: 'Membalas',
       template: 'Template {name}',
       order: 'Pesanan: {count} barang',
+      replyAction: 'Balas pesan ini',
+      retry: 'Coba lagi',
+      sendAsTemplate: 'Kirim sebagai template',
+      quotedUnknown: 'pesan sebelumnya',
+      you: 'Anda',
+      customer: 'Pelanggan',
     },
     list: { empty: 'Tidak ada percakapan', unread: '{count} belum dibaca', unknown: 'Kontak tanpa nama' },
     composer: {
@@ -109,6 +123,8 @@ export const uiMessages = {
       dropHere: 'Lepaskan berkas untuk melampirkannya',
       counter: '{count} / {max}',
       tooLong: 'Terlalu panjang: pesan berisi paling banyak {max} karakter',
+      replyingTo: 'Membalas {name}',
+      cancelReply: 'Batalkan balasan',
     },
     note: {
       label: 'Catatan pribadi',

@@ -41,6 +41,9 @@ export function useReply(options: ReplyOptions) {
   /** Set when the API refused a reply with WINDOW_CLOSED: its message, until the window reopens. */
   const windowClosedMessage = ref<string | null>(null);
   const showTemplates = ref(false);
+  /** The message this reply quotes (sent with the provider's context), until sent or cancelled. */
+  const replyTo = ref<MessageView | null>(null);
+  const withReplyTo = (input: SendMessageInput): SendMessageInput => (replyTo.value ? { ...input, replyToMessageId: replyTo.value.id } : input);
 
   const windowExpired = computed(() => {
     const expiresAt = options.conversation.value?.window.expiresAt;
@@ -55,6 +58,7 @@ export function useReply(options: ReplyOptions) {
       failure.value = null;
       windowClosedMessage.value = null;
       showTemplates.value = false;
+      replyTo.value = null;
     },
   );
   // A new customer message reopens the window: the server's view says so again.
@@ -69,7 +73,8 @@ export function useReply(options: ReplyOptions) {
     sending.value = true;
     failure.value = null;
     try {
-      await options.send(input);
+      await options.send(withReplyTo(input));
+      replyTo.value = null;
       await options.onSent?.();
       return true;
     } catch (error) {
@@ -118,5 +123,5 @@ export function useReply(options: ReplyOptions) {
     }
   }
 
-  return { draft, sending, failure, windowClosedMessage, showTemplates, canReply, sendText, sendContent, sendTemplate, act };
+  return { draft, sending, failure, windowClosedMessage, showTemplates, replyTo, canReply, sendText, sendContent, sendTemplate, act };
 }

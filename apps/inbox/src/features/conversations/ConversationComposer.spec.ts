@@ -11,9 +11,16 @@ const conversation = { id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', n
 const channel = { id: 'ch1', plugin: 'whatsapp', name: 'WA', active: true, externalId: null, config: {}, secretsSet: [], webhookUrl: 'x', capabilities: null, autoAssign: false, autoAssignLimit: 10, createdAt: '2026-01-01T00:00:00.000Z',
   mediaLimits: { maxBytes: { image: 5 * 1024 * 1024, document: 100 * 1024 * 1024 }, mimeTypes: { image: ['image/jpeg', 'image/png'], document: ['application/pdf'] } } };
 
-type FakeXhr = XhrLike & { answer(status: number, body: unknown): void; form: FormData | null };
+const template = { id: 't1', channelAccountId: 'ch1', externalId: null, name: 'hello_world', language: 'en_US', category: 'UTILITY', parameterFormat: 'positional', components: { body: { text: 'Hello' } }, status: 'APPROVED', rejectionReason: null, quality: null, variables: { header: [], body: [], buttons: [] }, syncedAt: null, updatedAt: '2026-01-01T00:00:00.000Z' };
+const message = (over: Record<string, unknown>) => ({ id: 'm1', conversationId: 'c1', channelAccountId: 'ch1', direction: 'inbound', content: { type: 'text', text: 'Paket saya JNE123456 belum sampai' }, status: 'received', error: null, externalId: 'wamid.1', replyToExternalId: null, sentByAgentId: null, createdAt: '2026-01-01T09:00:00.000Z', providerTimestamp: null, ...over });
 
-async function setup(onSend: (body: unknown) => { status: number; body: unknown } = (body) => ({ status: 202, body: { id: 'm9', conversationId: 'c1', channelAccountId: 'ch1', direction: 'outbound', status: 'queued', error: null, externalId: null, replyToExternalId: null, sentByAgentId: 'a1', createdAt: '2026-01-01T09:05:00.000Z', providerTimestamp: null, ...(body as object) } })) {
+type FakeXhr = Omit<XhrLike, 'status' | 'responseText'> & { status: number; responseText: string; answer(status: number, body: unknown): void; form: FormData | null };
+
+const okSend = (body: unknown) => ({ status: 202, body: { id: 'm9', conversationId: 'c1', channelAccountId: 'ch1', direction: 'outbound', status: 'queued', error: null, externalId: null, replyToExternalId: null, sentByAgentId: 'a1', createdAt: '2026-01-01T09:05:00.000Z', providerTimestamp: null, ...(body as object) } });
+
+async function setup(onSend: (body: unknown) => { status: number; body: unknown } = okSend, options: { messages?: unknown[]; canReply?: boolean } = {}) {
+  const canReply = options.canReply ?? true;
+  const view = { ...conversation, canReply, window: { ...conversation.window, open: canReply, expiresAt: canReply ? conversation.window.expiresAt : '2026-01-02T09:00:00.000Z' } };
   const sends: unknown[] = [];
   const xhrs: FakeXhr[] = [];
   const fetch = (async (url: RequestInfo | URL, init?: RequestInit) => {
@@ -25,11 +32,11 @@ async function setup(onSend: (body: unknown) => { status: number; body: unknown 
       const r = onSend(body);
       return json(r.status, r.body);
     }
-    if (path === '/api/v1/conversations/c1') return json(200, conversation);
-    if (path === '/api/v1/conversations/c1/messages') return json(200, { items: [], nextCursor: null });
+    if (path === '/api/v1/conversations/c1') return json(200, view);
+    if (path === '/api/v1/conversations/c1/messages') return json(200, { items: options.messages ?? [], nextCursor: null });
     if (path === '/api/v1/conversations/c1/notes') return json(200, { items: [] });
     if (path === '/api/v1/channels/ch1') return json(200, channel);
-    if (path === '/api/v1/channels/ch1/templates') return json(200, { items: [] });
+    if (path === '/api/v1/channels/ch1/templates') return json(200, { items: [template] });
     return json(404, { statusCode: 404, code: 'NOT_FOUND', message: path });
   }) as typeof globalThis.fetch;
   const createXhr = () => {
@@ -37,7 +44,7 @@ async function setup(onSend: (body: unknown) => { status: number; body: unknown 
       send(form: FormData) { xhr.form = form; },
       answer(status: number, body: unknown) { xhr.status = status; xhr.responseText = JSON.stringify(body); xhr.onload?.(); } } as unknown as FakeXhr;
     xhrs.push(xhr);
-    return xhr;
+    return xhr as XhrLike;
   };
   const pinia = createObrolPinia({ tokenStorage: null, fetch, createXhr, realtimeUrl: 'ws://test', createSocket: () => ({ readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} }) });
   useSessionStore(pinia).token = 'tok';
@@ -52,7 +59,7 @@ async function setup(onSend: (body: unknown) => { status: number; body: unknown 
   return { w, sends, xhrs, pick };
 }
 
-describe('attachments in the thread', () => {
+describe('the composer in a thread: attachments, reply-to, failed messages', () => {
   it('shows the channel limits before they are hit and refuses a file over them, in words, without uploading', async () => {
     const { w, xhrs, pick } = await setup();
     expect(w.find('[data-testid="composer-attach"]').attributes('title')).toBe('Attach a file — Images up to 5 MB, Documents up to 100 MB');
@@ -105,5 +112,40 @@ describe('attachments in the thread', () => {
     const error = w.find('[data-testid="send-error"]').text();
     expect(error).toBe('Could not send: Something in the request was not accepted. Check what you entered and try again.');
     expect(error).not.toContain('Invalid body');
+  });
+
+  it('replies to a message: quoted in the composer, sent with its id, then shown quoted', async () => {
+    const { w, sends } = await setup(
+      (body) => okSend({ ...(body as object), content: { type: 'text', text: 'Kami cek ya' }, replyToExternalId: 'wamid.1' }),
+      { messages: [message({})] },
+    );
+    await w.find('[data-testid="message-reply"]').trigger('click');
+    expect(w.find('[data-testid="composer-replying"]').text()).toContain('Replying to Sari');
+    expect(w.find('[data-testid="composer-replying"]').text()).toContain('Paket saya JNE123456 belum sampai');
+    await w.find('[data-testid="composer-input"]').setValue('Kami cek ya');
+    await w.find('[data-testid="composer-send"]').trigger('submit');
+    await flushPromises();
+    expect(sends).toEqual([{ content: { type: 'text', text: 'Kami cek ya' }, replyToMessageId: 'm1' }]);
+    expect(w.find('[data-testid="composer-replying"]').exists()).toBe(false);
+    expect(w.find('[data-testid="message-quote"]').text()).toContain('Paket saya JNE123456');
+  });
+
+  it('a failed message says why in words and retries inside the window', async () => {
+    const failed = message({ id: 'm2', direction: 'outbound', content: { type: 'text', text: 'Halo kak' }, status: 'failed', externalId: null, error: { code: 'RECIPIENT_UNDELIVERABLE', message: '(#131026) Message undeliverable', retryable: false }, createdAt: '2026-01-01T09:01:00.000Z' });
+    const { w, sends } = await setup(okSend, { messages: [message({}), failed] });
+    const failure = w.find('[data-testid="message-failure"]');
+    expect(failure.text()).toContain('The message could not be delivered to this customer.');
+    expect(failure.text()).not.toContain('#131026');
+    await w.find('[data-testid="message-retry"]').trigger('click');
+    await flushPromises();
+    expect(sends).toEqual([{ content: { type: 'text', text: 'Halo kak' } }]);
+  });
+
+  it('offers "send as template" for a failed message once the window has closed', async () => {
+    const failed = message({ id: 'm2', direction: 'outbound', content: { type: 'text', text: 'Halo kak' }, status: 'failed', externalId: null, error: { code: 'WINDOW_CLOSED', message: 'window closed', retryable: false } });
+    const { w } = await setup(okSend, { messages: [failed], canReply: false });
+    expect(w.find('[data-testid="message-retry"]').exists()).toBe(false);
+    await w.find('[data-testid="message-send-template"]').trigger('click');
+    expect(w.find('[data-testid="template-select"]').exists()).toBe(true);
   });
 });
