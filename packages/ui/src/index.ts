@@ -3,6 +3,7 @@ export { default as MessageBubble } from './components/MessageBubble.vue';
 export { default as MessageStatus } from './components/MessageStatus.vue';
 export { default as MessageComposer } from './components/MessageComposer.vue';
 export { default as NoteComposer } from './components/NoteComposer.vue';
+export { default as InteractiveComposer } from './components/InteractiveComposer.vue';
 export { default as NoteBubble } from './components/NoteBubble.vue';
 export { default as TemplatePicker } from './components/TemplatePicker.vue';
 export { default as WindowBadge } from './components/WindowBadge.vue';

@@ -86,6 +86,8 @@ export default {
     tooLarge: '{kind} can be at most {max} on this channel; this file is {size}.',
   },
   thread: {
+    interactive: 'Buttons, list or link',
+    emoji: 'Insert an emoji',
     assignee: 'Assignee',
     unassigned: 'Unassigned',
     awaySuffix: '{name} (away)',

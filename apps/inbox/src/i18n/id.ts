@@ -88,6 +88,8 @@ const id: typeof en = {
     tooLarge: '{kind} paling besar {max} di kanal ini; berkas ini {size}.',
   },
   thread: {
+    interactive: 'Tombol, daftar, atau tautan',
+    emoji: 'Sisipkan emoji',
     assignee: 'Penanggung jawab',
     unassigned: 'Belum ditugaskan',
     awaySuffix: '{name} (tidak di tempat)',

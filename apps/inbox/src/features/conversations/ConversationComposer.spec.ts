@@ -148,4 +148,25 @@ describe('the composer in a thread: attachments, reply-to, failed messages', () 
     await w.find('[data-testid="message-send-template"]').trigger('click');
     expect(w.find('[data-testid="template-select"]').exists()).toBe(true);
   });
+
+  it('a sent template clears the picker, so it is not sent twice', async () => {
+    const { w, sends } = await setup((body) => okSend({ ...(body as object), content: { type: 'template', template: { name: 'hello_world', language: 'en_US', parameters: {} } } }), { canReply: false });
+    await w.find('[data-testid="template-select"]').setValue('t1');
+    await w.find('[data-testid="template-send"]').trigger('submit');
+    await w.find('[data-testid="template-send"]').trigger('submit');
+    await flushPromises();
+    expect(sends).toHaveLength(1);
+    expect((w.find('[data-testid="template-select"]').element as HTMLSelectElement).value).toBe('');
+  });
+
+  it('sends reply buttons from the composer', async () => {
+    const { w, sends } = await setup();
+    await w.find('[data-testid="mode-interactive"]').trigger('click');
+    await w.find('[data-testid="interactive-body"]').setValue('Sudah diterima?');
+    await w.find('[data-testid="interactive-button"]').setValue('Sudah');
+    await w.find('[data-testid="interactive-send"]').trigger('submit');
+    await flushPromises();
+    expect(sends).toEqual([{ content: { type: 'interactive', interactive: { kind: 'buttons', body: 'Sudah diterima?', buttons: [{ id: 'button-1', title: 'Sudah' }] } } }]);
+    expect(w.find('[data-testid="interactive-composer"]').exists()).toBe(false);
+  });
 });

@@ -109,8 +109,12 @@ export function useReply(options: ReplyOptions) {
     return sent;
   }
 
-  async function sendTemplate(template: TemplateSend): Promise<void> {
-    if (await deliver({ template })) showTemplates.value = false;
+  /** Sends a template; true when it was accepted (the picker then starts over). */
+  async function sendTemplate(template: TemplateSend): Promise<boolean> {
+    if (sending.value) return false;
+    const sent = await deliver({ template });
+    if (sent) showTemplates.value = false;
+    return sent;
   }
 
   /** Runs a conversation action (assign, resolve…), keeping its failure for the thread to show. */
