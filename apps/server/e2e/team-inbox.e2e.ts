@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
@@ -110,15 +111,76 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(obrol.demo!.simulator.inbox(CUSTOMER).map((m) => m.preview).join(' ')).not.toContain('VIP');
   });
 
-  it('Bayu replies, resolves, and the conversation leaves the default list', async () => {
-    await bayu.getByTestId('composer-input').fill('Baik kak Dewi, saya bantu cek paketnya');
+  it('Bayu replies with an image (upload progress), an emoji, and quotes the customer', async () => {
+    await bayu.getByTestId('composer-file').setInputFiles({ name: 'resi-JNE123456.png', mimeType: 'image/png', buffer: Buffer.from(stripedPng(320, 200)) });
+    await bayu.getByTestId('composer-attachment').waitFor();
+    expect(await bayu.getByTestId('composer-attach').getAttribute('title')).toContain('Images up to 5 MB');
+    await bayu.getByTestId('composer-input').fill('Ini resi pengirimannya');
+    await shot(bayu, '5-image-attached');
+    // Watch the progress bar appear while the file goes up.
+    const sawProgress = bayu.waitForSelector('[data-testid="upload-progress"]', { timeout: 5_000 }).then(() => true, () => false);
     await bayu.getByTestId('composer-send').click();
-    await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).map((m) => m.preview), { timeout: 15_000 }).toContain('Baik kak Dewi, saya bantu cek paketnya');
+    await bayu.locator('[data-content-type="image"]').filter({ hasText: 'Ini resi pengirimannya' }).waitFor({ timeout: 15_000 });
+    expect(await sawProgress).toBe(true);
+    await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).some((m) => m.type === 'image'), { timeout: 15_000 }).toBe(true);
+
+    await bayu.getByTestId('message').filter({ hasText: 'JNE123456 saya belum sampai' }).hover();
+    await bayu.getByTestId('message').filter({ hasText: 'JNE123456 saya belum sampai' }).getByTestId('message-reply').click();
+    await bayu.getByTestId('composer-replying').waitFor();
+    await bayu.getByTestId('composer-input').fill('Baik kak Dewi, saya bantu cek paketnya ');
+    await bayu.getByTestId('emoji-button').click();
+    await bayu.locator('emoji-picker').waitFor();
+    await bayu.locator('emoji-picker').locator('input#search').waitFor({ timeout: 10_000 });
+    await shot(bayu, '6-emoji-picker');
+    // The picker hides emoji the system cannot draw; on a machine without an emoji font it lists none.
+    const emoji = bayu.locator('emoji-picker').locator('[role="menuitem"]');
+    await emoji.first().waitFor({ timeout: 3_000 }).catch(() => undefined);
+    if ((await emoji.count()) > 0) {
+      await emoji.first().click();
+      const withEmoji = await bayu.getByTestId('composer-input').inputValue();
+      expect(withEmoji, JSON.stringify(withEmoji)).toMatch(/paketnya \p{Extended_Pictographic}/u);
+    } else {
+      console.warn('no emoji font in this Chromium: the emoji picker opened but lists no emoji, so none was inserted');
+      await bayu.keyboard.press('Escape');
+    }
+    await bayu.getByTestId('composer-send').click();
+    await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).map((m) => m.preview).join('\n'), { timeout: 15_000 }).toContain('Baik kak Dewi, saya bantu cek paketnya');
+    // Sent with the provider's context: WhatsApp shows it quoting the customer's message.
+    const quoted = obrol.demo!.simulator.inbox(CUSTOMER).find((m) => m.preview.includes('saya bantu cek'));
+    expect((quoted?.request.context as { message_id?: string } | undefined)?.message_id).toMatch(/^wamid\./);
+    await bayu.getByTestId('message-quote').first().waitFor();
+    await shot(bayu, '7-replied');
+  });
+
+  it('Bayu resolves, and the conversation leaves the default list', async () => {
     await bayu.getByTestId('resolve').click();
     await bayu.getByTestId('conversation-status').filter({ hasText: 'Resolved' }).waitFor();
     await expect.poll(() => bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).count()).toBe(0);
     await bayu.getByTestId('filter-status').selectOption('resolved');
     await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).getByTestId('status-badge').waitFor();
-    await shot(bayu, '5-resolved');
+    await shot(bayu, '8-resolved');
   });
 });
+
+/** A small striped PNG, so the image bubble shows a real picture. */
+function stripedPng(width: number, height: number): Uint8Array {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) row.set(Math.floor((x + y) / 20) % 2 ? [233, 196, 106] : [42, 157, 143], 1 + x * 3);
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
