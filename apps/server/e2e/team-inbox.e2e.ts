@@ -152,6 +152,18 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     await shot(bayu, '7-replied');
   });
 
+  it('a customer writes elsewhere: the unread count and the tab title change for Bayu', async () => {
+    const unreadOf = async () => Number(/^\((\d+)\)/.exec(await bayu.title())?.[1] ?? 0);
+    const before = await unreadOf();
+    const sari = bayu.getByTestId('conversation-item').filter({ hasText: 'Sari' });
+    const badge = async () => Number((await sari.getByTestId('unread-badge').textContent().catch(() => '0')) ?? 0);
+    const sariBefore = await badge();
+    obrol.demo!.simulator.customers.send('+6281234567001', 'Kak, ada update?');
+    await expect.poll(unreadOf, { timeout: 15_000 }).toBe(before + 1);
+    expect(await badge()).toBe(sariBefore + 1);
+    expect(await bayu.title()).toMatch(/^\(\d+\) Obrol Inbox$/);
+  });
+
   it('Bayu resolves, and the conversation leaves the default list', async () => {
     await bayu.getByTestId('resolve').click();
     await bayu.getByTestId('conversation-status').filter({ hasText: 'Resolved' }).waitFor();

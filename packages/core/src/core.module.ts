@@ -14,6 +14,7 @@ import { HttpModule } from './http/http.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { NotesModule } from './notes/notes.module.js';
+import { CannedResponsesModule } from './canned-responses/canned-responses.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -51,6 +52,7 @@ export class CoreModule {
         MediaModule,
         MessagesModule,
         NotesModule,
+        CannedResponsesModule,
         WebhooksModule,
         RealtimeModule,
         ...plugins.map((p) => p.module),

@@ -10,6 +10,7 @@ import { MediaObject } from '../media/media-object.entity.js';
 import { IdempotencyRecord } from '../messages/idempotency-record.entity.js';
 import { Message } from '../messages/message.entity.js';
 import { Note } from '../notes/note.entity.js';
+import { CannedResponse } from '../canned-responses/canned-response.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { Template } from '../templates/template.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -33,4 +34,5 @@ export const coreEntities = [
   InboundWebhook,
   RateLimitCounter,
   Note,
+  CannedResponse,
 ];

@@ -168,4 +168,17 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`team inbox on ${stack.n
     budi.close();
     citra.close();
   });
+
+  it('canned responses: admins manage them, every agent reads them', async () => {
+    const created = await env.api('POST', '/api/v1/canned-responses', { shortcut: 'Resi', text: 'Halo {{contact.name}}, resi Anda {{contact.resi}}.' });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ shortcut: 'resi', text: 'Halo {{contact.name}}, resi Anda {{contact.resi}}.' });
+    expect((await env.api('POST', '/api/v1/canned-responses', { shortcut: 'resi', text: 'x' })).body.code).toBe('CONFLICT');
+    expect((await env.api('POST', '/api/v1/canned-responses', { shortcut: 'two words', text: 'x' })).body.code).toBe('VALIDATION_FAILED');
+    expect((await env.api('POST', '/api/v1/canned-responses', { shortcut: 'salam', text: 'x' }, as('ani'))).body.code).toBe('FORBIDDEN');
+    expect((await env.api('GET', '/api/v1/canned-responses', undefined, as('ani'))).body.items.map((c: { shortcut: string }) => c.shortcut)).toEqual(['resi']);
+    expect((await env.api('PATCH', `/api/v1/canned-responses/${created.body.id}`, { text: 'Resi: {{contact.resi}}' })).body.text).toBe('Resi: {{contact.resi}}');
+    expect((await env.api('DELETE', `/api/v1/canned-responses/${created.body.id}`)).status).toBe(204);
+    expect((await env.api('DELETE', `/api/v1/canned-responses/${created.body.id}`)).body.code).toBe('NOT_FOUND');
+  });
 });
