@@ -56,6 +56,7 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
       expect((await api('POST', '/api/v1/agents', { email, name, password: 'team-password-1', inboxIds: [inbox] })).status).toBe(201);
     }
     expect((await api('PATCH', `/api/v1/channels/${inbox}`, { autoAssign: true, autoAssignLimit: 5 })).body).toMatchObject({ autoAssign: true });
+    expect((await api('POST', '/api/v1/canned-responses', { shortcut: 'lacak', text: 'Halo {{contact.name}}, paket Anda sedang kami lacak.' })).status).toBe(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     ana = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     bayu = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -111,7 +112,7 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(obrol.demo!.simulator.inbox(CUSTOMER).map((m) => m.preview).join(' ')).not.toContain('VIP');
   });
 
-  it('Bayu replies with an image (upload progress), an emoji, and quotes the customer', async () => {
+  it('Bayu replies with an image (upload progress), a canned response, an emoji, and quotes the customer', async () => {
     await bayu.getByTestId('composer-file').setInputFiles({ name: 'resi-JNE123456.png', mimeType: 'image/png', buffer: Buffer.from(stripedPng(320, 200)) });
     await bayu.getByTestId('composer-attachment').waitFor();
     expect(await bayu.getByTestId('composer-attach').getAttribute('title')).toContain('Images up to 5 MB');
@@ -123,6 +124,14 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     await bayu.locator('[data-content-type="image"]').filter({ hasText: 'Ini resi pengirimannya' }).waitFor({ timeout: 15_000 });
     expect(await sawProgress).toBe(true);
     await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).some((m) => m.type === 'image'), { timeout: 15_000 }).toBe(true);
+
+    // Then a canned response, filled with the contact's name.
+    await bayu.getByTestId('composer-input').fill('/lac');
+    await bayu.getByTestId('canned-option').filter({ hasText: '/lacak' }).waitFor();
+    await bayu.getByTestId('composer-input').press('Enter');
+    expect(await bayu.getByTestId('composer-input').inputValue()).toBe('Halo Dewi, paket Anda sedang kami lacak.');
+    await bayu.getByTestId('composer-send').click();
+    await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).map((m) => m.preview), { timeout: 15_000 }).toContain('Halo Dewi, paket Anda sedang kami lacak.');
 
     await bayu.getByTestId('message').filter({ hasText: 'JNE123456 saya belum sampai' }).hover();
     await bayu.getByTestId('message').filter({ hasText: 'JNE123456 saya belum sampai' }).getByTestId('message-reply').click();

@@ -1,6 +1,6 @@
 import type { MessageView } from '@obrol/contracts';
 import { ApiError } from './api-error.js';
-import type { AgentPresence, ChannelAccountView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TeammateView, TemplateView } from './views.js';
+import type { AgentPresence, CannedResponseView, ChannelAccountView, ContactView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TeammateView, TemplateView } from './views.js';
 
 export interface ApiClientOptions {
   /** Origin (and path prefix) of the server; '' for same-origin. */
@@ -75,6 +75,15 @@ export class ApiClient {
 
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationView> {
     return this.request('PATCH', `/conversations/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  getContact(contactId: string): Promise<ContactView> {
+    return this.request('GET', `/contacts/${encodeURIComponent(contactId)}`);
+  }
+
+  /** The team's canned responses (text with `{{contact.…}}` placeholders). */
+  listCannedResponses(): Promise<CannedResponseView[]> {
+    return this.request<{ items: CannedResponseView[] }>('GET', '/canned-responses').then((r) => r.items);
   }
 
   getChannel(channelAccountId: string): Promise<ChannelAccountView> {

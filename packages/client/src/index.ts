@@ -20,3 +20,5 @@ export { useMentions } from './use-mentions.js';
 export type * from './views.js';
 export { useChannelsStore } from './channels.store.js';
 export { acceptedTypes, checkAttachment, formatBytes, type AttachmentCheck, type MediaKind, type MediaLimits } from './media-limits.js';
+export { fillCannedResponse } from './canned-responses.js';
+export { useCannedResponses } from './use-canned-responses.js';

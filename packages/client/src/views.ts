@@ -34,6 +34,14 @@ export interface ConversationPatch {
   markRead?: true;
 }
 
+/** A canned response as the API lists it. */
+export interface CannedResponseView {
+  id: string;
+  shortcut: string;
+  text: string;
+  updatedAt: string;
+}
+
 /** The body of `POST /conversations/:id/notes`. */
 export interface NoteInput {
   text: string;

@@ -26,4 +26,4 @@ export { default as VideoBubble } from './components/bubbles/VideoBubble.vue';
 export { httpUrl } from './http-url';
 export { buildTemplateSend, renderTemplateText, templateSlots, type TemplateSlot } from './template-fill';
 export { defaultT, uiMessages, type UiParams, type UiTranslate } from './ui-text';
-export type { ComposerAttachment, ConversationListItem, Mentionable, QuotedMessage, NoteDraft, PickerTemplate, TemplateSend, WindowState } from './types';
+export type { CannedChoice, ComposerAttachment, ConversationListItem, Mentionable, QuotedMessage, NoteDraft, PickerTemplate, TemplateSend, WindowState } from './types';

@@ -67,3 +67,9 @@ export interface QuotedMessage {
   author: string;
   preview: string;
 }
+
+/** A canned response offered in the composer, its text already filled for the contact. */
+export interface CannedChoice {
+  shortcut: string;
+  text: string;
+}

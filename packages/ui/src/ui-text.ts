@@ -52,6 +52,7 @@ export const uiMessages = {
       tooLong: 'Too long: a message holds at most {max} characters',
       replyingTo: 'Replying to {name}',
       cancelReply: 'Cancel the reply',
+      canned: 'Canned responses',
     },
     note: {
       label: 'Private note',
@@ -147,6 +148,7 @@ export const uiMessages = {
       tooLong: 'Terlalu panjang: pesan berisi paling banyak {max} karakter',
       replyingTo: 'Membalas {name}',
       cancelReply: 'Batalkan balasan',
+      canned: 'Balasan tersimpan',
     },
     note: {
       label: 'Catatan pribadi',

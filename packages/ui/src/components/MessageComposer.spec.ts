@@ -68,4 +68,22 @@ describe('MessageComposer', () => {
     expect(w.find('[data-testid="composer-counter"]').text()).toBe('Too long: a message holds at most 100 characters');
     expect(w.find('[data-testid="composer-send"]').attributes('disabled')).toBeDefined();
   });
+
+  it('offers canned responses after /, filtered by shortcut, and inserts the filled text', async () => {
+    const canned = [
+      { shortcut: 'resi', text: 'Halo Dewi, resi Anda JNE123456.' },
+      { shortcut: 'retur', text: 'Retur bisa dalam 7 hari.' },
+      { shortcut: 'salam', text: 'Selamat pagi!' },
+    ];
+    const w = mount(MessageComposer, { props: { modelValue: '', cannedResponses: canned, 'onUpdate:modelValue': (v: string) => w.setProps({ modelValue: v }) } });
+    await w.find('textarea').setValue('/re');
+    expect(w.findAll('[data-testid="canned-option"]').map((o) => o.find('strong').text())).toEqual(['/resi', '/retur']);
+    await w.find('textarea').trigger('keydown', { key: 'ArrowDown' });
+    await w.find('textarea').trigger('keydown', { key: 'Enter' });
+    expect((w.find('textarea').element as HTMLTextAreaElement).value).toBe('Retur bisa dalam 7 hari.');
+    expect(w.emitted('send')).toBeUndefined();
+    expect(w.find('[data-testid="canned-list"]').exists()).toBe(false);
+    await w.find('textarea').trigger('keydown', { key: 'Enter' });
+    expect(w.emitted('send')).toEqual([['Retur bisa dalam 7 hari.']]);
+  });
 });
