@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type XhrLike } from './api-client.js';
 import { ApiError } from './api-error.js';
 
 function fakeFetch(...responses: (Response | Error)[]) {
@@ -94,5 +94,35 @@ describe('ApiClient', () => {
       'DELETE /api/v1/webhook-endpoints/e1',
     ]);
     expect(JSON.parse(calls[1]!.init.body as string)).toEqual({ url: endpoint.url, events: ['message.*'] });
+  it('uploads a file as multipart/form-data with progress, and turns a refusal into an ApiError', async () => {
+    type FakeXhr = Omit<XhrLike, 'status' | 'responseText'> & { status: number; responseText: string; sentBody: FormData | null; headers: Record<string, string>; url: string; answer(status: number, body: unknown): void };
+    const xhrs: FakeXhr[] = [];
+    const createXhr = () => {
+      const xhr = {
+        status: 0, responseText: '', url: '', headers: {} as Record<string, string>, sentBody: null as FormData | null,
+        upload: { onprogress: null }, onload: null, onerror: null,
+        open(_m: string, url: string) { xhr.url = url; },
+        setRequestHeader(name: string, value: string) { xhr.headers[name] = value; },
+        send(body: FormData) { xhr.sentBody = body; },
+        answer(status: number, body: unknown) { xhr.status = status; xhr.responseText = JSON.stringify(body); xhr.onload?.(); },
+      } as unknown as FakeXhr;
+      xhrs.push(xhr);
+      return xhr as XhrLike;
+    };
+    const api = new ApiClient({ getToken: () => 'tok', createXhr });
+    const progress: number[] = [];
+    const pending = api.uploadMedia('ch1', new Blob(['png'], { type: 'image/png' }), 'resi.png', (f) => progress.push(f));
+    const xhr = xhrs[0]!;
+    expect(xhr.url).toBe('/api/v1/media?channelAccountId=ch1');
+    expect(xhr.headers.authorization).toBe('Bearer tok');
+    expect(xhr.sentBody!.get('file')).toBeInstanceOf(Blob);
+    xhr.upload.onprogress!({ loaded: 1, total: 4, lengthComputable: true });
+    xhr.answer(201, { mediaId: 'm1', mimeType: 'image/png', sizeBytes: 3, sha256: 'x', filename: 'resi.png' });
+    expect(await pending).toMatchObject({ mediaId: 'm1' });
+    expect(progress).toEqual([0.25, 1]);
+
+    const refused = api.uploadMedia('ch1', new Blob(['gif'], { type: 'image/gif' }), 'x.gif');
+    xhrs[1]!.answer(415, { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'no gif' });
+    await expect(refused).rejects.toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', statusCode: 415 });
   });
 });

@@ -13,7 +13,7 @@ import type {
   RecipientView,
   ScheduleInput,
 } from './broadcast-views.js';
-import type { ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, Page, SendMessageInput, TemplateView } from './views.js';
+import type { AgentPresence, CannedResponseView, ChannelAccountView, ContactView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TeammateView, TemplateView } from './views.js';
 
 export interface ApiClientOptions {
   /** Origin (and path prefix) of the server; '' for same-origin. */
@@ -24,6 +24,29 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Called when the API refuses the token (expired or revoked session). */
   onUnauthenticated?: () => void;
+  /** Makes the request uploads use, for their progress; defaults to the browser's XMLHttpRequest (fetch reports none). */
+  createXhr?: () => XhrLike;
+}
+
+/** The part of XMLHttpRequest an upload uses (a fake one in tests). */
+export interface XhrLike {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  send(body: FormData): void;
+  readonly status: number;
+  readonly responseText: string;
+  upload: { onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null };
+  onload: (() => void) | null;
+  onerror: (() => void) | null;
+}
+
+/** A stored file, ready to send by `mediaId`. */
+export interface UploadedMedia {
+  mediaId: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  filename: string | null;
 }
 
 export interface PageQuery {
@@ -79,6 +102,78 @@ export class ApiClient {
 
   updateConversation(id: string, patch: ConversationPatch): Promise<ConversationView> {
     return this.request('PATCH', `/conversations/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  getContact(contactId: string): Promise<ContactView> {
+    return this.request('GET', `/contacts/${encodeURIComponent(contactId)}`);
+  }
+
+  /** The team's canned responses (text with `{{contact.…}}` placeholders). */
+  listCannedResponses(): Promise<CannedResponseView[]> {
+    return this.request<{ items: CannedResponseView[] }>('GET', '/canned-responses').then((r) => r.items);
+  }
+
+  getChannel(channelAccountId: string): Promise<ChannelAccountView> {
+    return this.request('GET', `/channels/${encodeURIComponent(channelAccountId)}`);
+  }
+
+  /**
+   * Uploads a file to send on a channel (multipart/form-data), reporting progress as a fraction
+   * 0..1 where the browser can; the channel's limits are checked by the server too.
+   */
+  async uploadMedia(channelAccountId: string, file: Blob, filename: string | undefined, onProgress?: (fraction: number) => void): Promise<UploadedMedia> {
+    const form = new FormData();
+    form.append('file', file, filename ?? 'file');
+    const url = `${this.baseUrl}/api/v1/media?channelAccountId=${encodeURIComponent(channelAccountId)}`;
+    const token = this.options.getToken();
+    const create = this.options.createXhr ?? (typeof XMLHttpRequest === 'undefined' ? null : () => new XMLHttpRequest() as unknown as XhrLike);
+    let response: Response;
+    if (create) {
+      response = await new Promise<Response>((resolve, reject) => {
+        const xhr = create();
+        xhr.open('POST', url);
+        xhr.setRequestHeader('accept', 'application/json');
+        if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+        xhr.upload.onprogress = (event) => {
+          if (event.lengthComputable && event.total > 0) onProgress?.(Math.min(1, event.loaded / event.total));
+        };
+        xhr.onload = () => resolve(new Response(xhr.responseText || null, { status: xhr.status }));
+        xhr.onerror = () => reject(new ApiError('NETWORK_ERROR', 'The server could not be reached while uploading.', 0));
+        xhr.send(form);
+      });
+    } else {
+      try {
+        response = await this.fetchImpl(url, { method: 'POST', headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: form });
+      } catch (error) {
+        throw new ApiError('NETWORK_ERROR', `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`, 0);
+      }
+    }
+    if (!response.ok) {
+      const error = await ApiError.fromResponse(response);
+      if (response.status === 401 && token) this.options.onUnauthenticated?.();
+      throw error;
+    }
+    onProgress?.(1);
+    return (await response.json()) as UploadedMedia;
+  }
+
+  /** Teammates of the caller's inboxes, with their presence (to assign, hand over and mention). */
+  listTeam(): Promise<TeammateView[]> {
+    return this.request<{ items: TeammateView[] }>('GET', '/team').then((r) => r.items);
+  }
+
+  /** The agent sets themselves online (auto-assignment gives them conversations) or away. */
+  setPresence(presence: AgentPresence): Promise<TeammateView> {
+    return this.request('PUT', '/me/presence', { body: { presence } });
+  }
+
+  listNotes(conversationId: string): Promise<NoteView[]> {
+    return this.request<{ items: NoteView[] }>('GET', `/conversations/${encodeURIComponent(conversationId)}/notes`).then((r) => r.items);
+  }
+
+  /** A private note (never sent to the customer); mentioned agents are notified. */
+  addNote(conversationId: string, input: NoteInput): Promise<NoteView> {
+    return this.request('POST', `/conversations/${encodeURIComponent(conversationId)}/notes`, { body: input });
   }
 
   /** Messages of a conversation; `desc` (newest first) by default, as the API pages them. */

@@ -1,6 +1,6 @@
 import { type Pinia, createPinia, defineStore, getActivePinia } from 'pinia';
 import { computed, markRaw, ref, shallowRef } from 'vue';
-import { ApiClient } from './api-client.js';
+import { ApiClient, type XhrLike } from './api-client.js';
 import { type RealtimeStatus, RealtimeClient, type SocketLike, realtimeUrl } from './realtime-client.js';
 import { useSessionStore } from './session.store.js';
 
@@ -20,6 +20,8 @@ export interface ObrolOptions {
   tokenStorage?: TokenStorage | null;
   fetch?: typeof fetch;
   createSocket?: (url: string) => SocketLike;
+  /** For upload progress; defaults to the browser's XMLHttpRequest. */
+  createXhr?: () => XhrLike;
 }
 
 interface Connection {
@@ -42,7 +44,7 @@ export const useConnectionStore = defineStore('obrol/connection', () => {
     const tokenStorage = options.tokenStorage === undefined ? (typeof sessionStorage === 'undefined' ? null : sessionStorage) : options.tokenStorage;
     // The session store reads its token through this connection, so it is looked up lazily.
     const session = () => useSessionStore(pinia);
-    const api = new ApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, getToken: () => session().token, onUnauthenticated: () => session().clear() });
+    const api = new ApiClient({ baseUrl: options.baseUrl, fetch: options.fetch, createXhr: options.createXhr, getToken: () => session().token, onUnauthenticated: () => session().clear() });
     const wsUrl = options.realtimeUrl ?? realtimeUrl(options.baseUrl || (typeof location === 'undefined' ? 'http://localhost' : location.origin));
     const realtime = new RealtimeClient({ url: wsUrl, getToken: () => session().token, createSocket: options.createSocket });
     realtime.onStatus((status) => (realtimeStatus.value = status));

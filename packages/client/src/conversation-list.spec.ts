@@ -9,6 +9,7 @@ const conversation = (over: Partial<ConversationView> = {}): ConversationView =>
   contact: { id: 'k1', name: 'Sari', phone: '+62', externalId: '62' },
   status: 'open',
   assigneeId: null,
+  snoozedUntil: null,
   lastInboundAt: null,
   lastMessageAt: '2026-01-01T10:00:00.000Z',
   lastMessagePreview: 'hi',
@@ -54,6 +55,18 @@ describe('conversation list logic', () => {
     expect(matchesFilters(closing, { window: 'open' }, null, now)).toBe(true);
     expect(matchesFilters(closing, { window: 'closing' }, null, now)).toBe(true);
     expect(matchesFilters(closing, { window: 'closed' }, null, now)).toBe(false);
+  });
+
+  it('keeps status apart from the window: open means unresolved and awake, snoozed until its time', () => {
+    const now = new Date('2026-01-01T12:00:00.000Z');
+    const snoozed = conversation({ snoozedUntil: '2026-01-01T13:00:00.000Z' });
+    expect(matchesFilters(conversation(), { status: 'open' }, null, now)).toBe(true);
+    expect(matchesFilters(conversation({ window: { open: false, expiresAt: null, closingSoon: false } }), { status: 'open' }, null, now)).toBe(true);
+    expect(matchesFilters(conversation({ status: 'resolved' }), { status: 'open' }, null, now)).toBe(false);
+    expect(matchesFilters(snoozed, { status: 'open' }, null, now)).toBe(false);
+    expect(matchesFilters(snoozed, { status: 'snoozed' }, null, now)).toBe(true);
+    expect(matchesFilters(snoozed, { status: 'open' }, null, new Date('2026-01-01T13:00:01.000Z'))).toBe(true);
+    expect(matchesFilters(conversation({ status: 'resolved' }), { status: 'resolved' }, null, now)).toBe(true);
   });
 
   it('sorts by latest activity', () => {

@@ -11,12 +11,19 @@ export function windowStateOf(c: Pick<ConversationView, 'window'>, now: Date = n
   return closingSoon ? 'closing' : 'open';
 }
 
+/** Snoozed: out of the open list until `snoozedUntil` (or until the customer writes). */
+export function isSnoozed(c: Pick<ConversationView, 'snoozedUntil'>, now: Date = new Date()): boolean {
+  return !!c.snoozedUntil && Date.parse(c.snoozedUntil) > now.getTime();
+}
+
 /**
  * Whether a conversation belongs in a list with these filters, judged on the client for live
  * updates. `q` is left to the server: a conversation already listed stays.
  */
 export function matchesFilters(c: ConversationView, filters: ConversationFilters, meId: string | null, now: Date = new Date()): boolean {
-  if (filters.status && c.status !== filters.status) return false;
+  if (filters.status === 'open' || filters.status === 'snoozed') {
+    if (c.status === 'resolved' || isSnoozed(c, now) !== (filters.status === 'snoozed')) return false;
+  } else if (filters.status && c.status !== filters.status) return false;
   if (filters.channelAccountId && c.channelAccountId !== filters.channelAccountId) return false;
   if (filters.assignee === 'me' && (!meId || c.assigneeId !== meId)) return false;
   if (filters.assignee === 'none' && c.assigneeId !== null) return false;

@@ -45,6 +45,7 @@ export class RealtimeClient {
   private readonly reconnectedListeners = new Set<Listener<void>>();
   private readonly statusListeners = new Set<Listener<RealtimeStatus>>();
   private currentStatus: RealtimeStatus = 'idle';
+  private viewing: string | null = null;
 
   constructor(private readonly options: RealtimeClientOptions) {}
 
@@ -67,6 +68,24 @@ export class RealtimeClient {
   onStatus(listener: Listener<RealtimeStatus>): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
+  }
+
+  /**
+   * Tells the other agents what this agent does in a conversation (collision detection):
+   * `viewing` when it opens, `typing` while a reply is written, `left` when it closes. The
+   * conversation being viewed is announced again after a reconnect. Dropped while offline.
+   */
+  announce(conversationId: string, state: 'viewing' | 'typing' | 'left'): void {
+    if (state === 'left') {
+      if (this.viewing !== conversationId) return;
+      this.viewing = null;
+    } else this.viewing = conversationId;
+    this.sendFrame({ type: 'activity', conversationId, state });
+  }
+
+  private sendFrame(frame: unknown): void {
+    // 1: WebSocket.OPEN
+    if (this.socket?.readyState === 1) this.socket.send(JSON.stringify(frame));
   }
 
   connect(): void {
@@ -117,6 +136,7 @@ export class RealtimeClient {
       this.attempt = 0;
       this.wasOpen = true;
       this.setStatus('open');
+      if (this.viewing) this.sendFrame({ type: 'activity', conversationId: this.viewing, state: 'viewing' });
       if (reconnected) for (const l of this.reconnectedListeners) l();
     };
     socket.onmessage = (event) => this.receive(event.data);

@@ -1,7 +1,9 @@
 import type { AgentView, ConversationView, LiveEvent, SessionContent, TemplateParameters } from '@obrol/contracts';
 
+export type { AgentPresence, ConversationActivity, NoteView, TeammateView } from '@obrol/contracts';
+
 /* View types of the REST API: the server builds its responses to these same types. */
-export type { AgentView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
+export type { AgentView, ChannelAccountView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
 
 export type ConversationStatus = ConversationView['status'];
 
@@ -15,7 +17,8 @@ export interface LoginResult {
 
 /** Filters of the conversation list (`GET /api/v1/conversations`). */
 export interface ConversationFilters {
-  status?: ConversationStatus;
+  /** `open`: unresolved and not snoozed; `snoozed`; `resolved`. */
+  status?: ConversationStatus | 'snoozed';
   /** `me`, `none`, or an agent id. */
   assignee?: string;
   window?: 'open' | 'closing' | 'closed';
@@ -26,7 +29,23 @@ export interface ConversationFilters {
 export interface ConversationPatch {
   status?: ConversationStatus;
   assigneeId?: string | null;
+  /** Snooze until then; null wakes it. */
+  snoozedUntil?: string | null;
   markRead?: true;
+}
+
+/** A canned response as the API lists it. */
+export interface CannedResponseView {
+  id: string;
+  shortcut: string;
+  text: string;
+  updatedAt: string;
+}
+
+/** The body of `POST /conversations/:id/notes`. */
+export interface NoteInput {
+  text: string;
+  mentionedAgentIds?: string[];
 }
 
 /** A template to send: `parameters` groups values the way the template is built. */

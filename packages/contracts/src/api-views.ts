@@ -18,8 +18,9 @@ export const conversationViewSchema = z.object({
   id: z.string(),
   channelAccountId: z.string(),
   contact: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable(), externalId: z.string() }),
-  status: z.enum(['open', 'pending', 'resolved']),
+  status: z.enum(['open', 'pending', 'resolved']).describe('the work on it: open (unresolved) or resolved; independent of the reply window'),
   assigneeId: z.string().nullable(),
+  snoozedUntil: z.iso.datetime().nullable().describe('while in the future, the conversation is snoozed: out of the open list until then or until the customer writes'),
   lastInboundAt: z.iso.datetime().nullable(),
   lastMessageAt: z.iso.datetime().nullable(),
   lastMessagePreview: z.string().nullable(),
@@ -46,6 +47,31 @@ export const agentViewSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
+
+export const agentPresenceSchema = z.enum(['online', 'away']);
+export type AgentPresence = z.infer<typeof agentPresenceSchema>;
+
+/** A teammate as every agent sees them: enough to assign, mention and show who is online. */
+export const teammateViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['admin', 'agent']),
+  presence: agentPresenceSchema,
+  inboxIds: z.array(z.string()).describe('channel accounts the agent belongs to'),
+});
+export type TeammateView = z.infer<typeof teammateViewSchema>;
+
+/** A private note between agents in a conversation; never sent to the customer. */
+export const noteViewSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  authorId: z.string().nullable(),
+  authorName: z.string().nullable(),
+  text: z.string(),
+  mentionedAgentIds: z.array(z.string()),
+  createdAt: z.iso.datetime(),
+});
+export type NoteView = z.infer<typeof noteViewSchema>;
 
 export const templateViewSchema = z.object({
   id: z.string(),
@@ -104,6 +130,15 @@ export const channelAccountViewSchema = z.object({
   secretsSet: z.array(z.string()).describe('which secret fields are set; their values are write-only'),
   webhookUrl: z.string().describe("the URL to give the provider for this account's webhooks"),
   capabilities: channelCapabilitiesSchema.nullable(),
+  mediaLimits: z
+    .object({
+      maxBytes: z.record(z.string(), z.number().int()).describe('largest file per content type (image, video, audio, document, sticker), in bytes'),
+      mimeTypes: z.record(z.string(), z.array(z.string())).describe('accepted MIME types per content type'),
+    })
+    .nullable()
+    .describe("the plugin's limits for sending media; null when the channel sends none"),
+  autoAssign: z.boolean().describe('new and reopened conversations go round-robin to online agents of this inbox'),
+  autoAssignLimit: z.number().int().describe('auto-assignment skips an agent with this many unresolved conversations'),
   createdAt: z.iso.datetime(),
 });
 export type ChannelAccountView = z.infer<typeof channelAccountViewSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelErrorSchema } from './errors.js';
 import { messageContentSchema } from './message-content.js';
-import { conversationViewSchema } from './api-views.js';
+import { conversationViewSchema, noteViewSchema } from './api-views.js';
 
 /**
  * Event subjects: `<kind>.<tenant>.<aggregate>.<event>`, lower case, built only through the
@@ -36,7 +36,7 @@ export const subjects = {
   broadcastResumed: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.resumed`,
   broadcastCompleted: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.completed`,
   broadcastCancelled: (tenant: string) => `chat.${token(tenant, 'tenant')}.broadcast.cancelled`,
-  live: (tenant: string, aggregate: 'conversation' | 'message' | 'template' | 'broadcast', event: string) =>
+  live: (tenant: string, aggregate: LiveAggregate, event: string) =>
     `live.${token(tenant, 'tenant')}.${aggregate}.${token(event, 'event')}`,
   /** Wildcards for subscribers. */
   all: {
@@ -47,6 +47,8 @@ export const subjects = {
     mediaFetches: 'cmd.*.media.*',
   },
 } as const;
+
+type LiveAggregate = 'conversation' | 'message' | 'template' | 'note' | 'agent' | 'broadcast';
 
 /** Fields every event payload carries. */
 export const eventEnvelopeSchema = z.object({
@@ -264,6 +266,14 @@ const FACT_NAMES: Record<FactName, true> = {
 
 const liveBase = eventEnvelopeSchema.extend({ channelAccountId: z.string() });
 
+/** What an agent does in a conversation, as other agents see it. */
+export const conversationActivitySchema = z.object({
+  agentId: z.string(),
+  agentName: z.string(),
+  state: z.enum(['viewing', 'typing', 'left']),
+});
+export type ConversationActivity = z.infer<typeof conversationActivitySchema>;
+
 /**
  * A live push to browsers (`live.<t>.<type>`), losable. `channelAccountId` lets the gateway
  * check inbox membership; `type` tells what `data` holds.
@@ -274,6 +284,11 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   liveBase.extend({ type: z.literal('conversation.updated'), conversationId: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
   liveBase.extend({ type: z.literal('template.status'), data: templateStatusDataSchema }),
   liveBase.extend({ type: z.literal('broadcast.progress'), data: broadcastDataSchema }),
+  liveBase.extend({ type: z.literal('note.created'), conversationId: z.string(), data: z.object({ note: noteViewSchema }) }),
+  /** Only the mentioned agent receives it (`recipientAgentId`). */
+  liveBase.extend({ type: z.literal('agent.mentioned'), conversationId: z.string(), recipientAgentId: z.string(), data: z.object({ note: noteViewSchema }) }),
+  /** Another agent is viewing or typing in a conversation (collision); `left` when they stop. Never stored. */
+  liveBase.extend({ type: z.literal('conversation.activity'), conversationId: z.string(), data: conversationActivitySchema }),
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];
@@ -291,12 +306,15 @@ const LIVE_EVENT_TYPES: Record<LiveEventType, true> = {
   'conversation.updated': true,
   'template.status': true,
   'broadcast.progress': true,
+  'note.created': true,
+  'agent.mentioned': true,
+  'conversation.activity': true,
 };
 
 const live =
   <T extends LiveEventType>(type: T) =>
   (tenant: string, event: Omit<Unenveloped<LiveEventOf<T>>, 'type'>): OutgoingLiveEvent => {
-    const [aggregate, name] = type.split('.') as ['message' | 'conversation' | 'template' | 'broadcast', string];
+    const [aggregate, name] = type.split('.') as [LiveAggregate, string];
     return { subject: subjects.live(tenant, aggregate, name), event: { ...event, type } as OutgoingLiveEvent['event'] };
   };
 
@@ -307,6 +325,9 @@ export const liveEvents = {
   conversationUpdated: live('conversation.updated'),
   templateStatus: live('template.status'),
   broadcastProgress: live('broadcast.progress'),
+  noteCreated: live('note.created'),
+  agentMentioned: live('agent.mentioned'),
+  conversationActivity: live('conversation.activity'),
 };
 
 /**
@@ -323,5 +344,6 @@ export function readLiveEvent(frame: unknown): LiveEvent | null {
   const { message, conversation } = data as Record<string, unknown>;
   if ((type === 'message.created' || type === 'message.updated') && !isObject(message)) return null;
   if ((type === 'message.created' || type === 'conversation.updated') && !isObject(conversation)) return null;
+  if ((type === 'note.created' || type === 'agent.mentioned') && !isObject((data as Record<string, unknown>).note)) return null;
   return frame as LiveEvent;
 }

@@ -142,6 +142,8 @@ export const interactiveContentSchema = z.object({
   ]),
 });
 
+export type InteractiveContent = z.infer<typeof interactiveContentSchema>;
+
 /** A customer's answer to an interactive message or a template quick-reply button. */
 export const interactiveReplyContentSchema = z.object({
   type: z.literal('interactive_reply'),

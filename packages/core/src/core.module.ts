@@ -15,6 +15,8 @@ import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { OutboundWebhooksModule } from './outbound-webhooks/outbound-webhooks.module.js';
 import { OptOutsModule } from './opt-outs/opt-outs.module.js';
+import { NotesModule } from './notes/notes.module.js';
+import { CannedResponsesModule } from './canned-responses/canned-responses.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -52,6 +54,8 @@ export class CoreModule {
         TemplatesModule,
         MediaModule,
         MessagesModule,
+        NotesModule,
+        CannedResponsesModule,
         WebhooksModule,
         OutboundWebhooksModule,
         RealtimeModule,

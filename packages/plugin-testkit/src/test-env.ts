@@ -155,6 +155,8 @@ export interface TestObrol {
 export interface RealtimeClient {
   frames: any[];
   waitFor(predicate: (frame: any) => boolean, timeoutMs?: number): Promise<any>;
+  /** Send a frame to the server (JSON-encoded). */
+  send(frame: unknown): void;
   close(): void;
 }
 
@@ -273,6 +275,7 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
       });
       return {
         frames,
+        send: (frame) => ws.send(JSON.stringify(frame)),
         close: () => ws.close(),
         waitFor: (predicate, timeoutMs = 10_000) =>
           new Promise((resolve, reject) => {

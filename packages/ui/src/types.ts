@@ -13,6 +13,20 @@ export interface ConversationListItem {
   time?: string;
   /** A short note such as the assignee's name. */
   note?: string;
+  /** The work on it, when not plainly open: resolved, or snoozed (with a pre-formatted label). */
+  status?: { kind: 'resolved' | 'snoozed'; label: string };
+}
+
+/** Someone who can be @mentioned in a private note. */
+export interface Mentionable {
+  id: string;
+  name: string;
+}
+
+/** What the note composer sends. */
+export interface NoteDraft {
+  text: string;
+  mentionedAgentIds: string[];
 }
 
 export type { MessageView };
@@ -32,4 +46,30 @@ export interface TemplateSend {
   name: string;
   language: string;
   parameters: TemplateParameters;
+}
+
+/** A file attached in the composer, as the app checked it: ready, uploading, or refused (with why). */
+export interface ComposerAttachment {
+  name: string;
+  /** Pre-formatted size ("1.2 MB"). */
+  size: string;
+  kind: 'image' | 'video' | 'audio' | 'document' | null;
+  /** An object URL to preview an image. */
+  previewUrl?: string | null;
+  /** 0..1 while uploading, else null. */
+  progress: number | null;
+  /** Why it cannot be sent, in words; null when it can. */
+  error: string | null;
+}
+
+/** A message quoted by a reply: who wrote it and a short preview. */
+export interface QuotedMessage {
+  author: string;
+  preview: string;
+}
+
+/** A canned response offered in the composer, its text already filled for the contact. */
+export interface CannedChoice {
+  shortcut: string;
+  text: string;
 }

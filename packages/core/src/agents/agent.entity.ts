@@ -3,6 +3,7 @@ import { BaseEntity } from '../database/base.entity.js';
 import { ChannelAccount } from '../channels/channel-account.entity.js';
 
 export type AgentRole = 'admin' | 'agent';
+export type AgentPresence = 'online' | 'away';
 
 /** A person who answers customers. Admins see every inbox; agents only the inboxes they belong to. */
 @Entity({ tableName: 'agents' })
@@ -27,6 +28,14 @@ export class Agent extends BaseEntity {
 
   @Property({ type: 'boolean' })
   active: Opt<boolean> = true;
+
+  /** Set by the agent; only online agents receive auto-assigned conversations. */
+  @Enum({ items: ['online', 'away'], type: 'string' })
+  presence: Opt<AgentPresence> = 'away';
+
+  /** When auto-assignment last gave this agent a conversation: the round-robin order. */
+  @Property({ type: 'datetime', nullable: true })
+  lastAssignedAt: Opt<Date> | null = null;
 
   @ManyToMany({ entity: () => ChannelAccount, pivotTable: 'agent_inboxes', owner: true })
   inboxes = new Collection<ChannelAccount>(this);

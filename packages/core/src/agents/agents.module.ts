@@ -3,7 +3,9 @@ import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AgentsController } from './agents.controller.js';
 import { AgentsService } from './agents.service.js';
+import { TeamController } from './team.controller.js';
+import { TeamService } from './team.service.js';
 
 /** Admins and agents, and the inboxes they belong to. */
-@Module({ imports: [forwardRef(() => AuthModule), AuditModule], controllers: [AgentsController], providers: [AgentsService], exports: [AgentsService] })
+@Module({ imports: [forwardRef(() => AuthModule), AuditModule], controllers: [AgentsController, TeamController], providers: [AgentsService, TeamService], exports: [AgentsService] })
 export class AgentsModule {}

@@ -13,6 +13,7 @@ import { toApiError } from '../http/api-exception.filter.js';
 import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { CORE_VERSION } from '../version.js';
 import { PinoNestLogger, REDACT_PATHS } from './pino-nest.logger.js';
+import { registerMultipart } from '../http/multipart.js';
 
 export interface ObrolAppOptions extends CoreOptions {
   host?: string;
@@ -94,9 +95,8 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
       await reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: 'A worker serves only /healthz and /readyz.' });
     });
   }
+  await registerMultipart(app);
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
-  // File uploads (a broadcast's audience): the raw stream, for the route to read as it arrives.
-  fastify.addContentTypeParser('multipart/form-data', (_req, payload, done) => done(null, payload));
   // Media uploads (POST /api/v1/media): raw bytes; the channel's own size limits apply after.
   fastify.addContentTypeParser(/^(image|video|audio)\/|^application\/(pdf|octet-stream|msword|vnd\.)/, { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_req, body, done) => done(null, body));
 

@@ -25,4 +25,12 @@ export class ChannelAccount extends BaseEntity {
 
   @Property({ type: 'boolean' })
   active: Opt<boolean> = true;
+
+  /** New and reopened conversations go round-robin to the inbox's online agents. */
+  @Property({ type: 'boolean' })
+  autoAssign: Opt<boolean> = false;
+
+  /** Auto-assignment passes over an agent with this many unresolved conversations. */
+  @Property({ type: 'integer' })
+  autoAssignLimit: Opt<number> = 10;
 }

@@ -21,6 +21,10 @@ export const updateChannelSchema = z.object({
   /** Merged into the current config; omitted secret fields keep their value. */
   config: z.record(z.string(), z.unknown()).optional(),
   active: z.boolean().optional(),
+  /** Round-robin new and reopened conversations to the inbox's online agents. */
+  autoAssign: z.boolean().optional(),
+  /** Unresolved conversations an agent may hold before auto-assignment passes them over. */
+  autoAssignLimit: z.number().int().min(1).max(1000).optional(),
 });
 
 export { type ChannelAccountView, channelAccountViewSchema, channelCapabilitiesSchema } from '@obrol/contracts';
@@ -67,6 +71,9 @@ export class ChannelsService {
       secretsSet: [...secretFields].filter((f) => account.config[f] !== undefined),
       webhookUrl: `${this.options.publicUrl.replace(/\/$/, '')}/webhooks/${account.pluginId}/${account.id}`,
       capabilities: plugin?.capabilities ?? null,
+      mediaLimits: plugin?.media ? { maxBytes: { ...plugin.media.maxBytes }, mimeTypes: Object.fromEntries(Object.entries(plugin.media.mimeTypes).map(([k, v]) => [k, [...(v ?? [])]])) } : null,
+      autoAssign: account.autoAssign,
+      autoAssignLimit: account.autoAssignLimit,
       createdAt: account.createdAt.toISOString(),
     };
   }
@@ -127,7 +134,9 @@ export class ChannelsService {
     }
     if (input.name !== undefined) account.name = input.name;
     if (input.active !== undefined) account.active = input.active;
-    this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.update', targetType: 'channel_account', targetId: account.id, details: { fields: Object.keys(input.config ?? {}), name: input.name, active: input.active } });
+    if (input.autoAssign !== undefined) account.autoAssign = input.autoAssign;
+    if (input.autoAssignLimit !== undefined) account.autoAssignLimit = input.autoAssignLimit;
+    this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.update', targetType: 'channel_account', targetId: account.id, details: { fields: Object.keys(input.config ?? {}), name: input.name, active: input.active, autoAssign: input.autoAssign, autoAssignLimit: input.autoAssignLimit } });
     await em.flush();
     this.cache.delete(id);
     return account;

@@ -48,4 +48,9 @@ export class Conversation extends BaseEntity {
 
   @Property({ type: 'integer' })
   unreadCount: Opt<number> = 0;
+
+  /** While in the future the conversation is out of the open list; woken by `SnoozeJob` or the customer writing. */
+  @Property({ type: 'datetime', nullable: true })
+  @Index()
+  snoozedUntil: Opt<Date> | null = null;
 }

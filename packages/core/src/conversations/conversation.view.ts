@@ -14,6 +14,7 @@ export function conversationView(c: Conversation, window: SessionWindow, now: Da
     contact: { id: c.contact.id, name: c.contact.name ?? null, phone: c.contact.phone ?? null, externalId: c.contact.externalId },
     status: c.status,
     assigneeId: c.assignee?.id ?? null,
+    snoozedUntil: c.snoozedUntil && c.snoozedUntil > now ? c.snoozedUntil.toISOString() : null,
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
     lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
     lastMessagePreview: c.lastMessagePreview,

@@ -13,13 +13,14 @@ import { type Principal, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { type Page, decodeCursor, encodeCursor, pageQuerySchema, timeCursorSchema } from '../http/pagination.js';
-import { outboxRow, recordEvent } from '../outbox/outbox.js';
+import { outboxRow, recordEvent, recordLive } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { Conversation } from './conversation.entity.js';
 import { type ConversationView, conversationView } from './conversation.view.js';
 
 export const listConversationsQuerySchema = pageQuerySchema.extend({
-  status: z.enum(['open', 'pending', 'resolved']).optional(),
+  /** `open`: unresolved and not snoozed; `snoozed`: unresolved, snoozed until a later time; `resolved`. Leave out for every conversation. */
+  status: z.enum(['open', 'snoozed', 'pending', 'resolved']).optional(),
   /** `me`, `none`, or an agent id. */
   assignee: z.string().max(36).optional(),
   window: z.enum(['open', 'closing', 'closed']).optional(),
@@ -32,10 +33,12 @@ export const updateConversationSchema = z
     status: z.enum(['open', 'pending', 'resolved']).optional(),
     /** An agent id, or null to unassign. */
     assigneeId: z.string().max(36).nullable().optional(),
+    /** Snooze until this time (out of the open list until then or until the customer writes); null wakes it now. */
+    snoozedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
     /** Mark everything read (resets the unread count). */
     markRead: z.literal(true).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of status, assigneeId, markRead' });
+  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of status, assigneeId, snoozedUntil, markRead' });
 
 
 const HOUR = 60 * 60 * 1000;
@@ -105,6 +108,8 @@ export class ConversationsService {
     const conversation = found.conversation;
     const opened = found.created || conversation.status === 'resolved';
     if (conversation.status === 'resolved') conversation.status = 'open';
+    // The customer writing wakes a snoozed conversation.
+    conversation.snoozedUntil = null;
     found.created = false;
     if (event.opensWindow && (!conversation.lastInboundAt || event.timestamp > conversation.lastInboundAt)) {
       conversation.lastInboundAt = event.timestamp;
@@ -155,7 +160,9 @@ export class ConversationsService {
     const and: FilterQuery<Conversation>[] = [{ tenantId: principal.tenantId }];
     if (principal.inboxIds !== 'all') and.push({ channelAccount: { $in: [...principal.inboxIds] } });
     if (query.channelAccountId) and.push({ channelAccount: query.channelAccountId });
-    if (query.status) and.push({ status: query.status });
+    if (query.status === 'open') and.push({ status: { $ne: 'resolved' }, $or: [{ snoozedUntil: null }, { snoozedUntil: { $lte: now } }] });
+    else if (query.status === 'snoozed') and.push({ status: { $ne: 'resolved' }, snoozedUntil: { $gt: now } });
+    else if (query.status) and.push({ status: query.status });
     if (query.assignee === 'me') {
       if (principal.kind !== 'agent') throw new ObrolError('VALIDATION_FAILED', 'assignee=me needs an agent token, not an API key.');
       and.push({ assignee: principal.agentId });
@@ -213,7 +220,16 @@ export class ConversationsService {
     }
     if (input.status && input.status !== c.status) {
       c.status = input.status;
+      // Resolving or reopening ends a snooze.
+      c.snoozedUntil = null;
       this.record(em, principal.tenantSlug, now, c, input.status === 'resolved' ? 'resolved' : 'opened', ref);
+    }
+    if (input.snoozedUntil !== undefined) {
+      const until = input.snoozedUntil === null ? null : new Date(input.snoozedUntil);
+      if (until && until <= now) throw new ObrolError('VALIDATION_FAILED', 'snoozedUntil must be in the future.', { problems: [{ field: 'snoozedUntil', message: 'must be in the future' }] });
+      if (until && c.status === 'resolved') throw new ObrolError('VALIDATION_FAILED', 'A resolved conversation cannot be snoozed; reopen it first.', { problems: [{ field: 'snoozedUntil', message: 'conversation is resolved' }] });
+      c.snoozedUntil = until;
+      recordLive(em, principal.tenantSlug, now, liveEvents.conversationUpdated(principal.tenantSlug, { channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } }));
     }
     if (input.markRead) c.unreadCount = 0;
     await em.flush();
@@ -235,7 +251,8 @@ export class ConversationsService {
     }
   }
 
-  private record(
+  /** Records a change of assignment or status: its fact, and the conversation pushed to browsers. */
+  record(
     em: EntityManager,
     tenant: string,
     now: Date,

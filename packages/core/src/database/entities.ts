@@ -11,6 +11,8 @@ import { IdempotencyRecord } from '../messages/idempotency-record.entity.js';
 import { Message } from '../messages/message.entity.js';
 import { WebhookDelivery } from '../outbound-webhooks/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../outbound-webhooks/webhook-endpoint.entity.js';
+import { Note } from '../notes/note.entity.js';
+import { CannedResponse } from '../canned-responses/canned-response.entity.js';
 import { OutboxEvent } from '../outbox/outbox-event.entity.js';
 import { Template } from '../templates/template.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -35,4 +37,6 @@ export const coreEntities = [
   RateLimitCounter,
   WebhookEndpoint,
   WebhookDelivery,
+  Note,
+  CannedResponse,
 ];

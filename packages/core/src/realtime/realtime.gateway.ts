@@ -1,12 +1,18 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
-import { type LiveEvent, ObrolError } from '@obrol/contracts';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/core';
+import { type Clock, type ConversationActivity, type LiveEvent, ObrolError, liveEvents } from '@obrol/contracts';
+import { z } from 'zod';
 import { WebSocket, WebSocketServer } from 'ws';
 import { AuthService } from '../auth/auth.service.js';
 import { bearerToken } from '../auth/auth.guard.js';
 import { type Principal, assertScope, canSeeInbox } from '../auth/principal.js';
 import type { EventBus, Subscription } from '../bus/event-bus.js';
+import { CLOCK } from '../clock/clock.token.js';
+import { Agent } from '../agents/agent.entity.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { newId } from '../database/base.entity.js';
 
 export const REALTIME_PATH = '/api/v1/realtime';
 const HEARTBEAT_MS = 30_000;
@@ -17,7 +23,12 @@ interface Client {
   token: string;
   principal: Principal;
   alive: boolean;
+  /** The conversation this agent has open, to announce `left` when the socket closes. */
+  viewing: { conversationId: string; channelAccountId: string } | null;
 }
+
+/** A frame an agent sends: what they are doing in a conversation (collision detection). */
+const activityFrameSchema = z.object({ type: z.literal('activity'), conversationId: z.string().max(36), state: z.enum(['viewing', 'typing', 'left']) });
 
 /**
  * The WebSocket at `/api/v1/realtime`. Authenticated with the same bearer token (header, or
@@ -32,9 +43,16 @@ export class RealtimeGateway {
   private subscription: Subscription | null = null;
   private timers: NodeJS.Timeout[] = [];
 
-  constructor(private readonly auth: AuthService) {}
+  private bus: EventBus | null = null;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly orm: MikroORM,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   attach(server: Server, bus: EventBus): void {
+    this.bus = bus;
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (url.pathname !== REALTIME_PATH) return;
@@ -58,24 +76,72 @@ export class RealtimeGateway {
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const client: Client = { socket: ws, token: token!, principal, alive: true };
+      const client: Client = { socket: ws, token: token!, principal, alive: true, viewing: null };
       this.clients.add(client);
+      const gone = () => {
+        this.clients.delete(client);
+        if (client.viewing) this.announce(client, client.viewing, 'left');
+        client.viewing = null;
+      };
       ws.on('pong', () => (client.alive = true));
-      ws.on('close', () => this.clients.delete(client));
-      ws.on('error', () => this.clients.delete(client));
+      ws.on('close', gone);
+      ws.on('error', gone);
       ws.on('message', (raw) => {
-        if (raw.toString() === 'ping') ws.send(JSON.stringify({ type: 'pong' }));
+        const text = raw.toString();
+        if (text === 'ping') ws.send(JSON.stringify({ type: 'pong' }));
+        else void this.activity(client, text);
       });
       ws.send(JSON.stringify({ type: 'hello', principal: principal.kind === 'agent' ? { kind: 'agent', agentId: principal.agentId } : { kind: 'api-key' } }));
     });
   }
 
+  /**
+   * An agent says what they do in a conversation: checked (an agent socket, a conversation of
+   * their inboxes) and fanned out to the other agents as `conversation.activity`, never stored.
+   */
+  private async activity(client: Client, text: string): Promise<void> {
+    let frame: z.infer<typeof activityFrameSchema>;
+    try {
+      frame = activityFrameSchema.parse(JSON.parse(text));
+    } catch {
+      return;
+    }
+    const principal = client.principal;
+    if (principal.kind !== 'agent') return;
+    const conversation = await this.orm.em.fork().findOne(Conversation, { id: frame.conversationId, tenantId: principal.tenantId }, { fields: ['id', 'channelAccount'] });
+    if (!conversation || !canSeeInbox(principal, conversation.channelAccount.id)) return;
+    const where = { conversationId: conversation.id, channelAccountId: conversation.channelAccount.id };
+    if (client.viewing && client.viewing.conversationId !== where.conversationId) this.announce(client, client.viewing, 'left');
+    client.viewing = frame.state === 'left' ? null : where;
+    this.announce(client, where, frame.state);
+  }
+
+  private announce(client: Client, where: { conversationId: string; channelAccountId: string }, state: ConversationActivity['state']): void {
+    const principal = client.principal;
+    if (principal.kind !== 'agent' || !this.bus) return;
+    const bus = this.bus;
+    void this.agentName(principal.agentId).then((agentName) => {
+      const live = liveEvents.conversationActivity(principal.tenantSlug, { ...where, data: { agentId: principal.agentId, agentName, state } });
+      bus.publishLive(live.subject, { eventId: newId(), occurredAt: this.clock.now().toISOString(), schemaVersion: 1, tenantId: principal.tenantSlug, ...live.event });
+    });
+  }
+
+  private async agentName(agentId: string): Promise<string> {
+    return (await this.orm.em.fork().findOne(Agent, agentId, { fields: ['name'] }))?.name ?? '';
+  }
+
   private dispatch(event: LiveEvent): void {
     if (!event || typeof event !== 'object') return;
     const frame = JSON.stringify(event);
+    const recipient = 'recipientAgentId' in event ? event.recipientAgentId : null;
+    const actor = event.type === 'conversation.activity' ? event.data.agentId : null;
     for (const client of this.clients) {
       if (client.principal.tenantSlug !== event.tenantId) continue;
       if (event.channelAccountId && !canSeeInbox(client.principal, event.channelAccountId)) continue;
+      const agentId = client.principal.kind === 'agent' ? client.principal.agentId : null;
+      if (recipient && agentId !== recipient) continue;
+      // An agent does not need to hear about their own viewing or typing.
+      if (actor && agentId === actor) continue;
       if (client.socket.readyState === WebSocket.OPEN) client.socket.send(frame);
     }
   }

@@ -5,7 +5,7 @@ import ConversationList from './ConversationList.vue';
 describe('ConversationList', () => {
   const items = [
     { id: 'c1', name: 'Sari', preview: 'Pesanan saya?', unreadCount: 2, window: 'closing' as const, time: '10:02' },
-    { id: 'c2', name: null, preview: 'hi', unreadCount: 0, window: 'closed' as const },
+    { id: 'c2', name: null, preview: 'hi', unreadCount: 0, window: 'closed' as const, status: { kind: 'resolved' as const, label: 'Resolved' }, note: 'Budi' },
   ];
 
   it('lists name, preview, unread badge and window badge; emits select', async () => {
@@ -15,7 +15,11 @@ describe('ConversationList', () => {
     expect(rows[0]!.text()).toContain('Sari');
     expect(rows[0]!.find('[data-testid="unread-badge"]').text()).toBe('2');
     expect(rows[1]!.find('[data-testid="unread-badge"]').exists()).toBe(false);
-    expect(rows[0]!.find('[data-testid="window-badge"]').text()).toBe('Closing');
+    expect(rows[0]!.find('[data-testid="window-badge"]').text()).toBe('Window closing');
+    // The work on a conversation (resolved, snoozed) is a separate badge from its reply window.
+    expect(rows[0]!.find('[data-testid="status-badge"]').exists()).toBe(false);
+    expect(rows[1]!.find('[data-testid="status-badge"]').text()).toBe('Resolved');
+    expect(rows[1]!.text()).toContain('Budi');
     expect(rows[1]!.find('[data-testid="window-badge"]').attributes('data-window')).toBe('closed');
     expect(rows[1]!.text()).toContain('Unknown contact');
     expect(rows[1]!.classes()).toContain('is-selected');

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ObrolError } from '@obrol/contracts';
-import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom, CurrentPrincipal, type Principal, RequiresScope, validate } from '@obrol/core';
+import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom, CurrentPrincipal, type Principal, RequiresScope, firstFilePart, validate } from '@obrol/core';
 import { z } from 'zod';
 import {
   audienceImportSchema,
@@ -14,13 +14,17 @@ import {
   scheduleBroadcastSchema,
   updateBroadcastSchema,
 } from './broadcast.schemas.js';
-import { firstFileOf } from '../audience/multipart-file.reader.js';
 import { broadcastView } from './broadcast.view.js';
 import { BroadcastsService } from './broadcasts.service.js';
 
 const previewQuerySchema = z.object({ recipientId: z.string().max(36).optional(), phone: z.string().max(20).optional() }).refine((q) => !!q.recipientId !== !!q.phone, {
   message: 'give recipientId or phone, one of them',
 });
+
+/** Biggest CSV accepted in a multipart upload (a million rows fit well under it). */
+const MAX_AUDIENCE_FILE_BYTES = 200 * 1024 * 1024;
+
+type UploadRequest = Parameters<typeof firstFilePart>[0];
 
 interface Reply {
   header(name: string, value: string): Reply;
@@ -79,9 +83,10 @@ export class BroadcastsController {
   @ApiBody({ schema: { type: 'string', example: 'phone,name,order\n081234567890,Sari,#1042' } })
   @ApiOk(audienceImportSchema, 201)
   @ApiErrors(400, 401, 404, 409, 413, 415, 422)
-  async importAudience(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Headers('content-type') contentType: string | undefined) {
+  async importAudience(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Req() request: UploadRequest) {
     if (typeof body === 'string') return this.broadcasts.importAudience(principal, id, body);
-    if (body instanceof Readable && contentType?.startsWith('multipart/form-data')) return this.broadcasts.importAudience(principal, id, await firstFileOf(body, contentType));
+    const file = await firstFilePart(request, MAX_AUDIENCE_FILE_BYTES);
+    if (file) return this.broadcasts.importAudience(principal, id, file.stream);
     throw new ObrolError('UNSUPPORTED_MEDIA_TYPE', 'Send the CSV as the body with Content-Type: text/csv, or as a file field of multipart/form-data.');
   }
 

@@ -4,13 +4,14 @@ import { computed, ref } from 'vue';
 
 export type AssigneeFilter = 'all' | 'me' | 'none';
 export type WindowFilter = 'all' | 'open' | 'closing' | 'closed';
-export type StatusFilter = 'all' | 'open' | 'pending' | 'resolved';
+/** `open` is unresolved and not snoozed: the default list. */
+export type StatusFilter = 'all' | 'open' | 'snoozed' | 'resolved';
 
 /** The list's filters, kept while the agent moves between conversations. */
 export const useConversationFiltersStore = defineStore('conversationFilters', () => {
   const assignee = ref<AssigneeFilter>('all');
   const window = ref<WindowFilter>('all');
-  const status = ref<StatusFilter>('all');
+  const status = ref<StatusFilter>('open');
   const q = ref('');
 
   /** The filters in the API's terms. */

@@ -5,7 +5,7 @@ import { defineComponent, h, ref } from 'vue';
 import { useReply } from './use-reply';
 
 const conversation = (over: Partial<ConversationView> = {}): ConversationView => ({
-  id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: null,
+  id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: null, snoozedUntil: null,
   lastInboundAt: '2026-01-01T09:00:00.000Z', lastMessageAt: '2026-01-01T09:00:00.000Z', lastMessagePreview: 'Halo', unreadCount: 0,
   window: { open: true, expiresAt: '2026-01-02T09:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T08:00:00.000Z', ...over,
 });
@@ -48,7 +48,7 @@ describe('useReply', () => {
     reply.draft.value = 'Halo';
     await reply.sendText('Halo');
     expect(reply.draft.value).toBe('Halo');
-    expect(reply.failure.value).toEqual({ kind: 'send', message: 'The channel is down.' });
+    expect(reply.failure.value).toEqual({ kind: 'send', message: 'The channel is down.', code: 'CHANNEL_UNAVAILABLE' });
     expect(reply.canReply.value).toBe(true);
     expect(log).toEqual([]);
   });
@@ -89,7 +89,7 @@ describe('useReply', () => {
     await reply.act(async () => {
       throw new ApiError('FORBIDDEN', 'Only admins may do that.', 403);
     });
-    expect(reply.failure.value).toEqual({ kind: 'action', message: 'Only admins may do that.' });
+    expect(reply.failure.value).toEqual({ kind: 'action', message: 'Only admins may do that.', code: 'FORBIDDEN' });
     await reply.act(async () => undefined);
     expect(reply.failure.value).toBeNull();
   });

@@ -1,4 +1,5 @@
 import { type ConversationView, type MessageView, type SendMessageInput, isApiError } from '@obrol/client';
+import type { SessionContent } from '@obrol/contracts';
 import type { TemplateSend } from '@obrol/ui';
 import { type Ref, computed, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
 
@@ -6,6 +7,8 @@ import { type Ref, computed, ref, toValue, watch, type MaybeRefOrGetter } from '
 export interface ReplyFailure {
   kind: 'send' | 'action';
   message: string;
+  /** The API's error code, for the thread to put in words; absent for errors that are not the API's. */
+  code?: string;
 }
 
 export interface ReplyOptions {
@@ -20,6 +23,11 @@ export interface ReplyOptions {
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const codeOf = (error: unknown) => (isApiError(error) ? error.code : undefined);
+const failureOf = (kind: ReplyFailure['kind'], error: unknown): ReplyFailure => {
+  const code = codeOf(error);
+  return { kind, message: messageOf(error), ...(code ? { code } : {}) };
+};
 
 /**
  * The reply box of a thread: the draft, whether a session message may be sent (the server's
@@ -33,6 +41,9 @@ export function useReply(options: ReplyOptions) {
   /** Set when the API refused a reply with WINDOW_CLOSED: its message, until the window reopens. */
   const windowClosedMessage = ref<string | null>(null);
   const showTemplates = ref(false);
+  /** The message this reply quotes (sent with the provider's context), until sent or cancelled. */
+  const replyTo = ref<MessageView | null>(null);
+  const withReplyTo = (input: SendMessageInput): SendMessageInput => (replyTo.value ? { ...input, replyToMessageId: replyTo.value.id } : input);
 
   const windowExpired = computed(() => {
     const expiresAt = options.conversation.value?.window.expiresAt;
@@ -47,6 +58,7 @@ export function useReply(options: ReplyOptions) {
       failure.value = null;
       windowClosedMessage.value = null;
       showTemplates.value = false;
+      replyTo.value = null;
     },
   );
   // A new customer message reopens the window: the server's view says so again.
@@ -61,14 +73,15 @@ export function useReply(options: ReplyOptions) {
     sending.value = true;
     failure.value = null;
     try {
-      await options.send(input);
+      await options.send(withReplyTo(input));
+      replyTo.value = null;
       await options.onSent?.();
       return true;
     } catch (error) {
       if (isApiError(error, 'WINDOW_CLOSED')) {
         windowClosedMessage.value = error.message;
         void options.refreshConversation();
-      } else failure.value = { kind: 'send', message: messageOf(error) };
+      } else failure.value = failureOf('send', error);
       return false;
     } finally {
       sending.value = false;
@@ -79,8 +92,29 @@ export function useReply(options: ReplyOptions) {
     if (await deliver({ content: { type: 'text', text } })) draft.value = '';
   }
 
-  async function sendTemplate(template: TemplateSend): Promise<void> {
-    if (await deliver({ template })) showTemplates.value = false;
+  /** Sends what `prepare` builds (e.g. after uploading an attachment); a failed preparation is a failed send. */
+  async function sendContent(prepare: () => Promise<SessionContent>): Promise<boolean> {
+    sending.value = true;
+    failure.value = null;
+    let content: SessionContent;
+    try {
+      content = await prepare();
+    } catch (error) {
+      failure.value = failureOf('send', error);
+      sending.value = false;
+      return false;
+    }
+    const sent = await deliver({ content });
+    if (sent) draft.value = '';
+    return sent;
+  }
+
+  /** Sends a template; true when it was accepted (the picker then starts over). */
+  async function sendTemplate(template: TemplateSend): Promise<boolean> {
+    if (sending.value) return false;
+    const sent = await deliver({ template });
+    if (sent) showTemplates.value = false;
+    return sent;
   }
 
   /** Runs a conversation action (assign, resolve…), keeping its failure for the thread to show. */
@@ -89,9 +123,9 @@ export function useReply(options: ReplyOptions) {
     try {
       await action();
     } catch (error) {
-      failure.value = { kind: 'action', message: messageOf(error) };
+      failure.value = failureOf('action', error);
     }
   }
 
-  return { draft, sending, failure, windowClosedMessage, showTemplates, canReply, sendText, sendTemplate, act };
+  return { draft, sending, failure, windowClosedMessage, showTemplates, replyTo, canReply, sendText, sendContent, sendTemplate, act };
 }

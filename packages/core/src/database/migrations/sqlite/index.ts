@@ -5,6 +5,8 @@ import { Migration20261129171000 as M1 } from './migration-20261129171000.js';
 import { Migration20261129171100 as M2 } from './migration-20261129171100.js';
 import { Migration20261129190000 as M3 } from './migration-20261129190000.js';
 import { Migration20261129190100 as M4 } from './migration-20261129190100.js';
+import { Migration20261129190200 as M5 } from './migration-20261129190200.js';
+import { Migration20261129190201 as M6 } from './migration-20261129190201.js';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129160843', class: M0 },
@@ -12,4 +14,6 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129171100', class: M2 },
   { name: 'migration-20261129190000', class: M3 },
   { name: 'migration-20261129190100', class: M4 },
+  { name: 'migration-20261129190200', class: M5 },
+  { name: 'migration-20261129190201', class: M6 },
 ];
