@@ -364,16 +364,18 @@ describe('send over real HTTP (node:http on port 0)', () => {
 });
 
 describe('checkAccount, verifyWebhook, markRead', () => {
-  it('checkAccount reads the phone number fields', async () => {
-    const graph = fakeGraphFetch(() => ({ json: { display_phone_number: '+1 555-078-3881', verified_name: 'Lucky Shrub', quality_rating: 'GREEN', id: PHONE_NUMBER_ID } }));
+  it('checkAccount reads the phone number fields, with the health facts the admin sees', async () => {
+    const graph = fakeGraphFetch(() => ({
+      json: { display_phone_number: '+1 555-078-3881', verified_name: 'Lucky Shrub', quality_rating: 'GREEN', throughput: { level: 'STANDARD' }, whatsapp_business_manager_messaging_limit: 'TIER_250', id: PHONE_NUMBER_ID },
+    }));
     const result = await createWhatsAppChannel({ fetch: graph.fetch }).checkAccount!(ctx);
     expect(graph.requests[0]!.url.toString()).toBe(
-      `https://graph.test/v26.0/${PHONE_NUMBER_ID}?fields=display_phone_number%2Cverified_name%2Cquality_rating`,
+      `https://graph.test/v26.0/${PHONE_NUMBER_ID}?fields=display_phone_number%2Cverified_name%2Cquality_rating%2Cthroughput%2Cwhatsapp_business_manager_messaging_limit`,
     );
     expect(graph.requests[0]!.headers.get('authorization')).toBe('Bearer EAAtest-access-token');
     expect(result).toEqual({
       ok: true,
-      value: { externalId: PHONE_NUMBER_ID, displayName: 'Lucky Shrub', displayPhoneNumber: '+1 555-078-3881', details: { phoneNumberId: PHONE_NUMBER_ID, qualityRating: 'GREEN' } },
+      value: { externalId: PHONE_NUMBER_ID, displayName: 'Lucky Shrub', displayPhoneNumber: '+1 555-078-3881', details: { phoneNumberId: PHONE_NUMBER_ID, qualityRating: 'GREEN', messagingLimit: 'TIER_250', throughput: 'STANDARD' } },
     });
   });
 

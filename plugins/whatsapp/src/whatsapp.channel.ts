@@ -62,7 +62,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
       const res = await graphOf(ctx).request({
         method: 'GET',
         path: ctx.config.phoneNumberId,
-        query: { fields: 'display_phone_number,verified_name,quality_rating' },
+        query: { fields: 'display_phone_number,verified_name,quality_rating,throughput,whatsapp_business_manager_messaging_limit' },
       });
       if (!res.ok) return err(asAccountCheckError(res.error));
       const body = asRecord(res.value);
@@ -71,7 +71,12 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
         externalId: asString(body?.['id']) ?? ctx.config.phoneNumberId,
         ...(asString(body?.['verified_name']) ? { displayName: asString(body?.['verified_name']) } : {}),
         ...(asString(body?.['display_phone_number']) ? { displayPhoneNumber: asString(body?.['display_phone_number']) } : {}),
-        details: { phoneNumberId: asString(body?.['id']) ?? ctx.config.phoneNumberId, qualityRating: asString(body?.['quality_rating']) },
+        details: {
+          phoneNumberId: asString(body?.['id']) ?? ctx.config.phoneNumberId,
+          qualityRating: asString(body?.['quality_rating']),
+          messagingLimit: asString(body?.['whatsapp_business_manager_messaging_limit']),
+          throughput: asString(asRecord(body?.['throughput'])?.['level']),
+        },
       };
       return ok<AccountCheck>(check);
     },

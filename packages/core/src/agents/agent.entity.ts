@@ -1,10 +1,14 @@
 import { Collection, Entity, Enum, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
+import type { NotificationSettings } from '@obrol/contracts';
 import { BaseEntity } from '../database/base.entity.js';
 import { ChannelAccount } from '../channels/channel-account.entity.js';
 
-export type AgentRole = 'admin' | 'agent';
+export type AgentRole = 'admin' | 'agent' | 'marketer';
 
-/** A person who answers customers. Admins see every inbox; agents only the inboxes they belong to. */
+/**
+ * A person who answers customers. Admins see every inbox and the admin area; agents and
+ * marketers only the inboxes they belong to (marketers also run broadcasts).
+ */
 @Entity({ tableName: 'agents' })
 @Unique({ properties: ['tenantId', 'email'] })
 export class Agent extends BaseEntity {
@@ -18,7 +22,7 @@ export class Agent extends BaseEntity {
   @Property({ type: 'string', length: 200 })
   name!: string;
 
-  @Enum({ items: ['admin', 'agent'], type: 'string' })
+  @Enum({ items: ['admin', 'agent', 'marketer'], type: 'string' })
   role: Opt<AgentRole> = 'agent';
 
   /** scrypt hash in PHC-like form `scrypt$N$r$p$salt$hash`. */
@@ -27,6 +31,14 @@ export class Agent extends BaseEntity {
 
   @Property({ type: 'boolean' })
   active: Opt<boolean> = true;
+
+  /** The interface language the agent chose (`en`, `id`); null: the browser's. */
+  @Property({ type: 'string', length: 16, nullable: true })
+  locale: Opt<string> | null = null;
+
+  /** The agent's choices; a missing key (or null) means the default, on. */
+  @Property({ type: 'json', nullable: true })
+  notifications: Opt<Partial<NotificationSettings>> | null = null;
 
   @ManyToMany({ entity: () => ChannelAccount, pivotTable: 'agent_inboxes', owner: true })
   inboxes = new Collection<ChannelAccount>(this);

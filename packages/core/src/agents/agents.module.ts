@@ -1,9 +1,10 @@
 import { Module, forwardRef } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { AccountController } from './account.controller.js';
 import { AgentsController } from './agents.controller.js';
 import { AgentsService } from './agents.service.js';
 
 /** Admins and agents, and the inboxes they belong to. */
-@Module({ imports: [forwardRef(() => AuthModule), AuditModule], controllers: [AgentsController], providers: [AgentsService], exports: [AgentsService] })
+@Module({ imports: [forwardRef(() => AuthModule), AuditModule], controllers: [AgentsController, AccountController], providers: [AgentsService], exports: [AgentsService] })
 export class AgentsModule {}

@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129160843 as M0 } from './migration-20261129160843.js';
 import { Migration20261129171000 as M1 } from './migration-20261129171000.js';
 import { Migration20261129171100 as M2 } from './migration-20261129171100.js';
+import { Migration20261129190300 as M3 } from './migration-20261129190300.js';
 
 export const postgresqlMigrations: MigrationObject[] = [
   { name: 'migration-20261129160843', class: M0 },
   { name: 'migration-20261129171000', class: M1 },
   { name: 'migration-20261129171100', class: M2 },
+  { name: 'migration-20261129190300', class: M3 },
 ];
