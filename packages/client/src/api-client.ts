@@ -221,6 +221,11 @@ export class ApiClient {
     return this.request('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates`, { body: draft });
   }
 
+  /** Edits a rejected, paused or approved template in place and resubmits it (same name and language). */
+  updateTemplate(channelAccountId: string, templateId: string, draft: TemplateDraft): Promise<TemplateView> {
+    return this.request('PUT', `/channels/${encodeURIComponent(channelAccountId)}/templates/${encodeURIComponent(templateId)}`, { body: draft });
+  }
+
   registerTemplate(channelAccountId: string, input: TemplateRegistration): Promise<TemplateView> {
     return this.request('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates/register`, { body: input });
   }

@@ -670,6 +670,20 @@ describe('templates: list, create, remove', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'TEMPLATE_LINT_FAILED', details: { problems: [expect.objectContaining({ rule: 'name.format' })] } } });
   });
 
+  it('update edits a template in place by its id (category and components) and reports it back in review', async () => {
+    const graph = fakeGraphFetch(() => ({ json: { success: true } }));
+    const result = await createWhatsAppChannel({ fetch: graph.fetch }).templates!.update!(
+      '572279198452421',
+      { name: 'order_late', language: 'en', category: 'UTILITY', parameterFormat: 'positional', components: { body: { text: 'Sorry, order {{1}} is late.', examples: ['#123'] } } },
+      ctx,
+    );
+    expect(`${graph.requests[0]!.method} ${graph.requests[0]!.url.pathname}`).toBe('POST /v26.0/572279198452421');
+    expect(graph.requests[0]!.json).toEqual({ category: 'UTILITY', components: [{ type: 'BODY', text: 'Sorry, order {{1}} is late.', example: { body_text: [['#123']] } }] });
+    expect(result).toMatchObject({ ok: true, value: { externalId: '572279198452421', status: 'PENDING', rejectionReason: null } });
+    const refused = await createWhatsAppChannel({ fetch: fakeGraphFetch().fetch }).templates!.update!('1', { name: 'x', language: 'en', category: 'UTILITY', parameterFormat: 'positional', components: { body: { text: '{{1}} late' } } }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'TEMPLATE_LINT_FAILED' } });
+  });
+
   it('remove deletes by name, or by name and hsm_id', async () => {
     const graph = fakeGraphFetch(() => ({ json: { success: true } }));
     const templates = createWhatsAppChannel({ fetch: graph.fetch }).templates!;

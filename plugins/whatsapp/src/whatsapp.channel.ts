@@ -12,7 +12,7 @@ import { downloadMedia, uploadMedia, WHATSAPP_MEDIA_MAX_BYTES, WHATSAPP_MEDIA_MI
 import { asArray, asRecord, asString } from './json-payload.reader.js';
 import { toGraphMessage } from './outbound.mapper.js';
 import { whatsAppSessionWindowPolicy } from './session-window.policy.js';
-import { createTemplate, listTemplates, removeTemplate } from './templates/template-management.api.js';
+import { createTemplate, listTemplates, removeTemplate, updateTemplate } from './templates/template-management.api.js';
 import { validateTemplateParameters } from './templates/template-parameters.js';
 import { lintTemplate } from './templates/template.linter.js';
 import { renderTemplate } from './templates/template.renderer.js';
@@ -159,6 +159,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
     templates: {
       list: (ctx) => listTemplates(graphOf(ctx), ctx.config.wabaId),
       create: (draft, ctx) => createTemplate(graphOf(ctx), ctx.config.wabaId, draft),
+      update: (externalId, draft, ctx) => updateTemplate(graphOf(ctx), externalId, draft),
       remove: (name, externalId, ctx) => removeTemplate(graphOf(ctx), ctx.config.wabaId, name, externalId),
       lint: lintTemplate,
       validateParameters: validateTemplateParameters,

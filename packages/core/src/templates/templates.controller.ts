@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { templateDraftSchema } from '@obrol/contracts';
 import { z } from 'zod';
@@ -62,6 +62,15 @@ export class TemplatesController {
   @ApiErrors(400, 401, 403, 404, 422, 503)
   register(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Body(validate(registerTemplateSchema)) body: z.infer<typeof registerTemplateSchema>) {
     return this.templates.register(principal, channelId, body);
+  }
+
+  /** Edit a rejected, paused or approved template and resubmit it (same name and language); it is PENDING again. */
+  @Put(':templateId')
+  @ApiJsonBody(templateDraftSchema)
+  @ApiOk(templateViewSchema)
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  update(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Param('templateId') templateId: string, @Body(validate(templateDraftSchema)) body: z.infer<typeof templateDraftSchema>) {
+    return this.templates.update(principal, channelId, templateId, body);
   }
 
   /** Pull every template from the provider now (also registers templates made elsewhere). */

@@ -290,6 +290,39 @@ export class TemplatesService {
   }
 
   /**
+   * Edits a rejected, paused or approved template in place and resubmits it (same name and
+   * language); it is PENDING again until the provider's verdict arrives as a status change.
+   */
+  async update(principal: Principal, channelAccountId: string, templateId: string, draft: z.infer<typeof createTemplateSchema>): Promise<TemplateView> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const em = this.orm.em.fork();
+    const t = await em.findOne(Template, { id: templateId, channelAccount: account });
+    if (!t) throw new ObrolError('NOT_FOUND', 'Template not found.');
+    const templates = this.templatesOf(await this.channels.resolve(account.id));
+    if (!templates.update) throw new ObrolError('CONTENT_NOT_SUPPORTED', 'This channel cannot edit templates in place; create a new one instead.');
+    if (!t.externalId) throw new ObrolError('CONFLICT', `Template "${t.name}" has no provider id yet; sync templates first.`);
+    if (!['REJECTED', 'PAUSED', 'APPROVED'].includes(t.status)) {
+      throw new ObrolError('CONFLICT', `Template "${t.name}" is ${t.status}; only a rejected, paused or approved template can be edited.`);
+    }
+    const edited = { ...draft, name: t.name, language: t.language };
+    const problems = templates.lint(edited);
+    if (problems.length > 0) {
+      throw new ObrolError('TEMPLATE_LINT_FAILED', `The template would be rejected: ${problems.map((p) => p.message).join(' ')}`, { problems });
+    }
+    const result = await templates.update(t.externalId, edited, (await this.channels.resolve(account.id)).context);
+    if (!result.ok) throw new ObrolError(result.error.code === 'CHANNEL_UNAVAILABLE' ? 'CHANNEL_UNAVAILABLE' : 'TEMPLATE_LINT_FAILED', result.error.message, { providerCode: result.error.providerCode, providerMessage: result.error.providerMessage });
+    const now = this.clock.now();
+    this.assign(t, { ...edited, ...result.value }, now);
+    const data = { channelAccountId: account.id, templateId: t.id, name: t.name, language: t.language, status: t.status, reason: t.rejectionReason, quality: t.quality, category: t.category };
+    // Facts and live events address the tenant by its slug (the subject token).
+    recordEvent(em, principal.tenantSlug, now, facts.templateStatus(principal.tenantSlug, data), liveEvents.templateStatus(principal.tenantSlug, { channelAccountId: account.id, data }));
+    this.audit.record(em, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.update', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
+    await em.flush();
+    return templateView(t);
+  }
+
+  /**
    * Deletes one language of a template, by the provider's id for it (WhatsApp: `hsm_id`). A
    * template the provider never gave an id can only be deleted by name, with all its languages.
    */

@@ -151,4 +151,22 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`admin console API on ${
     const listed = (await env.api('GET', `/api/v1/channels/${inbox.id}/templates`)).body.items;
     expect(listed.map((t: { name: string }) => t.name)).toContain('made_elsewhere');
   });
+
+  it('edits a rejected template in place and resubmits it; an approved one stays editable, one in review is not', async () => {
+    env.provider.templates.push({ name: 'late_notice', language: 'en', category: 'UTILITY', parameterFormat: 'positional', components: { body: { text: '{{1}} is late' } }, status: 'REJECTED', rejectionReason: 'INVALID_FORMAT', externalId: 'tpl-late' });
+    const registered = (await env.api('POST', `/api/v1/channels/${inbox.id}/templates/register`, { name: 'late_notice', language: 'en' })).body;
+    expect(registered).toMatchObject({ status: 'REJECTED', rejectionReason: 'INVALID_FORMAT' });
+    const socket = await env.realtime(await env.adminToken());
+    const edit = (body: unknown) => env.api('PUT', `/api/v1/channels/${inbox.id}/templates/${registered.id}`, body);
+    const draft = { name: 'ignored_name', language: 'en', category: 'UTILITY', components: { body: { text: 'Your order {{1}} is late, sorry.', examples: ['#1042'] } } };
+    expect((await edit({ ...draft, name: 'Bad Name' })).status).toBe(200);
+    const edited = (await env.api('GET', `/api/v1/channels/${inbox.id}/templates`)).body.items.find((t: { id: string }) => t.id === registered.id);
+    expect(edited).toMatchObject({ name: 'late_notice', status: 'PENDING', rejectionReason: null, components: { body: { text: 'Your order {{1}} is late, sorry.' } } });
+    expect(env.provider.templates.find((t) => t.externalId === 'tpl-late')).toMatchObject({ status: 'PENDING', components: { body: { text: 'Your order {{1}} is late, sorry.' } } });
+    await socket.waitFor((f) => f.type === 'template.status' && f.data.templateId === registered.id && f.data.status === 'PENDING', 20_000);
+    socket.close();
+    expect((await edit(draft)).body).toMatchObject({ statusCode: 409, code: 'CONFLICT' });
+    const budi = await env.login('budi@example.test', 'copper-kettle-river-9');
+    expect((await env.api('PUT', `/api/v1/channels/${inbox.id}/templates/${registered.id}`, draft, { token: budi })).body.code).toBe('FORBIDDEN');
+  });
 });
