@@ -37,7 +37,7 @@ function typeOf(p: JsonSchemaProperty): ConfigField['type'] {
  * JSON Schema output (the input side, so defaults count as optional). Titles and descriptions
  * come from the schema's `.meta()` / `.describe()`; the plugin's `secretFields` say what is secret.
  */
-export function configFormOf(plugin: Pick<ChannelPlugin<unknown>, 'configSchema' | 'secretFields'>): ConfigField[] {
+export function configFormOf(plugin: { configSchema: ChannelPlugin<unknown>['configSchema']; secretFields: readonly string[] }): ConfigField[] {
   const json = z.toJSONSchema(plugin.configSchema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, JsonSchemaProperty>; required?: string[] };
   const required = new Set(json.required ?? []);
   const secrets = new Set<string>(plugin.secretFields);
