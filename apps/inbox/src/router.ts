@@ -1,6 +1,14 @@
 import { useSessionStore } from '@obrol/client';
 import { createRouter, createWebHashHistory } from 'vue-router';
+import AccountPage from './features/admin/AccountPage.vue';
+import AdminLayout from './features/admin/AdminLayout.vue';
+import AgentsPage from './features/admin/AgentsPage.vue';
+import ApiKeysPage from './features/admin/ApiKeysPage.vue';
+import ChannelsPage from './features/admin/ChannelsPage.vue';
+import TemplatesPage from './features/admin/TemplatesPage.vue';
+import WebhooksPage from './features/admin/WebhooksPage.vue';
 import LoginPage from './features/auth/LoginPage.vue';
+import SetPasswordPage from './features/auth/SetPasswordPage.vue';
 import ConversationThread from './features/conversations/ConversationThread.vue';
 import InboxPage from './features/conversations/InboxPage.vue';
 import NoConversation from './features/conversations/NoConversation.vue';
@@ -11,6 +19,20 @@ export function createInboxRouter() {
     history: createWebHashHistory(),
     routes: [
       { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
+      { path: '/set-password/:token', name: 'set-password', component: SetPasswordPage, props: true, meta: { public: true } },
+      {
+        path: '/settings',
+        component: AdminLayout,
+        children: [
+          { path: '', redirect: { name: 'account' } },
+          { path: 'account', name: 'account', component: AccountPage },
+          { path: 'channels', name: 'admin-channels', component: ChannelsPage, meta: { admin: true } },
+          { path: 'templates', name: 'admin-templates', component: TemplatesPage, meta: { admin: true } },
+          { path: 'agents', name: 'admin-agents', component: AgentsPage, meta: { admin: true } },
+          { path: 'api-keys', name: 'admin-api-keys', component: ApiKeysPage, meta: { admin: true } },
+          { path: 'webhooks', name: 'admin-webhooks', component: WebhooksPage, meta: { admin: true } },
+        ],
+      },
       {
         path: '/',
         component: InboxPage,
@@ -28,7 +50,10 @@ export function createInboxRouter() {
     if (to.meta.public) return true;
     const session = useSessionStore();
     const ok = await session.restore().catch(() => !!session.token);
-    return ok ? true : { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    if (!ok) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    // The admin area is for admins; the server refuses the rest anyway.
+    if (to.meta.admin && session.agent?.role !== 'admin') return { name: 'account' };
+    return true;
   });
   return router;
 }

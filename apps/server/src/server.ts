@@ -72,7 +72,7 @@ export async function runObrol(role: ProcessRole, config: ObrolConfig, options: 
     admin: { email: config.adminEmail ?? 'admin@obrol.local', password: config.adminPassword },
     onAdminCreated: ({ email, password, generated }) => {
       adminCreated = true;
-      print(generated ? `First admin created: ${email} / password: ${password}  (shown once; change it after logging in)` : `First admin created: ${email} (password from OBROL_ADMIN_PASSWORD)`);
+      print(generated ? `First admin created: ${email} / password: ${password}  (shown once; change it in the inbox: your name, top right → My account)` : `First admin created: ${email} (password from OBROL_ADMIN_PASSWORD)`);
     },
   }).catch(async (error: unknown) => {
     await bus.close().catch(() => undefined);

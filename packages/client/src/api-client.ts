@@ -13,6 +13,24 @@ import type {
   RecipientView,
   ScheduleInput,
 } from './broadcast-views.js';
+import type {
+  AccountCheckView,
+  AccountPatch,
+  AgentInput,
+  AgentPatch,
+  AgentView,
+  ApiKeyInput,
+  ApiKeyView,
+  ChannelInput,
+  ChannelPatch,
+  ChannelPluginView,
+  PasswordLink,
+  PasswordLinkInfo,
+  TemplateDraft,
+  TemplateProblem,
+  TemplateRegistration,
+  TemplateSyncResult,
+} from './views.js';
 import type { AgentPresence, CannedResponseView, ChannelAccountView, ContactView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TeammateView, TemplateView } from './views.js';
 
 export interface ApiClientOptions {
@@ -255,8 +273,8 @@ export class ApiClient {
     return this.request('POST', `/webhook-deliveries/${encodeURIComponent(id)}/replay`);
   }
 
-  listChannels(): Promise<ChannelAccountSummary[]> {
-    return this.request<{ items: ChannelAccountSummary[] }>('GET', '/channels').then((r) => r.items);
+  listChannels(): Promise<ChannelAccountView[]> {
+    return this.request<{ items: ChannelAccountView[] }>('GET', '/channels').then((r) => r.items);
   }
 
   listBroadcasts(filters: { status?: BroadcastStatus } = {}, page: PageQuery = {}): Promise<Page<BroadcastView>> {
@@ -333,6 +351,112 @@ export class ApiClient {
     }
     if (!response.ok) throw await ApiError.fromResponse(response);
     return response.blob();
+  }
+
+  // —— My account ——
+
+  updateMe(patch: AccountPatch): Promise<AgentView> {
+    return this.request('PATCH', '/me', { body: patch });
+  }
+
+  /** Needs the current password; the server ends the agent's other sessions. */
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.request('POST', '/me/password', { body: { currentPassword, newPassword } });
+  }
+
+  /** Who a one-time set-password link is for (no token needed). */
+  passwordLink(token: string): Promise<PasswordLinkInfo> {
+    return this.request('GET', `/password-links/${encodeURIComponent(token)}`);
+  }
+
+  usePasswordLink(token: string, password: string): Promise<{ email: string }> {
+    return this.request('POST', `/password-links/${encodeURIComponent(token)}`, { body: { password } });
+  }
+
+  // —— Admin: agents ——
+
+  listAgents(): Promise<AgentView[]> {
+    return this.request<{ items: AgentView[] }>('GET', '/agents').then((r) => r.items);
+  }
+
+  /** Without a password the agent is invited: the answer carries a one-time set-password link. */
+  createAgent(input: AgentInput): Promise<AgentView & { setPasswordLink?: PasswordLink }> {
+    return this.request('POST', '/agents', { body: input });
+  }
+
+  updateAgent(id: string, patch: AgentPatch): Promise<AgentView> {
+    return this.request('PATCH', `/agents/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  /** A one-time link where the agent sets a new password. */
+  resetAgentPassword(id: string): Promise<PasswordLink> {
+    return this.request('POST', `/agents/${encodeURIComponent(id)}/password-link`);
+  }
+
+  // —— Admin: API keys ——
+
+  listApiKeys(): Promise<ApiKeyView[]> {
+    return this.request<{ items: ApiKeyView[] }>('GET', '/api-keys').then((r) => r.items);
+  }
+
+  /** The answer's `key` is shown only now. */
+  createApiKey(input: ApiKeyInput): Promise<ApiKeyView & { key: string }> {
+    return this.request('POST', '/api-keys', { body: input });
+  }
+
+  revokeApiKey(id: string): Promise<void> {
+    return this.request('DELETE', `/api-keys/${encodeURIComponent(id)}`);
+  }
+
+  // —— Admin: channels ——
+
+  listChannelPlugins(): Promise<ChannelPluginView[]> {
+    return this.request<{ items: ChannelPluginView[] }>('GET', '/channel-plugins').then((r) => r.items);
+  }
+
+  /** "Test connection": checks a configuration with the provider, saving nothing. */
+  checkChannelConfig(pluginId: string, config: Record<string, unknown>): Promise<AccountCheckView> {
+    return this.request('POST', `/channel-plugins/${encodeURIComponent(pluginId)}/check`, { body: { config } });
+  }
+
+  createChannel(input: ChannelInput): Promise<ChannelAccountView> {
+    return this.request('POST', '/channels', { body: input });
+  }
+
+  updateChannel(id: string, patch: ChannelPatch): Promise<ChannelAccountView> {
+    return this.request('PATCH', `/channels/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  /** Checks the account's credentials again and refreshes its health. */
+  recheckChannel(id: string): Promise<ChannelAccountView> {
+    return this.request('POST', `/channels/${encodeURIComponent(id)}/check`);
+  }
+
+  // —— Admin: templates ——
+
+  syncTemplates(channelAccountId: string): Promise<TemplateSyncResult> {
+    return this.request('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates/sync`);
+  }
+
+  lintTemplate(channelAccountId: string, draft: unknown): Promise<TemplateProblem[]> {
+    return this.request<{ problems: TemplateProblem[] }>('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates/lint`, { body: { draft } }).then((r) => r.problems);
+  }
+
+  createTemplate(channelAccountId: string, draft: TemplateDraft): Promise<TemplateView> {
+    return this.request('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates`, { body: draft });
+  }
+
+  /** Edits a rejected, paused or approved template in place and resubmits it (same name and language). */
+  updateTemplate(channelAccountId: string, templateId: string, draft: TemplateDraft): Promise<TemplateView> {
+    return this.request('PUT', `/channels/${encodeURIComponent(channelAccountId)}/templates/${encodeURIComponent(templateId)}`, { body: draft });
+  }
+
+  registerTemplate(channelAccountId: string, input: TemplateRegistration): Promise<TemplateView> {
+    return this.request('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates/register`, { body: input });
+  }
+
+  deleteTemplate(channelAccountId: string, templateId: string): Promise<{ scope: 'language' | 'name'; name: string; deleted: { id: string; language: string }[] }> {
+    return this.request('DELETE', `/channels/${encodeURIComponent(channelAccountId)}/templates/${encodeURIComponent(templateId)}`);
   }
 
   private uploadWithProgress<T>(path: string, body: Blob | string, onProgress: (fraction: number) => void): Promise<T> {

@@ -1,4 +1,4 @@
-import type { AgentView, ConversationView, LiveEvent, SessionContent, TemplateParameters } from '@obrol/contracts';
+import type { AgentView, ConfigField, ConversationView, LiveEvent, NotificationSettings, SessionContent, TemplateParameters } from '@obrol/contracts';
 
 export type { AgentPresence, ConversationActivity, NoteView, TeammateView } from '@obrol/contracts';
 
@@ -60,3 +60,106 @@ export type SendMessageInput = { content: SessionContent; replyToMessageId?: str
 
 /** A live event pushed on the realtime socket: the catalogue's discriminated union, by `type`. */
 export type LiveEventFrame = LiveEvent;
+
+/* The admin console's views. */
+export type { ChannelHealth, ConfigField, NotificationSettings, TemplateDraft, TemplateProblem } from '@obrol/contracts';
+
+export type AgentRole = AgentView['role'];
+
+/** A one-time set-password link (invitation or reset), shown to the admin to hand over. */
+export interface PasswordLink {
+  url: string;
+  purpose: 'invite' | 'reset';
+  expiresAt: string;
+}
+
+export interface PasswordLinkInfo {
+  purpose: 'invite' | 'reset';
+  email: string;
+  name: string;
+  expiresAt: string;
+}
+
+export interface AgentInput {
+  email: string;
+  name: string;
+  role: AgentRole;
+  inboxIds: string[];
+  /** Leave out to invite with a one-time link. */
+  password?: string;
+}
+
+export interface AgentPatch {
+  name?: string;
+  role?: AgentRole;
+  inboxIds?: string[];
+  active?: boolean;
+}
+
+export interface AccountPatch {
+  name?: string;
+  locale?: 'en' | 'id' | null;
+  notifications?: Partial<NotificationSettings>;
+}
+
+export type ApiKeyScope = 'read' | 'send';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  inboxIds: string[] | null;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyInput {
+  name: string;
+  inboxIds: string[] | null;
+  scopes: ApiKeyScope[];
+}
+
+/** An installed channel plugin with its generated configuration form. */
+export interface ChannelPluginView {
+  id: string;
+  displayName: string;
+  secretFields: string[];
+  configForm: ConfigField[];
+  hasVerifyToken: boolean;
+}
+
+export interface AccountCheckView {
+  externalId: string | null;
+  displayName: string | null;
+  displayPhoneNumber: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface ChannelInput {
+  plugin: string;
+  name: string;
+  config: Record<string, unknown>;
+}
+
+export interface ChannelPatch {
+  name?: string;
+  /** Merged into the current config; left-out secrets keep their value. */
+  config?: Record<string, unknown>;
+  active?: boolean;
+}
+
+export interface TemplateRegistration {
+  name: string;
+  language: string;
+  category?: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+  namespace?: string;
+}
+
+export interface TemplateSyncResult {
+  total: number;
+  created: number;
+  updated: number;
+  removed: number;
+}

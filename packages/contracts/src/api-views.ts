@@ -37,13 +37,23 @@ export const conversationViewSchema = z.object({
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
 
+/** What an agent wants to be told about; every setting defaults to on. */
+export const notificationSettingsSchema = z.object({
+  newConversationSound: z.boolean().describe('a sound when a new conversation arrives in one of my inboxes'),
+  assignedToMe: z.boolean().describe('a browser notification when a conversation is assigned to me'),
+  everyMessage: z.boolean().describe('a browser notification for every new customer message in my inboxes'),
+});
+export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
+
 export const agentViewSchema = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
-  role: z.enum(['admin', 'agent']),
+  role: z.enum(['admin', 'agent', 'marketer']).describe('admin: everything, including the admin area; agent: their inboxes; marketer: their inboxes and broadcasts'),
   active: z.boolean(),
   inboxIds: z.array(z.string()).describe('channel accounts the agent belongs to (admins see all)'),
+  locale: z.string().nullable().describe("the interface language the agent chose; null: the browser's"),
+  notifications: notificationSettingsSchema,
   createdAt: z.iso.datetime(),
 });
 export type AgentView = z.infer<typeof agentViewSchema>;
@@ -55,7 +65,7 @@ export type AgentPresence = z.infer<typeof agentPresenceSchema>;
 export const teammateViewSchema = z.object({
   id: z.string(),
   name: z.string(),
-  role: z.enum(['admin', 'agent']),
+  role: z.enum(['admin', 'agent', 'marketer']),
   presence: agentPresenceSchema,
   inboxIds: z.array(z.string()).describe('channel accounts the agent belongs to'),
 });
@@ -120,6 +130,34 @@ export const channelCapabilitiesSchema = z.object({
   sessionWindow: z.boolean(),
 });
 
+/** What Obrol knows about an account's health: the last credential check and the last webhook. */
+export const channelHealthSchema = z.object({
+  lastWebhookAt: z.iso.datetime().nullable().describe('when the provider last delivered a webhook for this account (to the minute)'),
+  checkedAt: z.iso.datetime().nullable().describe('when the credentials were last checked with the provider'),
+  displayName: z.string().nullable(),
+  displayPhoneNumber: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).describe("the provider's facts from the last check, e.g. qualityRating, messagingLimit, throughput"),
+});
+export type ChannelHealth = z.infer<typeof channelHealthSchema>;
+
+/**
+ * One field of a channel plugin's configuration form, generated from the plugin's zod schema:
+ * the apps draw the form from this, so a new channel plugin needs no UI code.
+ */
+export const configFieldSchema = z.object({
+  name: z.string(),
+  type: z.enum(['string', 'number', 'integer', 'boolean', 'enum']),
+  label: z.string(),
+  description: z.string().nullable(),
+  secret: z.boolean().describe('write-only: encrypted at rest, never shown again'),
+  required: z.boolean().describe('must be filled (no default)'),
+  enum: z.array(z.string()).nullable(),
+  default: z.unknown().optional(),
+  format: z.string().nullable().describe('JSON Schema format, e.g. uri'),
+  pattern: z.string().nullable(),
+});
+export type ConfigField = z.infer<typeof configFieldSchema>;
+
 export const channelAccountViewSchema = z.object({
   id: z.string(),
   plugin: z.string(),
@@ -139,6 +177,7 @@ export const channelAccountViewSchema = z.object({
     .describe("the plugin's limits for sending media; null when the channel sends none"),
   autoAssign: z.boolean().describe('new and reopened conversations go round-robin to online agents of this inbox'),
   autoAssignLimit: z.number().int().describe('auto-assignment skips an agent with this many unresolved conversations'),
+  health: channelHealthSchema,
   createdAt: z.iso.datetime(),
 });
 export type ChannelAccountView = z.infer<typeof channelAccountViewSchema>;

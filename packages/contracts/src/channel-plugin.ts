@@ -203,6 +203,11 @@ export interface ChannelTemplates<Config> {
   list(ctx: ChannelContext<Config>): Promise<Result<TemplateDefinition[], ChannelError>>;
   /** Submit a new template for approval. */
   create(draft: TemplateDraft, ctx: ChannelContext<Config>): Promise<Result<TemplateDefinition, ChannelError>>;
+  /**
+   * Resubmit an edited template (a rejected, paused or approved one, same name and language)
+   * by its external id; it goes back to review. Optional: without it, admins cannot edit in place.
+   */
+  update?(externalId: string, draft: TemplateDraft, ctx: ChannelContext<Config>): Promise<Result<TemplateDefinition, ChannelError>>;
   /** Delete a template (all its languages, or the one with this external id). */
   remove(name: string, externalId: string | undefined, ctx: ChannelContext<Config>): Promise<Result<void, ChannelError>>;
   /** Problems the provider would reject the draft for; empty when it looks fine. */

@@ -1,3 +1,4 @@
+export { default as CopyField } from './components/CopyField.vue';
 export { default as ConversationList } from './components/ConversationList.vue';
 export { default as MessageBubble } from './components/MessageBubble.vue';
 export { default as MessageStatus } from './components/MessageStatus.vue';
@@ -5,7 +6,9 @@ export { default as MessageComposer } from './components/MessageComposer.vue';
 export { default as NoteComposer } from './components/NoteComposer.vue';
 export { default as InteractiveComposer } from './components/InteractiveComposer.vue';
 export { default as NoteBubble } from './components/NoteBubble.vue';
+export { default as SchemaForm } from './components/SchemaForm.vue';
 export { default as TemplatePicker } from './components/TemplatePicker.vue';
+export { default as TemplatePreview } from './components/TemplatePreview.vue';
 export { default as WindowBadge } from './components/WindowBadge.vue';
 export { default as WindowCountdown } from './components/WindowCountdown.vue';
 export { default as AudioBubble } from './components/bubbles/AudioBubble.vue';

@@ -364,16 +364,18 @@ describe('send over real HTTP (node:http on port 0)', () => {
 });
 
 describe('checkAccount, verifyWebhook, markRead', () => {
-  it('checkAccount reads the phone number fields', async () => {
-    const graph = fakeGraphFetch(() => ({ json: { display_phone_number: '+1 555-078-3881', verified_name: 'Lucky Shrub', quality_rating: 'GREEN', id: PHONE_NUMBER_ID } }));
+  it('checkAccount reads the phone number fields, with the health facts the admin sees', async () => {
+    const graph = fakeGraphFetch(() => ({
+      json: { display_phone_number: '+1 555-078-3881', verified_name: 'Lucky Shrub', quality_rating: 'GREEN', throughput: { level: 'STANDARD' }, whatsapp_business_manager_messaging_limit: 'TIER_250', id: PHONE_NUMBER_ID },
+    }));
     const result = await createWhatsAppChannel({ fetch: graph.fetch }).checkAccount!(ctx);
     expect(graph.requests[0]!.url.toString()).toBe(
-      `https://graph.test/v26.0/${PHONE_NUMBER_ID}?fields=display_phone_number%2Cverified_name%2Cquality_rating`,
+      `https://graph.test/v26.0/${PHONE_NUMBER_ID}?fields=display_phone_number%2Cverified_name%2Cquality_rating%2Cthroughput%2Cwhatsapp_business_manager_messaging_limit`,
     );
     expect(graph.requests[0]!.headers.get('authorization')).toBe('Bearer EAAtest-access-token');
     expect(result).toEqual({
       ok: true,
-      value: { externalId: PHONE_NUMBER_ID, displayName: 'Lucky Shrub', displayPhoneNumber: '+1 555-078-3881', details: { phoneNumberId: PHONE_NUMBER_ID, qualityRating: 'GREEN' } },
+      value: { externalId: PHONE_NUMBER_ID, displayName: 'Lucky Shrub', displayPhoneNumber: '+1 555-078-3881', details: { phoneNumberId: PHONE_NUMBER_ID, qualityRating: 'GREEN', messagingLimit: 'TIER_250', throughput: 'STANDARD' } },
     });
   });
 
@@ -666,6 +668,20 @@ describe('templates: list, create, remove', () => {
     );
     expect(graph.requests).toEqual([]);
     expect(result).toMatchObject({ ok: false, error: { code: 'TEMPLATE_LINT_FAILED', details: { problems: [expect.objectContaining({ rule: 'name.format' })] } } });
+  });
+
+  it('update edits a template in place by its id (category and components) and reports it back in review', async () => {
+    const graph = fakeGraphFetch(() => ({ json: { success: true } }));
+    const result = await createWhatsAppChannel({ fetch: graph.fetch }).templates!.update!(
+      '572279198452421',
+      { name: 'order_late', language: 'en', category: 'UTILITY', parameterFormat: 'positional', components: { body: { text: 'Sorry, order {{1}} is late.', examples: ['#123'] } } },
+      ctx,
+    );
+    expect(`${graph.requests[0]!.method} ${graph.requests[0]!.url.pathname}`).toBe('POST /v26.0/572279198452421');
+    expect(graph.requests[0]!.json).toEqual({ category: 'UTILITY', components: [{ type: 'BODY', text: 'Sorry, order {{1}} is late.', example: { body_text: [['#123']] } }] });
+    expect(result).toMatchObject({ ok: true, value: { externalId: '572279198452421', status: 'PENDING', rejectionReason: null } });
+    const refused = await createWhatsAppChannel({ fetch: fakeGraphFetch().fetch }).templates!.update!('1', { name: 'x', language: 'en', category: 'UTILITY', parameterFormat: 'positional', components: { body: { text: '{{1}} late' } } }, ctx);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'TEMPLATE_LINT_FAILED' } });
   });
 
   it('remove deletes by name, or by name and hsm_id', async () => {

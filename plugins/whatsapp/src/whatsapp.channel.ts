@@ -12,7 +12,7 @@ import { downloadMedia, uploadMedia, WHATSAPP_MEDIA_MAX_BYTES, WHATSAPP_MEDIA_MI
 import { asArray, asRecord, asString } from './json-payload.reader.js';
 import { toGraphMessage } from './outbound.mapper.js';
 import { whatsAppSessionWindowPolicy } from './session-window.policy.js';
-import { createTemplate, listTemplates, removeTemplate } from './templates/template-management.api.js';
+import { createTemplate, listTemplates, removeTemplate, updateTemplate } from './templates/template-management.api.js';
 import { validateTemplateParameters } from './templates/template-parameters.js';
 import { lintTemplate } from './templates/template.linter.js';
 import { renderTemplate } from './templates/template.renderer.js';
@@ -62,7 +62,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
       const res = await graphOf(ctx).request({
         method: 'GET',
         path: ctx.config.phoneNumberId,
-        query: { fields: 'display_phone_number,verified_name,quality_rating' },
+        query: { fields: 'display_phone_number,verified_name,quality_rating,throughput,whatsapp_business_manager_messaging_limit' },
       });
       if (!res.ok) return err(asAccountCheckError(res.error));
       const body = asRecord(res.value);
@@ -71,7 +71,12 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
         externalId: asString(body?.['id']) ?? ctx.config.phoneNumberId,
         ...(asString(body?.['verified_name']) ? { displayName: asString(body?.['verified_name']) } : {}),
         ...(asString(body?.['display_phone_number']) ? { displayPhoneNumber: asString(body?.['display_phone_number']) } : {}),
-        details: { phoneNumberId: asString(body?.['id']) ?? ctx.config.phoneNumberId, qualityRating: asString(body?.['quality_rating']) },
+        details: {
+          phoneNumberId: asString(body?.['id']) ?? ctx.config.phoneNumberId,
+          qualityRating: asString(body?.['quality_rating']),
+          messagingLimit: asString(body?.['whatsapp_business_manager_messaging_limit']),
+          throughput: asString(asRecord(body?.['throughput'])?.['level']),
+        },
       };
       return ok<AccountCheck>(check);
     },
@@ -154,6 +159,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
     templates: {
       list: (ctx) => listTemplates(graphOf(ctx), ctx.config.wabaId),
       create: (draft, ctx) => createTemplate(graphOf(ctx), ctx.config.wabaId, draft),
+      update: (externalId, draft, ctx) => updateTemplate(graphOf(ctx), externalId, draft),
       remove: (name, externalId, ctx) => removeTemplate(graphOf(ctx), ctx.config.wabaId, name, externalId),
       lint: lintTemplate,
       validateParameters: validateTemplateParameters,

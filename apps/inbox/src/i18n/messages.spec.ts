@@ -21,14 +21,14 @@ describe('inbox messages', () => {
     for (const locale of ['en', 'id'] as const) {
       i18n.global.locale.value = locale;
       for (const key of keys({ ...en, ui: uiMessages.en })) {
-        const text = i18n.global.t(key, { count: 2, message: 'm', name: 'n', type: 't', emoji: 'e', hours: 1, minutes: 2, index: 1, format: 'image', names: 'Ani', time: '09:00', text: 'x', at: '@' });
+        const text = i18n.global.t(key, { count: 2, message: 'm', name: 'n', type: 't', emoji: 'e', hours: 1, minutes: 2, index: 1, format: 'image', names: 'Ani', time: '09:00', text: 'x', at: '@', date: 'd', language: 'l', url: 'u' });
         expect(text, `${locale}:${key}`).not.toBe(key);
         expect(text).not.toMatch(/[{}]/);
       }
     }
   });
 
-  it('puts every API error code in words, so no raw server text reaches the agent', () => {
-    expect(Object.keys(en.errors).sort()).toEqual([...Object.keys(ERROR_CODES), 'NETWORK_ERROR', 'BAD_RESPONSE'].sort());
+  it('has a sentence for every error code the API can answer with, and for the client-side ones, so no raw server text reaches the agent', () => {
+    expect(Object.keys(en.errors).sort()).toEqual([...Object.keys(ERROR_CODES), 'NETWORK_ERROR', 'BAD_RESPONSE', 'UNKNOWN'].sort());
   });
 });

@@ -1,11 +1,15 @@
 import { Collection, Entity, Enum, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
+import type { NotificationSettings } from '@obrol/contracts';
 import { BaseEntity } from '../database/base.entity.js';
 import { ChannelAccount } from '../channels/channel-account.entity.js';
 
-export type AgentRole = 'admin' | 'agent';
+export type AgentRole = 'admin' | 'agent' | 'marketer';
 export type AgentPresence = 'online' | 'away';
 
-/** A person who answers customers. Admins see every inbox; agents only the inboxes they belong to. */
+/**
+ * A person who answers customers. Admins see every inbox and the admin area; agents and
+ * marketers only the inboxes they belong to (marketers also run broadcasts).
+ */
 @Entity({ tableName: 'agents' })
 @Unique({ properties: ['tenantId', 'email'] })
 export class Agent extends BaseEntity {
@@ -19,7 +23,7 @@ export class Agent extends BaseEntity {
   @Property({ type: 'string', length: 200 })
   name!: string;
 
-  @Enum({ items: ['admin', 'agent'], type: 'string' })
+  @Enum({ items: ['admin', 'agent', 'marketer'], type: 'string' })
   role: Opt<AgentRole> = 'agent';
 
   /** scrypt hash in PHC-like form `scrypt$N$r$p$salt$hash`. */
@@ -36,6 +40,13 @@ export class Agent extends BaseEntity {
   /** When auto-assignment last gave this agent a conversation: the round-robin order. */
   @Property({ type: 'datetime', nullable: true })
   lastAssignedAt: Opt<Date> | null = null;
+  /** The interface language the agent chose (`en`, `id`); null: the browser's. */
+  @Property({ type: 'string', length: 16, nullable: true })
+  locale: Opt<string> | null = null;
+
+  /** The agent's choices; a missing key (or null) means the default, on. */
+  @Property({ type: 'json', nullable: true })
+  notifications: Opt<Partial<NotificationSettings>> | null = null;
 
   @ManyToMany({ entity: () => ChannelAccount, pivotTable: 'agent_inboxes', owner: true })
   inboxes = new Collection<ChannelAccount>(this);

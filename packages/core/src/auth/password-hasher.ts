@@ -34,8 +34,8 @@ export class PasswordHasher {
   }
 }
 
-/** A random bearer token with a recognisable prefix (`obs_` sessions, `obk_` API keys). */
-export function newToken(prefix: 'obs' | 'obk'): string {
+/** A random bearer token with a recognisable prefix (`obs_` sessions, `obk_` API keys, `obp_` set-password links). */
+export function newToken(prefix: 'obs' | 'obk' | 'obp'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }
 

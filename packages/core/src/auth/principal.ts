@@ -11,7 +11,7 @@ export type Principal =
       tenantId: string;
       tenantSlug: string;
       agentId: string;
-      role: 'admin' | 'agent';
+      role: 'admin' | 'agent' | 'marketer';
       /** Channel accounts the agent belongs to; admins see all. */
       inboxIds: ReadonlySet<string> | 'all';
     }

@@ -1,6 +1,13 @@
 import { Entity, Index, Property, type Opt } from '@mikro-orm/core';
 import { BaseEntity } from '../database/base.entity.js';
 
+export interface AccountCheckRecord {
+  checkedAt: string;
+  displayName?: string;
+  displayPhoneNumber?: string;
+  details?: Record<string, unknown>;
+}
+
 /** An inbox: one account of a channel plugin (e.g. one WhatsApp business number). */
 @Entity({ tableName: 'channel_accounts' })
 export class ChannelAccount extends BaseEntity {
@@ -33,4 +40,11 @@ export class ChannelAccount extends BaseEntity {
   /** Auto-assignment passes over an agent with this many unresolved conversations. */
   @Property({ type: 'integer' })
   autoAssignLimit: Opt<number> = 10;
+  /** When the provider last delivered a webhook for the account (written at most once a minute). */
+  @Property({ type: 'datetime', nullable: true })
+  lastWebhookAt: Opt<Date> | null = null;
+
+  /** The facts of the last credential check (display name, number, quality, limits), for the admin's health view. */
+  @Property({ type: 'json', nullable: true })
+  lastCheck: Opt<AccountCheckRecord> | null = null;
 }

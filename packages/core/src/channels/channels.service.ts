@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type ChannelAccountView, type ChannelContext, type ChannelPlugin, type Clock, ObrolError } from '@obrol/contracts';
+import { type AccountCheck, type ChannelAccountView, type ChannelContext, type ChannelPlugin, type Clock, ObrolError } from '@obrol/contracts';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertAdmin, assertInbox } from '../auth/principal.js';
@@ -8,7 +8,7 @@ import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { fieldProblems } from '../http/zod-validation.pipe.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
-import { ChannelAccount } from './channel-account.entity.js';
+import { type AccountCheckRecord, ChannelAccount } from './channel-account.entity.js';
 import { SecretBox } from './secret-box.js';
 
 export const createChannelSchema = z.object({
@@ -27,7 +27,25 @@ export const updateChannelSchema = z.object({
   autoAssignLimit: z.number().int().min(1).max(1000).optional(),
 });
 
+export const checkChannelSchema = z.object({ config: z.record(z.string(), z.unknown()) });
+
+export const accountCheckViewSchema = z.object({
+  externalId: z.string().nullable(),
+  displayName: z.string().nullable(),
+  displayPhoneNumber: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+
 export { type ChannelAccountView, channelAccountViewSchema, channelCapabilitiesSchema } from '@obrol/contracts';
+
+const WEBHOOK_TOUCH_MS = 60_000;
+
+const recordOf = (check: AccountCheck | null, at: Date): AccountCheckRecord => ({
+  checkedAt: at.toISOString(),
+  ...(check?.displayName ? { displayName: check.displayName } : {}),
+  ...(check?.displayPhoneNumber ? { displayPhoneNumber: check.displayPhoneNumber } : {}),
+  details: check?.details ?? {},
+});
 
 /** A channel account with its plugin and decrypted context, ready to use. */
 export interface ResolvedAccount {
@@ -44,6 +62,7 @@ export class ChannelsService {
   private readonly logger = new Logger('ChannelsService');
   private readonly box: SecretBox;
   private readonly cache = new Map<string, { at: number; resolved: ResolvedAccount }>();
+  private readonly webhookTouched = new Map<string, number>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -74,6 +93,13 @@ export class ChannelsService {
       mediaLimits: plugin?.media ? { maxBytes: { ...plugin.media.maxBytes }, mimeTypes: Object.fromEntries(Object.entries(plugin.media.mimeTypes).map(([k, v]) => [k, [...(v ?? [])]])) } : null,
       autoAssign: account.autoAssign,
       autoAssignLimit: account.autoAssignLimit,
+      health: {
+        lastWebhookAt: account.lastWebhookAt?.toISOString() ?? null,
+        checkedAt: account.lastCheck?.checkedAt ?? null,
+        displayName: account.lastCheck?.displayName ?? null,
+        displayPhoneNumber: account.lastCheck?.displayPhoneNumber ?? null,
+        details: account.lastCheck?.details ?? {},
+      },
       createdAt: account.createdAt.toISOString(),
     };
   }
@@ -91,8 +117,8 @@ export class ChannelsService {
     return parsed.data as Record<string, unknown>;
   }
 
-  /** Asks the plugin to check the credentials; returns the provider's id for the account. */
-  private async check(plugin: ChannelPlugin<unknown>, context: ChannelContext<unknown>): Promise<string | null> {
+  /** Asks the plugin to check the credentials; null when the plugin has no check. */
+  private async check(plugin: ChannelPlugin<unknown>, context: ChannelContext<unknown>): Promise<AccountCheck | null> {
     if (!plugin.checkAccount) return null;
     const result = await plugin.checkAccount(context);
     if (!result.ok) {
@@ -101,7 +127,39 @@ export class ChannelsService {
         providerMessage: result.error.providerMessage,
       });
     }
-    return result.value.externalId ?? null;
+    return result.value;
+  }
+
+  /** "Test connection": validates a draft configuration and checks it with the provider, saving nothing. */
+  async checkDraft(principal: Principal, pluginId: string, config: Record<string, unknown>): Promise<z.infer<typeof accountCheckViewSchema>> {
+    assertAdmin(principal);
+    const plugin = this.registry.get(pluginId);
+    const parsed = this.parseConfig(plugin, config);
+    const draft = { id: 'draft', tenantId: principal.tenantId } as ChannelAccount;
+    const check = await this.check(plugin, this.contextOf(draft, plugin, parsed));
+    return { externalId: check?.externalId ?? null, displayName: check?.displayName ?? null, displayPhoneNumber: check?.displayPhoneNumber ?? null, details: check?.details ?? {} };
+  }
+
+  /** Checks a connected account's credentials again and keeps what the provider said (health). */
+  async recheck(principal: Principal, id: string): Promise<ChannelAccount> {
+    assertAdmin(principal);
+    const em = this.orm.em.fork();
+    const account = await this.find(em, principal, id);
+    const plugin = this.registry.get(account.pluginId);
+    const check = await this.check(plugin, this.contextOf(account, plugin, plugin.configSchema.parse(this.box.openFields(account.config))));
+    account.lastCheck = recordOf(check, this.clock.now());
+    await em.flush();
+    return account;
+  }
+
+  /** Notes that a webhook arrived for the account; writes at most once a minute per process (hot path). */
+  async touchWebhook(id: string): Promise<void> {
+    const now = this.clock.now();
+    const last = this.webhookTouched.get(id);
+    if (last !== undefined && now.getTime() - last < WEBHOOK_TOUCH_MS) return;
+    this.webhookTouched.set(id, now.getTime());
+    // A native update leaves `updatedAt` alone, so the resolved-account cache stays valid.
+    await this.orm.em.fork().nativeUpdate(ChannelAccount, { id }, { lastWebhookAt: now });
   }
 
   async create(principal: Principal, input: z.infer<typeof createChannelSchema>): Promise<ChannelAccount> {
@@ -115,7 +173,9 @@ export class ChannelsService {
       name: input.name,
       config: this.box.sealFields(config, plugin.secretFields),
     });
-    account.externalId = await this.check(plugin, this.contextOf(account, plugin, config));
+    const check = await this.check(plugin, this.contextOf(account, plugin, config));
+    account.externalId = check?.externalId ?? null;
+    account.lastCheck = recordOf(check, this.clock.now());
     this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.create', targetType: 'channel_account', targetId: account.id, details: { plugin: plugin.id, name: input.name } });
     await em.flush();
     return account;
@@ -129,7 +189,9 @@ export class ChannelsService {
     if (input.config) {
       const current = this.box.openFields(account.config);
       const config = this.parseConfig(plugin, { ...current, ...input.config });
-      account.externalId = await this.check(plugin, this.contextOf(account, plugin, config));
+      const check = await this.check(plugin, this.contextOf(account, plugin, config));
+      account.externalId = check?.externalId ?? null;
+      account.lastCheck = recordOf(check, this.clock.now());
       account.config = this.box.sealFields(config, plugin.secretFields);
     }
     if (input.name !== undefined) account.name = input.name;

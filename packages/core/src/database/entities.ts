@@ -1,5 +1,6 @@
 import { Agent } from '../agents/agent.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { PasswordLink } from '../auth/password-link.entity.js';
 import { RateLimitCounter } from '../auth/rate-limit-counter.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
@@ -24,6 +25,7 @@ export const coreEntities = [
   Agent,
   Session,
   ApiKey,
+  PasswordLink,
   ChannelAccount,
   Contact,
   Conversation,

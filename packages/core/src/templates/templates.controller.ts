@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { templateDraftSchema } from '@obrol/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
@@ -10,8 +10,11 @@ import { validate } from '../http/zod-validation.pipe.js';
 import {
   TemplatesService,
   deleteTemplatesQuerySchema,
+  lintTemplateSchema,
   listTemplatesQuerySchema,
+  registerTemplateSchema,
   templateDeletionSchema,
+  templateProblemSchema,
   templateSyncResultSchema,
   templateViewSchema,
 } from './templates.service.js';
@@ -40,6 +43,34 @@ export class TemplatesController {
   @ApiErrors(400, 401, 403, 404, 409, 422)
   create(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Body(validate(templateDraftSchema)) body: z.infer<typeof templateDraftSchema>) {
     return this.templates.create(principal, channelId, body);
+  }
+
+  /** The channel's linter over a draft (as the admin types); `problems` is empty when it looks fine. */
+  @Post('lint')
+  @HttpCode(200)
+  @ApiJsonBody(lintTemplateSchema)
+  @ApiOk(z.object({ problems: z.array(templateProblemSchema) }))
+  @ApiErrors(401, 404, 422)
+  async lint(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Body(validate(lintTemplateSchema)) body: z.infer<typeof lintTemplateSchema>) {
+    return { problems: await this.templates.lint(principal, channelId, body.draft) };
+  }
+
+  /** Register a template that already exists at the provider (e.g. approved in WhatsApp Manager), checked there. */
+  @Post('register')
+  @ApiJsonBody(registerTemplateSchema)
+  @ApiOk(templateViewSchema, 201)
+  @ApiErrors(400, 401, 403, 404, 422, 503)
+  register(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Body(validate(registerTemplateSchema)) body: z.infer<typeof registerTemplateSchema>) {
+    return this.templates.register(principal, channelId, body);
+  }
+
+  /** Edit a rejected, paused or approved template and resubmit it (same name and language); it is PENDING again. */
+  @Put(':templateId')
+  @ApiJsonBody(templateDraftSchema)
+  @ApiOk(templateViewSchema)
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  update(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Param('templateId') templateId: string, @Body(validate(templateDraftSchema)) body: z.infer<typeof templateDraftSchema>) {
+    return this.templates.update(principal, channelId, templateId, body);
   }
 
   /** Pull every template from the provider now (also registers templates made elsewhere). */

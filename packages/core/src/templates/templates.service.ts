@@ -6,10 +6,12 @@ import {
   ObrolError,
   type TemplateDefinition,
   type TemplateParameters,
+  type TemplateProblem,
   type TemplateStatusEvent,
   type TemplateView,
   facts,
   liveEvents,
+  templateCategorySchema,
   templateDraftSchema,
 } from '@obrol/contracts';
 import { z } from 'zod';
@@ -44,6 +46,18 @@ export const templateDeletionSchema = z.object({
   deleted: z.array(z.object({ id: z.string(), language: z.string() })),
 });
 export type TemplateDeletion = z.infer<typeof templateDeletionSchema>;
+
+/** A draft to lint as the admin types: loosely shaped, since half-written fields are the point. */
+export const lintTemplateSchema = z.object({ draft: z.unknown() });
+export const templateProblemSchema = z.object({ path: z.string(), message: z.string(), rule: z.string() });
+
+/** An approved template made elsewhere (WhatsApp Manager, another tool) to register by name. */
+export const registerTemplateSchema = z.object({
+  name: z.string().trim().min(1).max(512),
+  language: z.string().trim().min(2).max(15),
+  category: templateCategorySchema.optional().describe('checked against what the provider says, when given'),
+  namespace: z.string().trim().max(128).optional().describe('the message-template namespace of older accounts; kept for reference'),
+});
 
 export const templateSyncResultSchema = z.object({ total: z.number().int(), created: z.number().int(), updated: z.number().int(), removed: z.number().int() });
 
@@ -206,6 +220,52 @@ export class TemplatesService {
     t.syncedAt = now;
   }
 
+  /**
+   * The plugin's linter over a draft, for the editor to run as the admin types. A draft the
+   * shape check refuses answers with those problems (in the linter's form), never a 400.
+   */
+  async lint(principal: Principal, channelAccountId: string, raw: unknown): Promise<TemplateProblem[]> {
+    const account = await this.channels.get(principal, channelAccountId);
+    const templates = this.templatesOf(await this.channels.resolve(account.id));
+    const parsed = templateDraftSchema.safeParse(raw);
+    if (!parsed.success) return parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, rule: `shape.${i.code}` }));
+    return templates.lint(parsed.data);
+  }
+
+  /**
+   * Registers a template that already exists at the provider (made in WhatsApp Manager): looked
+   * up there by name and language, so only a real one is stored, with its true status.
+   */
+  async register(principal: Principal, channelAccountId: string, input: z.infer<typeof registerTemplateSchema>): Promise<TemplateView> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const resolved = await this.channels.resolve(account.id);
+    const result = await this.templatesOf(resolved).list(resolved.context);
+    if (!result.ok) throw new ObrolError(result.error.code, `Could not look the template up: ${result.error.message}`, { retryable: result.error.retryable });
+    const found = result.value.find((d) => d.name === input.name && d.language === input.language);
+    if (!found) {
+      const languages = result.value.filter((d) => d.name === input.name).map((d) => d.language);
+      throw new ObrolError(
+        'TEMPLATE_NOT_FOUND',
+        languages.length
+          ? `The template "${input.name}" exists in ${languages.join(', ')}, not in ${input.language}.`
+          : `There is no template "${input.name}" on this WhatsApp Business Account; check the name as WhatsApp Manager shows it.`,
+      );
+    }
+    if (input.category && input.category !== found.category) {
+      throw new ObrolError('VALIDATION_FAILED', `The template "${input.name}" is ${found.category}, not ${input.category}.`, { problems: [{ field: 'category', message: `is ${found.category}` }] });
+    }
+    const em = this.orm.em.fork();
+    const now = this.clock.now();
+    const t =
+      (await em.findOne(Template, { channelAccount: account, name: found.name, language: found.language })) ??
+      em.create(Template, { tenantId: account.tenantId, channelAccount: account, name: found.name, language: found.language, category: found.category, components: found.components, status: found.status });
+    this.assign(t, found, now);
+    this.audit.record(em, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.register', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language, namespace: input.namespace ?? null } });
+    await em.flush();
+    return templateView(t);
+  }
+
   /** Lints, submits for approval and stores a new template. */
   async create(principal: Principal, channelAccountId: string, draft: z.infer<typeof createTemplateSchema>): Promise<TemplateView> {
     assertAdmin(principal);
@@ -225,6 +285,39 @@ export class TemplatesService {
     const t = em.create(Template, { tenantId: account.tenantId, channelAccount: account, name: draft.name, language: draft.language, category: draft.category, components: draft.components, status: result.value.status });
     this.assign(t, { ...draft, ...result.value }, this.clock.now());
     this.audit.record(em, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.create', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
+    await em.flush();
+    return templateView(t);
+  }
+
+  /**
+   * Edits a rejected, paused or approved template in place and resubmits it (same name and
+   * language); it is PENDING again until the provider's verdict arrives as a status change.
+   */
+  async update(principal: Principal, channelAccountId: string, templateId: string, draft: z.infer<typeof createTemplateSchema>): Promise<TemplateView> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const em = this.orm.em.fork();
+    const t = await em.findOne(Template, { id: templateId, channelAccount: account });
+    if (!t) throw new ObrolError('NOT_FOUND', 'Template not found.');
+    const templates = this.templatesOf(await this.channels.resolve(account.id));
+    if (!templates.update) throw new ObrolError('CONTENT_NOT_SUPPORTED', 'This channel cannot edit templates in place; create a new one instead.');
+    if (!t.externalId) throw new ObrolError('CONFLICT', `Template "${t.name}" has no provider id yet; sync templates first.`);
+    if (!['REJECTED', 'PAUSED', 'APPROVED'].includes(t.status)) {
+      throw new ObrolError('CONFLICT', `Template "${t.name}" is ${t.status}; only a rejected, paused or approved template can be edited.`);
+    }
+    const edited = { ...draft, name: t.name, language: t.language };
+    const problems = templates.lint(edited);
+    if (problems.length > 0) {
+      throw new ObrolError('TEMPLATE_LINT_FAILED', `The template would be rejected: ${problems.map((p) => p.message).join(' ')}`, { problems });
+    }
+    const result = await templates.update(t.externalId, edited, (await this.channels.resolve(account.id)).context);
+    if (!result.ok) throw new ObrolError(result.error.code === 'CHANNEL_UNAVAILABLE' ? 'CHANNEL_UNAVAILABLE' : 'TEMPLATE_LINT_FAILED', result.error.message, { providerCode: result.error.providerCode, providerMessage: result.error.providerMessage });
+    const now = this.clock.now();
+    this.assign(t, { ...edited, ...result.value }, now);
+    const data = { channelAccountId: account.id, templateId: t.id, name: t.name, language: t.language, status: t.status, reason: t.rejectionReason, quality: t.quality, category: t.category };
+    // Facts and live events address the tenant by its slug (the subject token).
+    recordEvent(em, principal.tenantSlug, now, facts.templateStatus(principal.tenantSlug, data), liveEvents.templateStatus(principal.tenantSlug, { channelAccountId: account.id, data }));
+    this.audit.record(em, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.update', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
     await em.flush();
     return templateView(t);
   }

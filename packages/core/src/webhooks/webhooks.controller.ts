@@ -55,6 +55,7 @@ export class WebhooksController {
     const resolved = await this.channels.resolve(accountId, pluginId);
     const parsed = resolved.plugin.parseWebhook(toWebhookRequest('POST', req), resolved.context);
     if (!parsed.ok) throw new ObrolError(parsed.error.code, parsed.error.message);
+    await this.channels.touchWebhook(resolved.account.id);
     // Provider text (a customer's message, a profile name) may hold what no database stores.
     // …and may be longer than any database column: refused or cut here, the same on every database.
     await this.inbound.enqueue({ resolved, events: withinEventLimits(withSafeText(parsed.value.events), this.logger) });

@@ -163,6 +163,13 @@ export function createTestChannel(provider: TestProvider = new TestProvider()): 
         provider.templates.push(created);
         return ok(created);
       },
+      async update(externalId, draft) {
+        const index = provider.templates.findIndex((t) => t.externalId === externalId);
+        if (index < 0) return err({ code: 'TEMPLATE_NOT_FOUND', message: `No template ${externalId}.`, retryable: false });
+        const edited: TemplateDefinition = { ...draft, externalId, status: 'PENDING' };
+        provider.templates[index] = edited;
+        return ok(edited);
+      },
       async remove(name) {
         const index = provider.templates.findIndex((t) => t.name === name);
         if (index < 0) return err({ code: 'TEMPLATE_NOT_FOUND', message: `No template ${name}.`, retryable: false });

@@ -60,6 +60,18 @@ export async function createTemplate(graph: GraphApiClient, wabaId: string, draf
   });
 }
 
+/** Edits a template in place (`POST /{template_id}`): new components (and category, unless approved); Meta reviews it again. */
+export async function updateTemplate(graph: GraphApiClient, externalId: string, draft: TemplateDraft): Promise<Result<TemplateDefinition, ChannelError>> {
+  const problems = lintTemplate(draft);
+  if (problems.length > 0) {
+    return err({ code: 'TEMPLATE_LINT_FAILED', message: `WhatsApp would reject this template: ${problems[0]!.message}`, retryable: false, details: { problems } });
+  }
+  const { category, components } = toMetaTemplateCreate(draft) as { category: string; components: unknown };
+  const res = await graph.request({ method: 'POST', path: externalId, body: { json: { category, components } } });
+  if (!res.ok) return res;
+  return ok({ ...draft, externalId, status: 'PENDING', rejectionReason: null, quality: null });
+}
+
 /** Deletes a template by name (all languages), or only the one with `externalId` (hsm_id). */
 export async function removeTemplate(graph: GraphApiClient, wabaId: string, name: string, externalId: string | undefined): Promise<Result<void, ChannelError>> {
   const res = await graph.request({

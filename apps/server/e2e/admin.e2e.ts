@@ -1,0 +1,279 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/config.schema.js';
+import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+
+const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
+/** Screenshots of every admin screen, for a person to look at (gitignored). */
+const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../e2e-artifacts/admin');
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
+  console.warn(`skipped: Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set OBROL_TEST_CHROMIUM`);
+}
+
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `curl` as a back-end system would call the API: the HTTP status and the body. */
+async function curl(url: string, key: string, body: unknown): Promise<{ status: number; body: string }> {
+  const { stdout } = await run('curl', ['-s', '-w', '\n%{http_code}', '-X', 'POST', url, '-H', `Authorization: Bearer ${key}`, '-H', 'Content-Type: application/json', '-d', JSON.stringify(body)]);
+  const lines = stdout.trimEnd().split('\n');
+  return { status: Number(lines.pop()), body: lines.join('\n') };
+}
+
+/**
+ * The admin console in headless Chromium against `obrol start` (no demo channel) and the
+ * WhatsApp simulator: the first admin changes the printed password, connects a number through
+ * the generated form, creates a template past the linter and sees it approved live, registers
+ * one made elsewhere, invites an agent limited to one inbox, and runs an API key through curl.
+ */
+describe.runIf(available)('admin console in Chromium', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-admin-e2e-'));
+  const printed: string[] = [];
+  let obrol: RunningObrol;
+  let sales: WhatsAppSimulator;
+  let support: WhatsAppSimulator;
+  let browser: Browser;
+  let page: Page;
+  let supportInboxId: string;
+  const newPassword = 'tangerine-lighthouse-velvet-42';
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const value = (testId: string) => page.getByTestId(testId).inputValue();
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const simulatorOptions = { host: '127.0.0.1', port: 0, statusDelaysMs: { sent: 100, delivered: 300, read: 100_000 }, templateReview: { mode: 'approve' as const, delayMs: 2_500 } };
+    sales = await startWhatsAppSimulator({ ...simulatorOptions, appSecret: 'sales-app-secret-0001', accessToken: 'EAAsales-token-0001', verifiedName: 'Toko Sari' });
+    support = await startWhatsAppSimulator({ ...simulatorOptions, appSecret: 'support-app-secret-02', accessToken: 'EAAsupport-token-02', phoneNumberId: '109000000000222', wabaId: '209000000000222' });
+    const port = await freePort();
+    const config = parseConfig({
+      OBROL_PORT: String(port),
+      OBROL_HOST: '127.0.0.1',
+      OBROL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+      OBROL_DATA_DIR: dataDir,
+      OBROL_ADMIN_EMAIL: 'owner@example.test',
+      OBROL_DEMO: 'false',
+      OBROL_LOG_LEVEL: 'warn',
+    });
+    obrol = await runObrol('all', config, { logger: createLogger('warn'), print: (line) => printed.push(line) });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await obrol?.close();
+    await sales?.close();
+    await support?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('the first admin signs in with the printed password and changes it', async () => {
+    const generated = printed.join('\n').match(/First admin created: owner@example\.test \/ password: (\S+)/)?.[1];
+    expect(generated, printed.join('\n')).toBeTruthy();
+    await page.goto(obrol.app.url);
+    await page.getByTestId('login-email').fill('owner@example.test');
+    await page.getByTestId('login-password').fill(generated!);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-admin').waitFor();
+    await page.getByTestId('current-agent').click();
+    await page.getByTestId('account-page').waitFor();
+    await page.getByTestId('password-current').fill('not-the-password');
+    await page.getByTestId('password-new').fill(newPassword);
+    await page.getByTestId('password-repeat').fill(newPassword);
+    await page.getByTestId('password-submit').click();
+    await page.getByTestId('password-error').waitFor();
+    await page.getByTestId('password-current').fill(generated!);
+    await page.getByTestId('password-submit').click();
+    await page.getByTestId('password-changed').waitFor();
+    await shot('01-account');
+    const login = await fetch(`${obrol.app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'owner@example.test', password: generated }) });
+    expect(login.status).toBe(401);
+  });
+
+  it('connects a WhatsApp number through the generated form, with the connection tested first', async () => {
+    await page.getByTestId('nav-admin-channels').click();
+    await page.getByTestId('channels-empty').waitFor();
+    await page.getByTestId('channel-connect-start').click();
+    await page.getByTestId('channel-name').fill('Sales');
+    await page.getByTestId('config-phoneNumberId').fill(sales.config.phoneNumberId);
+    await page.getByTestId('config-wabaId').fill(sales.config.wabaId);
+    await page.getByTestId('config-accessToken').fill('EAAwrong-token-9999');
+    await page.getByTestId('config-appSecret').fill('sales-app-secret-0001');
+    await page.getByTestId('config-verifyToken').fill('sari-verify-token');
+    await page.getByTestId('config-graphApiBaseUrl').fill(sales.url);
+    await page.getByTestId('channel-test').click();
+    const refused = page.getByTestId('channel-connect-error');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/refused these credentials/);
+    await shot('02-channel-test-failed');
+    await page.getByTestId('config-accessToken').fill('EAAsales-token-0001');
+    await page.getByTestId('channel-test').click();
+    await page.getByTestId('channel-test-ok').waitFor();
+    expect(await page.getByTestId('channel-test-ok').textContent()).toContain('Toko Sari');
+    await shot('03-channel-form');
+    await page.getByTestId('channel-connect-submit').click();
+    await page.getByTestId('channel-connected').waitFor();
+    const webhookUrl = await value('channel-webhook-url-value');
+    expect(webhookUrl).toMatch(new RegExp(`^${obrol.app.url}/webhooks/whatsapp/[0-9a-f-]{36}$`));
+    expect(await value('channel-verify-token-value')).toBe('sari-verify-token');
+    expect(await page.getByTestId('channel-steps').textContent()).toContain('developers.facebook.com');
+    await shot('04-channel-connected');
+    // What the admin does next in Meta's App Dashboard: Meta checks the verify token, then delivers there.
+    sales.setWebhookUrl(webhookUrl);
+    expect(await sales.verifyWebhook('sari-verify-token')).toBe(true);
+    sales.customers.send('+6281311110001', 'Halo, mau tanya stok', { name: 'Rina Sales' });
+    await page.getByTestId('channel-connected-done').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="channel-health"]')?.textContent?.includes('none yet'), undefined, { timeout: 15_000 });
+    expect(await page.getByTestId('channel-health').textContent()).toContain('GREEN');
+    await shot('05-channels');
+  });
+
+  it('creates a template past the linter, submits it and sees it approved live', async () => {
+    await page.getByTestId('channel-templates').click();
+    await page.getByTestId('templates-page').waitFor();
+    await page.getByTestId('template-row').first().waitFor();
+    await page.getByTestId('template-new').click();
+    await page.getByTestId('template-name').fill('pickup_ready');
+    await page.getByTestId('template-body').fill('{{1}}, your order is ready for pickup.');
+    const problem = page.locator('[data-testid="template-problem"][data-rule="body.dangling-variable"]');
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('must not start or end with a variable');
+    expect(await page.getByTestId('template-submit').isDisabled()).toBe(true);
+    await shot('06-template-lint');
+    await page.getByTestId('template-body').fill('Hi {{1}}, your order {{2}} is ready for pickup.');
+    await page.locator('[data-testid="template-example"][data-variable="1"]').fill('Sari');
+    await page.locator('[data-testid="template-example"][data-variable="2"]').fill('#1042');
+    await page.waitForFunction(() => document.querySelector('[data-testid="template-lint-state"]')?.classList.contains('is-good'), undefined, { timeout: 10_000 });
+    expect(await page.getByTestId('template-problem').count()).toBe(0);
+    expect(await page.getByTestId('template-draft-preview-body').textContent()).toBe('Hi Sari, your order #1042 is ready for pickup.');
+    await shot('07-template-editor');
+    await page.getByTestId('template-submit').click();
+    const row = page.locator('[data-testid="template-row"][data-name="pickup_ready"]');
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('PENDING');
+    await page.locator('[data-testid="template-row"][data-name="pickup_ready"][data-status="APPROVED"]').waitFor({ timeout: 20_000 });
+    await shot('08-templates');
+  });
+
+  it('registers a template that already exists at Meta', async () => {
+    // Made "in WhatsApp Manager": straight at the (simulated) Graph API, unknown to Obrol.
+    const made = await fetch(`${sales.url}/v26.0/${sales.config.wabaId}/message_templates`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer EAAsales-token-0001', 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'flash_sale', language: 'id', category: 'MARKETING', components: [{ type: 'BODY', text: 'Diskon 20% hari ini saja untuk pelanggan setia kami.' }] }),
+    });
+    expect(made.status).toBe(200);
+    await expect.poll(() => sales.templates().find((t) => t.name === 'flash_sale')?.status, { timeout: 15_000 }).toBe('APPROVED');
+    await page.getByTestId('template-register-open').click();
+    await page.getByTestId('register-name').fill('flash_sale');
+    await page.getByTestId('register-language').fill('en_US');
+    await page.getByTestId('register-submit').click();
+    await page.getByTestId('register-error').waitFor();
+    expect(await page.getByTestId('register-error').textContent()).toContain('exists in id');
+    await page.getByTestId('register-language').fill('id');
+    await page.getByTestId('register-category').selectOption('MARKETING');
+    await shot('09-template-register');
+    await page.getByTestId('register-submit').click();
+    await page.locator('[data-testid="template-row"][data-name="flash_sale"][data-status="APPROVED"]').waitFor();
+  });
+
+  it('invites an agent into one inbox; the agent sets a password and sees only that inbox', async () => {
+    // A second number, connected through the API, so "only that inbox" means something.
+    const token = await page.evaluate(() => sessionStorage.getItem('obrol.token'));
+    const second = await fetch(`${obrol.app.url}/api/v1/channels`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ plugin: 'whatsapp', name: 'Support', config: { phoneNumberId: support.config.phoneNumberId, wabaId: support.config.wabaId, accessToken: 'EAAsupport-token-02', appSecret: 'support-app-secret-02', verifyToken: 'support-verify', graphApiBaseUrl: support.url } }),
+    });
+    expect(second.status).toBe(201);
+    supportInboxId = ((await second.json()) as { id: string; webhookUrl: string }).id;
+    support.setWebhookUrl(`${obrol.app.url}/webhooks/whatsapp/${supportInboxId}`);
+    support.customers.send('+6281322220002', 'Printer saya rusak', { name: 'Joko Support' });
+
+    await page.getByTestId('nav-admin-agents').click();
+    await page.getByTestId('invite-name').fill('Ana Wijaya');
+    await page.getByTestId('invite-email').fill('ana@example.test');
+    await page.locator('[data-testid="invite-inbox"][data-inbox="Sales"]').check();
+    await page.getByTestId('invite-submit').click();
+    await page.getByTestId('password-link').waitFor();
+    const link = await value('password-link-field-value');
+    expect(link).toMatch(/\/#\/set-password\/obp_/);
+    await shot('10-agents');
+    const row = page.locator('[data-testid="agent-row"][data-email="ana@example.test"]');
+    expect(await row.locator('[data-inbox="Sales"]').isChecked()).toBe(true);
+    expect(await row.locator('[data-inbox="Support"]').isChecked()).toBe(false);
+
+    const ana = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await ana.goto(link);
+    await ana.getByTestId('set-password-input').fill('mango-harbour-pencil-77');
+    await ana.getByTestId('set-password-repeat').fill('mango-harbour-pencil-77');
+    await ana.screenshot({ path: path.join(SCREENSHOTS, '11-set-password.png') });
+    await ana.getByTestId('set-password-submit').click();
+    await ana.getByTestId('login-password-set').waitFor();
+    expect(await ana.getByTestId('login-email').inputValue()).toBe('ana@example.test');
+    await ana.getByTestId('login-password').fill('mango-harbour-pencil-77');
+    await ana.getByTestId('login-submit').click();
+    await ana.getByTestId('conversation-item').first().waitFor();
+    await ana.waitForTimeout(500);
+    const names = await ana.getByTestId('conversation-item').allTextContents();
+    expect(names.some((n) => n.includes('Rina Sales'))).toBe(true);
+    expect(names.some((n) => n.includes('Joko Support'))).toBe(false);
+    expect(await ana.getByTestId('nav-admin').count()).toBe(0);
+    await ana.screenshot({ path: path.join(SCREENSHOTS, '12-agent-inbox.png') });
+    await ana.close();
+  });
+
+  it('creates an API key, sends a template with curl, and revoked it is refused', async () => {
+    await page.getByTestId('nav-admin-api-keys').click();
+    await page.getByTestId('api-key-name').fill('Online shop');
+    await page.getByTestId('api-key-access-send').check();
+    await page.getByTestId('api-key-submit').click();
+    await page.getByTestId('api-key-created').waitFor();
+    const key = await value('api-key-value-value');
+    expect(key).toMatch(/^obk_/);
+    await shot('13-api-key-created');
+    const token = await page.evaluate(() => sessionStorage.getItem('obrol.token'));
+    const channels = (await (await fetch(`${obrol.app.url}/api/v1/channels`, { headers: { authorization: `Bearer ${token}` } })).json()) as { items: { id: string; name: string }[] };
+    const salesId = channels.items.find((c) => c.name === 'Sales')!.id;
+    const send = { channelAccountId: salesId, to: '+6281344440004', template: { name: 'pickup_ready', language: 'en', parameters: { body: [{ type: 'text', text: 'Dewi' }, { type: 'text', text: '#2001' }] } } };
+    const sent = await curl(`${obrol.app.url}/api/v1/messages`, key, send);
+    expect(sent.status, sent.body).toBe(202);
+    await expect.poll(() => sales.inbox('+6281344440004').length, { timeout: 15_000 }).toBe(1);
+    expect(sales.inbox('+6281344440004')[0]!.preview).toContain('Hi Dewi, your order #2001 is ready for pickup.');
+    await page.getByTestId('api-key-done').click();
+    await page.reload();
+    await page.locator('[data-testid="api-key-row"][data-name="Online shop"]').waitFor();
+    expect(await page.locator('[data-testid="api-key-row"][data-name="Online shop"] [data-testid="api-key-last-used"]').textContent()).not.toBe('never');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('[data-testid="api-key-row"][data-name="Online shop"] [data-testid="api-key-revoke"]').click();
+    await page.locator('[data-testid="api-key-row"][data-name="Online shop"] .badge').waitFor();
+    await shot('14-api-keys');
+    const refused = await curl(`${obrol.app.url}/api/v1/messages`, key, send);
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('shows the outbound webhooks screen (or says the server has none)', async () => {
+    await page.getByTestId('nav-admin-webhooks').click();
+    await page.getByTestId('webhooks-page').waitFor();
+    await page.waitForTimeout(300);
+    await shot('15-webhooks');
+  });
+});

@@ -1,0 +1,21 @@
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import TemplatePreview from './TemplatePreview.vue';
+
+describe('TemplatePreview', () => {
+  it('shows the message as the customer will see it, with examples in place of variables', async () => {
+    const w = mount(TemplatePreview, {
+      props: { headerText: 'Order {{1}}', body: 'Hi {{1}}, your order {{2}} is ready.', footer: 'Reply STOP to opt out', buttons: [{ type: 'QUICK_REPLY', text: 'Thanks' }], examples: { '1': 'Sari' } },
+    });
+    expect(w.find('[data-testid="template-draft-preview-body"]').text()).toBe('Hi Sari, your order {{2}} is ready.');
+    expect(w.text()).toContain('Order Sari');
+    expect(w.text()).toContain('Reply STOP to opt out');
+    expect(w.find('.template-preview__button').text()).toBe('Thanks');
+    await w.setProps({ examples: { '1': 'Sari', '2': '#1042' } });
+    expect(w.find('[data-testid="template-draft-preview-body"]').text()).toBe('Hi Sari, your order #1042 is ready.');
+  });
+
+  it('says what to do while the body is empty', () => {
+    expect(mount(TemplatePreview, { props: { body: '' } }).text()).toContain('Type the body to see the message');
+  });
+});
