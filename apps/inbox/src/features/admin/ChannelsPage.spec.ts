@@ -63,7 +63,7 @@ describe('ChannelsPage', () => {
     await w.find('[data-testid="channel-test"]').trigger('click');
     await flushPromises();
     const error = w.find('[data-testid="channel-connect-error"]').text();
-    expect(error).toContain('The provider refused these credentials.');
+    expect(error).toContain('The provider refused the channel’s credentials.');
     expect(error).toContain('The gateway refused the API token.');
     await w.find('[data-testid="config-apiToken"]').setValue('good-token');
     await w.find('[data-testid="channel-test"]').trigger('click');
