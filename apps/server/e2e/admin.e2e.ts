@@ -121,7 +121,7 @@ describe.runIf(available)('admin console in Chromium', () => {
     await page.getByTestId('channel-test').click();
     const refused = page.getByTestId('channel-connect-error');
     await refused.waitFor();
-    expect(await refused.textContent()).toMatch(/refused these credentials/);
+    expect(await refused.textContent()).toMatch(/refused the channel’s credentials/);
     await shot('02-channel-test-failed');
     await page.getByTestId('config-accessToken').fill('EAAsales-token-0001');
     await page.getByTestId('channel-test').click();

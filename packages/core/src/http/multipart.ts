@@ -24,8 +24,8 @@ export interface FilePartStream {
 
 /**
  * Reads the first file part of a `multipart/form-data` request as a stream (a CSV of a million
- * rows is never buffered whole); null when the body carries no file. Past `maxBytes` the stream
- * fails with PAYLOAD_TOO_LARGE.
+ * rows is never buffered whole); null when the request is not multipart, VALIDATION_FAILED when it
+ * carries no file. Past `maxBytes` the stream fails with PAYLOAD_TOO_LARGE.
  */
 export async function firstFilePart(request: FastifyRequest, maxBytes: number): Promise<FilePartStream | null> {
   if (!request.isMultipart()) return null;
@@ -35,7 +35,7 @@ export async function firstFilePart(request: FastifyRequest, maxBytes: number): 
   } catch (error) {
     throw new ObrolError('VALIDATION_FAILED', `The multipart body could not be read: ${(error as Error).message}`);
   }
-  if (!part) return null;
+  if (!part) throw new ObrolError('VALIDATION_FAILED', 'The multipart body has no file part; send the file as a file field.', { problems: [{ field: 'file', message: 'missing' }] });
   const out = new PassThrough();
   part.file.on('limit', () => out.destroy(new ObrolError('PAYLOAD_TOO_LARGE', `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`)));
   part.file.on('error', (error) => out.destroy(error));
