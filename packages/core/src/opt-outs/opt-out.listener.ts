@@ -38,20 +38,21 @@ export class OptOutListener {
     const request = optOutRequestOf(text, this.keywords);
     if (!request) return;
     const em = this.orm.em.fork();
-    const contact = await em.findOne(Contact, { id: event.contactId, tenantId: event.tenantId });
+    // The envelope's tenantId is the tenant's subject token (slug); the contact carries the id.
+    const contact = await em.findOne(Contact, event.contactId);
     if (!contact) return;
     const actor = `contact:${contact.id}`;
     const changed = request === 'stop' ? this.optOuts.optOut(em, contact, content.type === 'text' ? 'keyword' : 'button', text!.trim().slice(0, 500), actor) : this.optOuts.optIn(em, contact, actor);
     if (!changed) return;
     await em.flush();
     this.logger.log(`contact ${contact.id} opted ${request === 'stop' ? 'out' : 'back in'}`);
-    await this.confirm(event, this.replies[request]);
+    await this.confirm(event, contact.tenantId, this.replies[request]);
   }
 
   /** The confirmation goes out as the business, through the normal send path; only the first stop or start of a run gets one. */
-  private async confirm(event: FactMap['message.received'], text: string): Promise<void> {
+  private async confirm(event: FactMap['message.received'], tenantId: string, text: string): Promise<void> {
     if (!text) return;
-    const tenant = { id: event.tenantId, slug: await this.tenants.slugOf(event.tenantId) };
+    const tenant = { id: tenantId, slug: await this.tenants.slugOf(tenantId) };
     try {
       await this.messages.sendToConversation(systemPrincipal(tenant), event.conversationId, { content: { type: 'text', text } });
     } catch (error) {

@@ -6,6 +6,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertInbox } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { databaseKindOf } from '../database/orm-config.js';
 import { Contact } from '../contacts/contact.entity.js';
 import { ContactsService } from '../contacts/contacts.service.js';
 import { type Page, decodeCursor, encodeCursor, pageQuerySchema, timeCursorSchema } from '../http/pagination.js';
@@ -56,13 +58,19 @@ const EXPORT_BATCH = 1000;
  */
 @Injectable()
 export class OptOutsService {
+  /** Names match in any case: PostgreSQL's LIKE is case-sensitive, SQLite's is not (and it has no ILIKE). */
+  private readonly caseless: '$ilike' | '$like';
+
   constructor(
     private readonly orm: MikroORM,
     private readonly contacts: ContactsService,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    this.caseless = databaseKindOf(options.database.url) === 'postgresql' ? '$ilike' : '$like';
+  }
 
   /** Opts the contact out in the caller's unit of work; false when they already were. */
   optOut(em: EntityManager, contact: Contact, source: OptOutSource, reason: string | null, actor: string): boolean {
@@ -96,14 +104,15 @@ export class OptOutsService {
 
   async add(principal: Principal, input: z.infer<typeof addOptOutSchema>): Promise<{ optOut: OptOutView; created: boolean }> {
     const source: OptOutSource = principal.kind === 'agent' ? 'agent' : 'api';
+    // Read the account before the transaction: SQLite has one connection, which the transaction holds.
+    const account = 'channelAccountId' in input ? await this.channels.get(principal, input.channelAccountId) : null;
     return this.orm.em.fork().transactional(async (em) => {
       let contact: Contact;
       if ('contactId' in input) {
         contact = await this.contacts.get(principal, input.contactId, em);
       } else {
-        const account = await this.channels.get(principal, input.channelAccountId);
         const externalId = input.phone.slice(1);
-        contact = (await this.contacts.findOrCreate(em, { id: account.id, tenantId: principal.tenantId }, [{ externalId, phone: input.phone }])).get(externalId)!.contact;
+        contact = (await this.contacts.findOrCreate(em, { id: account!.id, tenantId: principal.tenantId }, [{ externalId, phone: input.phone }])).get(externalId)!.contact;
       }
       const created = this.optOut(em, contact, source, input.reason ?? null, actorOf(principal));
       await em.flush();
@@ -138,7 +147,7 @@ export class OptOutsService {
     }
     if (query.q) {
       const escape = (text: string) => text.replace(/[%_\\]/g, (c) => `\\${c}`);
-      const or: FilterQuery<Contact>[] = [{ name: { $like: `%${escape(query.q)}%` } }];
+      const or: FilterQuery<Contact>[] = [{ name: { [this.caseless]: `%${escape(query.q)}%` } }];
       // A number typed the local way (0812 3456 7890) matches +62 812 3456 7890: compare the
       // digits after the trunk zero, whatever the country code.
       if (/^\+?[\d\s().-]{3,}$/.test(query.q)) or.push({ phone: { $like: `%${query.q.replace(/\D/g, '').replace(/^0+/, '')}%` } });
