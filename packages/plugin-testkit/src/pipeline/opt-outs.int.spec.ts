@@ -65,6 +65,15 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`opt-out register on ${s
     expect(entry).toMatchObject({ source: 'button', reason: 'Stop promo' });
   });
 
+  it("the provider's marketing opt-out (WhatsApp user_preferences) feeds the same register, without a reply", async () => {
+    await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.preference({ id: '6281200000009', phone: '+6281200000009' }, 'stop', 'User requested to stop marketing messages')] });
+    const entry = await eventually(async () => (await register('?q=%2B6281200000009')).items[0], 10_000, 'meta opt-out');
+    expect(entry).toMatchObject({ source: 'meta', reason: 'User requested to stop marketing messages', channelAccountId: inbox.id });
+    expect(textsTo('6281200000009')).toEqual([]);
+    await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.preference({ id: '6281200000009' }, 'resume')] });
+    await eventually(async () => ((await register('?q=%2B6281200000009')).items.length === 0 ? true : undefined), 10_000, 'meta resume');
+  });
+
   it('agents add by phone (creating the contact) or contact id; search by local or E.164 number and name; filter by channel', async () => {
     const added = await env.api('POST', '/api/v1/opt-outs', { channelAccountId: inbox.id, phone: '+6285700000003', reason: 'Asked on the phone' }, { token: tokens.agent });
     expect(added.status, JSON.stringify(added.body)).toBe(201);
