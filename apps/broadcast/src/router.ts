@@ -12,6 +12,7 @@ export function createBroadcastRouter() {
       { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
       { path: '/', name: 'broadcasts', component: BroadcastsPage },
       { path: '/new', name: 'new', component: WizardPage },
+      { path: '/opt-outs', name: 'opt-outs', component: () => import('./features/opt-outs/OptOutsPage.vue') },
       { path: '/b/:id/edit/:step?', name: 'edit', component: WizardPage, props: true },
       // The live page carries the chart: loaded only when opened, so the list and wizard stay small.
       { path: '/b/:id', name: 'live', component: () => import('./features/live/LivePage.vue'), props: true },

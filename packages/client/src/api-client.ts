@@ -1,5 +1,16 @@
 import type { MessageView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
 import { ApiError } from './api-error.js';
+
+/** One entry of the opt-out register (GET /api/v1/opt-outs). */
+export interface OptOutView {
+  contactId: string;
+  channelAccountId: string;
+  phone: string | null;
+  name: string | null;
+  optedOutAt: string;
+  source: 'keyword' | 'button' | 'meta' | 'agent' | 'api' | null;
+  reason: string | null;
+}
 import type {
   AudienceImport,
   BroadcastDraft,
@@ -331,6 +342,25 @@ export class ApiClient {
   /** Every recipient with status and reason, as a CSV file (fetched with the bearer token). */
   async recipientsCsv(id: string): Promise<Blob> {
     return this.download(`/broadcasts/${encodeURIComponent(id)}/recipients.csv`);
+  }
+
+  /** The opt-out register, most recent first; `q` is a name or phone number (+6281… or 0812…). */
+  listOptOuts(filters: { q?: string; channelAccountId?: string } = {}, page: PageQuery = {}): Promise<Page<OptOutView>> {
+    return this.request('GET', '/opt-outs', { query: { q: filters.q?.trim() || undefined, channelAccountId: filters.channelAccountId || undefined, ...page } });
+  }
+
+  addOptOut(input: { channelAccountId: string; phone: string; reason?: string } | { contactId: string; reason?: string }): Promise<OptOutView> {
+    return this.request('POST', '/opt-outs', { body: input });
+  }
+
+  /** Opts the customer back in (admins and marketers). */
+  removeOptOut(contactId: string): Promise<void> {
+    return this.request('DELETE', `/opt-outs/${encodeURIComponent(contactId)}`);
+  }
+
+  /** The whole register as CSV (fetched with the bearer token). */
+  async optOutsCsv(filters: { channelAccountId?: string } = {}): Promise<Blob> {
+    return this.download(`/opt-outs/export.csv${filters.channelAccountId ? `?channelAccountId=${encodeURIComponent(filters.channelAccountId)}` : ''}`);
   }
 
   /**

@@ -1,4 +1,4 @@
-export { ApiClient, type ApiClientOptions, type PageQuery, type UploadedMedia, type WebhookEndpointInput, type WebhookEndpointPatch, type XhrLike } from './api-client.js';
+export { ApiClient, type ApiClientOptions, type OptOutView, type PageQuery, type UploadedMedia, type WebhookEndpointInput, type WebhookEndpointPatch, type XhrLike } from './api-client.js';
 export { ApiError, isApiError, toApiError, type ClientErrorCode } from './api-error.js';
 export { RealtimeClient, realtimeUrl, type RealtimeClientOptions, type RealtimeStatus, type SocketLike } from './realtime-client.js';
 export { byActivity, isSnoozed, laterMessage, matchesFilters, mergeMessages, windowStateOf, type WindowState } from './conversation-list.js';

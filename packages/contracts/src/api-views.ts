@@ -114,6 +114,8 @@ export const contactViewSchema = z.object({
   tags: z.array(z.string()),
   optedInAt: z.iso.datetime().nullable(),
   optedOutAt: z.iso.datetime().nullable(),
+  optedOutSource: z.enum(['keyword', 'button', 'meta', 'agent', 'api']).nullable().describe('how the customer opted out: a stop keyword, an opt-out button, Meta (marketing opt-out), an agent or the API'),
+  optedOutReason: z.string().nullable(),
   createdAt: z.iso.datetime(),
 });
 export type ContactView = z.infer<typeof contactViewSchema>;

@@ -122,7 +122,20 @@ export interface AccountEvent {
   timestamp: Date;
 }
 
-export type ChannelEvent = InboundMessageEvent | StatusEvent | TemplateStatusEvent | AccountEvent;
+/**
+ * A customer's own choice about marketing messages, made on the provider's side (WhatsApp's
+ * `user_preferences` webhook): `stop` opts them out of broadcasts, `resume` back in.
+ */
+export interface MarketingPreferenceEvent {
+  kind: 'marketing_preference';
+  from: ChannelIdentity;
+  preference: 'stop' | 'resume';
+  /** The provider's words, e.g. "User requested to stop marketing messages". */
+  detail: string | null;
+  timestamp: Date;
+}
+
+export type ChannelEvent = InboundMessageEvent | StatusEvent | TemplateStatusEvent | AccountEvent | MarketingPreferenceEvent;
 
 /** The result of parsing one webhook delivery. */
 export interface ParsedWebhook {

@@ -38,8 +38,11 @@ export interface CoreOptions {
   windowClosingSoonMs?: number;
   /** Outbound webhooks to back-end systems: SSRF policy, timeout, concurrency, retry schedule. */
   outboundWebhooks?: OutboundWebhookSettings;
-  /** Keywords a customer writes to opt out of broadcasts and back in (defaults: STOP, UNSUBSCRIBE, BERHENTI, STOP PROMO; START). */
-  optOut?: { stopKeywords?: string[]; startKeywords?: string[] };
+  /**
+   * Keywords a customer writes to opt out of broadcasts and back in (defaults: STOP, UNSUBSCRIBE,
+   * BERHENTI, STOP PROMO; START), and the replies that confirm it (English defaults; '' sends none).
+   */
+  optOut?: { stopKeywords?: string[]; startKeywords?: string[]; optOutReply?: string; optInReply?: string };
   /** scrypt cost; lower only in tests. */
   passwordHashCost?: { N: number; r: number; p: number };
 }

@@ -117,6 +117,8 @@ export interface TestObrolOptions {
   trustedProxies?: string[];
   /** Outbound webhook settings; private addresses are allowed unless this says otherwise (receivers in tests listen on loopback). */
   outboundWebhooks?: OutboundWebhookSettings;
+  /** Stop/start keywords and their confirmation replies (default: the core's). */
+  optOut?: { stopKeywords?: string[]; startKeywords?: string[]; optOutReply?: string; optInReply?: string };
 }
 
 export interface ApiResponse<T = any> {
@@ -195,6 +197,7 @@ export async function startTestObrol(options: TestObrolOptions = {}): Promise<Te
     loginFailuresPerAccount: options.loginFailuresPerAccount,
     trustedProxies: options.trustedProxies,
     outboundWebhooks: { allowPrivateAddresses: true, ...options.outboundWebhooks },
+    optOut: options.optOut,
   });
 
   const api: TestObrol['api'] = async (method, urlPath, body, opts = {}) => {

@@ -539,3 +539,33 @@ describe('parseWhatsAppWebhook: batching and routing (hand-built)', () => {
     });
   });
 });
+
+describe('parseWhatsAppWebhook: user_preferences (marketing opt-out made in WhatsApp)', () => {
+  const preferences = (items: unknown[], phoneNumberId = PHONE_NUMBER_ID) => ({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: WABA_ID,
+        changes: [
+          {
+            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId }, contacts: [customer], user_preferences: items },
+            field: 'user_preferences',
+          },
+        ],
+      },
+    ],
+  });
+
+  it('a stop becomes a marketing preference with the contact, the detail and the time', () => {
+    const parsed = parseWhatsAppWebhook(preferences([{ wa_id: '16505551234', detail: 'User requested to stop marketing messages', category: 'marketing_messages', value: 'stop', timestamp: 1739321024 }]), ctx);
+    expect(parsed?.events).toEqual([
+      { kind: 'marketing_preference', from: sheena, preference: 'stop', detail: 'User requested to stop marketing messages', timestamp: new Date(1739321024 * 1000) },
+    ]);
+  });
+
+  it('another category or value is kept as an account event, and another number is not ours', () => {
+    const parsed = parseWhatsAppWebhook(preferences([{ wa_id: '16505551234', category: 'utility_messages', value: 'stop', timestamp: 1739321024 }]), ctx);
+    expect(parsed?.events).toMatchObject([{ kind: 'account_event', event: 'user_preferences.unrecognised' }]);
+    expect(parseWhatsAppWebhook(preferences([{ wa_id: '16505551234', category: 'marketing_messages', value: 'stop' }], '999'), ctx)?.events).toEqual([]);
+  });
+});

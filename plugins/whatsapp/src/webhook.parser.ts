@@ -55,6 +55,12 @@ export function parseWhatsAppWebhook(payload: unknown, ctx: WebhookParseContext)
         events.push(...messagesChangeEvents(value, ctx.now));
         continue;
       }
+      if (field === 'user_preferences') {
+        const phoneNumberId = asString(asRecord(value['metadata'])?.['phone_number_id']);
+        if (phoneNumberId !== undefined && phoneNumberId !== ctx.phoneNumberId) continue;
+        events.push(...userPreferenceEvents(value, ctx.now));
+        continue;
+      }
       if (entryId !== undefined && entryId !== ctx.wabaId) continue;
       if (TEMPLATE_FIELDS.has(field)) events.push(templateEvent(field, value, entryTime));
       else events.push(accountFieldEvent(field, value, entryTime));
@@ -118,6 +124,25 @@ function inboundEvent(message: Json, contacts: Json[], now: Date): ChannelEvent 
 /** System notices and the "user opened the chat" event are not the customer writing. */
 function opensWindow(type: string): boolean {
   return type !== 'system' && type !== 'request_welcome';
+}
+
+/**
+ * `user_preferences`: a customer stopped or resumed marketing messages in WhatsApp itself. Only
+ * the marketing category feeds the opt-out register; anything else is kept as an account event.
+ */
+function userPreferenceEvents(value: Json, now: Date): ChannelEvent[] {
+  const contacts = asArray(value['contacts']).map(asRecord).filter((c): c is Json => !!c);
+  return asArray(value['user_preferences']).flatMap((raw): ChannelEvent[] => {
+    const item = asRecord(raw);
+    if (!item) return [];
+    const preference = asString(item['value']);
+    const timestamp = fromUnixSeconds(item['timestamp']) ?? now;
+    if (asString(item['category']) !== 'marketing_messages' || (preference !== 'stop' && preference !== 'resume') || (!asString(item['wa_id']) && !asString(item['user_id']))) {
+      return [{ kind: 'account_event', event: 'user_preferences.unrecognised', description: 'WhatsApp sent a user preference Obrol does not know.', raw: item, timestamp }];
+    }
+    const from = senderOf({ from: item['wa_id'], from_user_id: item['user_id'] } as Json, contacts);
+    return [{ kind: 'marketing_preference', from, preference, detail: asString(item['detail']) ?? null, timestamp }];
+  });
 }
 
 function senderOf(message: Json, contacts: Json[]): ChannelIdentity {

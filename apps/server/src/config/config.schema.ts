@@ -132,6 +132,8 @@ export const configSchema = z.object({
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .optional()
     .describe('comma-separated messages that opt a customer back in (default START)'),
+  OBROL_OPT_OUT_REPLY: z.string().max(4096).optional().describe('text sent once to a customer who opts out by keyword or button (empty: send nothing; default: an English confirmation)'),
+  OBROL_OPT_IN_REPLY: z.string().max(4096).optional().describe('text sent once to a customer who opts back in (empty: send nothing; default: an English confirmation)'),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -157,7 +159,7 @@ export interface ObrolConfig {
   allowInsecureGraph: boolean;
   outboundWebhooks: { allowPrivateAddresses: boolean; requestTimeoutMs: number; concurrency: number };
   broadcasts: Partial<BroadcastOptions>;
-  optOut: { stopKeywords?: string[]; startKeywords?: string[] };
+  optOut: { stopKeywords?: string[]; startKeywords?: string[]; optOutReply?: string; optInReply?: string };
 }
 
 /** Parses the environment; throws an Error whose message lists every wrong variable and why. */
@@ -205,7 +207,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
       prices: c.OBROL_BROADCAST_PRICES ?? {},
       currency: c.OBROL_BROADCAST_CURRENCY,
     },
-    optOut: { stopKeywords: c.OBROL_STOP_KEYWORDS, startKeywords: c.OBROL_START_KEYWORDS },
+    optOut: { stopKeywords: c.OBROL_STOP_KEYWORDS, startKeywords: c.OBROL_START_KEYWORDS, optOutReply: c.OBROL_OPT_OUT_REPLY?.trim(), optInReply: c.OBROL_OPT_IN_REPLY?.trim() },
   };
 }
 

@@ -5,6 +5,7 @@ import { ChannelAccount } from '../channels/channel-account.entity.js';
 /** A customer as known on one channel account (one identity per channel). */
 @Entity({ tableName: 'contacts' })
 @Unique({ properties: ['channelAccount', 'externalId'] })
+@Index({ properties: ['tenantId', 'optedOutAt'] })
 export class Contact extends BaseEntity {
   @Property({ type: 'string', length: 36 })
   @Index()
@@ -36,4 +37,11 @@ export class Contact extends BaseEntity {
 
   @Property({ type: 'datetime', nullable: true })
   optedOutAt: Opt<Date> | null = null;
+
+  /** How the opt-out came: keyword | button | meta | agent | api (see OPT_OUT_SOURCES). */
+  @Property({ type: 'string', length: 16, nullable: true })
+  optedOutSource: Opt<string> | null = null;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  optedOutReason: Opt<string> | null = null;
 }

@@ -46,6 +46,8 @@ export const contactView = (c: Contact): ContactView => ({
   tags: c.tags,
   optedInAt: c.optedInAt?.toISOString() ?? null,
   optedOutAt: c.optedOutAt?.toISOString() ?? null,
+  optedOutSource: c.optedOutAt ? (c.optedOutSource as ContactView['optedOutSource']) : null,
+  optedOutReason: c.optedOutAt ? c.optedOutReason : null,
   createdAt: c.createdAt.toISOString(),
 });
 
@@ -124,7 +126,7 @@ export class ContactsService {
     if (input.attributes) contact.attributes = { ...contact.attributes, ...input.attributes };
     if (input.tags) contact.tags = [...new Set(input.tags)];
     if (input.optedIn === true) contact.optedInAt = new Date();
-    if (input.optedIn === false) contact.optedOutAt = new Date();
+    if (input.optedIn === false) Object.assign(contact, { optedOutAt: new Date(), optedOutSource: principal.kind === 'agent' ? 'agent' : 'api', optedOutReason: null });
     await em.flush();
     return contactView(contact);
   }

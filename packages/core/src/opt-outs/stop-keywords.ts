@@ -17,3 +17,7 @@ export function optOutRequestOf(text: string | undefined, keywords: { stop: stri
   if (keywords.start.some((k) => normalise(k) === said)) return 'start';
   return null;
 }
+
+/** What a customer is told once when they opt out or back in (configurable; empty sends nothing). */
+export const DEFAULT_OPT_OUT_REPLY = "You won't receive promotional messages from us any more. Reply START to subscribe again.";
+export const DEFAULT_OPT_IN_REPLY = "You're subscribed again. Reply STOP at any time to stop promotional messages.";

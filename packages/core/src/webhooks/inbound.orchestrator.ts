@@ -8,6 +8,7 @@ import { ConversationsService, type FoundConversation } from '../conversations/c
 import { IngestBatch, type IngestedMessage, MessageIngestWriter, ingestedOf } from '../messages/message-ingest.writer.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { SendAttempts } from '../messages/send-attempts.service.js';
+import { OptOutsService } from '../opt-outs/opt-outs.service.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
@@ -45,6 +46,7 @@ export class InboundOrchestrator {
     private readonly audit: AuditService,
     private readonly sendAttempts: SendAttempts,
     private readonly ingest: MessageIngestWriter,
+    private readonly optOuts: OptOutsService,
   ) {}
 
   /** Resolves, outside any transaction, what applying needs (the tenant's subject token). */
@@ -128,6 +130,12 @@ export class InboundOrchestrator {
         return this.messages.applyProviderStatus(c.batch, c.tenant, c.now, c.messages.get(event.externalId)!, event);
       case 'template_status':
         return this.templates.applyProviderStatus(c.em, c.tenant, c.now, account.id, event);
+      case 'marketing_preference': {
+        const contact = (await this.contacts.findOrCreate(c.em, account, [event.from])).get(event.from.externalId)!.contact;
+        if (event.preference === 'stop') this.optOuts.optOut(c.em, contact, 'meta', event.detail, 'system');
+        else this.optOuts.optIn(c.em, contact, 'system');
+        return;
+      }
       case 'account_event':
         this.logger.warn(`channel account ${account.id}: ${event.event}: ${event.description}`);
         this.audit.record(c.em, {

@@ -4,6 +4,7 @@ import { ChannelsModule } from '../channels/channels.module.js';
 import { ContactsModule } from '../contacts/contacts.module.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { MessagesModule } from '../messages/messages.module.js';
+import { OptOutsModule } from '../opt-outs/opt-outs.module.js';
 import { TemplatesModule } from '../templates/templates.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { InboundOrchestrator } from './inbound.orchestrator.js';
@@ -13,7 +14,7 @@ import { WebhooksController } from './webhooks.controller.js';
 
 /** Provider webhooks: verification, group-committed ingest, the orchestrator, the retry store. */
 @Module({
-  imports: [ChannelsModule, ContactsModule, ConversationsModule, MessagesModule, TemplatesModule, AuditModule, TenantsModule],
+  imports: [ChannelsModule, ContactsModule, ConversationsModule, MessagesModule, TemplatesModule, AuditModule, TenantsModule, OptOutsModule],
   controllers: [WebhooksController],
   providers: [InboundOrchestrator, InboundQueue, WebhookRetryStore],
 })

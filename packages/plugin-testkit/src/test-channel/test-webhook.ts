@@ -35,6 +35,13 @@ export const testWebhookSchema = z.object({
         reason: z.string().optional(),
         timestamp: z.iso.datetime(),
       }),
+      z.object({
+        type: z.literal('preference'),
+        from: z.object({ id: z.string().min(1), phone: z.string().optional(), name: z.string().optional() }),
+        preference: z.enum(['stop', 'resume']),
+        detail: z.string().optional(),
+        timestamp: z.iso.datetime(),
+      }),
     ]),
   ),
 });
@@ -54,6 +61,10 @@ export const testEvents = {
   },
   content(id: string, from: { id: string; phone?: string; name?: string }, content: MessageContent, timestamp: Date = new Date()) {
     return { type: 'message' as const, id, from, timestamp: timestamp.toISOString(), content };
+  },
+  /** The customer stopped or resumed marketing messages on the provider's side. */
+  preference(from: { id: string; phone?: string; name?: string }, preference: 'stop' | 'resume', detail?: string, timestamp: Date = new Date()) {
+    return { type: 'preference' as const, from, preference, ...(detail ? { detail } : {}), timestamp: timestamp.toISOString() };
   },
   status(id: string, status: 'sent' | 'delivered' | 'read' | 'failed', timestamp: Date = new Date(), error?: { code: string; message: string }, messageId?: string) {
     return { type: 'status' as const, id, status, timestamp: timestamp.toISOString(), ...(error ? { error } : {}), ...(messageId ? { messageId } : {}) };

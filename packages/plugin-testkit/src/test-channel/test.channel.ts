@@ -124,6 +124,8 @@ export function createTestChannel(provider: TestProvider = new TestProvider()): 
             };
           case 'template':
             return { kind: 'template_status', name: e.name, language: e.language, status: e.status, reason: e.reason, timestamp: new Date(e.timestamp) };
+          case 'preference':
+            return { kind: 'marketing_preference', from: { externalId: e.from.id, phone: e.from.phone, name: e.from.name }, preference: e.preference, detail: e.detail ?? null, timestamp: new Date(e.timestamp) };
         }
       });
       return ok({ events });

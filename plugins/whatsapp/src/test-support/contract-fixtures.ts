@@ -200,6 +200,18 @@ const expectedEvents: Record<string, { name: string; events: ChannelEvent[] }> =
       },
     ],
   },
+  'user_preferences_resume.json': {
+    name: 'marketing messages resumed (Meta sample)',
+    events: [
+      {
+        kind: 'marketing_preference',
+        from: { externalId: '16505551234', phone: '+16505551234' },
+        preference: 'resume',
+        detail: 'User requested to resume marketing messages',
+        timestamp: seconds(1731705721),
+      },
+    ],
+  },
   'template_status_approved.json': {
     // No `metadata.phone_number_id` in template webhooks: the payload names no channel account.
     name: 'template approved (Meta sample)',

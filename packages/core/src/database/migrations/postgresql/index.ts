@@ -8,6 +8,7 @@ import { Migration20261129190100 as M4 } from './migration-20261129190100.js';
 import { Migration20261129190200 as M5 } from './migration-20261129190200.js';
 import { Migration20261129190201 as M6 } from './migration-20261129190201.js';
 import { Migration20261129190300 as M7 } from './migration-20261129190300.js';
+import { Migration20261129210000 as M8 } from './migration-20261129210000.js';
 
 export const postgresqlMigrations: MigrationObject[] = [
   { name: 'migration-20261129160843', class: M0 },
@@ -18,4 +19,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'migration-20261129190200', class: M5 },
   { name: 'migration-20261129190201', class: M6 },
   { name: 'migration-20261129190300', class: M7 },
+  { name: 'migration-20261129210000', class: M8 },
 ];

@@ -1,0 +1,11 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261129210000 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table \`contacts\` add column \`opted_out_source\` text null;`);
+    this.addSql(`alter table \`contacts\` add column \`opted_out_reason\` text null;`);
+    this.addSql(`create index \`contacts_tenant_id_opted_out_at_index\` on \`contacts\` (\`tenant_id\`, \`opted_out_at\`);`);
+  }
+
+}
