@@ -345,6 +345,7 @@ describe.runIf(available)('admin console in Chromium', () => {
       expect(JSON.parse(again.body)).toEqual(event);
       expect(signatureValid(String(again.headers['obrol-signature']), again.body, secret)).toBe(true);
       await card.locator('[data-testid="webhook-delivery"][data-attempts="2"][data-status="succeeded"]').waitFor();
+      expect(await card.textContent()).not.toMatch(/Last delivery:\s*never/);
       await shot('18-webhook-replayed');
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
