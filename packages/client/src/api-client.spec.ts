@@ -94,6 +94,8 @@ describe('ApiClient', () => {
       'DELETE /api/v1/webhook-endpoints/e1',
     ]);
     expect(JSON.parse(calls[1]!.init.body as string)).toEqual({ url: endpoint.url, events: ['message.*'] });
+  });
+
   it('uploads a file as multipart/form-data with progress, and turns a refusal into an ApiError', async () => {
     type FakeXhr = Omit<XhrLike, 'status' | 'responseText'> & { status: number; responseText: string; sentBody: FormData | null; headers: Record<string, string>; url: string; answer(status: number, body: unknown): void };
     const xhrs: FakeXhr[] = [];

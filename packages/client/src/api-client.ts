@@ -8,7 +8,6 @@ import type {
   BroadcastStatus,
   BroadcastValidation,
   BroadcastView,
-  ChannelAccountSummary,
   RecipientStatus,
   RecipientView,
   ScheduleInput,
