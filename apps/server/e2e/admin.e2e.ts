@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingHttpHeaders, createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,11 +39,19 @@ async function curl(url: string, key: string, body: unknown): Promise<{ status: 
   return { status: Number(lines.pop()), body: lines.join('\n') };
 }
 
+/** The receiver's check, as `docs/outbound-webhooks.md` shows it: HMAC-SHA256 of `<t>.<raw body>`. */
+function signatureValid(header: string, rawBody: string, secret: string): boolean {
+  const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2)));
+  const expected = createHmac('sha256', secret).update(`${parts.t}.`).update(rawBody).digest('hex');
+  return Math.abs(Date.now() / 1000 - Number(parts.t)) <= 300 && parts.v1 === expected;
+}
+
 /**
  * The admin console in headless Chromium against `obrol start` (no demo channel) and the
  * WhatsApp simulator: the first admin changes the printed password, connects a number through
  * the generated form, creates a template past the linter and sees it approved live, registers
- * one made elsewhere, invites an agent limited to one inbox, and runs an API key through curl.
+ * one made elsewhere, invites an agent limited to one inbox, runs an API key through curl, and
+ * sends events to a webhook receiver that checks their signature.
  */
 describe.runIf(available)('admin console in Chromium', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-admin-e2e-'));
@@ -71,6 +81,8 @@ describe.runIf(available)('admin console in Chromium', () => {
       OBROL_ADMIN_EMAIL: 'owner@example.test',
       OBROL_DEMO: 'false',
       OBROL_LOG_LEVEL: 'warn',
+      // The test's webhook receiver listens on loopback, which endpoints may not point at by default.
+      OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: 'true',
     });
     obrol = await runObrol('all', config, { logger: createLogger('warn'), print: (line) => printed.push(line) });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -121,7 +133,7 @@ describe.runIf(available)('admin console in Chromium', () => {
     await page.getByTestId('channel-test').click();
     const refused = page.getByTestId('channel-connect-error');
     await refused.waitFor();
-    expect(await refused.textContent()).toMatch(/refused the channel’s credentials/);
+    expect(await refused.textContent()).toMatch(/refused the channel’s credentials.*access token is invalid or has expired/);
     await shot('02-channel-test-failed');
     await page.getByTestId('config-accessToken').fill('EAAsales-token-0001');
     await page.getByTestId('channel-test').click();
@@ -270,10 +282,73 @@ describe.runIf(available)('admin console in Chromium', () => {
     expect(JSON.parse(refused.body)).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('shows the outbound webhooks screen (or says the server has none)', async () => {
-    await page.getByTestId('nav-admin-webhooks').click();
-    await page.getByTestId('webhooks-page').waitFor();
-    await page.waitForTimeout(300);
-    await shot('15-webhooks');
+  it('sends signed events to a webhook endpoint, lists the delivery and replays it', async () => {
+    // A back-end system's receiver: records each request as received, and answers 200.
+    const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hooks/obrol`;
+    try {
+      await page.getByTestId('nav-admin-webhooks').click();
+      await page.getByTestId('webhooks-page').waitFor();
+      await page.getByTestId('webhook-new').click();
+      await page.getByTestId('webhook-url').fill(receiverUrl);
+      await page.locator('[data-testid="webhook-event"][value="message.received"]').check();
+      await shot('15-webhook-form');
+      await page.getByTestId('webhook-submit').click();
+      await page.getByTestId('webhook-secret').waitFor();
+      const secret = await value('webhook-secret-value-value');
+      expect(secret).toMatch(/^whsec_/);
+      await shot('16-webhook-secret');
+      // Shown once: gone after a reload, and never in the endpoint's API answer.
+      await page.reload();
+      await page.locator(`[data-testid="webhook-card"][data-url="${receiverUrl}"]`).waitFor();
+      expect(await page.getByTestId('webhook-secret').count()).toBe(0);
+      const token = await page.evaluate(() => sessionStorage.getItem('obrol.token'));
+      const listed = await (await fetch(`${obrol.app.url}/api/v1/webhook-endpoints`, { headers: { authorization: `Bearer ${token}` } })).text();
+      expect(listed).toContain(receiverUrl);
+      expect(listed).not.toContain(secret);
+
+      sales.customers.send('+6281355550005', 'Apakah bisa COD?', { name: 'Budi Webhook' });
+      await expect.poll(() => received.length, { timeout: 20_000 }).toBe(1);
+      const first = received[0]!;
+      const event = JSON.parse(first.body) as { id: string; type: string; data: { message: { content: { text: string } } } };
+      expect(event.type).toBe('message.received');
+      expect(event.data.message.content.text).toBe('Apakah bisa COD?');
+      expect(first.headers['obrol-event-id']).toBe(event.id);
+      expect(signatureValid(String(first.headers['obrol-signature']), first.body, secret)).toBe(true);
+      expect(signatureValid(String(first.headers['obrol-signature']), first.body, 'whsec_not-the-secret')).toBe(false);
+
+      const card = page.locator(`[data-testid="webhook-card"][data-url="${receiverUrl}"]`);
+      const delivery = card.locator('[data-testid="webhook-delivery"][data-event="message.received"]');
+      // The outcome is stored just after the receiver answered: look again until it shows.
+      await expect.poll(async () => {
+        if (await delivery.count()) await card.getByTestId('webhook-deliveries').click();
+        await card.getByTestId('webhook-deliveries').click();
+        await delivery.first().waitFor();
+        return delivery.first().getAttribute('data-status');
+      }, { timeout: 15_000 }).toBe('succeeded');
+      expect(await delivery.getByTestId('webhook-delivery-response').textContent()).toBe('200');
+      await shot('17-webhook-delivered');
+
+      await delivery.getByTestId('webhook-delivery-replay').click();
+      await expect.poll(() => received.length, { timeout: 15_000 }).toBe(2);
+      const again = received[1]!;
+      expect(again.headers['obrol-event-id']).toBe(event.id);
+      expect(JSON.parse(again.body)).toEqual(event);
+      expect(signatureValid(String(again.headers['obrol-signature']), again.body, secret)).toBe(true);
+      await card.locator('[data-testid="webhook-delivery"][data-attempts="2"][data-status="succeeded"]').waitFor();
+      expect(await card.textContent()).not.toMatch(/Last delivery:\s*never/);
+      await shot('18-webhook-replayed');
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });

@@ -25,8 +25,7 @@ function wallClock(at: Date, zone: string): string {
 
 /**
  * A marketer's whole broadcast in the built app, in headless Chromium, against `obrol start` with
- * the demo WhatsApp channel on the simulator. There is no marketer role on this branch yet, so the
- * admin plays the marketer.
+ * the demo WhatsApp channel on the simulator, signed in as a marketer the admin created with the inbox.
  */
 describe.runIf(available)('broadcast app in Chromium', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-bapp-e2e-'));
@@ -38,10 +37,18 @@ describe.runIf(available)('broadcast app in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const config = parseConfig({
-      OBROL_PORT: '0', OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_ADMIN_EMAIL: 'marketer@example.test', OBROL_ADMIN_PASSWORD: 'marketer-password-1', OBROL_LOG_LEVEL: 'warn',
+      OBROL_PORT: '0', OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_ADMIN_EMAIL: 'admin@example.test', OBROL_ADMIN_PASSWORD: 'admin-password-1', OBROL_LOG_LEVEL: 'warn',
       OBROL_BROADCAST_PRICES: '{"ID":{"MARKETING":0.0411,"UTILITY":0.02},"*":{"MARKETING":0.05,"UTILITY":0.03}}',
     });
     obrol = await runObrol('all', config, { logger: createLogger('warn'), print: () => undefined });
+    const login = await fetch(`${obrol.app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.test', password: 'admin-password-1' }) });
+    const adminToken = ((await login.json()) as { token: string }).token;
+    const marketer = await fetch(`${obrol.app.url}/api/v1/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ email: 'marketer@example.test', name: 'Maya Marketer', role: 'marketer', password: 'marketer-password-1', inboxIds: [obrol.demo!.channelAccountId] }),
+    });
+    expect(marketer.status, await marketer.clone().text()).toBe(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, timezoneId: 'Asia/Jakarta' });
   }, 60_000);
@@ -51,11 +58,28 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('signs in at /broadcasts/ and explains the empty list', async () => {
-    await page.goto(`${obrol.app.url}/broadcasts/`);
+  it('signs in to the inbox as a marketer: Broadcasts is there, the admin area is not', async () => {
+    await page.goto(obrol.app.url);
     await page.getByTestId('login-email').fill('marketer@example.test');
     await page.getByTestId('login-password').fill('marketer-password-1');
     await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-broadcasts').waitFor();
+    expect(await page.getByTestId('nav-admin').count()).toBe(0);
+    await shot('0-marketer-inbox');
+    // Typed by hand, an admin page falls back to the marketer's own account page.
+    await page.goto(`${obrol.app.url}/#/settings/channels`);
+    await page.getByTestId('account-page').waitFor();
+    expect(page.url()).toMatch(/#\/settings\/account$/);
+    expect(await page.getByTestId('nav-admin-channels').count()).toBe(0);
+    await shot('0-marketer-no-admin');
+    const token = await page.evaluate(() => sessionStorage.getItem('obrol.token'));
+    expect((await fetch(`${obrol.app.url}/api/v1/agents`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(403);
+  });
+
+  it('opens Broadcasts from the inbox and explains the empty list', async () => {
+    await page.goto(obrol.app.url);
+    await page.getByTestId('nav-broadcasts').click();
+    await page.waitForURL(/\/broadcasts\//);
     await page.getByTestId('list-empty').waitFor();
     await shot('1-list-empty');
   });

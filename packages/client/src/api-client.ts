@@ -19,7 +19,6 @@ import type {
   BroadcastStatus,
   BroadcastValidation,
   BroadcastView,
-  ChannelAccountSummary,
   RecipientStatus,
   RecipientView,
   ScheduleInput,

@@ -42,22 +42,9 @@ export const useBroadcastsStore = defineStore('obrol/broadcasts', () => {
     return remember(await connection.api.getBroadcast(id));
   }
 
-  /**
-   * Changes a draft, sending every field of it: the API's update fills fields left out with their
-   * defaults (an empty mapping, country ID), so a partial patch would undo earlier steps.
-   */
+  /** Changes a draft: only the fields in `patch`; the others stay as the server has them. */
   async function update(id: string, patch: Partial<BroadcastDraft>): Promise<BroadcastView> {
-    const known = byId.value[id] ?? (await load(id));
-    const full: Partial<BroadcastDraft> = {
-      name: known.name,
-      template: known.template,
-      variables: known.variables,
-      defaultCountry: known.defaultCountry,
-      messagesPerSecond: known.messagesPerSecond,
-      ...(known.audience ? { audience: known.audience } : {}),
-      ...patch,
-    };
-    return remember(await connection.api.updateBroadcast(id, full));
+    return remember(await connection.api.updateBroadcast(id, patch));
   }
 
   /** Applies a live event; true when it concerned a broadcast. */

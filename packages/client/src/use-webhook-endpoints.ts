@@ -40,7 +40,9 @@ export function useWebhookEndpoints() {
 
   async function loadDeliveries(endpointId: string): Promise<void> {
     try {
-      deliveries.value = (await connection.api.listWebhookDeliveries(endpointId)).data;
+      // The endpoints too: their "last delivery" line should agree with the list.
+      const [list] = await Promise.all([connection.api.listWebhookDeliveries(endpointId), endpoints.refresh()]);
+      deliveries.value = list.data;
       deliveriesError.value = null;
     } catch (e) {
       deliveriesError.value = toApiError(e);

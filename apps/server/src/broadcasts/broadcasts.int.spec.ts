@@ -283,6 +283,45 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect(sentTo([american]).size).toBe(0);
   });
 
+  it('changes in a draft only the fields a PATCH sends', async () => {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Patch me', template: { name: 'order_update', language: 'en_US' }, variables, defaultCountry: 'MY' });
+    const renamed = await env.api('PATCH', `/api/v1/broadcasts/${created.body.id}`, { name: 'Patched' });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({ name: 'Patched', variables, defaultCountry: 'MY' });
+    expect(await broadcast(created.body.id)).toMatchObject({ name: 'Patched', variables, defaultCountry: 'MY' });
+  });
+
+  it('sends live progress when a customer reads the broadcast after it completed', async () => {
+    // A customer who reads only when told to: the read arrives well after the broadcast completed.
+    const slowReader = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: undefined }, pairRateLimit: false });
+    try {
+      const channel = await env.api('POST', '/api/v1/channels', {
+        plugin: 'whatsapp',
+        name: 'WhatsApp (slow reader)',
+        config: { phoneNumberId: slowReader.config.phoneNumberId, wabaId: slowReader.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: slowReader.url },
+      });
+      expect(channel.status).toBe(201);
+      slowReader.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
+      const [phone] = phones(700_000, 1);
+      const id = await draft('Read later', csvOf([phone]), { channelAccountId: channel.body.id });
+      const socket = await env.realtime(await env.adminToken());
+      try {
+        expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+        await eventually(async () => {
+          const current = await broadcast(id);
+          return current.status === 'completed' && current.counters.delivered === 1 ? current : null;
+        }, 60_000, 'the broadcast to complete with its delivery');
+        expect(slowReader.readAll(phone.slice(1))).toBe(1);
+        const progress = await socket.waitFor((f) => f.type === 'broadcast.progress' && f.data.broadcastId === id && f.data.counters.read === 1, 30_000);
+        expect(progress.data).toMatchObject({ status: 'completed', counters: expect.objectContaining({ delivered: 0, read: 1 }) });
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await slowReader.close();
+    }
+  });
+
   it('schedules a start at a local time in an IANA zone', async () => {
     const id = await draft('Later', csvOf(phones(600_000, 1)));
     const r = await env.api('POST', `/api/v1/broadcasts/${id}/start`, { at: '2099-12-01T09:00', timeZone: 'Asia/Jakarta' });

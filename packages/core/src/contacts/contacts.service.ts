@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertInbox } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
+import { containsText } from '../database/contains-text.filter.js';
 import { Contact } from './contact.entity.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like +6281234567890');
@@ -101,8 +102,7 @@ export class ContactsService {
     if (principal.inboxIds !== 'all') and.push({ channelAccount: { $in: [...principal.inboxIds] } });
     if (query.channelAccountId) and.push({ channelAccount: query.channelAccountId });
     if (query.q) {
-      const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      and.push({ $or: [{ name: { $like: like } }, { phone: { $like: like } }] });
+      and.push({ $or: [containsText('name', query.q), containsText('phone', query.q)] });
     }
     if (query.cursor) and.push({ id: { $lt: decodeCursor(query.cursor, idCursorSchema).id } });
     let rows = await this.orm.em.fork().find(Contact, { $and: and }, { orderBy: { id: 'desc' }, limit: query.tag ? undefined : query.limit + 1 });

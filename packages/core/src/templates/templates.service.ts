@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertAdmin } from '../auth/principal.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
+import { containsText } from '../database/contains-text.filter.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { recordEvent } from '../outbox/outbox.js';
@@ -172,7 +173,7 @@ export class TemplatesService {
       {
         channelAccount: account,
         ...(query.status ? { status: query.status.toUpperCase() } : {}),
-        ...(query.q ? { name: { $like: `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` } } : {}),
+        ...(query.q ? containsText('name', query.q) : {}),
       },
       { orderBy: { name: 'asc', language: 'asc' } },
     );

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type EntityManager, LockMode, MikroORM } from '@mikro-orm/core';
 import { type ChannelError, type Clock, type OutgoingEvent, type MessageStatus, type TemplateParameters, commands, facts, isStatusAdvance, liveEvents, previewOf } from '@obrol/contracts';
 import {
@@ -30,6 +30,8 @@ const CHUNK = 1000;
 /** Recipients handed to the sender ahead of the pace: about this many seconds of sends. */
 const AHEAD_SECONDS = 2;
 const MAX_BATCH = 1000;
+/** At most one `broadcast.progress` live event per broadcast in this interval, per process. */
+const PROGRESS_INTERVAL_MS = 500;
 
 type BroadcastFactBuilder = (tenant: string, data: Parameters<typeof facts.broadcastStarted>[1]) => OutgoingEvent;
 const FACT_OF: Partial<Record<BroadcastStatus | 'resumed', BroadcastFactBuilder>> = {
@@ -50,9 +52,11 @@ const RECIPIENT_OF: Partial<Record<MessageStatus, RecipientStatus>> = { sent: 's
  * Sends themselves go through the core's send consumer, paced by `BroadcastSendGate`.
  */
 @Injectable()
-export class BroadcastEngine {
+export class BroadcastEngine implements OnModuleDestroy {
   private readonly logger = new Logger('BroadcastEngine');
   private readonly skipLocked: { lockMode?: LockMode.PESSIMISTIC_PARTIAL_WRITE };
+  /** Per broadcast: when its last progress event went out (wall clock), and the timer of the next one. */
+  private readonly progress = new Map<string, { sentAt: number; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -78,6 +82,41 @@ export class BroadcastEngine {
     const fact = event === 'progress' ? undefined : FACT_OF[event];
     if (fact) recordEvent(em, tenant, this.clock.now(), fact(tenant, data), live);
     else recordLive(em, tenant, this.clock.now(), live);
+  }
+
+  /**
+   * Sends the broadcast's counters live after they changed, at most every 500 ms: deliveries and
+   * reads keep arriving after the broadcast completed, so this follows the counters, not the status.
+   */
+  progressChanged(broadcastId: string): void {
+    const last = this.progress.get(broadcastId);
+    if (last?.timer) return;
+    const wait = last ? Math.max(0, last.sentAt + PROGRESS_INTERVAL_MS - Date.now()) : 0;
+    const timer = setTimeout(() => void this.publishProgress(broadcastId), wait);
+    this.progress.set(broadcastId, { sentAt: last?.sentAt ?? 0, timer });
+  }
+
+  private async publishProgress(broadcastId: string): Promise<void> {
+    const sentAt = Date.now();
+    this.progress.set(broadcastId, { sentAt });
+    // Forgotten once the interval has passed without a change, so the map holds only busy broadcasts.
+    setTimeout(() => {
+      if (this.progress.get(broadcastId)?.sentAt === sentAt && !this.progress.get(broadcastId)?.timer) this.progress.delete(broadcastId);
+    }, PROGRESS_INTERVAL_MS).unref();
+    try {
+      const em = this.orm.em.fork();
+      const b = await em.findOne(Broadcast, broadcastId, { populate: ['channelAccount'] });
+      if (!b) return;
+      this.record(em, await this.tenants.slugOf(b.tenantId), b, 'progress');
+      await em.flush();
+    } catch (e) {
+      this.logger.warn(`progress of broadcast ${broadcastId} not sent: ${(e as Error).message}`);
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const { timer } of this.progress.values()) clearTimeout(timer);
+    this.progress.clear();
   }
 
   /** The template as stored, or null. */
@@ -158,7 +197,9 @@ export class BroadcastEngine {
     let handed = 0;
     for (const b of running) {
       const room = Math.min(MAX_BATCH, b.messagesPerSecond * AHEAD_SECONDS - b.queued);
-      if (room > 0) handed += await this.handOut(b.id, room);
+      const claimed = room > 0 ? await this.handOut(b.id, room) : 0;
+      if (claimed > 0) this.progressChanged(b.id);
+      handed += claimed;
     }
     return handed;
   }
@@ -229,7 +270,7 @@ export class BroadcastEngine {
     const next = RECIPIENT_OF[status];
     if (!next) return false;
     const em = this.orm.em.fork();
-    return em.transactional(async (tx) => {
+    const movedIn = await em.transactional(async (tx) => {
       const r = await tx.findOne(BroadcastRecipient, { messageId }, { populate: ['broadcast'] });
       if (!r || !this.advances(r.status, next)) return false;
       const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
@@ -247,10 +288,12 @@ export class BroadcastEngine {
           updatedAt: this.clock.now(),
         },
       );
-      if (moved === 0) return false;
+      if (moved === 0) return null;
       await shiftCounters(tx, r.broadcast.id, { [r.status]: -1, [to]: 1 });
-      return true;
+      return r.broadcast.id;
     });
+    if (movedIn) this.progressChanged(movedIn);
+    return !!movedIn;
   }
 
   private advances(current: RecipientStatus, next: RecipientStatus): boolean {
@@ -289,6 +332,7 @@ export class BroadcastEngine {
         const moved = await tx.nativeUpdate(BroadcastRecipient, { id: r.id, status: 'deferred' }, { status: 'pending', messageId: null, updatedAt: this.clock.now() });
         if (moved) await shiftCounters(tx, r.broadcast.id, { deferred: -1, pending: 1 });
       });
+      this.progressChanged(r.broadcast.id);
     }
     return due.length;
   }
@@ -308,11 +352,6 @@ export class BroadcastEngine {
         current.finishedAt = now;
         this.record(tx, tenant, current, 'completed');
       });
-    }
-    for (const b of await em.find(Broadcast, { status: { $in: ['running', 'paused'] } }, { populate: ['channelAccount'] })) {
-      const tx = em.fork();
-      this.record(tx, await this.tenants.slugOf(b.tenantId), b, 'progress');
-      await tx.flush();
     }
   }
 

@@ -41,19 +41,25 @@ export const audienceFilterSchema = z.object({
 });
 export type AudienceFilter = z.infer<typeof audienceFilterSchema>;
 
-export const createBroadcastSchema = z.object({
-  channelAccountId: z.string().min(1).max(36),
+/** A broadcast's editable fields, without defaults: a PATCH changes only what it sends. */
+const broadcastFieldsSchema = z.object({
   name: z.string().min(1).max(200),
   template: z.object({ name: z.string().min(1).max(512), language: z.string().min(2).max(15) }),
-  variables: variableMappingSchema.default({}),
+  variables: variableMappingSchema,
   audience: audienceFilterSchema.optional(),
   /** Region of numbers written without a country code (ISO 3166 alpha-2). */
-  defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code like ID').default('ID'),
+  defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code like ID'),
   /** Messages per second from this number; capped by the server's maximum. */
   messagesPerSecond: z.number().int().min(1).max(1000).optional(),
 });
 
-export const updateBroadcastSchema = createBroadcastSchema.omit({ channelAccountId: true }).partial();
+export const createBroadcastSchema = broadcastFieldsSchema.extend({
+  channelAccountId: z.string().min(1).max(36),
+  variables: broadcastFieldsSchema.shape.variables.default({}),
+  defaultCountry: broadcastFieldsSchema.shape.defaultCountry.default('ID'),
+});
+
+export const updateBroadcastSchema = broadcastFieldsSchema.partial();
 
 export const scheduleBroadcastSchema = z.object({
   /** Local date-time, e.g. `2026-12-01T09:00:00`, read in `timeZone`. Omit to start now. */
