@@ -16,7 +16,7 @@ interface Reply {
 }
 
 const uploadQuerySchema = z.object({
-  channelAccountId: z.string().min(1).max(36),
+  channelAccountId: z.string().regex(/^[A-Za-z0-9_-]{1,36}$/, 'must be a channel account id'),
   filename: z.string().min(1).max(240).optional(),
 });
 
