@@ -14,4 +14,12 @@ describe('safeText', () => {
     const bytes = Buffer.from('a\u0000');
     expect(withSafeText({ 'k\u0000': ['\uD800', { when, bytes, n: 1, ok: true, none: null }] })).toEqual({ k: ['\uFFFD', { when, bytes, n: 1, ok: true, none: null }] });
   });
+
+  it('cleans query strings as Fastify parses them (objects under an empty null-prototype parent)', () => {
+    const Empty = function () {} as unknown as { new (): Record<string, string>; prototype: object };
+    Empty.prototype = Object.create(null) as object;
+    const query = new Empty();
+    query.channelAccountId = '\u0000';
+    expect(withSafeText(query)).toEqual({ channelAccountId: '' });
+  });
 });

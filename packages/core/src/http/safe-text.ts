@@ -16,8 +16,9 @@ export function withSafeText<T>(value: T): T {
   if (typeof value === 'string') return safeText(value) as T;
   if (Array.isArray(value)) return value.map(withSafeText) as T;
   if (value !== null && typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) return value;
+    const proto = Object.getPrototypeOf(value) as object | null;
+    // Fastify's parsed query strings inherit from an empty null-prototype object: plain data too.
+    if (proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) return value;
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [safeText(k), withSafeText(v)])) as T;
   }
   return value;
