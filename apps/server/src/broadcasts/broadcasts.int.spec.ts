@@ -88,7 +88,8 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
   const sentTo = (numbers: string[]) => {
     const wanted = new Set(numbers.map((p) => p.slice(1)));
     const counts = new Map<string, number>();
-    for (const m of sim.sent) if (wanted.has(m.waId)) counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
+    // Templates only: an opt-out's confirmation reply is a session message, not a broadcast send.
+    for (const m of sim.sent) if (m.type === 'template' && wanted.has(m.waId)) counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
     return counts;
   };
   async function allRecipients(id: string) {
