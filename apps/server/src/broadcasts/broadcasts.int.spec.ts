@@ -1,4 +1,6 @@
 // The broadcasts plugin with the WhatsApp plugin and the simulator: lives in the server, the one package that may compose plugins.
+import { MikroORM } from '@mikro-orm/core';
+import { SendGates } from '@obrol/core';
 import { requireService } from '@obrol/core/testing';
 import { type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
 import { DEFAULT_TEMPLATES, type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
@@ -205,6 +207,23 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const skipped = (await allRecipients(id)).filter((r) => r.status === 'skipped');
     expect(skipped.length).toBe(numbers.length - final.size);
     expect(skipped.every((r) => /cancelled/.test(r.reason ?? ''))).toBe(true);
+  });
+
+  it('lets a held send go the moment its broadcast runs again: the gate never answers from a stale pause', async () => {
+    const id = await draft('Stale pause', csvOf(phones(460_000, 1)));
+    const orm = env.app.app.get(MikroORM);
+    const setStatus = (status: string) => orm.em.fork().getConnection().execute('update broadcasts set status = ? where id = ?', [status, id]);
+    const gates = env.app.app.get(SendGates);
+    const send = { messageId: 'm-stale-pause', tenantId: 'any', channelAccountId: channelId, broadcastId: id };
+    await setStatus('paused');
+    expect(await gates.admit(send)).toEqual({ action: 'hold' });
+    // A resume commits and sends the held messages again at once: the next verdict must see it.
+    await setStatus('running');
+    expect(await gates.admit(send)).toEqual({ action: 'send' });
+    // A running state is trusted for a quarter of a second; a cancel is seen after that.
+    await setStatus('cancelled');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await gates.admit(send)).toMatchObject({ action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID' } });
   });
 
   it('pauses by itself when Meta pauses the template, and completes after resuming', async () => {

@@ -32,6 +32,8 @@ const AHEAD_SECONDS = 2;
 const MAX_BATCH = 1000;
 /** At most one `broadcast.progress` live event per broadcast in this interval, per process. */
 const PROGRESS_INTERVAL_MS = 500;
+/** A broadcast message queued this long without an attempt, while its broadcast runs, is sent again. */
+const HELD_FOR_MS = 60_000;
 
 type BroadcastFactBuilder = (tenant: string, data: Parameters<typeof facts.broadcastStarted>[1]) => OutgoingEvent;
 const FACT_OF: Partial<Record<BroadcastStatus | 'resumed', BroadcastFactBuilder>> = {
@@ -378,14 +380,45 @@ export class BroadcastEngine implements OnModuleDestroy {
     });
   }
 
-  /** Sends the broadcast's messages held while it was paused again (queued, no attempt open). */
-  async requeueHeld(em: EntityManager, tenant: string, channelId: string, b: Broadcast): Promise<number> {
+  /**
+   * Sends the broadcast's messages held while it was paused again (queued, no attempt open), or
+   * only those untouched since `before`. Each is touched, so that `requeueLost` leaves it alone.
+   */
+  async requeueHeld(em: EntityManager, tenant: string, channelId: string, b: Broadcast, before?: Date): Promise<number> {
     const now = this.clock.now();
-    const held = await em.find(Message, { broadcastId: b.id, status: 'queued', sendStartedAt: null }, { fields: ['id', 'conversation', 'sendAttempts'] });
+    const held = await em.find(
+      Message,
+      { broadcastId: b.id, status: 'queued', sendStartedAt: null, ...(before ? { updatedAt: { $lt: before } } : {}) },
+      { fields: ['id', 'conversation', 'sendAttempts'], limit: CHUNK },
+    );
     for (const m of held) {
       recordEvent(em, tenant, now, commands.send(tenant, channelId, { messageId: m.id, channelAccountId: b.channelAccount.id, conversationId: m.conversation.id, attempt: m.sendAttempts + 1 }));
     }
+    if (held.length) await em.nativeUpdate(Message, { id: { $in: held.map((m) => m.id) }, status: 'queued', sendStartedAt: null }, { updatedAt: now });
     return held.length;
+  }
+
+  /**
+   * Sends again the messages of running broadcasts that waited a minute without an attempt: a
+   * send command that found its broadcast paused was held, and a resume racing that verdict
+   * must not strand the message until the core's ten-minute sweep. A duplicate command is harmless:
+   * the send consumer opens one attempt per message.
+   */
+  @Every({ name: 'broadcast held sends', intervalMs: 15_000, roles: ['worker'] })
+  async requeueLost(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - HELD_FOR_MS);
+    const running = await this.orm.em.fork().find(Broadcast, { status: 'running', queued: { $gt: 0 } }, { populate: ['channelAccount'] });
+    let requeued = 0;
+    for (const found of running) {
+      const tenant = await this.tenants.slugOf(found.tenantId);
+      const { plugin } = await this.channels.resolve(found.channelAccount.id);
+      requeued += await this.orm.em.fork().transactional(async (tx) => {
+        const b = await tx.findOne(Broadcast, { id: found.id, status: 'running' }, { populate: ['channelAccount'] });
+        return b ? this.requeueHeld(tx, tenant, plugin.id, b, before) : 0;
+      });
+    }
+    if (requeued) this.logger.warn(`sent ${requeued} held broadcast message(s) again`);
+    return requeued;
   }
 
   /** Pauses a running broadcast with a reason (by a person, or automatically); false when it was not running. */

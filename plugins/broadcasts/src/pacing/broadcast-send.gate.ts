@@ -85,10 +85,14 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     }
   }
 
+  /**
+   * Only a running state is taken from the cache: a hold or a refusal read from a stale cache
+   * would strand a message that a resume had just queued again.
+   */
   private async stateOf(broadcastId: string) {
     const hit = this.states.get(broadcastId);
     const now = Date.now();
-    if (hit && now - hit.at < STATE_TTL_MS) return hit;
+    if (hit && hit.status === 'running' && now - hit.at < STATE_TTL_MS) return hit;
     const b = await this.orm.em.fork().findOne(Broadcast, broadcastId, { fields: ['status', 'messagesPerSecond'] });
     if (!b) return null;
     const state = { at: now, status: b.status, messagesPerSecond: b.messagesPerSecond };
