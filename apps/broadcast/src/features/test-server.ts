@@ -19,7 +19,7 @@ export function fakeServer(routes: Record<string, (body: unknown, query: URLSear
     if (!route) return new Response(JSON.stringify({ code: 'NOT_FOUND', message: u.pathname }), { status: 404 });
     return new Response(JSON.stringify(route(body, u.searchParams)), { status: 200 });
   }) as typeof globalThis.fetch;
-  const socket = { readyState: 1, onopen: null, onmessage: null as ((e: { data: string }) => void) | null, onclose: null, onerror: null, send() {}, close() {} };
+  const socket = { readyState: 1, onopen: null, onmessage: null as ((e: { data: unknown }) => void) | null, onclose: null, onerror: null, send() {}, close() {} };
   const pinia = createObrolPinia({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => socket });
   useSessionStore(pinia).token = 'tok';
   return { pinia, calls, socket, listeners };

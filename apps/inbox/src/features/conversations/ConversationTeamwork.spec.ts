@@ -39,7 +39,7 @@ async function setup() {
   const pinia = createObrolPinia({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => socket });
   const session = useSessionStore(pinia);
   session.token = 'tok';
-  session.agent = { id: 'a1', email: 'ani@x', name: 'Ani', role: 'agent', active: true, inboxIds: ['ch1'], createdAt: '2026-01-01T00:00:00.000Z' };
+  session.agent = { id: 'a1', email: 'ani@x', name: 'Ani', role: 'agent', active: true, inboxIds: ['ch1'], locale: null, notifications: { newConversationSound: true, assignedToMe: true, everyMessage: false }, createdAt: '2026-01-01T00:00:00.000Z' };
   useConnectionStore(pinia).realtime.connect();
   socket.onopen?.({});
   await useTeamStore(pinia).load();
