@@ -7,7 +7,7 @@ import { DEFAULT_TEMPLATES, type WhatsAppSimulator, startWhatsAppSimulator } fro
 import { WhatsAppPlugin } from '@obrol/whatsapp';
 import { migratedSchemaDrift } from '@obrol/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BroadcastsPlugin } from '@obrol/plugin-broadcasts';
+import { BroadcastEngine, BroadcastsPlugin } from '@obrol/plugin-broadcasts';
 
 // Hundreds of sends cross the bus, a worker and the simulator on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 660_000, hookTimeout: 120_000 });
@@ -224,6 +224,20 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     await setStatus('cancelled');
     await new Promise((r) => setTimeout(r, 300));
     expect(await gates.admit(send)).toMatchObject({ action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID' } });
+  });
+
+  it("keeps a recipient's later status when the hooks of one message race (sent, then Meta's 131049 a moment later)", async () => {
+    const id = await draft('Racing hooks', csvOf(phones(470_000, 20)));
+    const sql = env.app.app.get(MikroORM).em.fork().getConnection();
+    // Handed out as the engine would, without sending: each recipient queued with its message.
+    await sql.execute("update broadcast_recipients set status = 'queued', message_id = id, attempts = 1 where broadcast_id = ?", [id]);
+    await sql.execute('update broadcasts set total = 20, pending = 0, queued = 20 where id = ?', [id]);
+    const engine = env.app.app.get(BroadcastEngine);
+    const limit = { code: 'MARKETING_LIMIT_REACHED', message: 'Meta limits marketing messages to this customer.', retryable: false, providerCode: 131049 };
+    const recipients = await allRecipients(id);
+    await Promise.all(recipients.flatMap((r) => [engine.follow(r.messageId!, 'sent', null), engine.follow(r.messageId!, 'failed', limit)]));
+    expect((await allRecipients(id)).map((r) => r.status)).toEqual(recipients.map(() => 'deferred'));
+    expect((await broadcast(id)).counters).toMatchObject({ queued: 0, sent: 0, deferred: 20 });
   });
 
   it('pauses by itself when Meta pauses the template, and completes after resuming', async () => {

@@ -34,6 +34,8 @@ const MAX_BATCH = 1000;
 const PROGRESS_INTERVAL_MS = 500;
 /** A broadcast message queued this long without an attempt, while its broadcast runs, is sent again. */
 const HELD_FOR_MS = 60_000;
+/** Tries of one recipient move that keeps losing to concurrent moves of the same recipient. */
+const FOLLOW_ATTEMPTS = 5;
 
 type BroadcastFactBuilder = (tenant: string, data: Parameters<typeof facts.broadcastStarted>[1]) => OutgoingEvent;
 const FACT_OF: Partial<Record<BroadcastStatus | 'resumed', BroadcastFactBuilder>> = {
@@ -271,31 +273,43 @@ export class BroadcastEngine implements OnModuleDestroy {
   async follow(messageId: string, status: MessageStatus, error: ChannelError | null): Promise<boolean> {
     const next = RECIPIENT_OF[status];
     if (!next) return false;
-    const em = this.orm.em.fork();
-    const movedIn = await em.transactional(async (tx) => {
-      const r = await tx.findOne(BroadcastRecipient, { messageId }, { populate: ['broadcast'] });
-      if (!r || !this.advances(r.status, next)) return false;
-      const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
-      // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.
-      const cancelled = next === 'failed' && error?.code === 'BROADCAST_STATE_INVALID';
-      const to: RecipientStatus = deferral ? 'deferred' : cancelled ? 'skipped' : next;
-      const moved = await tx.nativeUpdate(
-        BroadcastRecipient,
-        { id: r.id, status: r.status, messageId },
-        {
-          status: to,
-          reason: error ? error.message : null,
-          errorCode: error ? String(error.providerCode ?? error.code) : null,
-          nextAttemptAt: deferral ? new Date(this.clock.now().getTime() + this.options.marketingLimitDelayMs) : null,
-          updatedAt: this.clock.now(),
-        },
-      );
-      if (moved === 0) return null;
-      await shiftCounters(tx, r.broadcast.id, { [r.status]: -1, [to]: 1 });
-      return r.broadcast.id;
-    });
-    if (movedIn) this.progressChanged(movedIn);
-    return !!movedIn;
+    // Statuses of one message arrive in hooks that run side by side (the send's "sent" and
+    // Meta's "failed" a few milliseconds later): a move that lost its compare-and-set to another
+    // reads the recipient again, else the later status would be lost.
+    for (let attempt = 0; attempt < FOLLOW_ATTEMPTS; attempt++) {
+      const movedIn = await this.orm.em.fork().transactional((tx) => this.moveRecipient(tx, messageId, next, error));
+      if (movedIn === false) return false;
+      if (movedIn) {
+        this.progressChanged(movedIn);
+        return true;
+      }
+    }
+    this.logger.warn(`recipient of message ${messageId} not moved to ${next}: it kept changing underneath`);
+    return false;
+  }
+
+  /** One try of `follow`: the broadcast's id when moved, false when there is nothing to move, null when another move won. */
+  private async moveRecipient(tx: EntityManager, messageId: string, next: RecipientStatus, error: ChannelError | null): Promise<string | false | null> {
+    const r = await tx.findOne(BroadcastRecipient, { messageId }, { populate: ['broadcast'] });
+    if (!r || !this.advances(r.status, next)) return false;
+    const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
+    // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.
+    const cancelled = next === 'failed' && error?.code === 'BROADCAST_STATE_INVALID';
+    const to: RecipientStatus = deferral ? 'deferred' : cancelled ? 'skipped' : next;
+    const moved = await tx.nativeUpdate(
+      BroadcastRecipient,
+      { id: r.id, status: r.status, messageId },
+      {
+        status: to,
+        reason: error ? error.message : null,
+        errorCode: error ? String(error.providerCode ?? error.code) : null,
+        nextAttemptAt: deferral ? new Date(this.clock.now().getTime() + this.options.marketingLimitDelayMs) : null,
+        updatedAt: this.clock.now(),
+      },
+    );
+    if (moved === 0) return null;
+    await shiftCounters(tx, r.broadcast.id, { [r.status]: -1, [to]: 1 });
+    return r.broadcast.id;
   }
 
   private advances(current: RecipientStatus, next: RecipientStatus): boolean {
