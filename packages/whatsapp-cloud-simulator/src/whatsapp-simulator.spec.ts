@@ -245,6 +245,7 @@ describe('rate limits', () => {
     const codes = [];
     for (let i = 0; i < 4; i++) codes.push((await sendText(`1650555000${i}`)).json.error?.code ?? 'ok');
     expect(codes).toEqual(['ok', 'ok', 'ok', 130429]);
+    expect(simulator.throttled.get(130429)).toBe(1);
     clock.advance(1_000);
     expect((await sendText('16505550009')).status).toBe(200);
   });

@@ -57,6 +57,8 @@ export interface WhatsAppSimulator {
   readonly customers: SimulatedCustomers;
   /** Every send the simulator accepted, oldest first. */
   readonly sent: readonly OutboundMessageRecord[];
+  /** Sends refused for going too fast, by Meta's code (130429 throughput, 131056 pair rate). */
+  readonly throttled: ReadonlyMap<number, number>;
   /** Every webhook and its attempts, oldest first. */
   readonly deliveries: readonly WebhookDelivery[];
   /** Every typing indicator the business sent, oldest first. */
@@ -99,6 +101,8 @@ export class SimulatorCore {
   readonly dispatcher: WebhookDispatcher;
   readonly pipeline: StatusPipeline;
   private readonly throughput: ThroughputLimiter;
+  /** Sends refused for going too fast, by code. */
+  readonly throttled = new Map<number, number>();
   private readonly pairRate: PairRateLimiter | undefined;
   readonly stateFile: StateFile | undefined;
   /** Customers (wa_id) whose marketing templates fail with 131049. */
@@ -172,8 +176,8 @@ export class SimulatorCore {
       if (!rendered.ok) return rendered;
       template = { name: stored.name, language: stored.language, category: stored.category, rendered: rendered.value };
     }
-    if (!this.throughput.tryTake()) return fail(graphError(130429));
-    if (this.pairRate && !this.pairRate.tryTake(request.waId)) return fail(graphError(131056));
+    if (!this.throughput.tryTake()) return this.throttle(130429);
+    if (this.pairRate && !this.pairRate.tryTake(request.waId)) return this.throttle(131056);
 
     const now = this.config.clock.now();
     const record: OutboundMessageRecord = {
@@ -193,6 +197,11 @@ export class SimulatorCore {
     const marketingLimited = template?.category === 'MARKETING' && this.marketingLimited.has(request.waId);
     this.pipeline.start(record, windowOpen, marketingLimited ? { code: 131049, details: 'This message was not delivered to maintain healthy ecosystem engagement.' } : this.missingMedia(request.type, request.body));
     return ok({ messaging_product: 'whatsapp', contacts: [{ input: request.to, wa_id: request.waId }], messages: [{ id: record.id }] });
+  }
+
+  private throttle(code: 130429 | 131056): Checked<never> {
+    this.throttled.set(code, (this.throttled.get(code) ?? 0) + 1);
+    return fail(graphError(code));
   }
 
   /** A simulated customer writes to the business. */
@@ -291,6 +300,9 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     },
     get sent() {
       return core.directory.sent;
+    },
+    get throttled() {
+      return core.throttled;
     },
     get deliveries() {
       return core.dispatcher.deliveries;

@@ -356,6 +356,36 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     }
   });
 
+  it("slows down when Meta answers 130429 (throughput reached), and still sends everyone once", async () => {
+    // A number whose Cloud API throughput is far below the broadcast's pace.
+    const narrow = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, pairRateLimit: false, throughputPerSecond: 8 });
+    try {
+      const channel = await env.api('POST', '/api/v1/channels', {
+        plugin: 'whatsapp',
+        name: 'WhatsApp (narrow)',
+        config: { phoneNumberId: narrow.config.phoneNumberId, wabaId: narrow.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: narrow.url },
+      });
+      expect(channel.status).toBe(201);
+      narrow.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
+      const numbers = phones(800_000, 40);
+      const id = await draft('Too fast', csvOf(numbers), { channelAccountId: channel.body.id, messagesPerSecond: 40 });
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+      const done = await eventually(async () => {
+        const b = await broadcast(id);
+        return b.status === 'completed' ? b : null;
+      }, 300_000, 'completion at the slower pace');
+      expect(narrow.throttled.get(130429)).toBeGreaterThan(0);
+      expect(done.counters).toMatchObject({ total: 40, failed: 0 });
+      const wanted = new Set(numbers.map((p) => p.slice(1)));
+      const counts = new Map<string, number>();
+      for (const m of narrow.sent) if (wanted.has(m.waId)) counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
+      expect(counts.size).toBe(40);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('schedules a start at a local time in an IANA zone', async () => {
     const id = await draft('Later', csvOf(phones(600_000, 1)));
     const r = await env.api('POST', `/api/v1/broadcasts/${id}/start`, { at: '2099-12-01T09:00', timeZone: 'Asia/Jakarta' });
