@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   TEMPLATE_LINT_FAILED: 422,
   CHANNEL_CONFIG_INVALID: 422,
   CHANNEL_AUTH_FAILED: 422,
+  /** The provider restricted the sending account (policy, spam, payment): every send fails until an admin acts. */
+  CHANNEL_RESTRICTED: 422,
   RECIPIENT_INVALID: 422,
   MEDIA_NOT_FOUND: 422,
   PASSWORD_TOO_WEAK: 422,

@@ -37,6 +37,10 @@ const ERROR_CODES_HREF = '/documentation/business-messaging/whatsapp/support/err
 const CATALOG: Record<number, { title: string; details: string }> = {
   100: { title: 'Invalid parameter', details: 'The request included one or more unsupported or misspelled parameters.' },
   190: { title: 'Access token has expired', details: 'Your access token has expired.' },
+  368: {
+    title: 'Temporarily blocked for policies violations',
+    details: 'The WhatsApp Business Account associated with the app has been restricted or disabled for violating a platform policy.',
+  },
   130429: { title: 'Rate limit hit', details: 'Cloud API message throughput has been reached.' },
   131047: {
     title: 'Re-engagement message',

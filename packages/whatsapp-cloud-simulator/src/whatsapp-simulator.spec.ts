@@ -250,6 +250,16 @@ describe('rate limits', () => {
     expect((await sendText('16505550009')).status).toBe(200);
   });
 
+  it('answers 368 to every send while the account is restricted, and sends again once lifted', async () => {
+    await setup({ pairRateLimit: false });
+    simulator.restrictAccount();
+    const refused = await sendText(CUSTOMER);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.json.error).toMatchObject({ code: 368, message: '(#368) Temporarily blocked for policies violations' });
+    simulator.restrictAccount(false);
+    expect((await sendText(CUSTOMER)).status).toBe(200);
+  });
+
   it('answers 131056 past the pair rate limit, per recipient', async () => {
     await setup({ pairRateLimit: { burst: 2, intervalMs: 6_000 } });
     expect((await sendText(CUSTOMER)).status).toBe(200);

@@ -82,6 +82,8 @@ export interface WhatsAppSimulator {
    * fail with 131049 (as Meta does, in the status webhook), until `false` lifts it.
    */
   limitMarketing(phone: string, limited?: boolean): void;
+  /** Meta restricts the business account for a policy violation: every send answers 368 until `false` lifts it. */
+  restrictAccount(restricted?: boolean): void;
   /** Meta pauses, disables or reinstates a template: its status changes and the webhook goes out. */
   setTemplateStatus(name: string, language: string, status: 'APPROVED' | 'PAUSED' | 'DISABLED', reason?: string): boolean;
   media(id: string): StoredMedia | undefined;
@@ -101,6 +103,8 @@ export class SimulatorCore {
   readonly dispatcher: WebhookDispatcher;
   readonly pipeline: StatusPipeline;
   private readonly throughput: ThroughputLimiter;
+  /** Restricted for a policy violation: every send answers 368. */
+  restricted = false;
   /** Sends refused for going too fast, by code. */
   readonly throttled = new Map<number, number>();
   private readonly pairRate: PairRateLimiter | undefined;
@@ -164,6 +168,7 @@ export class SimulatorCore {
       return ok({ success: true });
     }
 
+    if (this.restricted) return fail(graphError(368));
     let template: OutboundMessageRecord['template'];
     if (request.type === 'template') {
       const wanted = request.body.template as { name: string; language: { code: string }; components?: unknown };
@@ -337,6 +342,7 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
       return response?.status === 200 && (await response.text()) === challenge;
     },
     templates: () => core.templates.all(),
+    restrictAccount: (restricted = true) => void (core.restricted = restricted),
     limitMarketing: (phone, limited = true) => void (limited ? core.marketingLimited.add(toWaId(phone)) : core.marketingLimited.delete(toWaId(phone))),
     setTemplateStatus: (name, language, status, reason) => core.templates.setStatus(name, language, status, reason ?? null),
     media: (id) => core.media.get(id),

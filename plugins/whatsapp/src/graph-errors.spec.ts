@@ -32,6 +32,10 @@ describe('mapMetaError: Meta codes → typed errors', () => {
     [131053, 'MEDIA_FAILED', false],
     [131051, 'CONTENT_NOT_SUPPORTED', false],
     [4, 'RATE_LIMITED', true],
+    [368, 'CHANNEL_RESTRICTED', false],
+    [131031, 'CHANNEL_RESTRICTED', false],
+    [131042, 'CHANNEL_RESTRICTED', false],
+    [131048, 'CHANNEL_RESTRICTED', false],
     [999999, 'CHANNEL_ERROR', false],
   ])('%i → %s (retryable %s)', (code, expected, retryable) => {
     const mapped = mapMetaError({ code, message: 'm' });

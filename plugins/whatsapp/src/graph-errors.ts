@@ -56,7 +56,7 @@ const RULES: Record<number, ErrorRule> = {
     message: 'Too many messages were sent to this customer in a short time; the message will be retried after a pause.',
   },
   131048: {
-    code: 'RATE_LIMITED',
+    code: 'CHANNEL_RESTRICTED',
     retryable: false,
     message: 'WhatsApp limits this number because too many of its messages were blocked or reported as spam; check the number quality in WhatsApp Manager.',
   },
@@ -136,17 +136,17 @@ const RULES: Record<number, ErrorRule> = {
     message: 'This phone number is not registered on the WhatsApp Business Platform; an admin must register it.',
   },
   368: {
-    code: 'CHANNEL_ERROR',
+    code: 'CHANNEL_RESTRICTED',
     retryable: false,
     message: 'The WhatsApp Business Account is restricted for a policy violation; an admin must check WhatsApp Manager.',
   },
   131031: {
-    code: 'CHANNEL_ERROR',
+    code: 'CHANNEL_RESTRICTED',
     retryable: false,
     message: 'The WhatsApp Business Account is locked; an admin must check WhatsApp Manager.',
   },
   131042: {
-    code: 'CHANNEL_ERROR',
+    code: 'CHANNEL_RESTRICTED',
     retryable: false,
     message: "There is a payment problem on the WhatsApp Business Account; an admin must check the account's payment method.",
   },

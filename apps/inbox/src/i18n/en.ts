@@ -58,6 +58,7 @@ export default {
     TEMPLATE_PARAMS_INVALID: 'Some template values are missing or wrong.',
     TEMPLATE_LINT_FAILED: 'The template does not meet the channel’s rules.',
     CHANNEL_CONFIG_INVALID: 'The channel is not set up correctly. Ask an admin.',
+    CHANNEL_RESTRICTED: 'WhatsApp restricted this number’s account (a policy, spam or payment problem), so nothing can be sent. An admin must check WhatsApp Manager.',
     CHANNEL_AUTH_FAILED: 'The provider refused the channel’s credentials. An admin can replace them under Admin › Numbers.',
     RECIPIENT_INVALID: 'This number cannot receive messages on this channel.',
     MEDIA_NOT_FOUND: 'The attached file is gone. Attach it again.',

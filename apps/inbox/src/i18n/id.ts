@@ -60,6 +60,7 @@ const id: typeof en = {
     TEMPLATE_PARAMS_INVALID: 'Ada nilai template yang kosong atau salah.',
     TEMPLATE_LINT_FAILED: 'Template tidak memenuhi aturan kanal.',
     CHANNEL_CONFIG_INVALID: 'Kanal belum diatur dengan benar. Hubungi admin.',
+    CHANNEL_RESTRICTED: 'WhatsApp membatasi akun nomor ini (masalah kebijakan, spam, atau pembayaran), jadi tidak ada yang bisa dikirim. Admin perlu memeriksa WhatsApp Manager.',
     CHANNEL_AUTH_FAILED: 'Penyedia menolak kredensial kanal. Admin dapat menggantinya di Admin › Nomor.',
     RECIPIENT_INVALID: 'Nomor ini tidak dapat menerima pesan di kanal ini.',
     MEDIA_NOT_FOUND: 'Berkas lampiran sudah tidak ada. Lampirkan lagi.',

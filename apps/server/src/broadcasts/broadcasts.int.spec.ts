@@ -386,6 +386,43 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     }
   });
 
+  it('pauses by itself when WhatsApp restricts the account (368), and reaches everyone once after it is lifted', async () => {
+    const restricted = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, pairRateLimit: false });
+    try {
+      const channel = await env.api('POST', '/api/v1/channels', {
+        plugin: 'whatsapp',
+        name: 'WhatsApp (restricted)',
+        config: { phoneNumberId: restricted.config.phoneNumberId, wabaId: restricted.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: restricted.url },
+      });
+      expect(channel.status).toBe(201);
+      restricted.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
+      const numbers = phones(810_000, 30);
+      const id = await draft('Restricted', csvOf(numbers), { channelAccountId: channel.body.id, messagesPerSecond: 10 });
+      const reached = () => new Set(restricted.sent.filter((m) => m.type === 'template').map((m) => m.waId)).size;
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+      await eventually(() => reached() >= 3, 60_000, 'the first sends');
+      restricted.restrictAccount();
+      const paused = await eventually(async () => {
+        const b = await broadcast(id);
+        return b.status === 'paused' ? b : null;
+      }, 60_000, 'the auto-pause');
+      expect(paused.reason).toMatch(/restricted for a policy violation/);
+      restricted.restrictAccount(false);
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).status).toBe(200);
+      await eventually(async () => {
+        const b = await broadcast(id);
+        if (b.status === 'completed' && b.counters.failed > 0) await env.api('POST', `/api/v1/broadcasts/${id}/retry-failed`);
+        return b.status === 'completed' && b.counters.failed === 0 ? b : null;
+      }, 300_000, 'completion after the restriction was lifted');
+      const counts = new Map<string, number>();
+      for (const m of restricted.sent) if (m.type === 'template') counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
+      expect(counts.size).toBe(30);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await restricted.close();
+    }
+  });
+
   it('schedules a start at a local time in an IANA zone', async () => {
     const id = await draft('Later', csvOf(phones(600_000, 1)));
     const r = await env.api('POST', `/api/v1/broadcasts/${id}/start`, { at: '2099-12-01T09:00', timeZone: 'Asia/Jakarta' });

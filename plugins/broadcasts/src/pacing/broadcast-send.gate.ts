@@ -14,7 +14,7 @@ const MAX_SLEEP_MS = 1_000;
 /** Provider answers that mean "too fast": Obrol's codes for 130429, 131056 and 80007. */
 const THROTTLING = new Set(['THROUGHPUT_EXCEEDED', 'PAIR_RATE_LIMITED', 'RATE_LIMITED']);
 /** Failures no later send of the broadcast can escape: pause and tell why. */
-const PAUSING = new Set(['TEMPLATE_NOT_APPROVED', 'TEMPLATE_NOT_FOUND', 'CHANNEL_AUTH_FAILED']);
+const PAUSING = new Set(['TEMPLATE_NOT_APPROVED', 'TEMPLATE_NOT_FOUND', 'CHANNEL_AUTH_FAILED', 'CHANNEL_RESTRICTED']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
