@@ -62,6 +62,12 @@ export interface WhatsAppSimulatorOptions {
   clock?: SimulatorClock;
   /** Outbound messages per second per business number; past it, 130429. Default 80. */
   throughputPerSecond?: number;
+  /**
+   * The number's messaging limit as `GET /{phone-number-id}` reports it (`TIER_250`, `TIER_2K`,
+   * `TIER_10K`, `TIER_100K`, `TIER_UNLIMITED`). Default `TIER_UNLIMITED`, so tests and the demo
+   * are not held to a new number's 250 a day; the simulator reports it and does not enforce it.
+   */
+  messagingLimit?: string;
   /** Default 1 per 6 s with a burst of 45; `false` disables it. */
   pairRateLimit?: Partial<PairRateLimit> | false;
   statusDelaysMs?: Partial<StatusDelays>;
@@ -102,6 +108,7 @@ export interface ResolvedSimulatorOptions {
   apiVersion: string;
   clock: SimulatorClock;
   throughputPerSecond: number;
+  messagingLimit: string;
   pairRateLimit: PairRateLimit | false;
   statusDelaysMs: StatusDelays;
   templateReview: TemplateReview;
@@ -142,6 +149,7 @@ export function resolveSimulatorOptions(options: WhatsAppSimulatorOptions = {}):
     apiVersion: options.apiVersion ?? SIMULATOR_DEFAULTS.apiVersion,
     clock: options.clock ?? { now: () => new Date() },
     throughputPerSecond: options.throughputPerSecond ?? 80,
+    messagingLimit: options.messagingLimit ?? 'TIER_UNLIMITED',
     pairRateLimit: options.pairRateLimit === false ? false : { intervalMs: 6_000, burst: 45, ...options.pairRateLimit },
     statusDelaysMs: { sent: 100, delivered: 400, read: 1_500, ...options.statusDelaysMs },
     templateReview: { mode: 'approve', delayMs: 1_000, reason: 'INVALID_FORMAT', ...options.templateReview },

@@ -18,7 +18,7 @@ export interface BroadcastOptions {
   failureWindow: number;
   prices: PriceTable;
   currency: string;
-  /** Daily business-initiated limit of a number (250, 2,000, 10,000, 100,000; null = unlimited). */
+  /** Daily business-initiated limit of every number (250, 2,000, 10,000, 100,000; Infinity = unlimited), or null: each number's reported tier. */
   dailyLimit: number | null;
   /** How often each worker hands out the next batch of recipients. */
   dispatchIntervalMs: number;

@@ -423,6 +423,34 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     }
   });
 
+  it("sends no more in 24 hours than the number's messaging tier allows, and says it waits", async () => {
+    // A new number: Meta reports TIER_250, at most 250 business-initiated messages a day.
+    const young = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, pairRateLimit: false, throughputPerSecond: 1_000, messagingLimit: 'TIER_250' });
+    try {
+      const channel = await env.api('POST', '/api/v1/channels', {
+        plugin: 'whatsapp',
+        name: 'WhatsApp (TIER_250)',
+        config: { phoneNumberId: young.config.phoneNumberId, wabaId: young.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: young.url },
+      });
+      expect(channel.status).toBe(201);
+      young.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
+      const id = await draft('Beyond the tier', csvOf(phones(820_000, 260)), { channelAccountId: channel.body.id, messagesPerSecond: 200 });
+      expect((await env.api('GET', `/api/v1/broadcasts/${id}/estimate`)).body.duration).toMatchObject({ days: 2, text: 'about 2 days at 250 per day' });
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+      const waiting = await eventually(async () => {
+        const b = await broadcast(id);
+        return b.counters.sent + b.counters.delivered + b.counters.read === 250 && b.counters.queued === 0 && /^Waiting for the daily limit/.test(b.reason ?? '') ? b : null;
+      }, 120_000, 'the tier used up');
+      expect(waiting).toMatchObject({ status: 'running', counters: expect.objectContaining({ pending: 10 }) });
+      // The dispatcher keeps looking: still nothing beyond the tier.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(young.sent.filter((m) => m.type === 'template').length).toBe(250);
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/cancel`)).body.status).toBe('cancelled');
+    } finally {
+      await young.close();
+    }
+  });
+
   it('schedules a start at a local time in an IANA zone', async () => {
     const id = await draft('Later', csvOf(phones(600_000, 1)));
     const r = await env.api('POST', `/api/v1/broadcasts/${id}/start`, { at: '2099-12-01T09:00', timeZone: 'Asia/Jakarta' });

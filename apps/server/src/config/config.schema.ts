@@ -98,9 +98,9 @@ export const configSchema = z.object({
     .describe("the highest pace a broadcast may use, messages per second per number (Meta: 80, up to 1,000 once the number qualifies)"),
   OBROL_BROADCAST_DEFAULT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(80).describe('pace of a broadcast that sets none (capped by OBROL_BROADCAST_MAX_PER_SECOND)'),
   OBROL_BROADCAST_DAILY_LIMIT: z
-    .enum(['250', '2000', '10000', '100000', 'unlimited'])
-    .default('unlimited')
-    .describe("the number's daily limit of business-initiated conversations (its messaging tier), for estimates"),
+    .enum(['reported', '250', '2000', '10000', '100000', 'unlimited'])
+    .default('reported')
+    .describe("the numbers' daily limit of business-initiated messages (their messaging tier): `reported` takes each number's tier from its channel's account check"),
   OBROL_BROADCAST_MARKETING_BLOCKED_COUNTRIES: z
     .string()
     .transform((v) => v.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean))
@@ -200,7 +200,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     broadcasts: {
       maxMessagesPerSecond: c.OBROL_BROADCAST_MAX_PER_SECOND,
       defaultMessagesPerSecond: Math.min(c.OBROL_BROADCAST_DEFAULT_PER_SECOND, c.OBROL_BROADCAST_MAX_PER_SECOND),
-      dailyLimit: c.OBROL_BROADCAST_DAILY_LIMIT === 'unlimited' ? null : Number(c.OBROL_BROADCAST_DAILY_LIMIT),
+      dailyLimit: c.OBROL_BROADCAST_DAILY_LIMIT === 'reported' ? null : c.OBROL_BROADCAST_DAILY_LIMIT === 'unlimited' ? Number.POSITIVE_INFINITY : Number(c.OBROL_BROADCAST_DAILY_LIMIT),
       marketingBlockedCountries: c.OBROL_BROADCAST_MARKETING_BLOCKED_COUNTRIES,
       marketingLimitRetries: c.OBROL_BROADCAST_MARKETING_LIMIT_RETRIES,
       failureRateThreshold: c.OBROL_BROADCAST_FAILURE_RATE,

@@ -4,6 +4,7 @@ import { type ChannelError, type Clock, type OutgoingEvent, type MessageStatus, 
 import {
   CLOCK,
   CORE_OPTIONS,
+  type ChannelAccount,
   ChannelsService,
   Contact,
   ContactsService,
@@ -25,6 +26,7 @@ import type { BroadcastStatus, RecipientStatus } from './broadcast.schemas.js';
 import { type CounterShift, shiftCounters } from './broadcast-counters.js';
 import { countersOf } from './broadcast.view.js';
 import { planRecipient } from './recipient.plan.js';
+import { dailyLimitOf } from '../pacing/daily-limit.js';
 
 const CHUNK = 1000;
 /** Recipients handed to the sender ahead of the pace: about this many seconds of sends. */
@@ -36,6 +38,11 @@ const PROGRESS_INTERVAL_MS = 500;
 const HELD_FOR_MS = 60_000;
 /** Tries of one recipient move that keeps losing to concurrent moves of the same recipient. */
 const FOLLOW_ATTEMPTS = 5;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A number's messages of the last 24 hours are counted again after this long. */
+const DAILY_USE_TTL_MS = 5_000;
+/** The start of the reason a running broadcast shows while its number's daily limit is used up. */
+const DAILY_LIMIT_REASON = 'Waiting for the daily limit';
 
 type BroadcastFactBuilder = (tenant: string, data: Parameters<typeof facts.broadcastStarted>[1]) => OutgoingEvent;
 const FACT_OF: Partial<Record<BroadcastStatus | 'resumed', BroadcastFactBuilder>> = {
@@ -61,6 +68,8 @@ export class BroadcastEngine implements OnModuleDestroy {
   private readonly skipLocked: { lockMode?: LockMode.PESSIMISTIC_PARTIAL_WRITE };
   /** Per broadcast: when its last progress event went out (wall clock), and the timer of the next one. */
   private readonly progress = new Map<string, { sentAt: number; timer?: ReturnType<typeof setTimeout> }>();
+  /** Per number: its broadcast messages of the last 24 hours, and when they were counted. */
+  private readonly dailyUse = new Map<string, { at: number; count: number }>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -194,18 +203,69 @@ export class BroadcastEngine implements OnModuleDestroy {
     return found;
   }
 
-  /** Each worker hands the next recipients of every running broadcast to the sender, a little ahead of the pace. */
+  /**
+   * Each worker hands the next recipients of every running broadcast to the sender, a little
+   * ahead of the pace, and within what the number's daily limit leaves.
+   */
   @Every({ name: 'broadcast dispatch', intervalMs: (self: BroadcastEngine) => self.options.dispatchIntervalMs, roles: ['worker'] })
   async dispatch(): Promise<number> {
     const running = await this.orm.em.fork().find(Broadcast, { status: 'running', pending: { $gt: 0 } }, { populate: ['channelAccount'] });
     let handed = 0;
     for (const b of running) {
-      const room = Math.min(MAX_BATCH, b.messagesPerSecond * AHEAD_SECONDS - b.queued);
+      const daily = await this.dailyRoom(b.channelAccount);
+      await this.noteDailyLimit(b, daily);
+      const room = Math.min(MAX_BATCH, b.messagesPerSecond * AHEAD_SECONDS - b.queued, daily?.room ?? Number.POSITIVE_INFINITY);
       const claimed = room > 0 ? await this.handOut(b.id, room) : 0;
-      if (claimed > 0) this.progressChanged(b.id);
+      if (claimed > 0) {
+        this.progressChanged(b.id);
+        const used = this.dailyUse.get(b.channelAccount.id);
+        if (used) used.count += claimed;
+      }
       handed += claimed;
     }
     return handed;
+  }
+
+  /**
+   * What the number's daily limit of business-initiated messages leaves for the next 24 hours,
+   * or null when it has none. Counts the messages its broadcasts created in the last 24 hours
+   * (read again every few seconds; hand-outs in between are added here), an upper bound of
+   * Meta's count of customers reached.
+   */
+  private async dailyRoom(account: ChannelAccount): Promise<{ limit: number; room: number } | null> {
+    const limit = dailyLimitOf(this.options.dailyLimit, account.lastCheck?.details?.['messagingLimit']);
+    if (limit === null) return null;
+    const now = this.clock.now().getTime();
+    let used = this.dailyUse.get(account.id);
+    if (!used || now - used.at > DAILY_USE_TTL_MS) {
+      used = { at: now, count: await this.createdToday(account.id, new Date(now - DAY_MS)) };
+      this.dailyUse.set(account.id, used);
+    }
+    return { limit, room: Math.max(0, limit - used.count) };
+  }
+
+  private async createdToday(channelAccountId: string, since: Date): Promise<number> {
+    const em = this.orm.em.fork();
+    const broadcasts = await em.find(
+      Broadcast,
+      { channelAccount: channelAccountId, $or: [{ status: { $in: ['running', 'paused'] } }, { finishedAt: { $gte: since } }] },
+      { fields: ['id'] },
+    );
+    if (broadcasts.length === 0) return 0;
+    return em.count(Message, { broadcastId: { $in: broadcasts.map((b) => b.id) }, direction: 'outbound', createdAt: { $gte: since } });
+  }
+
+  /** Says on the broadcast that it waits for the daily limit (it stays running), and takes it back once sending goes on. */
+  private async noteDailyLimit(b: Broadcast, daily: { limit: number; room: number } | null): Promise<void> {
+    const waiting = daily !== null && daily.room === 0;
+    const says = b.reason?.startsWith(DAILY_LIMIT_REASON) ?? false;
+    if (waiting === says) return;
+    const reason = waiting
+      ? `${DAILY_LIMIT_REASON}: this number may send ${daily!.limit.toLocaleString('en-US')} business-initiated messages in 24 hours; sending goes on as that window frees up.`
+      : null;
+    const moved = await this.orm.em.fork().nativeUpdate(Broadcast, { id: b.id, status: 'running' }, { reason });
+    b.reason = reason;
+    if (moved) this.progressChanged(b.id);
   }
 
   /**

@@ -37,6 +37,7 @@ import { broadcastView, recipientView } from './broadcast.view.js';
 import { planRecipient } from './recipient.plan.js';
 import { isTimeZone, localTimeToInstant } from './schedule-time.js';
 import { requiredColumns } from './variable-resolution.js';
+import { dailyLimitOf } from '../pacing/daily-limit.js';
 
 const EXAMPLES = 5;
 
@@ -324,7 +325,8 @@ export class BroadcastsService {
     const messages = byCountry.reduce((s, c) => s + c.count, 0);
     const priced = byCountry.every((c) => c.cost !== null);
     const seconds = Math.ceil(messages / b.messagesPerSecond);
-    const days = this.options.dailyLimit ? Math.ceil(messages / this.options.dailyLimit) : 1;
+    const dailyLimit = dailyLimitOf(this.options.dailyLimit, b.channelAccount.lastCheck?.details?.['messagingLimit']);
+    const days = dailyLimit ? Math.ceil(messages / dailyLimit) : 1;
     return {
       messages,
       category,
@@ -336,7 +338,7 @@ export class BroadcastsService {
         days,
         text:
           days > 1
-            ? `about ${days} days at ${this.options.dailyLimit!.toLocaleString('en-US')} per day`
+            ? `about ${days} days at ${dailyLimit!.toLocaleString('en-US')} per day`
             : `about ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} at ${b.messagesPerSecond} per second`,
       },
     };
