@@ -50,7 +50,7 @@ export type TemplateDeletion = z.infer<typeof templateDeletionSchema>;
 
 /** A draft to lint as the admin types: loosely shaped, since half-written fields are the point. */
 export const lintTemplateSchema = z.object({ draft: z.unknown() });
-export const templateProblemSchema = z.object({ path: z.string(), message: z.string(), rule: z.string() });
+export const templateProblemSchema = z.object({ path: z.string(), message: z.string(), rule: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
 
 /** An approved template made elsewhere (WhatsApp Manager, another tool) to register by name. */
 export const registerTemplateSchema = z.object({
