@@ -179,7 +179,7 @@ export default {
       newline: 'The header must be a single line; remove the line breaks.',
       emoji: 'The header must not contain emoji; move them to the body.',
       formatting: 'The header cannot use formatting characters (* _ ~ `); remove them.',
-      'example-required': 'A {format} header needs a sample file: upload one.',
+      'example-required': 'The {format} header needs a sample file: upload one.',
     },
     body: {
       required: 'The body is required; write the message text.',
@@ -242,7 +242,7 @@ export default {
       noInboxes: 'Connect a number first.',
       active: 'Active',
       deactivated: 'Deactivated',
-      presence: 'Online',
+      presence: 'Presence',
       availability: { online: 'Online', away: 'Away', offline: 'Offline' },
       lastSeen: 'last seen {date}',
       neverSeen: 'has not signed in yet',

@@ -180,7 +180,7 @@ const id: typeof en = {
       newline: 'Header harus satu baris; hapus baris barunya.',
       emoji: 'Header tidak boleh berisi emoji; pindahkan ke isi pesan.',
       formatting: 'Header tidak boleh memakai karakter format (* _ ~ `); hapus karakter itu.',
-      'example-required': 'Header {format} memerlukan contoh file: unggah satu.',
+      'example-required': 'Header media memerlukan contoh file: unggah satu.',
     },
     body: {
       required: 'Isi pesan wajib; tulis teks pesannya.',
@@ -243,7 +243,7 @@ const id: typeof en = {
       noInboxes: 'Hubungkan nomor terlebih dahulu.',
       active: 'Aktif',
       deactivated: 'Nonaktif',
-      presence: 'Daring',
+      presence: 'Kehadiran',
       availability: { online: 'Daring', away: 'Tidak di tempat', offline: 'Luring' },
       lastSeen: 'terakhir terlihat {date}',
       neverSeen: 'belum pernah masuk',
