@@ -158,6 +158,18 @@ export default {
       changed: 'Your password is changed. Other devices have been signed out.',
     },
   },
+  shortcuts: {
+    title: 'Keyboard shortcuts',
+    hint: 'Letters work when you are not typing in a field; Alt with an arrow works everywhere.',
+    or: 'or',
+    next: 'Next conversation',
+    previous: 'Previous conversation',
+    reply: 'Write a reply (focus the message box)',
+    assignToMe: 'Assign the conversation to me',
+    resolve: 'Resolve the conversation',
+    help: 'Show or hide this list',
+    close: 'Close',
+  },
   /** The template linter's problems by rule id (`{'{{1}}'}` is vue-i18n's literal: it prints {{1}}). */
   lint: {
     name: {

@@ -160,6 +160,18 @@ const id: typeof en = {
       changed: 'Kata sandi sudah diganti. Perangkat lain sudah dikeluarkan.',
     },
   },
+  shortcuts: {
+    title: 'Pintasan keyboard',
+    hint: 'Huruf berfungsi saat Anda tidak sedang mengetik di kolom; Alt dengan panah berfungsi di mana saja.',
+    or: 'atau',
+    next: 'Percakapan berikutnya',
+    previous: 'Percakapan sebelumnya',
+    reply: 'Tulis balasan (fokus ke kotak pesan)',
+    assignToMe: 'Tugaskan percakapan ke saya',
+    resolve: 'Selesaikan percakapan',
+    help: 'Tampilkan atau sembunyikan daftar ini',
+    close: 'Tutup',
+  },
   lint: {
     name: {
       format: 'Nama "{name}" hanya boleh berisi huruf kecil a–z, angka 0–9 dan garis bawah (mis. order_update).',
