@@ -11,6 +11,7 @@ import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
+import { seriousA11yViolations } from './axe.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
 
 const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -410,5 +411,27 @@ describe.runIf(available)('admin console in Chromium', () => {
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it('the admin screens and the inbox have no serious or critical accessibility violations (axe-core)', async () => {
+    const found: string[] = [];
+    for (const section of ['account', 'admin-channels', 'admin-templates', 'admin-agents', 'admin-api-keys', 'admin-webhooks']) {
+      await page.getByTestId(`nav-${section}`).click();
+      await page.waitForLoadState('networkidle');
+      found.push(...(await seriousA11yViolations(page)).map((v) => `${section}: ${v}`));
+    }
+    await page.getByTestId('back-to-inbox').click();
+    await page.getByTestId('conversation-item').first().click();
+    await page.getByTestId('thread').waitFor();
+    await page.waitForLoadState('networkidle');
+    found.push(...(await seriousA11yViolations(page)).map((v) => `inbox: ${v}`));
+    // The shortcut sheet opens on "?" (not while typing) and is checked too.
+    await page.locator('body').press('?');
+    await page.getByTestId('shortcut-sheet').waitFor();
+    found.push(...(await seriousA11yViolations(page)).map((v) => `shortcut sheet: ${v}`));
+    await shot('19-shortcut-sheet');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('shortcut-sheet').waitFor({ state: 'detached' });
+    expect(found).toEqual([]);
   });
 });

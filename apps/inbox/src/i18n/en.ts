@@ -255,6 +255,7 @@ export default {
       active: 'Active',
       deactivated: 'Deactivated',
       presence: 'Presence',
+      roleOf: 'Role of {name}',
       availability: { online: 'Online', away: 'Away', offline: 'Offline' },
       lastSeen: 'last seen {date}',
       neverSeen: 'has not signed in yet',

@@ -256,6 +256,7 @@ const id: typeof en = {
       active: 'Aktif',
       deactivated: 'Nonaktif',
       presence: 'Kehadiran',
+      roleOf: 'Peran {name}',
       availability: { online: 'Daring', away: 'Tidak di tempat', offline: 'Luring' },
       lastSeen: 'terakhir terlihat {date}',
       neverSeen: 'belum pernah masuk',
