@@ -194,7 +194,7 @@ export class RealtimeGateway {
     const actor = event.type === 'conversation.activity' ? event.data.agentId : null;
     for (const client of this.clients) {
       if (client.principal.tenantSlug !== event.tenantId) continue;
-      if (event.type === 'agent.presence' ? !seesTeammate(client.principal, event.data) : !canSeeInbox(client.principal, event.channelAccountId)) continue;
+      if (event.type === 'agent.presence' ? !seesTeammate(client.principal, event.data) : event.channelAccountId && !canSeeInbox(client.principal, event.channelAccountId)) continue;
       const agentId = client.principal.kind === 'agent' ? client.principal.agentId : null;
       if (recipient && agentId !== recipient) continue;
       // An agent does not need to hear about their own viewing or typing.
