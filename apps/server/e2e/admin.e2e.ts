@@ -11,6 +11,7 @@ import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
+import { seriousA11yViolations } from './axe.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
 
 const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -130,6 +131,8 @@ describe.runIf(available)('admin console in Chromium', () => {
     await page.getByTestId('config-appSecret').fill('sales-app-secret-0001');
     await page.getByTestId('config-verifyToken').fill('sari-verify-token');
     await page.getByTestId('config-graphApiBaseUrl').fill(sales.url);
+    // The app's id: template header samples go through Meta's upload API, which lives on the app.
+    await page.getByTestId('config-appId').fill(sales.config.appId);
     await page.getByTestId('channel-test').click();
     const refused = page.getByTestId('channel-connect-error');
     await refused.waitFor();
@@ -184,6 +187,53 @@ describe.runIf(available)('admin console in Chromium', () => {
     await shot('08-templates');
   });
 
+  it('a media header takes a checked, uploaded sample shown in the preview; the linter explains in Indonesian', async () => {
+    await page.getByTestId('template-new').click();
+    await page.getByTestId('template-name').fill('new_arrivals');
+    await page.getByTestId('template-category').selectOption('MARKETING');
+    await page.getByTestId('template-header-format').selectOption('IMAGE');
+    await page.getByTestId('template-body').fill('Hi {{1}}, new shoes have arrived in our store this week.');
+    await page.locator('[data-testid="template-example"][data-variable="1"]').fill('Sari');
+    const missing = page.locator('[data-testid="template-problem"][data-rule="header.example-required"]');
+    await missing.waitFor();
+    expect(await missing.textContent()).toBe('The image header needs a sample file: upload one.');
+    await page.getByTestId('language-select').selectOption('id');
+    await page.waitForFunction(() => document.querySelector('[data-rule="header.example-required"]')?.textContent === 'Header media memerlukan contoh file: unggah satu.');
+
+    // A GIF is refused before any upload; a PNG goes to Meta and comes back as a handle.
+    const sample = page.getByTestId('template-header-sample-file');
+    await sample.setInputFiles({ name: 'shoe.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
+    expect(await page.getByTestId('template-header-sample-refused').textContent()).toContain('image/gif');
+    // A real picture, drawn by the browser, so the preview shows something a person recognises.
+    const png = Buffer.from(
+      await page.evaluate(() => {
+        const canvas = Object.assign(document.createElement('canvas'), { width: 480, height: 270 });
+        const g = canvas.getContext('2d')!;
+        g.fillStyle = '#f3c969';
+        g.fillRect(0, 0, 480, 270);
+        g.fillStyle = '#0f3d2e';
+        g.font = 'bold 44px sans-serif';
+        g.fillText('New shoes in store', 40, 150);
+        return canvas.toDataURL('image/png').split(',')[1]!;
+      }),
+      'base64',
+    );
+    await sample.setInputFiles({ name: 'shoe.png', mimeType: 'image/png', buffer: png });
+    await page.locator('[data-testid="template-header-sample-state"]', { hasText: 'shoe.png' }).waitFor();
+    expect(await page.getByTestId('template-header-sample-refused').count()).toBe(0);
+    await page.waitForFunction(() => document.querySelector('[data-testid="template-lint-state"]')?.classList.contains('is-good'), undefined, { timeout: 10_000 });
+    const shown = page.locator('img[data-testid="template-preview-sample"]');
+    await page.waitForFunction(() => (document.querySelector('img[data-testid="template-preview-sample"]') as HTMLImageElement | null)?.naturalWidth! > 0);
+    expect(await shown.isVisible()).toBe(true);
+    await shot('08b-template-media-header');
+    await page.getByTestId('template-submit').click();
+    await page.locator('[data-testid="template-row"][data-name="new_arrivals"][data-status="APPROVED"]').waitFor({ timeout: 20_000 });
+    const atMeta = sales.templates().find((t) => t.name === 'new_arrivals')!;
+    const handle = (atMeta.components.find((c) => c.type === 'HEADER') as { example: { header_handle: string[] } }).example.header_handle[0]!;
+    expect(sales.uploadedFile(handle)?.bytes.equals(png)).toBe(true);
+    await page.getByTestId('language-select').selectOption('en');
+  });
+
   it('registers a template that already exists at Meta', async () => {
     // Made "in WhatsApp Manager": straight at the (simulated) Graph API, unknown to Obrol.
     const made = await fetch(`${sales.url}/v26.0/${sales.config.wabaId}/message_templates`, {
@@ -231,6 +281,9 @@ describe.runIf(available)('admin console in Chromium', () => {
     const row = page.locator('[data-testid="agent-row"][data-email="ana@example.test"]');
     expect(await row.locator('[data-inbox="Sales"]').isChecked()).toBe(true);
     expect(await row.locator('[data-inbox="Support"]').isChecked()).toBe(false);
+    const presence = row.getByTestId('agent-presence');
+    expect(await presence.getAttribute('data-availability')).toBe('offline');
+    expect(await presence.textContent()).toContain('has not signed in yet');
 
     const ana = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await ana.goto(link);
@@ -249,7 +302,15 @@ describe.runIf(available)('admin console in Chromium', () => {
     expect(names.some((n) => n.includes('Joko Support'))).toBe(false);
     expect(await ana.getByTestId('nav-admin').count()).toBe(0);
     await ana.screenshot({ path: path.join(SCREENSHOTS, '12-agent-inbox.png') });
+    // The admin sees Ana come online, live, as she opens the app and goes online; then offline with a last-seen time.
+    await row.locator('[data-testid="agent-presence"][data-availability="away"]').waitFor();
+    await ana.getByTestId('presence-select').selectOption('online');
+    await row.locator('[data-testid="agent-presence"][data-availability="online"]').waitFor();
+    expect(await presence.textContent()).toContain('Online');
+    await shot('10b-agents-presence');
     await ana.close();
+    await row.locator('[data-testid="agent-presence"][data-availability="offline"]').waitFor();
+    expect(await presence.textContent()).toMatch(/last seen (now|this minute|\d+ minutes? ago)/);
   });
 
   it('creates an API key, sends a template with curl, and revoked it is refused', async () => {
@@ -350,5 +411,27 @@ describe.runIf(available)('admin console in Chromium', () => {
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it('the admin screens and the inbox have no serious or critical accessibility violations (axe-core)', async () => {
+    const found: string[] = [];
+    for (const section of ['account', 'admin-channels', 'admin-templates', 'admin-agents', 'admin-api-keys', 'admin-webhooks']) {
+      await page.getByTestId(`nav-${section}`).click();
+      await page.waitForLoadState('networkidle');
+      found.push(...(await seriousA11yViolations(page)).map((v) => `${section}: ${v}`));
+    }
+    await page.getByTestId('back-to-inbox').click();
+    await page.getByTestId('conversation-item').first().click();
+    await page.getByTestId('thread').waitFor();
+    await page.waitForLoadState('networkidle');
+    found.push(...(await seriousA11yViolations(page)).map((v) => `inbox: ${v}`));
+    // The shortcut sheet opens on "?" (not while typing) and is checked too.
+    await page.locator('body').press('?');
+    await page.getByTestId('shortcut-sheet').waitFor();
+    found.push(...(await seriousA11yViolations(page)).map((v) => `shortcut sheet: ${v}`));
+    await shot('19-shortcut-sheet');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('shortcut-sheet').waitFor({ state: 'detached' });
+    expect(found).toEqual([]);
   });
 });

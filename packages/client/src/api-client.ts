@@ -471,6 +471,13 @@ export class ApiClient {
     return this.request<{ problems: TemplateProblem[] }>('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates/lint`, { body: { draft } }).then((r) => r.problems);
   }
 
+  /** Uploads a media header's sample file; the answer's `handle` goes into the draft's header `exampleUrl`. */
+  uploadTemplateHeaderSample(channelAccountId: string, file: Blob, filename: string): Promise<{ handle: string }> {
+    const form = new FormData();
+    form.append('file', file, filename);
+    return this.request('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates/header-samples`, { body: form });
+  }
+
   createTemplate(channelAccountId: string, draft: TemplateDraft): Promise<TemplateView> {
     return this.request('POST', `/channels/${encodeURIComponent(channelAccountId)}/templates`, { body: draft });
   }
@@ -534,10 +541,12 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.options.getToken();
     if (token) headers.authorization = `Bearer ${token}`;
-    if (init.body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
+    // A form sets its own multipart content type, with the boundary.
+    const isForm = typeof FormData !== 'undefined' && init.body instanceof FormData;
+    if (init.body !== undefined && !isForm) headers['content-type'] = init.contentType ?? 'application/json';
     let response: Response;
     try {
-      const body = init.body === undefined ? undefined : init.contentType ? (init.body as BodyInit) : JSON.stringify(init.body);
+      const body = init.body === undefined ? undefined : isForm || init.contentType ? (init.body as BodyInit) : JSON.stringify(init.body);
       response = await this.fetchImpl(url, { method, headers, body });
     } catch (error) {
       throw new ApiError('NETWORK_ERROR', `The server could not be reached (${error instanceof Error ? error.message : String(error)}).`, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedTypes, checkAttachment, formatBytes } from './media-limits.js';
+import { acceptedTypes, checkAttachment, checkHeaderSample, formatBytes } from './media-limits.js';
 
 const whatsapp = {
   maxBytes: { image: 5 * 1024 * 1024, video: 16 * 1024 * 1024, audio: 16 * 1024 * 1024, document: 100 * 1024 * 1024, sticker: 500 * 1024 },
@@ -27,5 +27,13 @@ describe('attachment checks against the channel limits', () => {
     expect(formatBytes(500 * 1024)).toBe('500 KB');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(16 * 1024 * 1024, 'id')).toBe('16 MB');
+  });
+
+  it("checks a template header's sample against the kind the header shows", () => {
+    expect(checkHeaderSample({ type: 'image/png', size: 1000 }, 'image', whatsapp)).toEqual({ ok: true, kind: 'image' });
+    // A PNG is a document on this channel, but not the sample of a video header.
+    expect(checkHeaderSample({ type: 'image/png', size: 1000 }, 'video', whatsapp)).toEqual({ ok: false, reason: 'unsupported_type', accepted: ['video/mp4'] });
+    expect(checkHeaderSample({ type: 'video/mp4', size: 16 * 1024 * 1024 + 1 }, 'video', whatsapp)).toEqual({ ok: false, reason: 'too_large', kind: 'video', maxBytes: 16 * 1024 * 1024 });
+    expect(checkHeaderSample({ type: 'application/pdf', size: 1 }, 'document', null)).toEqual({ ok: false, reason: 'no_media' });
   });
 });

@@ -44,3 +44,19 @@ export function formatBytes(bytes: number, locale = 'en'): string {
   }
   return `${new Intl.NumberFormat(locale, { maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0 }).format(value)} ${units[unit]}`;
 }
+
+/** The kind of file a template's media header shows. */
+export type HeaderSampleKind = 'image' | 'video' | 'document';
+
+/**
+ * Checks a template header's sample file before it is uploaded: a type the channel takes for
+ * that kind of media, within its size limit (the provider may be stricter still).
+ */
+export function checkHeaderSample(file: { type: string; size: number }, kind: HeaderSampleKind, limits: MediaLimits | null): AttachmentCheck {
+  if (!limits) return { ok: false, reason: 'no_media' };
+  const accepted = (limits.mimeTypes[kind] ?? []).map(bare);
+  if (!accepted.includes(bare(file.type || 'application/octet-stream'))) return { ok: false, reason: 'unsupported_type', accepted };
+  const max = limits.maxBytes[kind];
+  if (max !== undefined && file.size > max) return { ok: false, reason: 'too_large', kind, maxBytes: max };
+  return { ok: true, kind };
+}

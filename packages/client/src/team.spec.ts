@@ -20,7 +20,7 @@ const flush = async () => {
 
 type FakeSocket = SocketLike & { emit(frame: unknown): void; sent: unknown[] };
 const note = (id: string, createdAt: string, text = id): NoteView => ({ id, conversationId: 'c1', authorId: 'a1', authorName: 'Ani', text, mentionedAgentIds: [], createdAt });
-const mate = (id: string, name: string, inboxIds: string[], role: TeammateView['role'] = 'agent'): TeammateView => ({ id, name, role, presence: 'away', inboxIds });
+const mate = (id: string, name: string, inboxIds: string[], role: TeammateView['role'] = 'agent'): TeammateView => ({ id, name, role, presence: 'away', availability: 'offline', lastSeenAt: null, inboxIds });
 
 function setup(routes: Record<string, unknown>) {
   const sockets: FakeSocket[] = [];
@@ -75,6 +75,16 @@ describe('working together', () => {
     await team.setPresence('online');
     expect(requests.at(-1)).toMatchObject({ method: 'PUT', url: '/api/v1/me/presence', body: { presence: 'online' } });
     expect(team.byId.get('a1')?.presence).toBe('online');
+  });
+
+  it('the team store follows who is online, away or offline as presence events arrive', async () => {
+    const { pinia, sockets } = setup({ 'GET /api/v1/team': { items: [mate('a1', 'Ani', ['ch1']), mate('a2', 'Budi', ['ch1'])] } });
+    const team = mount(pinia, () => useTeamStore()).result;
+    await team.load();
+    sockets[0]!.emit({ type: 'agent.presence', data: { ...mate('a2', 'Budi', ['ch1']), availability: 'away', lastSeenAt: '2026-01-01T10:00:00.000Z' } });
+    await flush();
+    expect(team.byId.get('a2')).toMatchObject({ availability: 'away', lastSeenAt: '2026-01-01T10:00:00.000Z' });
+    expect(team.byId.get('a1')?.availability).toBe('offline');
   });
 
   it('notes load oldest first, merge live notes of this conversation only, and add writes one', async () => {

@@ -7,7 +7,8 @@ import type { AgentPresence, TeammateView } from './views.js';
 
 /**
  * The teammates of the agent's inboxes (names for assignees and notes, @mentions) and the
- * agent's own presence. Loaded once after login, again after a reconnect.
+ * agent's own presence. Loaded once after login, again after a reconnect; who is online, away or
+ * offline follows the `agent.presence` live events.
  */
 export const useTeamStore = defineStore('obrol/team', () => {
   const connection = useConnectionStore();
@@ -35,10 +36,17 @@ export const useTeamStore = defineStore('obrol/team', () => {
   }
 
   async function setPresence(presence: AgentPresence): Promise<void> {
-    const updated = await connection.api.setPresence(presence);
-    members.value = members.value.some((m) => m.id === updated.id) ? members.value.map((m) => (m.id === updated.id ? updated : m)) : [...members.value, updated];
+    upsert(await connection.api.setPresence(presence));
   }
 
+  /** A teammate's presence changed (they opened or closed the app, or chose online or away). */
+  function upsert(teammate: TeammateView): void {
+    members.value = members.value.some((m) => m.id === teammate.id) ? members.value.map((m) => (m.id === teammate.id ? teammate : m)) : [...members.value, teammate];
+  }
+
+  connection.realtime.onEvent((event) => {
+    if (event.type === 'agent.presence' && loaded.value) upsert(event.data);
+  });
   connection.realtime.onReconnected(() => void load());
 
   return { members, loaded, error, load, byId, me, of, nameOf: (id: string | null) => (id ? (byId.value.get(id)?.name ?? null) : null), setPresence };

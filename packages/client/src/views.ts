@@ -1,6 +1,6 @@
 import type { AgentView, ConfigField, ConversationView, LiveEvent, NotificationSettings, SessionContent, TemplateParameters } from '@obrol/contracts';
 
-export type { AgentPresence, ConversationActivity, NoteView, TeammateView } from '@obrol/contracts';
+export type { AgentAvailability, AgentPresence, ConversationActivity, NoteView, TeammateView } from '@obrol/contracts';
 
 /* View types of the REST API: the server builds its responses to these same types. */
 export type { AgentView, ChannelAccountView, ContactView, ConversationView, MessageStatus, MessageView, Page, TemplateView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';

@@ -61,12 +61,18 @@ export type AgentView = z.infer<typeof agentViewSchema>;
 export const agentPresenceSchema = z.enum(['online', 'away']);
 export type AgentPresence = z.infer<typeof agentPresenceSchema>;
 
+/** What teammates see: the agent's own presence while they have the app open, offline otherwise. */
+export const agentAvailabilitySchema = z.enum(['online', 'away', 'offline']);
+export type AgentAvailability = z.infer<typeof agentAvailabilitySchema>;
+
 /** A teammate as every agent sees them: enough to assign, mention and show who is online. */
 export const teammateViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: z.enum(['admin', 'agent', 'marketer']),
   presence: agentPresenceSchema,
+  availability: agentAvailabilitySchema,
+  lastSeenAt: z.iso.datetime().nullable().describe('when the agent last had the app open; null: never'),
   inboxIds: z.array(z.string()).describe('channel accounts the agent belongs to'),
 });
 export type TeammateView = z.infer<typeof teammateViewSchema>;

@@ -221,6 +221,12 @@ export interface ChannelTemplates<Config> {
    * by its external id; it goes back to review. Optional: without it, admins cannot edit in place.
    */
   update?(externalId: string, draft: TemplateDraft, ctx: ChannelContext<Config>): Promise<Result<TemplateDefinition, ChannelError>>;
+  /**
+   * Uploads the sample file of a media header (image, video, document) and returns the handle a
+   * draft's header names as its example (`exampleUrl`). Optional: without it, a media header's
+   * sample is whatever the admin types.
+   */
+  uploadHeaderSample?(media: DownloadedMedia, ctx: ChannelContext<Config>): Promise<Result<{ handle: string }, ChannelError>>;
   /** Delete a template (all its languages, or the one with this external id). */
   remove(name: string, externalId: string | undefined, ctx: ChannelContext<Config>): Promise<Result<void, ChannelError>>;
   /** Problems the provider would reject the draft for; empty when it looks fine. */

@@ -103,6 +103,9 @@ describe('event catalogue', () => {
     expect(readLiveEvent({ type: 'something.new', channelAccountId: 'a', data: {} })).toBeNull();
     expect(readLiveEvent({ type: 'message.updated', channelAccountId: 'a', data: {} })).toBeNull();
     expect(readLiveEvent({ type: 'conversation.updated', channelAccountId: 'a', conversationId: 'c', data: { conversation: { id: 'c' } } })?.type).toBe('conversation.updated');
+    // An agent's presence is of no one inbox; every other event must name its inbox.
+    expect(readLiveEvent({ type: 'agent.presence', data: { id: 'ag', availability: 'offline' } })?.type).toBe('agent.presence');
+    expect(readLiveEvent({ type: 'conversation.updated', conversationId: 'c', data: { conversation: { id: 'c' } } })).toBeNull();
   });
 });
 

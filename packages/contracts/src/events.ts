@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelErrorSchema } from './errors.js';
 import { messageContentSchema } from './message-content.js';
-import { conversationViewSchema, noteViewSchema } from './api-views.js';
+import { conversationViewSchema, noteViewSchema, teammateViewSchema } from './api-views.js';
 
 /**
  * Event subjects: `<kind>.<tenant>.<aggregate>.<event>`, lower case, built only through the
@@ -289,6 +289,11 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   liveBase.extend({ type: z.literal('agent.mentioned'), conversationId: z.string(), recipientAgentId: z.string(), data: z.object({ note: noteViewSchema }) }),
   /** Another agent is viewing or typing in a conversation (collision); `left` when they stop. Never stored. */
   liveBase.extend({ type: z.literal('conversation.activity'), conversationId: z.string(), data: conversationActivitySchema }),
+  /**
+   * An agent came online, went away or offline. Of no one inbox: the gateway sends it to those
+   * who see the agent in their team (who share an inbox with them; everyone for an admin).
+   */
+  eventEnvelopeSchema.extend({ type: z.literal('agent.presence'), data: teammateViewSchema }),
 ]);
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 export type LiveEventType = LiveEvent['type'];
@@ -309,6 +314,7 @@ const LIVE_EVENT_TYPES: Record<LiveEventType, true> = {
   'note.created': true,
   'agent.mentioned': true,
   'conversation.activity': true,
+  'agent.presence': true,
 };
 
 const live =
@@ -328,6 +334,7 @@ export const liveEvents = {
   noteCreated: live('note.created'),
   agentMentioned: live('agent.mentioned'),
   conversationActivity: live('conversation.activity'),
+  agentPresence: live('agent.presence'),
 };
 
 /**
@@ -339,7 +346,8 @@ export function readLiveEvent(frame: unknown): LiveEvent | null {
   if (!frame || typeof frame !== 'object') return null;
   const { type, channelAccountId, data } = frame as Record<string, unknown>;
   if (typeof type !== 'string' || !(type in LIVE_EVENT_TYPES)) return null;
-  if (typeof channelAccountId !== 'string' || !data || typeof data !== 'object') return null;
+  // Every live event but an agent's presence belongs to one inbox.
+  if ((type !== 'agent.presence' && typeof channelAccountId !== 'string') || !data || typeof data !== 'object') return null;
   const isObject = (v: unknown) => !!v && typeof v === 'object';
   const { message, conversation } = data as Record<string, unknown>;
   if ((type === 'message.created' || type === 'message.updated') && !isObject(message)) return null;

@@ -67,6 +67,8 @@ export interface TemplateProblem {
   path: string;
   /** A sentence that says what is wrong and how to fix it. */
   message: string;
-  /** A stable id of the rule, e.g. `name.format`. */
+  /** A stable id of the rule, e.g. `name.format`: apps translate the message by it. */
   rule: string;
+  /** The values the sentence names (a length, a limit, a variable), for a translation to fill in. */
+  params?: Record<string, string | number>;
 }

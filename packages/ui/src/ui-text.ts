@@ -38,7 +38,7 @@ export const uiMessages = {
       you: 'You',
       customer: 'Customer',
     },
-    list: { empty: 'No conversations', unread: '{count} unread', unknown: 'Unknown contact' },
+    list: { label: 'Conversations', empty: 'No conversations', unread: '{count} unread', unknown: 'Unknown contact' },
     composer: {
       placeholder: 'Type a reply… (Enter to send, Shift+Enter for a new line)',
       captionPlaceholder: 'Add a caption (optional)…',
@@ -145,7 +145,7 @@ export const uiMessages = {
       you: 'Anda',
       customer: 'Pelanggan',
     },
-    list: { empty: 'Tidak ada percakapan', unread: '{count} belum dibaca', unknown: 'Kontak tanpa nama' },
+    list: { label: 'Percakapan', empty: 'Tidak ada percakapan', unread: '{count} belum dibaca', unknown: 'Kontak tanpa nama' },
     composer: {
       placeholder: 'Tulis balasan… (Enter untuk kirim, Shift+Enter untuk baris baru)',
       captionPlaceholder: 'Tambahkan keterangan (opsional)…',

@@ -19,7 +19,9 @@ export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore
 
   const authorised = (request: FastifyRequest): boolean => {
     const header = request.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : (request.query as Query).access_token;
+    // The Resumable Upload API documents `Authorization: OAuth <token>`; the rest of Graph, Bearer.
+    const scheme = /^(Bearer|OAuth) /i.exec(header ?? '');
+    const token = scheme ? header!.slice(scheme[0].length).trim() : (request.query as Query).access_token;
     return token === config.accessToken;
   };
 
@@ -39,6 +41,8 @@ export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore
   const baseUrlOf = (request: FastifyRequest) => `${request.protocol}://${request.headers.host ?? request.hostname}`;
 
   server.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // A resumable upload's body is the file itself, in any type.
+  server.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 100 * 1024 * 1024 }, (_request, body, done) => done(null, body));
   // HTTP clients send `content-type: application/json` with an empty DELETE body; Graph ignores it.
   server.removeContentTypeParser('application/json');
   server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -83,9 +87,19 @@ export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore
     return stored.ok ? reply.send({ id: stored.value.id }) : reject(reply, stored.error);
   });
 
+  server.post<{ Params: Params; Querystring: Query }>('/:version/:id/uploads', async (request, reply) => {
+    if (!admit(request, reply)) return reply;
+    const started = core.uploads.start(request.params.id, request.query);
+    return started.ok ? reply.send(started.value) : reject(reply, started.error);
+  });
+
   server.get<{ Params: Params; Querystring: Query }>('/:version/:id', async (request, reply) => {
     if (!admit(request, reply)) return reply;
     const { id } = request.params;
+    if (id.startsWith('upload:')) {
+      const status = core.uploads.status(id);
+      return status.ok ? reply.send(status.value) : reject(reply, status.error);
+    }
     const fields = request.query.fields?.split(',').map((field) => field.trim()).filter(Boolean);
     if (id === config.phoneNumberId) return reply.send(pick(phoneNumberInfo(core), fields));
     if (id === config.wabaId) return reply.send(pick(wabaInfo(core), fields));
@@ -113,6 +127,11 @@ export function registerGraphRoutes(server: FastifyInstance, core: SimulatorCore
 
   server.post<{ Params: Params }>('/:version/:id', async (request, reply) => {
     if (!admit(request, reply)) return reply;
+    if (request.params.id.startsWith('upload:')) {
+      const offset = request.headers['file_offset'];
+      const written = core.uploads.write(request.params.id, Array.isArray(offset) ? offset[0] : offset, Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+      return written.ok ? reply.send(written.value) : reject(reply, written.error);
+    }
     if (!core.templates.byId(request.params.id)) return reject(reply, unknownObjectError(request.params.id));
     const edited = core.templates.edit(request.params.id, (request.body ?? {}) as Record<string, unknown>);
     return edited.ok ? reply.send({ success: true }) : reject(reply, edited.error);

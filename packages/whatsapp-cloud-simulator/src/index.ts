@@ -15,4 +15,5 @@ export type { DeliveryAttempt, WebhookDelivery, WebhookKind } from './webhook-di
 export { DEFAULT_TEMPLATES, type StoredTemplate, type TemplateSeed, type TemplateStatus } from './template-store.js';
 export type { TemplateComponentDefinition, RenderedTemplate } from './template-rules.js';
 export type { StoredMedia } from './media-store.js';
+export { RESUMABLE_UPLOAD_TYPES, type UploadedFile } from './upload-sessions.js';
 export type { GraphErrorEnvelope, WebhookErrorObject } from './graph-error.js';

@@ -55,6 +55,8 @@ export interface WhatsAppSimulatorOptions {
   accessToken?: string;
   /** Key of the `X-Hub-Signature-256` HMAC. */
   appSecret?: string;
+  /** The Meta app's id: the Resumable Upload API (`POST /{app-id}/uploads`) answers only for it. */
+  appId?: string;
   /** Where webhooks are POSTed; deliveries wait until it is set. */
   webhookUrl?: string;
   /** The version used in absolute URLs the simulator returns (`paging.next`); any `vNN.0` is accepted. */
@@ -104,6 +106,7 @@ export interface ResolvedSimulatorOptions {
   verifiedName: string;
   accessToken: string;
   appSecret: string;
+  appId: string;
   webhookUrl: string | undefined;
   apiVersion: string;
   clock: SimulatorClock;
@@ -131,6 +134,7 @@ export const SIMULATOR_DEFAULTS = {
   verifiedName: 'Obrol Demo',
   accessToken: 'obrol-wa-sim-token',
   appSecret: 'obrol-wa-sim-secret',
+  appId: '1200443895214451',
   apiVersion: 'v25.0',
 } as const;
 
@@ -145,6 +149,7 @@ export function resolveSimulatorOptions(options: WhatsAppSimulatorOptions = {}):
     verifiedName: options.verifiedName ?? SIMULATOR_DEFAULTS.verifiedName,
     accessToken: options.accessToken ?? SIMULATOR_DEFAULTS.accessToken,
     appSecret: options.appSecret ?? SIMULATOR_DEFAULTS.appSecret,
+    appId: options.appId ?? SIMULATOR_DEFAULTS.appId,
     webhookUrl: options.webhookUrl,
     apiVersion: options.apiVersion ?? SIMULATOR_DEFAULTS.apiVersion,
     clock: options.clock ?? { now: () => new Date() },

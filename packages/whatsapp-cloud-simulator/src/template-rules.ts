@@ -42,8 +42,17 @@ export function variablesOf(text: string | undefined): string[] {
 const invalid = (details: string, subcode?: number): GraphError => graphError(100, details, subcode);
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Checks a creation request the way Meta does before accepting it as PENDING (→ error 100). */
-export function validateTemplateDefinition(input: unknown): Checked<TemplateDefinition> {
+/** The file type behind a header sample handle this simulator issued, or undefined for any other string. */
+export type SampleTypeOf = (handle: string) => string | undefined;
+
+/** The sample file types each media header format takes. */
+const SAMPLE_TYPES: Record<string, RegExp> = { IMAGE: /^image\/(jpeg|jpg|png)$/, VIDEO: /^video\/mp4$/, DOCUMENT: /^application\/pdf$/, GIF: /^video\/mp4$/ };
+
+/**
+ * Checks a creation request the way Meta does before accepting it as PENDING (→ error 100).
+ * With `sampleTypeOf`, a media header's handle must be an uploaded file of a fitting type.
+ */
+export function validateTemplateDefinition(input: unknown, sampleTypeOf?: SampleTypeOf): Checked<TemplateDefinition> {
   if (!isRecord(input)) return fail(invalid('The request body must be a JSON object.'));
   const { name, language, category, components } = input;
   if (typeof name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(name))
@@ -69,11 +78,11 @@ export function validateTemplateDefinition(input: unknown): Checked<TemplateDefi
     parameter_format: format,
     components: normalised,
   };
-  const problem = checkComponents(definition);
+  const problem = checkComponents(definition, sampleTypeOf);
   return problem ? fail(problem) : ok(definition);
 }
 
-function checkComponents(definition: TemplateDefinition): GraphError | undefined {
+function checkComponents(definition: TemplateDefinition, sampleTypeOf: SampleTypeOf | undefined): GraphError | undefined {
   const byType = (type: string) => definition.components.filter((component) => component.type === type);
   for (const component of definition.components)
     if (!['HEADER', 'BODY', 'FOOTER', 'BUTTONS'].includes(component.type))
@@ -109,6 +118,11 @@ function checkComponents(definition: TemplateDefinition): GraphError | undefined
       const handles = header.example?.header_handle;
       if (!Array.isArray(handles) || handles.length === 0)
         return invalid(`A ${format} header needs a sample: example.header_handle from the Resumable Upload API.`);
+      if (sampleTypeOf) {
+        const type = typeof handles[0] === 'string' ? sampleTypeOf(handles[0]) : undefined;
+        if (!type) return invalid(`example.header_handle of the ${format} header is not a file handle from the Resumable Upload API; upload the sample first.`);
+        if (!SAMPLE_TYPES[format]?.test(type)) return invalid(`The ${format} header's sample is a ${type} file, which does not fit a ${format} header.`);
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import type { SimulatorClock, TemplateReview } from './simulator-options.js';
 import {
   hasAdjacentParameters,
   validateTemplateDefinition,
+  type SampleTypeOf,
   type TemplateComponentDefinition,
   type TemplateDefinition,
 } from './template-rules.js';
@@ -129,6 +130,8 @@ export class TemplateStore {
     private readonly review: TemplateReview,
     private readonly onStatusChange: (event: TemplateStatusEvent) => void,
     seeds: TemplateSeed[] = DEFAULT_TEMPLATES,
+    /** The type of an uploaded header sample by its handle (the Resumable Upload API's files). */
+    private readonly sampleTypeOf?: SampleTypeOf,
   ) {
     for (const seed of seeds) {
       this.templates.push({
@@ -161,7 +164,7 @@ export class TemplateStore {
 
   /** Validates and stores a template as PENDING, then schedules its review. */
   create(body: unknown): Checked<StoredTemplate> {
-    const checked = validateTemplateDefinition(body);
+    const checked = validateTemplateDefinition(body, this.sampleTypeOf);
     if (!checked.ok) return checked;
     const definition = checked.value;
     if (this.find(definition.name, definition.language))
@@ -186,7 +189,7 @@ export class TemplateStore {
       category: body.category ?? template.category,
       parameter_format: body.parameter_format ?? template.parameter_format,
       components: body.components ?? template.components,
-    });
+    }, body.components === undefined ? undefined : this.sampleTypeOf);
     if (!checked.ok) return checked;
     Object.assign(template, checked.value, { status: 'PENDING', rejected_reason: 'NONE' });
     this.scheduleReview(template);

@@ -369,6 +369,46 @@ describe('webhooks', () => {
   });
 });
 
+describe('resumable upload (template header samples)', () => {
+  const APP_ID = '1200443895214451';
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+  const upload = (session: string, bytes: Buffer, offset: number) =>
+    fetch(`${simulator.url}/v25.0/${session}`, { method: 'POST', headers: { authorization: `OAuth ${TOKEN}`, file_offset: String(offset), 'content-type': 'image/png' }, body: new Uint8Array(bytes) }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+  const mediaHeaderDraft = (handle: string, format = 'IMAGE') => ({
+    name: 'sample_header',
+    language: 'en_US',
+    category: 'MARKETING',
+    components: [{ type: 'HEADER', format, example: { header_handle: [handle] } }, { type: 'BODY', text: 'Our new collection is here.' }],
+  });
+
+  it('opens a session on the app, takes the bytes from an offset, answers a handle that a media header may name', async () => {
+    await setup({ appId: APP_ID });
+    const session = await graph(`/v25.0/${APP_ID}/uploads?file_name=shoe.png&file_length=${PNG.length}&file_type=image/png`, { method: 'POST' });
+    expect(session.json).toEqual({ id: expect.stringMatching(/^upload:/) });
+    expect((await upload(session.json.id, PNG.subarray(0, 10), 0)).status).toBe(200);
+    expect((await graph(`/v25.0/${session.json.id}`)).json).toEqual({ id: session.json.id, file_offset: 10 });
+    expect((await upload(session.json.id, PNG.subarray(10), 3)).json.error.code).toBe(100);
+    const done = await upload(session.json.id, PNG.subarray(10), 10);
+    expect(done.json).toEqual({ h: expect.stringMatching(/^4::aW1hZ2UvcG5n:/) });
+    expect(simulator.uploadedFile(done.json.h)?.bytes.equals(PNG)).toBe(true);
+
+    expect((await graph(`/v25.0/${WABA_ID}/message_templates`, { body: mediaHeaderDraft(done.json.h) })).json).toMatchObject({ status: 'PENDING' });
+    // A handle the upload API never gave, or a sample that does not fit the header, is refused.
+    expect((await graph(`/v25.0/${WABA_ID}/message_templates`, { body: { ...mediaHeaderDraft('4::made-up'), name: 'made_up' } })).json.error.code).toBe(100);
+    const video = await graph(`/v25.0/${WABA_ID}/message_templates`, { body: { ...mediaHeaderDraft(done.json.h, 'VIDEO'), name: 'wrong_kind' } });
+    expect(video.json.error.code).toBe(100);
+    expect(JSON.stringify(video.json.error)).toContain('image/png file, which does not fit a VIDEO header');
+  });
+
+  it('refuses another app, a type Meta does not take, a missing length and a wrong token', async () => {
+    await setup({ appId: APP_ID });
+    expect((await graph(`/v25.0/999/uploads?file_length=10&file_type=image/png`, { method: 'POST' })).json.error.code).toBe(100);
+    expect((await graph(`/v25.0/${APP_ID}/uploads?file_length=10&file_type=image/gif`, { method: 'POST' })).json.error.code).toBe(100);
+    expect((await graph(`/v25.0/${APP_ID}/uploads?file_type=image/png`, { method: 'POST' })).json.error.code).toBe(100);
+    expect((await graph(`/v25.0/${APP_ID}/uploads?file_length=10&file_type=image/png`, { method: 'POST', token: 'wrong' })).json.error.code).toBe(190);
+  });
+});
+
 describe('template management', () => {
   const draft = {
     name: 'shipping_notice',

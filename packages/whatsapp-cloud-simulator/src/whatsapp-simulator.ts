@@ -12,6 +12,7 @@ import { fail, graphError, ok, type Checked } from './graph-error.js';
 import { registerGraphRoutes } from './graph-routes.js';
 import { buildInboundMessage } from './inbound-message.builder.js';
 import { MediaStore, type StoredMedia } from './media-store.js';
+import { type UploadedFile, UploadSessionStore } from './upload-sessions.js';
 import { newWamid, toWaId } from './meta-ids.js';
 import { PairRateLimiter, ThroughputLimiter } from './rate-limits.js';
 import { Scheduler } from './scheduler.js';
@@ -87,6 +88,8 @@ export interface WhatsAppSimulator {
   /** Meta pauses, disables or reinstates a template: its status changes and the webhook goes out. */
   setTemplateStatus(name: string, language: string, status: 'APPROVED' | 'PAUSED' | 'DISABLED', reason?: string): boolean;
   media(id: string): StoredMedia | undefined;
+  /** A file uploaded through the Resumable Upload API, by the handle it was given (a template header's sample). */
+  uploadedFile(handle: string): UploadedFile | undefined;
   /** Resolves when no webhook delivery is in progress. */
   whenIdle(): Promise<void>;
   /** Stops timers and deliveries, closes the server. */
@@ -99,6 +102,8 @@ export class SimulatorCore {
   readonly scheduler = new Scheduler();
   readonly directory = new CustomerDirectory();
   readonly media: MediaStore;
+  /** Resumable uploads: the sample files of template media headers. */
+  readonly uploads: UploadSessionStore;
   readonly templates: TemplateStore;
   readonly dispatcher: WebhookDispatcher;
   readonly pipeline: StatusPipeline;
@@ -117,6 +122,7 @@ export class SimulatorCore {
     const { clock } = config;
     this.business = { wabaId: config.wabaId, phoneNumberId: config.phoneNumberId, displayPhoneNumber: config.displayPhoneNumber };
     this.media = new MediaStore(clock, config.appSecret);
+    this.uploads = new UploadSessionStore(config.appId);
     this.dispatcher = new WebhookDispatcher({
       appSecret: config.appSecret,
       retry: config.webhookRetry,
@@ -133,6 +139,7 @@ export class SimulatorCore {
       config.templateReview,
       (event) => this.dispatcher.dispatch('template', templateStatusPayload(this.business, event, clock.now())),
       config.templates ?? DEFAULT_TEMPLATES,
+      (handle) => this.uploads.file(handle)?.fileType,
     );
     this.pipeline = new StatusPipeline({
       business: this.business,
@@ -346,6 +353,7 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     limitMarketing: (phone, limited = true) => void (limited ? core.marketingLimited.add(toWaId(phone)) : core.marketingLimited.delete(toWaId(phone))),
     setTemplateStatus: (name, language, status, reason) => core.templates.setStatus(name, language, status, reason ?? null),
     media: (id) => core.media.get(id),
+    uploadedFile: (handle) => core.uploads.file(handle),
     whenIdle: () => core.dispatcher.whenIdle(),
     async close() {
       core.scheduler.close();

@@ -2,8 +2,8 @@ import { err, ok, type ChannelError, type Result } from '@obrol/contracts';
 import { mapGraphResponseError, networkError } from './graph-errors.js';
 import type { WhatsAppConfig } from './whatsapp-config.schema.js';
 
-/** The request body of a Graph call: JSON, or a multipart form (media upload). */
-export type GraphBody = { json: unknown } | { form: FormData };
+/** The request body of a Graph call: JSON, a multipart form (media upload), or a file's bytes (resumable upload). */
+export type GraphBody = { json: unknown } | { form: FormData } | { bytes: Buffer; headers: Record<string, string> };
 
 export interface GraphRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -11,6 +11,8 @@ export interface GraphRequest {
   path: string;
   query?: Record<string, string | undefined>;
   body?: GraphBody;
+  /** `OAuth` where Meta documents it (the Resumable Upload API's byte transfer); `Bearer` otherwise. */
+  authScheme?: 'Bearer' | 'OAuth';
 }
 
 /** The Graph answer as raw bytes, for media downloads. */
@@ -71,13 +73,16 @@ export class GraphApiClient {
   }
 
   private async send(req: GraphRequest): Promise<Result<Response, ChannelError>> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.config.accessToken}` };
-    let body: string | FormData | undefined;
+    const headers: Record<string, string> = { authorization: `${req.authScheme ?? 'Bearer'} ${this.config.accessToken}` };
+    let body: string | FormData | Uint8Array | undefined;
     if (req.body && 'json' in req.body) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body.json);
-    } else if (req.body) {
+    } else if (req.body && 'form' in req.body) {
       body = req.body.form;
+    } else if (req.body) {
+      Object.assign(headers, req.body.headers);
+      body = new Uint8Array(req.body.bytes);
     }
     try {
       return ok(await this.fetchFn(this.url(req.path, req.query), { method: req.method, headers, body }));

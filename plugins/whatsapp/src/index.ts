@@ -2,7 +2,7 @@ export { createWhatsAppChannel, type WhatsAppChannelOptions } from './whatsapp.c
 export { whatsAppConfigSchema, WHATSAPP_SECRET_FIELDS, type WhatsAppConfig } from './whatsapp-config.schema.js';
 export { mapMetaError, mapGraphResponseError, readMetaError, type MetaError } from './graph-errors.js';
 export { signWhatsAppPayload, isValidWhatsAppSignature } from './webhook-signature.js';
-export { lintTemplate, TEMPLATE_LIMITS } from './templates/template.linter.js';
+export { lintTemplate, TEMPLATE_LIMITS, TEMPLATE_LINT_RULES, type TemplateLintRule } from './templates/template.linter.js';
 export { validateTemplateParameters } from './templates/template-parameters.js';
 export { renderTemplate } from './templates/template.renderer.js';
 export { parseWhatsAppWebhook, normaliseLanguage, type WebhookParseContext } from './webhook.parser.js';

@@ -65,6 +65,13 @@ const whatsAppConfigShape = z.object({
     .max(256, { error: 'verifyToken must be at most 256 characters' })
     .regex(NO_WHITESPACE, { error: 'verifyToken must not contain spaces' })
     .meta({ title: 'Verify token', description: 'Any phrase you choose; type the same into "Verify token" when you add the webhook in the App Dashboard.' }),
+  /** The Meta app's id: the Resumable Upload API that takes template header samples lives on the app. */
+  appId: z
+    .string()
+    .trim()
+    .regex(META_ID, { error: 'appId must be the numeric "App ID" shown at the top of the App Dashboard (digits only)' })
+    .optional()
+    .meta({ title: 'App ID', description: 'App Dashboard → top of the page: the numeric "App ID". Needed to upload sample media for template headers.' }),
   /** The Graph API origin; point it at the simulator for tests and demos. */
   graphApiBaseUrl: graphApiBaseUrlSchema(false).meta({ title: 'Graph API address', description: 'Leave as is, unless you point it at the WhatsApp simulator for a test.' }),
   /** The Graph API version, e.g. v26.0. */

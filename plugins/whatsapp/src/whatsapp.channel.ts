@@ -12,6 +12,7 @@ import { downloadMedia, uploadMedia, WHATSAPP_MEDIA_MAX_BYTES, WHATSAPP_MEDIA_MI
 import { asArray, asRecord, asString } from './json-payload.reader.js';
 import { toGraphMessage } from './outbound.mapper.js';
 import { whatsAppSessionWindowPolicy } from './session-window.policy.js';
+import { uploadHeaderSample } from './templates/template-header-sample.js';
 import { createTemplate, listTemplates, removeTemplate, updateTemplate } from './templates/template-management.api.js';
 import { validateTemplateParameters } from './templates/template-parameters.js';
 import { lintTemplate } from './templates/template.linter.js';
@@ -161,6 +162,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): Cha
       create: (draft, ctx) => createTemplate(graphOf(ctx), ctx.config.wabaId, draft),
       update: (externalId, draft, ctx) => updateTemplate(graphOf(ctx), externalId, draft),
       remove: (name, externalId, ctx) => removeTemplate(graphOf(ctx), ctx.config.wabaId, name, externalId),
+      uploadHeaderSample: (media, ctx) => uploadHeaderSample(graphOf(ctx), ctx.config.appId, media),
       lint: lintTemplate,
       validateParameters: validateTemplateParameters,
       render: renderTemplate,

@@ -278,6 +278,38 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
     expect(approved.variables.body).toEqual(['1', '2']);
   });
 
+  it("uploads a media header's sample through Meta's resumable upload, and submits the template naming its handle", async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
+    const uploadSample = async (bytes: Buffer, type: string, name: string) => {
+      const form = new FormData();
+      form.set('file', new Blob([new Uint8Array(bytes)], { type }), name);
+      const response = await fetch(`${env.url}/api/v1/channels/${channelId}/templates/header-samples`, { method: 'POST', headers: { authorization: `Bearer ${await env.adminToken()}` }, body: form });
+      return { status: response.status, body: (await response.json()) as { handle?: string; code?: string; message?: string } };
+    };
+    // The upload API lives on the Meta app: without its id the admin is told what to add.
+    const noApp = await uploadSample(png, 'image/png', 'shoe.png');
+    expect(noApp).toMatchObject({ status: 422, body: { code: 'CHANNEL_CONFIG_INVALID' } });
+    expect(noApp.body.message).toContain('App ID');
+    expect((await env.api('PATCH', `/api/v1/channels/${channelId}`, { config: { appId: sim.config.appId } })).status).toBe(200);
+
+    expect(await uploadSample(Buffer.from('GIF89a'), 'image/gif', 'shoe.gif')).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    const uploaded = await uploadSample(png, 'image/png', 'shoe.png');
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    expect(sim.uploadedFile(uploaded.body.handle!)?.bytes.equals(png)).toBe(true);
+
+    const created = await env.api('POST', `/api/v1/channels/${channelId}/templates`, {
+      name: 'new_collection',
+      language: 'en_US',
+      category: 'MARKETING',
+      components: { header: { format: 'IMAGE', exampleUrl: uploaded.body.handle }, body: { text: 'Hi {{1}}, our new collection has arrived in store.', examples: ['Maria'] } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await eventually(async () => {
+      const list = await env.api('GET', `/api/v1/channels/${channelId}/templates`);
+      return list.body.items.find((t: { name: string; status: string }) => t.name === 'new_collection' && t.status === 'APPROVED');
+    }, 30_000, 'the approval of the image-header template');
+  });
+
   it("shows the customer an agent's typing once per 20 s while the window is open, and never after it closed", async () => {
     const phone = '+6281300000007';
     const wroteAt = clock.now();

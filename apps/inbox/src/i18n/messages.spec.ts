@@ -23,7 +23,8 @@ describe('inbox messages', () => {
       for (const key of keys({ ...en, ui: uiMessages.en })) {
         const text = i18n.global.t(key, { count: 2, message: 'm', name: 'n', type: 't', emoji: 'e', hours: 1, minutes: 2, index: 1, format: 'image', names: 'Ani', time: '09:00', text: 'x', at: '@', date: 'd', language: 'l', url: 'u' });
         expect(text, `${locale}:${key}`).not.toBe(key);
-        expect(text).not.toMatch(/[{}]/);
+        // Linter sentences print template variables such as {{1}} on purpose.
+        if (!key.startsWith('lint.')) expect(text).not.toMatch(/[{}]/);
       }
     }
   });

@@ -48,6 +48,17 @@ export class Agent extends BaseEntity {
   @Property({ type: 'json', nullable: true })
   notifications: Opt<Partial<NotificationSettings>> | null = null;
 
+  /** When the agent last had the app open (a realtime socket), for "last seen". */
+  @Property({ type: 'datetime', nullable: true })
+  lastSeenAt: Opt<Date> | null = null;
+
+  /**
+   * While the agent has the app open, pushed ahead by the realtime heartbeat; cleared when their
+   * last socket closes. Past it (a crashed server stops pushing) the agent is offline.
+   */
+  @Property({ type: 'datetime', nullable: true })
+  connectedUntil: Opt<Date> | null = null;
+
   @ManyToMany({ entity: () => ChannelAccount, pivotTable: 'agent_inboxes', owner: true })
   inboxes = new Collection<ChannelAccount>(this);
 }

@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { templateDraftSchema } from '@obrol/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ObrolError, templateDraftSchema } from '@obrol/contracts';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
 import { ApiErrors, ApiJsonBody, ApiList, ApiOk, ApiQueryFrom } from '../http/api-docs.js';
+import { MULTIPART_MAX_FILE_BYTES, firstFilePart } from '../http/multipart.js';
 import { validate } from '../http/zod-validation.pipe.js';
 import {
   TemplatesService,
@@ -53,6 +55,24 @@ export class TemplatesController {
   @ApiErrors(401, 404, 422)
   async lint(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Body(validate(lintTemplateSchema)) body: z.infer<typeof lintTemplateSchema>) {
     return { problems: await this.templates.lint(principal, channelId, body.draft) };
+  }
+
+  /**
+   * Upload the sample file of a media header (`multipart/form-data`, one `file` part): the
+   * provider checks its type and size and answers the `handle` to put in the draft's
+   * `components.header.exampleUrl`.
+   */
+  @Post('header-samples')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
+  @ApiOk(z.object({ handle: z.string() }), 201)
+  @ApiErrors(400, 401, 403, 404, 413, 415, 422)
+  async uploadHeaderSample(@CurrentPrincipal() principal: Principal, @Param('channelId') channelId: string, @Req() request: FastifyRequest) {
+    const part = await firstFilePart(request, MULTIPART_MAX_FILE_BYTES);
+    if (!part) throw new ObrolError('UNSUPPORTED_MEDIA_TYPE', 'Send the sample as multipart/form-data with one file part.');
+    const chunks: Buffer[] = [];
+    for await (const chunk of part.stream) chunks.push(chunk as Buffer);
+    return this.templates.uploadHeaderSample(principal, channelId, { bytes: Buffer.concat(chunks), mimeType: part.mimeType, ...(part.filename ? { filename: part.filename } : {}) });
   }
 
   /** Register a template that already exists at the provider (e.g. approved in WhatsApp Manager), checked there. */

@@ -3,6 +3,7 @@ import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import {
   type ChannelTemplates,
   type Clock,
+  type DownloadedMedia,
   ObrolError,
   type TemplateDefinition,
   type TemplateParameters,
@@ -50,7 +51,7 @@ export type TemplateDeletion = z.infer<typeof templateDeletionSchema>;
 
 /** A draft to lint as the admin types: loosely shaped, since half-written fields are the point. */
 export const lintTemplateSchema = z.object({ draft: z.unknown() });
-export const templateProblemSchema = z.object({ path: z.string(), message: z.string(), rule: z.string() });
+export const templateProblemSchema = z.object({ path: z.string(), message: z.string(), rule: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() });
 
 /** An approved template made elsewhere (WhatsApp Manager, another tool) to register by name. */
 export const registerTemplateSchema = z.object({
@@ -288,6 +289,20 @@ export class TemplatesService {
     this.audit.record(em, { tenantId: account.tenantId, actor: actorOf(principal), action: 'template.create', targetType: 'template', targetId: t.id, details: { name: t.name, language: t.language } });
     await em.flush();
     return templateView(t);
+  }
+
+  /** Uploads a media header's sample file to the provider; answers the handle a draft names as its example. */
+  async uploadHeaderSample(principal: Principal, channelAccountId: string, file: DownloadedMedia): Promise<{ handle: string }> {
+    assertAdmin(principal);
+    const account = await this.channels.get(principal, channelAccountId);
+    const resolved = await this.channels.resolve(account.id);
+    const templates = this.templatesOf(resolved);
+    if (!templates.uploadHeaderSample) {
+      throw new ObrolError('CONTENT_NOT_SUPPORTED', `The ${resolved.plugin.displayName} channel takes no uploaded header samples.`);
+    }
+    const result = await templates.uploadHeaderSample(file, resolved.context);
+    if (!result.ok) throw new ObrolError(result.error.code, result.error.message, { providerCode: result.error.providerCode, providerMessage: result.error.providerMessage });
+    return result.value;
   }
 
   /**

@@ -169,6 +169,32 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`team inbox on ${stack.n
     citra.close();
   });
 
+  it('who is online: an agent with the app open is online or away as they chose, offline with a last-seen time once it closes; pushed live to their team only', async () => {
+    const teammate = async (who: keyof typeof agents) => (await env.api('GET', '/api/v1/team')).body.items.find((a: { id: string }) => a.id === agents[who].id);
+    const admin = await env.realtime(await env.adminToken());
+    const citra = await env.realtime(agents.citra.token);
+    await env.api('PUT', '/api/v1/me/presence', { presence: 'away' }, as('budi'));
+    expect(await teammate('budi')).toMatchObject({ availability: 'offline' });
+
+    const budi = await env.realtime(agents.budi.token);
+    const opened = await admin.waitFor((f) => f.type === 'agent.presence' && f.data.id === agents.budi.id && f.data.availability === 'away');
+    expect(opened.data).toMatchObject({ name: 'Budi', presence: 'away', lastSeenAt: clock.now().toISOString(), inboxIds: [inbox.id] });
+    expect(await teammate('budi')).toMatchObject({ availability: 'away', lastSeenAt: clock.now().toISOString() });
+
+    await env.api('PUT', '/api/v1/me/presence', { presence: 'online' }, as('budi'));
+    await admin.waitFor((f) => f.type === 'agent.presence' && f.data.id === agents.budi.id && f.data.availability === 'online');
+
+    clock.advance(5 * 60_000);
+    budi.close();
+    const closed = await admin.waitFor((f) => f.type === 'agent.presence' && f.data.id === agents.budi.id && f.data.availability === 'offline' && f.data.lastSeenAt === clock.now().toISOString());
+    expect(closed.data).toMatchObject({ presence: 'online' });
+    expect(await teammate('budi')).toMatchObject({ availability: 'offline', presence: 'online', lastSeenAt: clock.now().toISOString() });
+    // Citra shares no inbox with Budi: his comings and goings are not hers to see.
+    expect(citra.frames.some((f) => f.type === 'agent.presence' && f.data.id === agents.budi.id)).toBe(false);
+    admin.close();
+    citra.close();
+  });
+
   it('canned responses: admins manage them, every agent reads them', async () => {
     const created = await env.api('POST', '/api/v1/canned-responses', { shortcut: 'Resi', text: 'Halo {{contact.name}}, resi Anda {{contact.resi}}.' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

@@ -142,7 +142,7 @@ const cases: [string, string, TemplateDraft, TemplateDraft][] = [
     draft({}, { buttons: [{ type: 'PHONE_NUMBER', text: 'Call', phoneNumber: 'call us' }] }),
     draft({}, { buttons: [{ type: 'PHONE_NUMBER', text: 'Call', phoneNumber: '+1 (555) 078-3881' }] }),
   ],
-  ['buttons.copy-code-example', 'components.buttons[0].example', draft({}, { buttons: [{ type: 'COPY_CODE', example: 'X'.repeat(16) }] }), draft({}, { buttons: [{ type: 'COPY_CODE', example: 'X'.repeat(15) }] })],
+  ['buttons.copy-code-example-length', 'components.buttons[0].example', draft({}, { buttons: [{ type: 'COPY_CODE', example: 'X'.repeat(16) }] }), draft({}, { buttons: [{ type: 'COPY_CODE', example: 'X'.repeat(15) }] })],
   ['auth.otp-button', 'components.buttons', otpAuth({ buttons: [] }), otpAuth()],
   ['auth.other-buttons', 'components.buttons', otpAuth({ buttons: [{ type: 'OTP', otpType: 'COPY_CODE' }, { type: 'QUICK_REPLY', text: 'Help' }] }), otpAuth()],
   ['auth.no-header', 'components.header', otpAuth({ header: { format: 'IMAGE', exampleUrl: 'h' } }), otpAuth()],

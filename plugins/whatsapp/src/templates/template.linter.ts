@@ -26,7 +26,24 @@ const EMOJI = /\p{Extended_Pictographic}/u;
 const MARKDOWN = /[*_~`]/;
 const URL_IN_TEXT = /\bhttps?:\/\/|\bwww\./i;
 
-type Report = (path: string, rule: string, message: string) => void;
+/**
+ * Every rule the linter can report. Apps translate a problem by its rule id, filling in its
+ * `params`; the English `message` is the fallback for a rule they do not know.
+ */
+export const TEMPLATE_LINT_RULES = [
+  'name.format', 'name.length', 'language.format',
+  'variables.braces', 'variables.malformed', 'variables.mixed', 'variables.format-mismatch', 'variables.sequence', 'examples.required',
+  'header.length', 'header.variables', 'header.newline', 'header.emoji', 'header.formatting', 'header.example-required',
+  'body.required', 'body.length', 'body.dangling-variable', 'body.adjacent-variables', 'body.newlines', 'body.variable-alone-on-line', 'body.variable-density',
+  'footer.length', 'footer.variables',
+  'buttons.count', 'buttons.url-count', 'buttons.phone-count', 'buttons.copy-code-count', 'buttons.grouping', 'buttons.text-length',
+  'buttons.url-length', 'buttons.url-format', 'buttons.url-variable-position', 'buttons.url-example-required', 'buttons.phone-format',
+  'buttons.copy-code-example', 'buttons.copy-code-example-length',
+  'auth.otp-button', 'auth.other-buttons', 'auth.no-header', 'auth.no-url', 'auth.no-emoji', 'otp.category',
+] as const;
+export type TemplateLintRule = (typeof TEMPLATE_LINT_RULES)[number];
+
+type Report = (path: string, rule: TemplateLintRule, message: string, params?: TemplateProblem['params']) => void;
 
 /**
  * Finds the common reasons Meta rejects a template (MD/templates §4.2–4.5) before it is
@@ -35,11 +52,11 @@ type Report = (path: string, rule: string, message: string) => void;
  */
 export function lintTemplate(draft: TemplateDraft): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
-  const report: Report = (path, rule, message) => problems.push({ path, rule, message });
+  const report: Report = (path, rule, message, params) => problems.push({ path, rule, message, ...(params ? { params } : {}) });
 
   lintName(draft.name, report);
   if (!LANGUAGE.test(draft.language)) {
-    report('language', 'language.format', `"${draft.language}" is not a WhatsApp language code; use forms such as en, en_US or pt_BR (underscore, region in capitals).`);
+    report('language', 'language.format', `"${draft.language}" is not a WhatsApp language code; use forms such as en, en_US or pt_BR (underscore, region in capitals).`, { language: draft.language });
   }
   lintVariables(draft, report);
   lintHeader(draft, report);
@@ -53,10 +70,10 @@ export function lintTemplate(draft: TemplateDraft): TemplateProblem[] {
 
 function lintName(name: string, report: Report): void {
   if (!NAME.test(name)) {
-    report('name', 'name.format', `The name "${name}" may only contain lower-case letters a–z, digits 0–9 and underscores (e.g. order_update).`);
+    report('name', 'name.format', `The name "${name}" may only contain lower-case letters a–z, digits 0–9 and underscores (e.g. order_update).`, { name });
   }
   if (name.length > TEMPLATE_LIMITS.nameLength) {
-    report('name', 'name.length', `The name is ${name.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.nameLength}.`);
+    report('name', 'name.length', `The name is ${name.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.nameLength}.`, { length: name.length, max: TEMPLATE_LIMITS.nameLength });
   }
 }
 
@@ -75,7 +92,7 @@ function lintVariables(draft: TemplateDraft, report: Report): void {
   }
   for (const { path, v } of all) {
     if (v.kind === 'malformed') {
-      report(`${path}.text`, 'variables.malformed', `"{{${v.name}}}" is not a valid variable; use {{1}}, {{2}}… or lower-case snake_case names such as {{first_name}}.`);
+      report(`${path}.text`, 'variables.malformed', `"{{${v.name}}}" is not a valid variable; use {{1}}, {{2}}… or lower-case snake_case names such as {{first_name}}.`, { variable: `{{${v.name}}}` });
     }
   }
   const kinds = new Set(all.map(({ v }) => v.kind).filter((k) => k !== 'malformed'));
@@ -84,7 +101,7 @@ function lintVariables(draft: TemplateDraft, report: Report): void {
   } else if (kinds.size === 1) {
     const used = [...kinds][0];
     if (used !== draft.parameterFormat) {
-      report('parameterFormat', 'variables.format-mismatch', `The template uses ${used} variables but its parameter format is "${draft.parameterFormat}"; make them agree.`);
+      report('parameterFormat', 'variables.format-mismatch', `The template uses ${used} variables but its parameter format is "${draft.parameterFormat}"; make them agree.`, { used, format: draft.parameterFormat });
     }
   }
   for (const { path, text, examples } of texts) {
@@ -99,7 +116,7 @@ function lintSequence(path: string, vars: TemplateVariable[], report: Report): v
   const order = [...new Set(vars.map((v) => Number(v.name)))];
   const expected = order.map((_, i) => i + 1);
   if (order.some((n, i) => n !== expected[i])) {
-    report(`${path}.text`, 'variables.sequence', `Numbered variables must start at {{1}} and count up without gaps in the order they appear (found ${order.map((n) => `{{${n}}}`).join(', ')}).`);
+    report(`${path}.text`, 'variables.sequence', `Numbered variables must start at {{1}} and count up without gaps in the order they appear (found ${order.map((n) => `{{${n}}}`).join(', ')}).`, { found: order.map((n) => `{{${n}}}`).join(', ') });
   }
 }
 
@@ -110,7 +127,7 @@ function lintExamples(path: string, vars: TemplateVariable[], examples: string[]
     return value === undefined || value.trim() === '';
   });
   if (missing.length > 0) {
-    report(`${path}.examples`, 'examples.required', `Give an example value for every variable; missing for ${missing.map((n) => `{{${n}}}`).join(', ')}.`);
+    report(`${path}.examples`, 'examples.required', `Give an example value for every variable; missing for ${missing.map((n) => `{{${n}}}`).join(', ')}.`, { variables: missing.map((n) => `{{${n}}}`).join(', ') });
   }
 }
 
@@ -119,7 +136,7 @@ function lintHeader(draft: TemplateDraft, report: Report): void {
   if (!header) return;
   if (header.format === 'TEXT') {
     if (header.text.length > TEMPLATE_LIMITS.headerTextLength) {
-      report('components.header.text', 'header.length', `The header is ${header.text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.headerTextLength}.`);
+      report('components.header.text', 'header.length', `The header is ${header.text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.headerTextLength}.`, { length: header.text.length, max: TEMPLATE_LIMITS.headerTextLength });
     }
     if (findVariables(header.text).length > TEMPLATE_LIMITS.headerVariables) {
       report('components.header.text', 'header.variables', 'A text header may contain at most one variable.');
@@ -130,7 +147,7 @@ function lintHeader(draft: TemplateDraft, report: Report): void {
       report('components.header.text', 'header.formatting', 'The header cannot use formatting characters (* _ ~ `); remove them.');
     }
   } else if (header.format !== 'LOCATION' && !header.exampleUrl) {
-    report('components.header.exampleUrl', 'header.example-required', `A ${header.format.toLowerCase()} header needs a sample media file (a handle from Meta's upload API).`);
+    report('components.header.exampleUrl', 'header.example-required', `A ${header.format.toLowerCase()} header needs a sample media file (a handle from Meta's upload API).`, { format: header.format.toLowerCase() });
   }
 }
 
@@ -142,7 +159,7 @@ function lintBody(draft: TemplateDraft, report: Report): void {
     return;
   }
   if (text.length > TEMPLATE_LIMITS.bodyLength) {
-    report(path, 'body.length', `The body is ${text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.bodyLength}.`);
+    report(path, 'body.length', `The body is ${text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.bodyLength}.`, { length: text.length, max: TEMPLATE_LIMITS.bodyLength });
   }
   const trimmed = text.trim();
   // Authentication bodies are Meta's preset text ("{{1}} is your verification code."): exempt.
@@ -154,7 +171,7 @@ function lintBody(draft: TemplateDraft, report: Report): void {
     report(path, 'body.adjacent-variables', 'Two variables stand next to each other (like {{1}}{{2}}); put words or punctuation between them.');
   }
   if (new RegExp(`(\\r?\\n){${TEMPLATE_LIMITS.bodyConsecutiveNewlines + 1},}`).test(text)) {
-    report(path, 'body.newlines', `The body has more than ${TEMPLATE_LIMITS.bodyConsecutiveNewlines} line breaks in a row; remove the extra empty lines.`);
+    report(path, 'body.newlines', `The body has more than ${TEMPLATE_LIMITS.bodyConsecutiveNewlines} line breaks in a row; remove the extra empty lines.`, { max: TEMPLATE_LIMITS.bodyConsecutiveNewlines });
   }
   if (text.split(/\r?\n/).some((line) => /^\s*\{\{[^{}]*\}\}\s*$/.test(line)) && text.includes('\n')) {
     report(path, 'body.variable-alone-on-line', 'A variable stands alone on its own line; add words around it on that line.');
@@ -166,7 +183,7 @@ function lintBody(draft: TemplateDraft, report: Report): void {
     .filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
   // Meta's rule (2388293) is unpublished; fewer than two words per variable is reliably refused.
   if (!presetBody && variables > 0 && words < variables * 2) {
-    report(path, 'body.variable-density', `The body has ${variables} variables for only ${words} words; add text or use fewer variables.`);
+    report(path, 'body.variable-density', `The body has ${variables} variables for only ${words} words; add text or use fewer variables.`, { variables, words });
   }
 }
 
@@ -174,7 +191,7 @@ function lintFooter(draft: TemplateDraft, report: Report): void {
   const footer = draft.components.footer;
   if (!footer) return;
   if (footer.text.length > TEMPLATE_LIMITS.footerLength) {
-    report('components.footer.text', 'footer.length', `The footer is ${footer.text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.footerLength}.`);
+    report('components.footer.text', 'footer.length', `The footer is ${footer.text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.footerLength}.`, { length: footer.text.length, max: TEMPLATE_LIMITS.footerLength });
   }
   if (/\{\{|\}\}/.test(footer.text)) {
     report('components.footer.text', 'footer.variables', 'The footer cannot contain variables; move them to the body.');
@@ -184,11 +201,11 @@ function lintFooter(draft: TemplateDraft, report: Report): void {
 function lintButtons(draft: TemplateDraft, report: Report): void {
   const buttons = draft.components.buttons ?? [];
   if (buttons.length > TEMPLATE_LIMITS.buttons) {
-    report('components.buttons', 'buttons.count', `The template has ${buttons.length} buttons; WhatsApp allows at most ${TEMPLATE_LIMITS.buttons}.`);
+    report('components.buttons', 'buttons.count', `The template has ${buttons.length} buttons; WhatsApp allows at most ${TEMPLATE_LIMITS.buttons}.`, { count: buttons.length, max: TEMPLATE_LIMITS.buttons });
   }
   const count = (type: TemplateButton['type']) => buttons.filter((b) => b.type === type).length;
   if (count('URL') > TEMPLATE_LIMITS.urlButtons) {
-    report('components.buttons', 'buttons.url-count', `The template has ${count('URL')} website buttons; WhatsApp allows at most ${TEMPLATE_LIMITS.urlButtons}.`);
+    report('components.buttons', 'buttons.url-count', `The template has ${count('URL')} website buttons; WhatsApp allows at most ${TEMPLATE_LIMITS.urlButtons}.`, { count: count('URL'), max: TEMPLATE_LIMITS.urlButtons });
   }
   if (count('PHONE_NUMBER') > TEMPLATE_LIMITS.phoneButtons) {
     report('components.buttons', 'buttons.phone-count', 'The template may have only one phone-number button.');
@@ -205,12 +222,12 @@ function lintButtons(draft: TemplateDraft, report: Report): void {
 
 function lintButton(button: TemplateButton, path: string, report: Report): void {
   if ('text' in button && button.text !== undefined && button.text.length > TEMPLATE_LIMITS.buttonTextLength) {
-    report(`${path}.text`, 'buttons.text-length', `The button label "${button.text}" is ${button.text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.buttonTextLength}.`);
+    report(`${path}.text`, 'buttons.text-length', `The button label "${button.text}" is ${button.text.length} characters long; WhatsApp allows at most ${TEMPLATE_LIMITS.buttonTextLength}.`, { text: button.text, length: button.text.length, max: TEMPLATE_LIMITS.buttonTextLength });
   }
   if (button.type === 'URL') {
     const vars = findVariables(button.url);
     if (button.url.length > TEMPLATE_LIMITS.urlLength) {
-      report(`${path}.url`, 'buttons.url-length', `The button URL is longer than ${TEMPLATE_LIMITS.urlLength} characters.`);
+      report(`${path}.url`, 'buttons.url-length', `The button URL is longer than ${TEMPLATE_LIMITS.urlLength} characters.`, { max: TEMPLATE_LIMITS.urlLength });
     }
     if (!/^https?:\/\//.test(button.url)) {
       report(`${path}.url`, 'buttons.url-format', 'The button URL must start with https:// (or http://).');
@@ -228,7 +245,7 @@ function lintButton(button: TemplateButton, path: string, report: Report): void 
   if (button.type === 'COPY_CODE') {
     if (!button.example?.trim()) report(`${path}.example`, 'buttons.copy-code-example', 'A copy-code button needs an example code.');
     else if (button.example.length > TEMPLATE_LIMITS.copyCodeExampleLength) {
-      report(`${path}.example`, 'buttons.copy-code-example', `The example code is longer than ${TEMPLATE_LIMITS.copyCodeExampleLength} characters.`);
+      report(`${path}.example`, 'buttons.copy-code-example-length', `The example code is longer than ${TEMPLATE_LIMITS.copyCodeExampleLength} characters.`, { max: TEMPLATE_LIMITS.copyCodeExampleLength });
     }
   }
 }
