@@ -24,7 +24,7 @@ const msg = (id: string, createdAt: string, status: MessageView['status'] = 'rec
   error: null, externalId: null, replyToExternalId: null, sentByAgentId: null, createdAt, providerTimestamp: null,
 });
 const conv = (id: string, lastMessageAt: string): ConversationView => ({
-  id, channelAccountId: 'ch1', contact: { id: `k${id}`, name: id, phone: null, externalId: id }, status: 'open', assigneeId: null, snoozedUntil: null,
+  id, channelAccountId: 'ch1', contact: { id: `k${id}`, name: id, phone: null, externalId: id }, status: 'open', assigneeId: null, snoozedUntil: null, tags: [],
   lastInboundAt: lastMessageAt, lastMessageAt, lastMessagePreview: 'x', unreadCount: 1,
   window: { open: true, expiresAt: '2099-01-01T00:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T00:00:00.000Z',
 });
