@@ -59,7 +59,25 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect((await api('POST', '/api/v1/canned-responses', { shortcut: 'lacak', text: 'Halo {{contact.name}}, paket Anda sedang kami lacak.' })).status).toBe(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     ana = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    bayu = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const bayuContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Headless Chromium cannot show (or let a test answer) the browser's own permission prompt,
+    // so Bayu's page gets a stand-in Notification that is already allowed and records what the
+    // inbox asks it to show.
+    await bayuContext.addInitScript(() => {
+      const shown: { title: string; body?: string }[] = [];
+      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+      class RecordingNotification {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: { body?: string }) {
+          shown.push({ title, body: options?.body });
+        }
+        close() {}
+      }
+      (window as unknown as { Notification: unknown }).Notification = RecordingNotification;
+    });
+    bayu = await bayuContext.newPage();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -173,13 +191,58 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(await bayu.title()).toMatch(/^\(\d+\) Obrol Inbox$/);
   });
 
+  it('Bayu gets a desktop notification for a customer writing in an unassigned conversation', async () => {
+    const sari = (await api('GET', '/api/v1/conversations?q=6281234567001')).body.items[0];
+    await api('PATCH', `/api/v1/conversations/${sari.id}`, { assigneeId: null });
+    const shown = () => bayu.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
+    obrol.demo!.simulator.customers.send('+6281234567001', 'Paketnya sudah dikirim belum?');
+    await expect.poll(async () => (await shown()).find((n) => n.body === 'Paketnya sudah dikirim belum?'), { timeout: 15_000 }).toEqual({ title: 'New message from Sari Wulandari', body: 'Paketnya sudah dikirim belum?' });
+  });
+
+  it('Bayu edits an attribute in the contact panel, tags the conversation (Ana sees it live) and filters the list by the tag', async () => {
+    const panel = bayu.getByTestId('contact-panel');
+    await panel.waitFor();
+    expect(await panel.getByTestId('contact-phone').textContent()).toBe('+62 812 9999 0001');
+    await panel.getByTestId('contact-attribute-key').fill('order');
+    await panel.getByTestId('contact-attribute-new-value').fill('INV-1');
+    await panel.getByTestId('contact-attribute-add').click();
+    const order = panel.locator('[data-key="order"]').getByTestId('contact-attribute-value');
+    await order.waitFor();
+    await order.fill('INV-2041');
+    await order.press('Enter');
+    const dewi = (await api('GET', '/api/v1/conversations?q=Dewi')).body.items[0];
+    await expect.poll(async () => (await api('GET', `/api/v1/contacts/${dewi.contact.id}`)).body.attributes).toEqual({ order: 'INV-2041' });
+
+    await bayu.getByTestId('conversation-tags-input').fill('Paket Telat');
+    await bayu.getByTestId('conversation-tags-input').press('Enter');
+    await bayu.getByTestId('conversation-tags-chip').filter({ hasText: 'paket-telat' }).waitFor();
+    await ana.getByTestId('conversation-tags-chip').filter({ hasText: 'paket-telat' }).waitFor();
+    await shot(bayu, '8-contact-panel-and-tags');
+
+    await bayu.getByTestId('filter-tag').selectOption('paket-telat');
+    await expect.poll(() => bayu.getByTestId('conversation-item').count()).toBe(1);
+    await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).waitFor();
+    await shot(bayu, '9-filtered-by-tag');
+    await bayu.getByTestId('filter-tag').selectOption('');
+    await bayu.getByTestId('conversation-item').filter({ hasText: 'Sari' }).waitFor();
+
+    // On a tablet the panel lies over the thread and closes with its toggle.
+    await bayu.setViewportSize({ width: 900, height: 1100 });
+    await shot(bayu, '10-tablet-contact-panel');
+    await bayu.getByTestId('contact-toggle').click();
+    await panel.waitFor({ state: 'detached' });
+    await shot(bayu, '11-tablet-panel-closed');
+    await bayu.getByTestId('contact-toggle').click();
+    await bayu.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('Bayu resolves, and the conversation leaves the default list', async () => {
     await bayu.getByTestId('resolve').click();
     await bayu.getByTestId('conversation-status').filter({ hasText: 'Resolved' }).waitFor();
     await expect.poll(() => bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).count()).toBe(0);
     await bayu.getByTestId('filter-status').selectOption('resolved');
     await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).getByTestId('status-badge').waitFor();
-    await shot(bayu, '8-resolved');
+    await shot(bayu, '12-resolved');
   });
 });
 

@@ -96,7 +96,6 @@ export default {
   thread: {
     tags: 'Conversation tags',
     showContact: 'Contact details',
-    hideContact: 'Hide contact details',
     contactFailed: 'Could not save the contact: {message}',
     interactive: 'Buttons, list or link',
     emoji: 'Insert an emoji',

@@ -98,7 +98,6 @@ const id: typeof en = {
   thread: {
     tags: 'Tag percakapan',
     showContact: 'Detail kontak',
-    hideContact: 'Sembunyikan detail kontak',
     contactFailed: 'Kontak tidak bisa disimpan: {message}',
     interactive: 'Tombol, daftar, atau tautan',
     emoji: 'Sisipkan emoji',
