@@ -136,11 +136,18 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(await bayu.getByTestId('composer-attach').getAttribute('title')).toContain('Images up to 5 MB');
     await bayu.getByTestId('composer-input').fill('Ini resi pengirimannya');
     await shot(bayu, '5-image-attached');
-    // Watch the progress bar appear while the file goes up.
-    const sawProgress = bayu.waitForSelector('[data-testid="upload-progress"]', { timeout: 5_000 }).then(() => true, () => false);
+    // Record the progress bar appearing while the file goes up: on loopback the upload can end
+    // before a polling wait would look, so a DOM observer notes it however briefly it shows.
+    await bayu.evaluate(() => {
+      const w = window as unknown as { sawUploadProgress: boolean };
+      w.sawUploadProgress = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="upload-progress"]')) w.sawUploadProgress = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await bayu.getByTestId('composer-send').click();
     await bayu.locator('[data-content-type="image"]').filter({ hasText: 'Ini resi pengirimannya' }).waitFor({ timeout: 15_000 });
-    expect(await sawProgress).toBe(true);
+    expect(await bayu.evaluate(() => (window as unknown as { sawUploadProgress: boolean }).sawUploadProgress)).toBe(true);
     await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).some((m) => m.type === 'image'), { timeout: 15_000 }).toBe(true);
 
     // Then a canned response, filled with the contact's name.
@@ -243,6 +250,19 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     await bayu.getByTestId('filter-status').selectOption('resolved');
     await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).getByTestId('status-badge').waitFor();
     await shot(bayu, '12-resolved');
+  });
+
+  it('Bayu turns the message sound off in My account; desktop notifications stay on', async () => {
+    await bayu.getByTestId('current-agent').click();
+    const form = bayu.getByTestId('notifications-form');
+    await form.waitFor();
+    expect(await bayu.getByTestId('notify-desktop').isChecked()).toBe(true);
+    await bayu.getByTestId('notify-message-sound').uncheck();
+    await bayu.getByTestId('notifications-submit').click();
+    await form.getByRole('status').waitFor();
+    await shot(bayu, '13-notification-settings');
+    const agents = (await api('GET', '/api/v1/agents')).body.items as { name: string; notifications: Record<string, boolean> }[];
+    expect(agents.find((a) => a.name === 'Bayu')?.notifications).toMatchObject({ desktop: true, messageSound: false });
   });
 });
 
