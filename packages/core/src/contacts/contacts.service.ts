@@ -1,11 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager, type FilterQuery, MikroORM } from '@mikro-orm/core';
-import { type ChannelIdentity, type ContactUpdatedFact, type ContactView, ObrolError, facts, liveEvents } from '@obrol/contracts';
+import { type ChannelIdentity, type Clock, type ContactUpdatedFact, type ContactView, ObrolError, facts, liveEvents } from '@obrol/contracts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertInbox } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
+import { CLOCK } from '../clock/clock.token.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
 import { containsText } from '../database/contains-text.filter.js';
 import { recordEvent } from '../outbox/outbox.js';
@@ -108,6 +109,7 @@ export class ContactsService {
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /**
@@ -166,6 +168,7 @@ export class ContactsService {
   async update(principal: Principal, id: string, input: z.infer<typeof updateContactSchema>): Promise<ContactView> {
     const em = this.orm.em.fork();
     const contact = await this.get(principal, id, em);
+    const now = this.clock.now();
     const changed: ContactUpdatedFact['changed'] = [];
     if (input.name !== undefined && (input.name || null) !== contact.name) {
       contact.name = input.name || null;
@@ -184,17 +187,17 @@ export class ContactsService {
       changed.push('tags');
     }
     if (input.optedIn === true) {
-      contact.optedInAt = new Date();
+      contact.optedInAt = now;
       changed.push('optedIn');
     }
     if (input.optedIn === false) {
-      Object.assign(contact, { optedOutAt: new Date(), optedOutSource: principal.kind === 'agent' ? 'agent' : 'api', optedOutReason: null });
+      Object.assign(contact, { optedOutAt: now, optedOutSource: principal.kind === 'agent' ? 'agent' : 'api', optedOutReason: null });
       changed.push('optedOut');
     }
     const view = contactView(contact);
     if (changed.length > 0) {
       const ref = { contactId: contact.id, channelAccountId: contact.channelAccount.id };
-      recordEvent(em, principal.tenantSlug, new Date(), facts.contactUpdated(principal.tenantSlug, { ...ref, changed, contact: view }), liveEvents.contactUpdated(principal.tenantSlug, { ...ref, data: { contact: view } }));
+      recordEvent(em, principal.tenantSlug, now, facts.contactUpdated(principal.tenantSlug, { ...ref, changed, contact: view }), liveEvents.contactUpdated(principal.tenantSlug, { ...ref, data: { contact: view } }));
     }
     await em.flush();
     return view;
