@@ -198,12 +198,16 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(await bayu.title()).toMatch(/^\(\d+\) Obrol Inbox$/);
   });
 
-  it('Bayu gets a desktop notification for a customer writing in an unassigned conversation', async () => {
+  it('Bayu gets a desktop notification for a customer writing in an unassigned conversation, and when given a conversation', async () => {
     const sari = (await api('GET', '/api/v1/conversations?q=6281234567001')).body.items[0];
     await api('PATCH', `/api/v1/conversations/${sari.id}`, { assigneeId: null });
     const shown = () => bayu.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
     obrol.demo!.simulator.customers.send('+6281234567001', 'Paketnya sudah dikirim belum?');
     await expect.poll(async () => (await shown()).find((n) => n.body === 'Paketnya sudah dikirim belum?'), { timeout: 15_000 }).toEqual({ title: 'New message from Sari Wulandari', body: 'Paketnya sudah dikirim belum?' });
+    // An admin gives him the conversation while he looks at another one: he is told.
+    const bayuId = (await api('GET', '/api/v1/agents')).body.items.find((a: { name: string }) => a.name === 'Bayu').id;
+    await api('PATCH', `/api/v1/conversations/${sari.id}`, { assigneeId: bayuId });
+    await expect.poll(async () => (await shown()).some((n) => /(assigned you|Assigned to you:) Sari Wulandari$/.test(n.title)), { timeout: 15_000 }).toBe(true);
   });
 
   it('Bayu edits an attribute in the contact panel, tags the conversation (Ana sees it live) and filters the list by the tag', async () => {

@@ -315,6 +315,8 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   liveBase.extend({ type: z.literal('note.created'), conversationId: z.string(), data: z.object({ note: noteViewSchema }) }),
   /** Only the mentioned agent receives it (`recipientAgentId`). */
   liveBase.extend({ type: z.literal('agent.mentioned'), conversationId: z.string(), recipientAgentId: z.string(), data: z.object({ note: noteViewSchema }) }),
+  /** Only the new assignee receives it, when someone else (a colleague or auto-assignment) gave them the conversation. */
+  liveBase.extend({ type: z.literal('agent.assigned'), conversationId: z.string(), recipientAgentId: z.string(), data: z.object({ conversation: conversationViewSchema, byAgentId: z.string().nullable() }) }),
   /** Another agent is viewing or typing in a conversation (collision); `left` when they stop. Never stored. */
   liveBase.extend({ type: z.literal('conversation.activity'), conversationId: z.string(), data: conversationActivitySchema }),
 ]);
@@ -337,6 +339,7 @@ const LIVE_EVENT_TYPES: Record<LiveEventType, true> = {
   'broadcast.progress': true,
   'note.created': true,
   'agent.mentioned': true,
+  'agent.assigned': true,
   'conversation.activity': true,
 };
 
@@ -357,6 +360,7 @@ export const liveEvents = {
   broadcastProgress: live('broadcast.progress'),
   noteCreated: live('note.created'),
   agentMentioned: live('agent.mentioned'),
+  agentAssigned: live('agent.assigned'),
   conversationActivity: live('conversation.activity'),
 };
 
@@ -373,7 +377,7 @@ export function readLiveEvent(frame: unknown): LiveEvent | null {
   const isObject = (v: unknown) => !!v && typeof v === 'object';
   const { message, conversation } = data as Record<string, unknown>;
   if ((type === 'message.created' || type === 'message.updated') && !isObject(message)) return null;
-  if ((type === 'message.created' || type === 'conversation.updated') && !isObject(conversation)) return null;
+  if ((type === 'message.created' || type === 'conversation.updated' || type === 'agent.assigned') && !isObject(conversation)) return null;
   if (type === 'contact.updated' && !isObject((data as Record<string, unknown>).contact)) return null;
   if ((type === 'note.created' || type === 'agent.mentioned') && !isObject((data as Record<string, unknown>).note)) return null;
   return frame as LiveEvent;

@@ -30,7 +30,7 @@ export default {
     statusResolved: 'Resolved',
     search: 'Search name, phone or message',
   },
-  notify: { newMessage: 'New message from {name}' },
+  notify: { newMessage: 'New message from {name}', assigned: 'Assigned to you: {name}', assignedBy: '{agent} assigned you {name}' },
   list: { loadMore: 'Load more', loading: 'Loading…', assignedToMe: 'Assigned to you', assigned: 'Assigned', error: 'Could not load conversations: {message}' },
   team: {
     presence: 'Your status',

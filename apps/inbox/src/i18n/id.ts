@@ -32,7 +32,7 @@ const id: typeof en = {
     statusResolved: 'Selesai',
     search: 'Cari nama, nomor, atau pesan',
   },
-  notify: { newMessage: 'Pesan baru dari {name}' },
+  notify: { newMessage: 'Pesan baru dari {name}', assigned: 'Ditugaskan ke Anda: {name}', assignedBy: '{agent} menugaskan {name} ke Anda' },
   list: { loadMore: 'Muat lagi', loading: 'Memuat…', assignedToMe: 'Ditugaskan ke Anda', assigned: 'Ditugaskan', error: 'Gagal memuat percakapan: {message}' },
   team: {
     presence: 'Status Anda',

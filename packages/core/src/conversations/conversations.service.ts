@@ -228,7 +228,7 @@ export class ConversationsService {
         }
         c.assignee = agent;
       } else c.assignee = null;
-      this.record(em, principal.tenantSlug, now, c, 'assigned', ref);
+      this.record(em, principal.tenantSlug, now, c, 'assigned', ref, principal.kind === 'agent' ? principal.agentId : null);
     }
     if (input.status && input.status !== c.status) {
       c.status = input.status;
@@ -274,7 +274,11 @@ export class ConversationsService {
     }
   }
 
-  /** Records a change of assignment or status: its fact, and the conversation pushed to browsers. */
+  /**
+   * Records a change of assignment or status: its fact, and the conversation pushed to browsers.
+   * An assignment someone else made (`byAgentId`, or null for auto-assignment) is also pushed to
+   * the new assignee alone, so their inbox can tell them.
+   */
   record(
     em: EntityManager,
     tenant: string,
@@ -282,6 +286,7 @@ export class ConversationsService {
     c: Conversation,
     event: 'assigned' | 'resolved' | 'opened',
     ref: { conversationId: string; channelAccountId: string; contactId: string },
+    byAgentId: string | null = null,
   ): void {
     const fact = event === 'assigned' ? facts.conversationAssigned : event === 'resolved' ? facts.conversationResolved : facts.conversationOpened;
     recordEvent(
@@ -291,5 +296,8 @@ export class ConversationsService {
       fact(tenant, { ...ref, status: c.status, assigneeId: c.assignee?.id ?? null }),
       liveEvents.conversationUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } }),
     );
+    if (event === 'assigned' && c.assignee && c.assignee.id !== byAgentId) {
+      recordLive(em, tenant, now, liveEvents.agentAssigned(tenant, { channelAccountId: ref.channelAccountId, conversationId: c.id, recipientAgentId: c.assignee.id, data: { conversation: this.view(c, now), byAgentId } }));
+    }
   }
 }

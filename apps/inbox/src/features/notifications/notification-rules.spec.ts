@@ -32,4 +32,11 @@ describe('alertFor', () => {
     expect(alertFor(message('inbound', 'me'), ctx({ settings: { ...settings, desktop: false, messageSound: false } }))).toBeNull();
     expect(alertFor(message('inbound', 'someone-else'), ctx({ settings: { ...settings, everyMessage: true } }))).toEqual({ desktop: true, sound: false });
   });
+
+  it('tells me when a colleague or auto-assignment gives me a conversation, if I want to be told', () => {
+    const assigned = { type: 'agent.assigned', channelAccountId: 'ch1', conversationId: 'c1', recipientAgentId: 'me', data: { conversation: { id: 'c1' }, byAgentId: 'ani' } } as unknown as LiveEventFrame;
+    expect(alertFor(assigned, ctx())).toEqual({ desktop: true, sound: false });
+    expect(alertFor(assigned, ctx({ settings: { ...settings, assignedToMe: false } }))).toBeNull();
+    expect(alertFor(assigned, ctx({ openConversationId: 'c1' }))).toBeNull();
+  });
 });

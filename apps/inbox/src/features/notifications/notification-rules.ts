@@ -17,11 +17,16 @@ export interface Alert {
 }
 
 /**
- * Whether a new customer message is worth interrupting the agent for: it is in a conversation
- * assigned to them or to nobody (or any conversation, with "every message" on), and it is not
+ * Whether an event is worth interrupting the agent for. A new customer message: in a
+ * conversation assigned to them or to nobody (or any conversation, with "every message" on).
+ * A conversation a colleague or auto-assignment gave them: with "assigned to me" on. Never
  * the conversation they are looking at in a focused tab. Each way of telling has its own setting.
  */
 export function alertFor(event: LiveEventFrame, ctx: AgentContext): Alert | null {
+  if (event.type === 'agent.assigned') {
+    if (ctx.focused && ctx.openConversationId === event.conversationId) return null;
+    return ctx.settings.assignedToMe ? { desktop: true, sound: false } : null;
+  }
   if (event.type !== 'message.created' || event.data.message.direction !== 'inbound') return null;
   const conversation = event.data.conversation;
   if (ctx.focused && ctx.openConversationId === conversation.id) return null;
