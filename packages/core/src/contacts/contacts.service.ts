@@ -9,6 +9,9 @@ import { ChannelsService } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
 import { containsText } from '../database/contains-text.filter.js';
+import { jsonArrayContains } from '../database/json-array-contains.filter.js';
+import { type DatabaseKind, databaseKindOf } from '../database/orm-config.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { recordEvent } from '../outbox/outbox.js';
 import { applyTagChange, tagChangeShape } from '../tags/tag-change.js';
 import { Conversation } from '../conversations/conversation.entity.js';
@@ -105,12 +108,17 @@ export interface FoundContact {
 
 @Injectable()
 export class ContactsService {
+  private readonly kind: DatabaseKind;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    this.kind = databaseKindOf(options.database.url);
+  }
 
   /**
    * The contacts of these channel identities on one channel account, in the caller's unit of
@@ -146,10 +154,10 @@ export class ContactsService {
     if (query.q) {
       and.push({ $or: [containsText('name', query.q), containsText('phone', query.q)] });
     }
+    // Exactly as given: imported contacts keep their tags' spelling.
+    if (query.tag) and.push(jsonArrayContains(this.kind, 'tags', query.tag));
     if (query.cursor) and.push({ id: { $lt: decodeCursor(query.cursor, idCursorSchema).id } });
-    let rows = await this.orm.em.fork().find(Contact, { $and: and }, { orderBy: { id: 'desc' }, limit: query.tag ? undefined : query.limit + 1 });
-    // Tags live in a JSON column; filter them here so the query stays portable across databases.
-    if (query.tag) rows = rows.filter((c) => c.tags.includes(query.tag!)).slice(0, query.limit + 1);
+    const rows = await this.orm.em.fork().find(Contact, { $and: and }, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
     const items = rows.slice(0, query.limit);
     return { items: items.map(contactView), nextCursor: rows.length > query.limit ? encodeCursor({ id: items.at(-1)!.id }) : null };
   }

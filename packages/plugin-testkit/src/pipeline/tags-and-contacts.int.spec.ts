@@ -98,6 +98,10 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`tags and contacts on ${
     expect(ids).toEqual(expect.arrayContaining([tagged.id, byContact.id]));
     expect(ids).not.toContain(neither.id);
     expect(await listIds('tag=gold&status=resolved')).toEqual([]);
+    // The contact list filters by a contact's tag in the database too, a page at a time.
+    const contacts = await env.api('GET', '/api/v1/contacts?tag=gold&limit=1');
+    expect(contacts.body.items.map((c: { id: string }) => c.id)).toEqual([byContact.contact.id]);
+    expect(contacts.body.nextCursor).toBeNull();
 
     const suggestions = (await env.api('GET', '/api/v1/tags?q=gol')).body.items;
     expect(suggestions).toEqual(expect.arrayContaining([{ tag: 'gold', conversations: 1, contacts: 1 }, { tag: 'golden', conversations: 1, contacts: 0 }]));
