@@ -59,7 +59,25 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect((await api('POST', '/api/v1/canned-responses', { shortcut: 'lacak', text: 'Halo {{contact.name}}, paket Anda sedang kami lacak.' })).status).toBe(201);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
     ana = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    bayu = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const bayuContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Headless Chromium cannot show (or let a test answer) the browser's own permission prompt,
+    // so Bayu's page gets a stand-in Notification that is already allowed and records what the
+    // inbox asks it to show.
+    await bayuContext.addInitScript(() => {
+      const shown: { title: string; body?: string }[] = [];
+      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+      class RecordingNotification {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: { body?: string }) {
+          shown.push({ title, body: options?.body });
+        }
+        close() {}
+      }
+      (window as unknown as { Notification: unknown }).Notification = RecordingNotification;
+    });
+    bayu = await bayuContext.newPage();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -118,11 +136,18 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(await bayu.getByTestId('composer-attach').getAttribute('title')).toContain('Images up to 5 MB');
     await bayu.getByTestId('composer-input').fill('Ini resi pengirimannya');
     await shot(bayu, '5-image-attached');
-    // Watch the progress bar appear while the file goes up.
-    const sawProgress = bayu.waitForSelector('[data-testid="upload-progress"]', { timeout: 5_000 }).then(() => true, () => false);
+    // Record the progress bar appearing while the file goes up: on loopback the upload can end
+    // before a polling wait would look, so a DOM observer notes it however briefly it shows.
+    await bayu.evaluate(() => {
+      const w = window as unknown as { sawUploadProgress: boolean };
+      w.sawUploadProgress = false;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-testid="upload-progress"]')) w.sawUploadProgress = true;
+      }).observe(document.body, { childList: true, subtree: true });
+    });
     await bayu.getByTestId('composer-send').click();
     await bayu.locator('[data-content-type="image"]').filter({ hasText: 'Ini resi pengirimannya' }).waitFor({ timeout: 15_000 });
-    expect(await sawProgress).toBe(true);
+    expect(await bayu.evaluate(() => (window as unknown as { sawUploadProgress: boolean }).sawUploadProgress)).toBe(true);
     await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).some((m) => m.type === 'image'), { timeout: 15_000 }).toBe(true);
 
     // Then a canned response, filled with the contact's name.
@@ -173,13 +198,75 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(await bayu.title()).toMatch(/^\(\d+\) Obrol Inbox$/);
   });
 
+  it('Bayu gets a desktop notification for a customer writing in an unassigned conversation, and when given a conversation', async () => {
+    const sari = (await api('GET', '/api/v1/conversations?q=6281234567001')).body.items[0];
+    await api('PATCH', `/api/v1/conversations/${sari.id}`, { assigneeId: null });
+    const shown = () => bayu.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
+    obrol.demo!.simulator.customers.send('+6281234567001', 'Paketnya sudah dikirim belum?');
+    await expect.poll(async () => (await shown()).find((n) => n.body === 'Paketnya sudah dikirim belum?'), { timeout: 15_000 }).toEqual({ title: 'New message from Sari Wulandari', body: 'Paketnya sudah dikirim belum?' });
+    // An admin gives him the conversation while he looks at another one: he is told.
+    const bayuId = (await api('GET', '/api/v1/agents')).body.items.find((a: { name: string }) => a.name === 'Bayu').id;
+    await api('PATCH', `/api/v1/conversations/${sari.id}`, { assigneeId: bayuId });
+    await expect.poll(async () => (await shown()).some((n) => /(assigned you|Assigned to you:) Sari Wulandari$/.test(n.title)), { timeout: 15_000 }).toBe(true);
+  });
+
+  it('Bayu edits an attribute in the contact panel, tags the conversation (Ana sees it live) and filters the list by the tag', async () => {
+    const panel = bayu.getByTestId('contact-panel');
+    await panel.waitFor();
+    expect(await panel.getByTestId('contact-phone').textContent()).toBe('+62 812 9999 0001');
+    await panel.getByTestId('contact-attribute-key').fill('order');
+    await panel.getByTestId('contact-attribute-new-value').fill('INV-1');
+    await panel.getByTestId('contact-attribute-add').click();
+    const order = panel.locator('[data-key="order"]').getByTestId('contact-attribute-value');
+    await order.waitFor();
+    await order.fill('INV-2041');
+    await order.press('Enter');
+    const dewi = (await api('GET', '/api/v1/conversations?q=Dewi')).body.items[0];
+    await expect.poll(async () => (await api('GET', `/api/v1/contacts/${dewi.contact.id}`)).body.attributes).toEqual({ order: 'INV-2041' });
+
+    await bayu.getByTestId('conversation-tags-input').fill('Paket Telat');
+    await bayu.getByTestId('conversation-tags-input').press('Enter');
+    await bayu.getByTestId('conversation-tags-chip').filter({ hasText: 'paket-telat' }).waitFor();
+    await ana.getByTestId('conversation-tags-chip').filter({ hasText: 'paket-telat' }).waitFor();
+    await shot(bayu, '8-contact-panel-and-tags');
+
+    await bayu.getByTestId('filter-tag').selectOption('paket-telat');
+    await expect.poll(() => bayu.getByTestId('conversation-item').count()).toBe(1);
+    await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).waitFor();
+    await shot(bayu, '9-filtered-by-tag');
+    await bayu.getByTestId('filter-tag').selectOption('');
+    await bayu.getByTestId('conversation-item').filter({ hasText: 'Sari' }).waitFor();
+
+    // On a tablet the panel lies over the thread and closes with its toggle.
+    await bayu.setViewportSize({ width: 900, height: 1100 });
+    await shot(bayu, '10-tablet-contact-panel');
+    await bayu.getByTestId('contact-toggle').click();
+    await panel.waitFor({ state: 'detached' });
+    await shot(bayu, '11-tablet-panel-closed');
+    await bayu.getByTestId('contact-toggle').click();
+    await bayu.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('Bayu resolves, and the conversation leaves the default list', async () => {
     await bayu.getByTestId('resolve').click();
     await bayu.getByTestId('conversation-status').filter({ hasText: 'Resolved' }).waitFor();
     await expect.poll(() => bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).count()).toBe(0);
     await bayu.getByTestId('filter-status').selectOption('resolved');
     await bayu.getByTestId('conversation-item').filter({ hasText: 'Dewi' }).getByTestId('status-badge').waitFor();
-    await shot(bayu, '8-resolved');
+    await shot(bayu, '12-resolved');
+  });
+
+  it('Bayu turns the message sound off in My account; desktop notifications stay on', async () => {
+    await bayu.getByTestId('current-agent').click();
+    const form = bayu.getByTestId('notifications-form');
+    await form.waitFor();
+    expect(await bayu.getByTestId('notify-desktop').isChecked()).toBe(true);
+    await bayu.getByTestId('notify-message-sound').uncheck();
+    await bayu.getByTestId('notifications-submit').click();
+    await form.getByRole('status').waitFor();
+    await shot(bayu, '13-notification-settings');
+    const agents = (await api('GET', '/api/v1/agents')).body.items as { name: string; notifications: Record<string, boolean> }[];
+    expect(agents.find((a) => a.name === 'Bayu')?.notifications).toMatchObject({ desktop: true, messageSound: false });
   });
 });
 

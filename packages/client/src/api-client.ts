@@ -41,7 +41,7 @@ import type {
   TemplateRegistration,
   TemplateSyncResult,
 } from './views.js';
-import type { AgentPresence, CannedResponseView, ChannelAccountView, ContactView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TeammateView, TemplateView } from './views.js';
+import type { AgentPresence, CannedResponseView, ChannelAccountView, ContactActivity, ContactPatch, ContactView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TagUsage, TeammateView, TemplateView } from './views.js';
 
 export interface ApiClientOptions {
   /** Origin (and path prefix) of the server; '' for same-origin. */
@@ -134,6 +134,20 @@ export class ApiClient {
 
   getContact(contactId: string): Promise<ContactView> {
     return this.request('GET', `/contacts/${encodeURIComponent(contactId)}`);
+  }
+
+  updateContact(contactId: string, patch: ContactPatch): Promise<ContactView> {
+    return this.request('PATCH', `/contacts/${encodeURIComponent(contactId)}`, { body: patch });
+  }
+
+  /** The contact's conversations (by phone, across my inboxes) and the broadcasts it received. */
+  contactActivity(contactId: string): Promise<ContactActivity> {
+    return this.request('GET', `/contacts/${encodeURIComponent(contactId)}/activity`);
+  }
+
+  /** Tags in use on conversations and contacts, most used first; `q` narrows to those starting with it. */
+  async listTags(q?: string): Promise<TagUsage[]> {
+    return (await this.request<{ items: TagUsage[] }>('GET', '/tags', { query: { q: q?.trim() || undefined } })).items;
   }
 
   /** The team's canned responses (text with `{{contact.…}}` placeholders). */

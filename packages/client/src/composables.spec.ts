@@ -9,6 +9,9 @@ import { useMessages } from './use-messages.js';
 import { useSessionStore } from './session.store.js';
 import { useDemo } from './use-demo.js';
 import { useTypingIndicator } from './use-typing-indicator.js';
+import { ApiError } from './api-error.js';
+import { useContact } from './use-contact.js';
+import { useTagSuggestions } from './use-tag-suggestions.js';
 import type { ConversationView } from './views.js';
 
 const flush = async () => {
@@ -24,7 +27,7 @@ const msg = (id: string, createdAt: string, status: MessageView['status'] = 'rec
   error: null, externalId: null, replyToExternalId: null, sentByAgentId: null, createdAt, providerTimestamp: null,
 });
 const conv = (id: string, lastMessageAt: string): ConversationView => ({
-  id, channelAccountId: 'ch1', contact: { id: `k${id}`, name: id, phone: null, externalId: id }, status: 'open', assigneeId: null, snoozedUntil: null,
+  id, channelAccountId: 'ch1', contact: { id: `k${id}`, name: id, phone: null, externalId: id }, status: 'open', assigneeId: null, snoozedUntil: null, tags: [],
   lastInboundAt: lastMessageAt, lastMessageAt, lastMessagePreview: 'x', unreadCount: 1,
   window: { open: true, expiresAt: '2099-01-01T00:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T00:00:00.000Z',
 });
@@ -143,3 +146,53 @@ describe('composables', () => {
   });
 });
 
+
+describe('contact panel composables', () => {
+  const contact = (over: Record<string, unknown> = {}) => ({
+    id: 'k1', channelAccountId: 'ch1', externalId: '62811', phone: '+62811', name: 'Sari', attributes: { city: 'Bandung' }, tags: ['vip'],
+    optedInAt: null, optedOutAt: null, optedOutSource: null, optedOutReason: null, createdAt: '2026-01-01T00:00:00.000Z', ...over,
+  });
+
+  it('useContact loads the contact and its activity, saves an edit, and takes another agent\'s edit live', async () => {
+    const { pinia, sockets, requested, connect } = setup({
+      '/api/v1/contacts/k1': [contact(), contact({ attributes: { city: 'Bandung', order: 'INV-7' } })],
+      '/api/v1/contacts/k1/activity': [{ conversations: [{ id: 'c1', channelAccountId: 'ch1', contactId: 'k1', status: 'open', lastMessageAt: null, lastMessagePreview: null, createdAt: '2026-01-01T00:00:00.000Z' }], broadcasts: [] }],
+    });
+    connect();
+    const panel = mount(pinia, () => useContact('k1'));
+    await flush();
+    expect(panel.contact.value?.name).toBe('Sari');
+    expect(panel.activity.value?.conversations.map((c) => c.id)).toEqual(['c1']);
+
+    expect(await panel.setAttribute('order', 'INV-7')).toBe(true);
+    expect(panel.contact.value?.attributes).toEqual({ city: 'Bandung', order: 'INV-7' });
+
+    sockets[0]!.onopen?.({});
+    sockets[0]!.emit({ type: 'contact.updated', channelAccountId: 'ch1', contactId: 'k2', data: { contact: contact({ id: 'k2', name: 'Other' }) } });
+    expect(panel.contact.value?.name).toBe('Sari');
+    sockets[0]!.emit({ type: 'contact.updated', channelAccountId: 'ch1', contactId: 'k1', data: { contact: contact({ name: 'Sari Dewi', tags: ['vip', 'reseller'] }) } });
+    expect(panel.contact.value).toMatchObject({ name: 'Sari Dewi', tags: ['vip', 'reseller'] });
+    expect(requested.filter((r) => r.includes('/contacts/k1')).length).toBe(3);
+  });
+
+  it('useContact keeps a refused edit\'s error and the contact as it was', async () => {
+    const { pinia } = setup({ '/api/v1/contacts/k1': [contact()], '/api/v1/contacts/k1/activity': [{ conversations: [], broadcasts: [] }] });
+    const panel = mount(pinia, () => useContact('k1'));
+    await flush();
+    const api = useConnectionStore(pinia).api;
+    vi.spyOn(api, 'updateContact').mockRejectedValueOnce(new ApiError('TAG_INVALID', 'Tag "#no" may hold only letters…', 400));
+    expect(await panel.addTag('#no')).toBe(false);
+    expect(panel.error.value?.code).toBe('TAG_INVALID');
+    expect(panel.contact.value?.tags).toEqual(['vip']);
+  });
+
+  it('useTagSuggestions shares one list between every input, loaded once', async () => {
+    const { pinia, requested } = setup({ '/api/v1/tags': [{ items: [{ tag: 'vip', conversations: 2, contacts: 1 }] }] });
+    const first = mount(pinia, () => useTagSuggestions());
+    const second = mount(pinia, () => useTagSuggestions());
+    await flush();
+    expect(second.tags.value.map((t) => t.tag)).toEqual(['vip']);
+    expect(first.tags.value).toBe(second.tags.value);
+    expect(requested.filter((r) => r.includes('/api/v1/tags')).length).toBe(1);
+  });
+});

@@ -9,7 +9,7 @@ const conversation = (over: Partial<ConversationView> = {}): ConversationView =>
   contact: { id: 'k1', name: 'Sari', phone: '+62', externalId: '62' },
   status: 'open',
   assigneeId: null,
-  snoozedUntil: null,
+  snoozedUntil: null, tags: [],
   lastInboundAt: null,
   lastMessageAt: '2026-01-01T10:00:00.000Z',
   lastMessagePreview: 'hi',

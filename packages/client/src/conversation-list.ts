@@ -18,7 +18,8 @@ export function isSnoozed(c: Pick<ConversationView, 'snoozedUntil'>, now: Date =
 
 /**
  * Whether a conversation belongs in a list with these filters, judged on the client for live
- * updates. `q` is left to the server: a conversation already listed stays.
+ * updates. `q` and `tag` are left to the server (a tag may be the contact's): a conversation
+ * already listed stays.
  */
 export function matchesFilters(c: ConversationView, filters: ConversationFilters, meId: string | null, now: Date = new Date()): boolean {
   if (filters.status === 'open' || filters.status === 'snoozed') {

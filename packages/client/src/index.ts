@@ -31,3 +31,5 @@ export { useApiKeys } from './use-api-keys.js';
 export { useChannelsAdmin } from './use-channels-admin.js';
 export { useTemplateLint } from './use-template-lint.js';
 export { useWebhookEndpoints } from './use-webhook-endpoints.js';
+export { useContact } from './use-contact.js';
+export { useTagSuggestions } from './use-tag-suggestions.js';

@@ -70,7 +70,8 @@ export function useConversations(filters: MaybeRefOrGetter<ConversationFilters> 
     if (event.type !== 'message.created' && event.type !== 'conversation.updated') return;
     const c = event.data.conversation;
     if (ids.value.includes(c.id)) return;
-    if (matchesFilters(c, toValue(filters), session.agent?.id ?? null) && !toValue(filters).q) ids.value = [c.id, ...ids.value];
+    const f = toValue(filters);
+    if (matchesFilters(c, f, session.agent?.id ?? null) && !f.q && (!f.tag || c.tags.includes(f.tag))) ids.value = [c.id, ...ids.value];
   });
   realtime.onReconnected(() => void refresh());
   watch(() => JSON.stringify(toValue(filters)), () => void refresh(), { immediate: true });
@@ -130,5 +131,7 @@ export function useConversation(id: MaybeRefOrGetter<string | null>) {
     resolve: () => update({ status: 'resolved' }),
     reopen: () => update({ status: 'open' }),
     markRead: () => update({ markRead: true }),
+    addTag: (tag: string) => update({ addTags: [tag] }),
+    removeTag: (tag: string) => update({ removeTags: [tag] }),
   };
 }

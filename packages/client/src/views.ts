@@ -24,6 +24,8 @@ export interface ConversationFilters {
   window?: 'open' | 'closing' | 'closed';
   channelAccountId?: string;
   q?: string;
+  /** Conversations carrying this tag, or whose contact carries it. */
+  tag?: string;
 }
 
 export interface ConversationPatch {
@@ -32,6 +34,32 @@ export interface ConversationPatch {
   /** Snooze until then; null wakes it. */
   snoozedUntil?: string | null;
   markRead?: true;
+  /** Replace every tag, or add and remove some (normalised by the server). */
+  tags?: string[];
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/** An edit of a contact (`PATCH /api/v1/contacts/{id}`); an attribute set to null is removed. */
+export interface ContactPatch {
+  name?: string | null;
+  attributes?: Record<string, string | null>;
+  tags?: string[];
+  addTags?: string[];
+  removeTags?: string[];
+}
+
+/** What the contact panel shows beside the thread (`GET /api/v1/contacts/{id}/activity`). */
+export interface ContactActivity {
+  conversations: { id: string; channelAccountId: string; contactId: string; status: ConversationStatus; lastMessageAt: string | null; lastMessagePreview: string | null; createdAt: string }[];
+  broadcasts: { messageId: string; broadcastId: string; templateName: string | null; status: string; sentAt: string }[];
+}
+
+/** A tag in use, for suggestions (`GET /api/v1/tags`). */
+export interface TagUsage {
+  tag: string;
+  conversations: number;
+  contacts: number;
 }
 
 /** A canned response as the API lists it. */

@@ -20,6 +20,7 @@ export const conversationViewSchema = z.object({
   contact: z.object({ id: z.string(), name: z.string().nullable(), phone: z.string().nullable(), externalId: z.string() }),
   status: z.enum(['open', 'pending', 'resolved']).describe('the work on it: open (unresolved) or resolved; independent of the reply window'),
   assigneeId: z.string().nullable(),
+  tags: z.array(z.string()).describe("the conversation's own tags (the contact's are on the contact)"),
   snoozedUntil: z.iso.datetime().nullable().describe('while in the future, the conversation is snoozed: out of the open list until then or until the customer writes'),
   lastInboundAt: z.iso.datetime().nullable(),
   lastMessageAt: z.iso.datetime().nullable(),
@@ -42,6 +43,8 @@ export const notificationSettingsSchema = z.object({
   newConversationSound: z.boolean().describe('a sound when a new conversation arrives in one of my inboxes'),
   assignedToMe: z.boolean().describe('a browser notification when a conversation is assigned to me'),
   everyMessage: z.boolean().describe('a browser notification for every new customer message in my inboxes'),
+  desktop: z.boolean().describe('a desktop notification for a new customer message in a conversation assigned to me or unassigned'),
+  messageSound: z.boolean().describe('a sound for a new customer message in a conversation assigned to me or unassigned'),
 });
 export type NotificationSettings = z.infer<typeof notificationSettingsSchema>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelErrorSchema } from './errors.js';
 import { messageContentSchema } from './message-content.js';
-import { conversationViewSchema, noteViewSchema, teammateViewSchema } from './api-views.js';
+import { contactViewSchema, conversationViewSchema, noteViewSchema, teammateViewSchema } from './api-views.js';
 
 /**
  * Event subjects: `<kind>.<tenant>.<aggregate>.<event>`, lower case, built only through the
@@ -26,6 +26,8 @@ export const subjects = {
   conversationOpened: (tenant: string) => `chat.${token(tenant, 'tenant')}.conversation.opened`,
   conversationAssigned: (tenant: string) => `chat.${token(tenant, 'tenant')}.conversation.assigned`,
   conversationResolved: (tenant: string) => `chat.${token(tenant, 'tenant')}.conversation.resolved`,
+  conversationTagged: (tenant: string) => `chat.${token(tenant, 'tenant')}.conversation.tagged`,
+  contactUpdated: (tenant: string) => `chat.${token(tenant, 'tenant')}.contact.updated`,
   templateStatus: (tenant: string) => `chat.${token(tenant, 'tenant')}.template.status`,
   send: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.send.${token(channel, 'channel')}`,
   fetchMedia: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.media.${token(channel, 'channel')}`,
@@ -48,7 +50,7 @@ export const subjects = {
   },
 } as const;
 
-type LiveAggregate = 'conversation' | 'message' | 'template' | 'note' | 'agent' | 'broadcast';
+type LiveAggregate = 'conversation' | 'contact' | 'message' | 'template' | 'note' | 'agent' | 'broadcast';
 
 /** Fields every event payload carries. */
 export const eventEnvelopeSchema = z.object({
@@ -117,6 +119,24 @@ export const conversationFactSchema = eventEnvelopeSchema.extend({
   assigneeId: z.string().nullable(),
 });
 export type ConversationFact = z.infer<typeof conversationFactSchema>;
+
+/** `chat.<t>.conversation.tagged`: the conversation's tags after a change. */
+export const conversationTaggedFactSchema = eventEnvelopeSchema.extend({
+  ...conversationRefSchema.shape,
+  tags: z.array(z.string()),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+});
+export type ConversationTaggedFact = z.infer<typeof conversationTaggedFactSchema>;
+
+/** `chat.<t>.contact.updated`: the contact after an edit, and which fields changed. */
+export const contactUpdatedFactSchema = eventEnvelopeSchema.extend({
+  contactId: z.string(),
+  channelAccountId: z.string(),
+  changed: z.array(z.enum(['name', 'attributes', 'tags', 'optedIn', 'optedOut'])),
+  contact: contactViewSchema,
+});
+export type ContactUpdatedFact = z.infer<typeof contactUpdatedFactSchema>;
 
 const templateStatusDataSchema = z.object({
   channelAccountId: z.string(),
@@ -193,6 +213,8 @@ export interface FactMap {
   'conversation.opened': ConversationFact;
   'conversation.assigned': ConversationFact;
   'conversation.resolved': ConversationFact;
+  'conversation.tagged': ConversationTaggedFact;
+  'contact.updated': ContactUpdatedFact;
   'template.status': TemplateStatusFact;
   'broadcast.started': BroadcastFact;
   'broadcast.paused': BroadcastFact;
@@ -227,6 +249,8 @@ export const facts = {
   conversationOpened: fact('conversation.opened', subjects.conversationOpened),
   conversationAssigned: fact('conversation.assigned', subjects.conversationAssigned),
   conversationResolved: fact('conversation.resolved', subjects.conversationResolved),
+  conversationTagged: fact('conversation.tagged', subjects.conversationTagged),
+  contactUpdated: fact('contact.updated', subjects.contactUpdated),
   templateStatus: fact('template.status', subjects.templateStatus),
   broadcastStarted: fact('broadcast.started', subjects.broadcastStarted),
   broadcastPaused: fact('broadcast.paused', subjects.broadcastPaused),
@@ -256,6 +280,8 @@ const FACT_NAMES: Record<FactName, true> = {
   'conversation.opened': true,
   'conversation.assigned': true,
   'conversation.resolved': true,
+  'conversation.tagged': true,
+  'contact.updated': true,
   'template.status': true,
   'broadcast.started': true,
   'broadcast.paused': true,
@@ -282,11 +308,15 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   liveBase.extend({ type: z.literal('message.created'), conversationId: z.string(), data: z.object({ message: messageViewSchema, conversation: conversationViewSchema }) }),
   liveBase.extend({ type: z.literal('message.updated'), conversationId: z.string(), data: z.object({ message: messageViewSchema }) }),
   liveBase.extend({ type: z.literal('conversation.updated'), conversationId: z.string(), data: z.object({ conversation: conversationViewSchema }) }),
+  /** A contact was edited (name, attributes, tags, opt-in/out): contact panels showing it refresh. */
+  liveBase.extend({ type: z.literal('contact.updated'), contactId: z.string(), data: z.object({ contact: contactViewSchema }) }),
   liveBase.extend({ type: z.literal('template.status'), data: templateStatusDataSchema }),
   liveBase.extend({ type: z.literal('broadcast.progress'), data: broadcastDataSchema }),
   liveBase.extend({ type: z.literal('note.created'), conversationId: z.string(), data: z.object({ note: noteViewSchema }) }),
   /** Only the mentioned agent receives it (`recipientAgentId`). */
   liveBase.extend({ type: z.literal('agent.mentioned'), conversationId: z.string(), recipientAgentId: z.string(), data: z.object({ note: noteViewSchema }) }),
+  /** Only the new assignee receives it, when someone else (a colleague or auto-assignment) gave them the conversation. */
+  liveBase.extend({ type: z.literal('agent.assigned'), conversationId: z.string(), recipientAgentId: z.string(), data: z.object({ conversation: conversationViewSchema, byAgentId: z.string().nullable() }) }),
   /** Another agent is viewing or typing in a conversation (collision); `left` when they stop. Never stored. */
   liveBase.extend({ type: z.literal('conversation.activity'), conversationId: z.string(), data: conversationActivitySchema }),
   /**
@@ -309,10 +339,12 @@ const LIVE_EVENT_TYPES: Record<LiveEventType, true> = {
   'message.created': true,
   'message.updated': true,
   'conversation.updated': true,
+  'contact.updated': true,
   'template.status': true,
   'broadcast.progress': true,
   'note.created': true,
   'agent.mentioned': true,
+  'agent.assigned': true,
   'conversation.activity': true,
   'agent.presence': true,
 };
@@ -329,10 +361,12 @@ export const liveEvents = {
   messageCreated: live('message.created'),
   messageUpdated: live('message.updated'),
   conversationUpdated: live('conversation.updated'),
+  contactUpdated: live('contact.updated'),
   templateStatus: live('template.status'),
   broadcastProgress: live('broadcast.progress'),
   noteCreated: live('note.created'),
   agentMentioned: live('agent.mentioned'),
+  agentAssigned: live('agent.assigned'),
   conversationActivity: live('conversation.activity'),
   agentPresence: live('agent.presence'),
 };
@@ -351,7 +385,8 @@ export function readLiveEvent(frame: unknown): LiveEvent | null {
   const isObject = (v: unknown) => !!v && typeof v === 'object';
   const { message, conversation } = data as Record<string, unknown>;
   if ((type === 'message.created' || type === 'message.updated') && !isObject(message)) return null;
-  if ((type === 'message.created' || type === 'conversation.updated') && !isObject(conversation)) return null;
+  if ((type === 'message.created' || type === 'conversation.updated' || type === 'agent.assigned') && !isObject(conversation)) return null;
+  if (type === 'contact.updated' && !isObject((data as Record<string, unknown>).contact)) return null;
   if ((type === 'note.created' || type === 'agent.mentioned') && !isObject((data as Record<string, unknown>).note)) return null;
   return frame as LiveEvent;
 }

@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './channel-plugin.js';
 export * from './api-views.js';
 export * from './outbound-webhooks.js';
+export * from './tags.js';

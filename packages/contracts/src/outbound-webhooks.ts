@@ -13,6 +13,8 @@ export const FACT_DESCRIPTIONS: Record<FactName, string> = {
   'conversation.opened': 'A conversation was opened (a new customer, or one reopened).',
   'conversation.assigned': 'A conversation was assigned to an agent, or unassigned.',
   'conversation.resolved': 'A conversation was resolved.',
+  'conversation.tagged': "A conversation's tags changed (the tags now, and which were added or removed).",
+  'contact.updated': 'A contact was edited: name, attributes, tags, or opt-in/opt-out (which fields changed).',
   'template.status': "A message template's review status or quality changed.",
   'broadcast.started': 'A broadcast started sending (now, or at its scheduled time).',
   'broadcast.paused': 'A broadcast was paused, by a person or by itself (the reason says why).',

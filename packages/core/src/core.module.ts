@@ -21,6 +21,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
+import { TagsModule } from './tags/tags.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { WorkModule } from './work/work.module.js';
@@ -52,6 +53,7 @@ export class CoreModule {
         ContactsModule,
         ConversationsModule,
         TemplatesModule,
+        TagsModule,
         MediaModule,
         MessagesModule,
         NotesModule,

@@ -1,3 +1,4 @@
+export { default as ContactPanel } from './components/ContactPanel.vue';
 export { default as CopyField } from './components/CopyField.vue';
 export { default as ConversationList } from './components/ConversationList.vue';
 export { default as MessageBubble } from './components/MessageBubble.vue';
@@ -7,6 +8,7 @@ export { default as NoteComposer } from './components/NoteComposer.vue';
 export { default as InteractiveComposer } from './components/InteractiveComposer.vue';
 export { default as NoteBubble } from './components/NoteBubble.vue';
 export { default as SchemaForm } from './components/SchemaForm.vue';
+export { default as TagChips } from './components/TagChips.vue';
 export { default as TemplatePicker } from './components/TemplatePicker.vue';
 export { default as TemplatePreview } from './components/TemplatePreview.vue';
 export { default as WindowBadge } from './components/WindowBadge.vue';
@@ -29,4 +31,4 @@ export { default as VideoBubble } from './components/bubbles/VideoBubble.vue';
 export { httpUrl } from './http-url';
 export { buildTemplateSend, renderTemplateText, templateSlots, type TemplateSlot } from './template-fill';
 export { defaultT, uiMessages, type UiParams, type UiTranslate } from './ui-text';
-export type { CannedChoice, ComposerAttachment, ConversationListItem, Mentionable, QuotedMessage, NoteDraft, PickerTemplate, TemplateSend, WindowState } from './types';
+export type { CannedChoice, ComposerAttachment, ContactPanelBroadcast, ContactPanelConversation, ConversationListItem, Mentionable, QuotedMessage, NoteDraft, PickerTemplate, TemplateSend, WindowState } from './types';

@@ -73,3 +73,23 @@ export interface CannedChoice {
   shortcut: string;
   text: string;
 }
+
+/** One of the contact's conversations in the contact panel, already worded by the app. */
+export interface ContactPanelConversation {
+  id: string;
+  /** The inbox's name. */
+  inbox: string;
+  status: string;
+  time: string | null;
+  preview: string | null;
+  /** The conversation open beside the panel. */
+  current: boolean;
+}
+
+/** A broadcast the contact received: its name (or the template's) and when. */
+export interface ContactPanelBroadcast {
+  id: string;
+  name: string;
+  time: string;
+  status: string;
+}

@@ -11,6 +11,8 @@ export default {
     unreachable: 'The server cannot be reached. Try again in a moment.',
   },
   filters: {
+    tag: 'Tag',
+    anyTag: 'Any tag',
     all: 'All',
     mine: 'Mine',
     unassigned: 'Unassigned',
@@ -28,6 +30,7 @@ export default {
     statusResolved: 'Resolved',
     search: 'Search name, phone or message',
   },
+  notify: { newMessage: 'New message from {name}', assigned: 'Assigned to you: {name}', assignedBy: '{agent} assigned you {name}' },
   list: { loadMore: 'Load more', loading: 'Loading…', assignedToMe: 'Assigned to you', assigned: 'Assigned', error: 'Could not load conversations: {message}' },
   team: {
     presence: 'Your status',
@@ -80,6 +83,7 @@ export default {
     BAD_RESPONSE: 'The server answered with something unexpected; try again.',
     BROADCAST_STATE_INVALID: 'The broadcast cannot do that in its current state.',
     AUDIENCE_INVALID: 'Some rows of the audience file are not right; nothing was imported.',
+    TAG_INVALID: 'That tag cannot be used: at most 32 letters, digits, "-" or "_", and at most 20 tags.',
     WEBHOOK_URL_NOT_ALLOWED: 'That webhook URL is not allowed: use a public http(s) address.',
     UNKNOWN: 'That did not work.',
   },
@@ -91,6 +95,9 @@ export default {
     tooLarge: '{kind} can be at most {max} on this channel; this file is {size}.',
   },
   thread: {
+    tags: 'Conversation tags',
+    showContact: 'Contact details',
+    contactFailed: 'Could not save the contact: {message}',
     interactive: 'Buttons, list or link',
     emoji: 'Insert an emoji',
     assignee: 'Assignee',
@@ -144,6 +151,11 @@ export default {
     profile: { title: 'Profile', name: 'Name', language: 'Language', browserLanguage: "The browser's language" },
     notifications: {
       title: 'Notifications',
+      desktop: 'Show a desktop notification for new customer messages in conversations assigned to me or unassigned',
+      messageSound: 'Play a sound for new customer messages in conversations assigned to me or unassigned',
+      allow: 'Allow desktop notifications in this browser',
+      permissionDenied: 'The browser blocks notifications for this site; allow them in the site settings to get desktop notifications.',
+      unsupported: 'This browser cannot show desktop notifications.',
       assignedToMe: 'Tell me when a conversation is assigned to me',
       newConversationSound: 'Play a sound when a new conversation arrives in my inboxes',
       everyMessage: 'Tell me about every new customer message in my inboxes',

@@ -13,6 +13,8 @@ const id: typeof en = {
     unreachable: 'Server tidak dapat dihubungi. Coba lagi sebentar lagi.',
   },
   filters: {
+    tag: 'Tag',
+    anyTag: 'Semua tag',
     all: 'Semua',
     mine: 'Milik saya',
     unassigned: 'Belum ditugaskan',
@@ -30,6 +32,7 @@ const id: typeof en = {
     statusResolved: 'Selesai',
     search: 'Cari nama, nomor, atau pesan',
   },
+  notify: { newMessage: 'Pesan baru dari {name}', assigned: 'Ditugaskan ke Anda: {name}', assignedBy: '{agent} menugaskan {name} ke Anda' },
   list: { loadMore: 'Muat lagi', loading: 'Memuat…', assignedToMe: 'Ditugaskan ke Anda', assigned: 'Ditugaskan', error: 'Gagal memuat percakapan: {message}' },
   team: {
     presence: 'Status Anda',
@@ -82,6 +85,7 @@ const id: typeof en = {
     BAD_RESPONSE: 'Server memberi jawaban yang tidak terduga; coba lagi.',
     BROADCAST_STATE_INVALID: 'Siaran tidak dapat melakukan itu dalam keadaannya sekarang.',
     AUDIENCE_INVALID: 'Beberapa baris berkas penerima tidak benar; tidak ada yang diimpor.',
+    TAG_INVALID: 'Tag itu tidak bisa dipakai: paling banyak 32 huruf, angka, "-" atau "_", dan paling banyak 20 tag.',
     WEBHOOK_URL_NOT_ALLOWED: 'URL webhook itu tidak diizinkan: gunakan alamat http(s) publik.',
     UNKNOWN: 'Itu tidak berhasil.',
   },
@@ -93,6 +97,9 @@ const id: typeof en = {
     tooLarge: '{kind} paling besar {max} di kanal ini; berkas ini {size}.',
   },
   thread: {
+    tags: 'Tag percakapan',
+    showContact: 'Detail kontak',
+    contactFailed: 'Kontak tidak bisa disimpan: {message}',
     interactive: 'Tombol, daftar, atau tautan',
     emoji: 'Sisipkan emoji',
     assignee: 'Penanggung jawab',
@@ -146,6 +153,11 @@ const id: typeof en = {
     profile: { title: 'Profil', name: 'Nama', language: 'Bahasa', browserLanguage: 'Bahasa peramban' },
     notifications: {
       title: 'Notifikasi',
+      desktop: 'Tampilkan notifikasi desktop untuk pesan pelanggan baru di percakapan yang ditugaskan ke saya atau belum ditugaskan',
+      messageSound: 'Bunyikan suara untuk pesan pelanggan baru di percakapan yang ditugaskan ke saya atau belum ditugaskan',
+      allow: 'Izinkan notifikasi desktop di peramban ini',
+      permissionDenied: 'Peramban memblokir notifikasi untuk situs ini; izinkan di pengaturan situs agar notifikasi desktop muncul.',
+      unsupported: 'Peramban ini tidak bisa menampilkan notifikasi desktop.',
       assignedToMe: 'Beri tahu saya saat percakapan ditugaskan ke saya',
       newConversationSound: 'Bunyikan suara saat percakapan baru masuk ke kotak masuk saya',
       everyMessage: 'Beri tahu saya setiap ada pesan pelanggan baru di kotak masuk saya',

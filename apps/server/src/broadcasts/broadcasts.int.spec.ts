@@ -161,10 +161,14 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     await eventually(async () => (await broadcast(id)).status === 'completed', 60_000, 'completion');
     const open = (await env.api('GET', `/api/v1/conversations?channelAccountId=${channelId}&status=open&limit=200`)).body.items as { contact: { phone: string } }[];
     expect(open.find((c) => c.contact.phone === phone)).toBeUndefined();
-    const all = (await env.api('GET', `/api/v1/conversations?channelAccountId=${channelId}&limit=200&status=resolved`)).body.items as { id: string; contact: { phone: string } }[];
+    const all = (await env.api('GET', `/api/v1/conversations?channelAccountId=${channelId}&limit=200&status=resolved`)).body.items as { id: string; contact: { id: string; phone: string } }[];
     const conversation = all.find((c) => c.contact.phone === phone)!;
     const messages = (await env.api('GET', `/api/v1/conversations/${conversation.id}/messages`)).body.items;
     expect(messages).toEqual([expect.objectContaining({ direction: 'outbound', broadcastId: id, content: expect.objectContaining({ type: 'template' }) })]);
+    // The contact panel lists it among the broadcasts received, by template; the plugin's own API names the broadcast.
+    const activity = (await env.api('GET', `/api/v1/contacts/${conversation.contact.id}/activity`)).body;
+    expect(activity.broadcasts).toEqual([expect.objectContaining({ broadcastId: id, messageId: messages[0].id, templateName: messages[0].content.template.name })]);
+    expect((await env.api('GET', `/api/v1/broadcasts/${id}`)).body.name).toBe('Timeline');
     // The customer answers the broadcast: the reply lands in the inbox, marked as a reply to it.
     sim.customers.send(phone!, { type: 'text', body: 'Kapan sampai?' }, { replyTo: sim.inbox(phone!)[0]!.id });
     const reply = await eventually(async () => {

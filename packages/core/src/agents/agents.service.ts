@@ -44,7 +44,7 @@ export const changeOwnPasswordSchema = z.object({
 
 export { type AgentView, agentViewSchema } from '@obrol/contracts';
 
-const DEFAULT_NOTIFICATIONS: NotificationSettings = { newConversationSound: true, assignedToMe: true, everyMessage: false };
+const DEFAULT_NOTIFICATIONS: NotificationSettings = { newConversationSound: true, assignedToMe: true, everyMessage: false, desktop: true, messageSound: true };
 
 export const agentView = (a: Agent): AgentView => ({
   id: a.id,

@@ -6,7 +6,7 @@ import { CurrentPrincipal } from '../auth/auth.guard.js';
 import type { Principal } from '../auth/principal.js';
 import { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from '../http/api-docs.js';
 import { validate } from '../http/zod-validation.pipe.js';
-import { ContactsService, contactImportResultSchema, contactView, contactViewSchema, importContactsQuerySchema, listContactsQuerySchema, updateContactSchema } from './contacts.service.js';
+import { ContactsService, contactActivitySchema, contactImportResultSchema, contactView, contactViewSchema, importContactsQuerySchema, listContactsQuerySchema, updateContactSchema } from './contacts.service.js';
 
 @ApiTags('contacts')
 @ApiBearerAuth()
@@ -41,6 +41,15 @@ export class ContactsController {
     return contactView(await this.contacts.get(principal, id));
   }
 
+  /** The contact's conversations (by phone, across the caller's inboxes) and the broadcasts it received. */
+  @Get(':id/activity')
+  @ApiOk(contactActivitySchema)
+  @ApiErrors(401, 404)
+  activity(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.contacts.activity(principal, id);
+  }
+
+  /** Edit the name, attributes (null removes one), tags (`tags`, `addTags`, `removeTags`), opt-in or opt-out. */
   @Patch(':id')
   @ApiOk(contactViewSchema)
   @ApiErrors(400, 401, 404)

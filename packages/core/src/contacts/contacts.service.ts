@@ -1,13 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager, type FilterQuery, MikroORM } from '@mikro-orm/core';
-import { type ChannelIdentity, type ContactView, ObrolError } from '@obrol/contracts';
+import { type ChannelIdentity, type Clock, type ContactUpdatedFact, type ContactView, ObrolError, facts, liveEvents } from '@obrol/contracts';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertInbox } from '../auth/principal.js';
 import { ChannelsService } from '../channels/channels.service.js';
+import { CLOCK } from '../clock/clock.token.js';
 import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from '../http/pagination.js';
 import { containsText } from '../database/contains-text.filter.js';
+import { jsonArrayContains } from '../database/json-array-contains.filter.js';
+import { type DatabaseKind, databaseKindOf } from '../database/orm-config.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { recordEvent } from '../outbox/outbox.js';
+import { applyTagChange, tagChangeShape } from '../tags/tag-change.js';
+import { Conversation } from '../conversations/conversation.entity.js';
+import { Message } from '../messages/message.entity.js';
 import { Contact } from './contact.entity.js';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like +6281234567890');
@@ -20,11 +28,37 @@ export const listContactsQuerySchema = pageQuerySchema.extend({
 
 export const updateContactSchema = z.object({
   name: z.string().trim().max(200).nullable().optional(),
-  attributes: z.record(z.string().max(64), z.string().max(1000)).optional(),
-  tags: z.array(z.string().trim().min(1).max(64)).max(100).optional(),
+  /** Merged into the stored attributes; a null value removes that attribute. */
+  attributes: z.record(z.string().trim().min(1).max(64), z.string().max(1000).nullable()).optional(),
+  ...tagChangeShape,
   /** true records an opt-in now, false an opt-out. */
   optedIn: z.boolean().optional(),
 });
+
+/** What the contact panel shows beside the thread: the person's conversations and the broadcasts they received. */
+export const contactActivitySchema = z.object({
+  conversations: z.array(
+    z.object({
+      id: z.string(),
+      channelAccountId: z.string(),
+      contactId: z.string(),
+      status: z.enum(['open', 'pending', 'resolved']),
+      lastMessageAt: z.iso.datetime().nullable(),
+      lastMessagePreview: z.string().nullable(),
+      createdAt: z.iso.datetime(),
+    }),
+  ).describe("this contact's conversations and those of the same phone number in the caller's other inboxes, latest first"),
+  broadcasts: z.array(
+    z.object({
+      messageId: z.string(),
+      broadcastId: z.string(),
+      templateName: z.string().nullable(),
+      status: z.string(),
+      sentAt: z.iso.datetime(),
+    }),
+  ).describe('broadcast messages sent to this contact, latest first (at most 20); the broadcast name is the broadcasts API\'s to tell'),
+});
+export type ContactActivity = z.infer<typeof contactActivitySchema>;
 
 export const importContactsQuerySchema = z.object({ channelAccountId: z.string().min(1).max(36) });
 
@@ -52,6 +86,16 @@ export const contactView = (c: Contact): ContactView => ({
   createdAt: c.createdAt.toISOString(),
 });
 
+/** Attributes after an edit: set values replace, null removes; kept in the order they were first added. */
+function mergeAttributes(current: Record<string, string>, edit: Record<string, string | null>): Record<string, string> {
+  const next = { ...current };
+  for (const [key, value] of Object.entries(edit)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
 const MAX_IMPORT_ROWS = 50_000;
 /** Ids per lookup query (SQLite caps the number of bound parameters). */
 const LOOKUP_CHUNK = 1000;
@@ -64,11 +108,17 @@ export interface FoundContact {
 
 @Injectable()
 export class ContactsService {
+  private readonly kind: DatabaseKind;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly audit: AuditService,
-  ) {}
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    this.kind = databaseKindOf(options.database.url);
+  }
 
   /**
    * The contacts of these channel identities on one channel account, in the caller's unit of
@@ -104,10 +154,10 @@ export class ContactsService {
     if (query.q) {
       and.push({ $or: [containsText('name', query.q), containsText('phone', query.q)] });
     }
+    // Exactly as given: imported contacts keep their tags' spelling.
+    if (query.tag) and.push(jsonArrayContains(this.kind, 'tags', query.tag));
     if (query.cursor) and.push({ id: { $lt: decodeCursor(query.cursor, idCursorSchema).id } });
-    let rows = await this.orm.em.fork().find(Contact, { $and: and }, { orderBy: { id: 'desc' }, limit: query.tag ? undefined : query.limit + 1 });
-    // Tags live in a JSON column; filter them here so the query stays portable across databases.
-    if (query.tag) rows = rows.filter((c) => c.tags.includes(query.tag!)).slice(0, query.limit + 1);
+    const rows = await this.orm.em.fork().find(Contact, { $and: and }, { orderBy: { id: 'desc' }, limit: query.limit + 1 });
     const items = rows.slice(0, query.limit);
     return { items: items.map(contactView), nextCursor: rows.length > query.limit ? encodeCursor({ id: items.at(-1)!.id }) : null };
   }
@@ -119,16 +169,74 @@ export class ContactsService {
     return contact;
   }
 
+  /**
+   * Edits a contact: name, attributes (merged; null removes one), tags (set, add, remove),
+   * opt-in or opt-out. A change is recorded as `contact.updated` and pushed to open contact panels.
+   */
   async update(principal: Principal, id: string, input: z.infer<typeof updateContactSchema>): Promise<ContactView> {
     const em = this.orm.em.fork();
     const contact = await this.get(principal, id, em);
-    if (input.name !== undefined) contact.name = input.name;
-    if (input.attributes) contact.attributes = { ...contact.attributes, ...input.attributes };
-    if (input.tags) contact.tags = [...new Set(input.tags)];
-    if (input.optedIn === true) contact.optedInAt = new Date();
-    if (input.optedIn === false) Object.assign(contact, { optedOutAt: new Date(), optedOutSource: principal.kind === 'agent' ? 'agent' : 'api', optedOutReason: null });
+    const now = this.clock.now();
+    const changed: ContactUpdatedFact['changed'] = [];
+    if (input.name !== undefined && (input.name || null) !== contact.name) {
+      contact.name = input.name || null;
+      changed.push('name');
+    }
+    if (input.attributes) {
+      const attributes = mergeAttributes(contact.attributes, input.attributes);
+      if (JSON.stringify(attributes) !== JSON.stringify(contact.attributes)) {
+        contact.attributes = attributes;
+        changed.push('attributes');
+      }
+    }
+    const tagged = applyTagChange(contact.tags, input);
+    if (tagged) {
+      contact.tags = tagged.tags;
+      changed.push('tags');
+    }
+    if (input.optedIn === true) {
+      contact.optedInAt = now;
+      changed.push('optedIn');
+    }
+    if (input.optedIn === false) {
+      Object.assign(contact, { optedOutAt: now, optedOutSource: principal.kind === 'agent' ? 'agent' : 'api', optedOutReason: null });
+      changed.push('optedOut');
+    }
+    const view = contactView(contact);
+    if (changed.length > 0) {
+      const ref = { contactId: contact.id, channelAccountId: contact.channelAccount.id };
+      recordEvent(em, principal.tenantSlug, now, facts.contactUpdated(principal.tenantSlug, { ...ref, changed, contact: view }), liveEvents.contactUpdated(principal.tenantSlug, { ...ref, data: { contact: view } }));
+    }
     await em.flush();
-    return contactView(contact);
+    return view;
+  }
+
+  /** The contact's conversations (across the caller's inboxes, by phone) and the broadcasts it received. */
+  async activity(principal: Principal, id: string): Promise<ContactActivity> {
+    const em = this.orm.em.fork();
+    const contact = await this.get(principal, id, em);
+    const people: FilterQuery<Contact> = contact.phone ? { $or: [{ id: contact.id }, { phone: contact.phone }] } : { id: contact.id };
+    const inboxes: FilterQuery<Conversation> = principal.inboxIds === 'all' ? {} : { channelAccount: { $in: [...principal.inboxIds] } };
+    const conversations = await em.find(Conversation, { tenantId: principal.tenantId, ...inboxes, contact: people }, { orderBy: { lastMessageAt: 'desc', id: 'desc' }, limit: 50 });
+    const sent = await em.find(Message, { conversation: { contact: contact.id }, direction: 'outbound', broadcastId: { $ne: null } }, { orderBy: { id: 'desc' }, limit: 20 });
+    return {
+      conversations: conversations.map((c) => ({
+        id: c.id,
+        channelAccountId: c.channelAccount.id,
+        contactId: c.contact.id,
+        status: c.status,
+        lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
+        lastMessagePreview: c.lastMessagePreview,
+        createdAt: c.createdAt.toISOString(),
+      })),
+      broadcasts: sent.map((m) => ({
+        messageId: m.id,
+        broadcastId: m.broadcastId!,
+        templateName: m.content.type === 'template' ? m.content.template.name : null,
+        status: m.status,
+        sentAt: (m.providerTimestamp ?? m.createdAt).toISOString(),
+      })),
+    };
   }
 
   /**

@@ -53,4 +53,8 @@ export class Conversation extends BaseEntity {
   @Property({ type: 'datetime', nullable: true })
   @Index()
   snoozedUntil: Opt<Date> | null = null;
+
+  /** Normalised tags (see `normalizeTag`); the contact's own tags are on the contact. */
+  @Property({ type: 'json', defaultRaw: `'[]'` })
+  tags: Opt<string[]> = [];
 }

@@ -3,8 +3,6 @@ import type { Conversation } from './conversation.entity.js';
 
 export { type ConversationView, conversationViewSchema } from '@obrol/contracts';
 
-
-
 export function conversationView(c: Conversation, window: SessionWindow, now: Date, closingSoonMs: number): ConversationView {
   const expiresAt = window.expiresAt;
   const closingSoon = window.open && !!expiresAt && expiresAt.getTime() - now.getTime() <= closingSoonMs;
@@ -14,6 +12,7 @@ export function conversationView(c: Conversation, window: SessionWindow, now: Da
     contact: { id: c.contact.id, name: c.contact.name ?? null, phone: c.contact.phone ?? null, externalId: c.contact.externalId },
     status: c.status,
     assigneeId: c.assignee?.id ?? null,
+    tags: c.tags,
     snoozedUntil: c.snoozedUntil && c.snoozedUntil > now ? c.snoozedUntil.toISOString() : null,
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
     lastMessageAt: c.lastMessageAt?.toISOString() ?? null,

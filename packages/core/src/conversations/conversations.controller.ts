@@ -34,7 +34,7 @@ export class ConversationsController {
     return this.conversations.view(await this.conversations.get(principal, id));
   }
 
-  /** Assign, resolve, reopen, or mark read. */
+  /** Assign, resolve, reopen, snooze, tag (set, add or remove tags), or mark read. */
   @Patch(':id')
   @ApiOk(conversationViewSchema)
   @ApiErrors(400, 401, 404)

@@ -15,6 +15,9 @@ import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { type Page, decodeCursor, encodeCursor, pageQuerySchema, timeCursorSchema } from '../http/pagination.js';
 import { outboxRow, recordEvent, recordLive } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
+import { type DatabaseKind, databaseKindOf } from '../database/orm-config.js';
+import { jsonArrayContains } from '../database/json-array-contains.filter.js';
+import { applyTagChange, tagChangeShape } from '../tags/tag-change.js';
 import { Conversation } from './conversation.entity.js';
 import { type ConversationView, conversationView } from './conversation.view.js';
 
@@ -26,6 +29,8 @@ export const listConversationsQuerySchema = pageQuerySchema.extend({
   window: z.enum(['open', 'closing', 'closed']).optional(),
   channelAccountId: z.string().max(36).optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** Conversations carrying this tag, or whose contact carries it. */
+  tag: z.string().trim().min(1).max(64).optional(),
 });
 
 export const updateConversationSchema = z
@@ -37,8 +42,9 @@ export const updateConversationSchema = z
     snoozedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
     /** Mark everything read (resets the unread count). */
     markRead: z.literal(true).optional(),
+    ...tagChangeShape,
   })
-  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of status, assigneeId, snoozedUntil, markRead' });
+  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one of status, assigneeId, snoozedUntil, markRead, tags, addTags, removeTags' });
 
 
 const HOUR = 60 * 60 * 1000;
@@ -59,6 +65,7 @@ export interface FoundConversation {
 export class ConversationsService {
   private readonly logger = new Logger('ConversationsService');
   private readonly closingSoonMs: number;
+  private readonly kind: DatabaseKind;
 
   constructor(
     private readonly orm: MikroORM,
@@ -68,6 +75,7 @@ export class ConversationsService {
     @Inject(CORE_OPTIONS) options: CoreOptions,
   ) {
     this.closingSoonMs = options.windowClosingSoonMs ?? 2 * HOUR;
+    this.kind = databaseKindOf(options.database.url);
   }
 
   /** The conversation as clients see it, with its window computed by the channel's policy. */
@@ -176,6 +184,10 @@ export class ConversationsService {
       const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
       and.push({ $or: [{ contact: { name: { $like: like } } }, { contact: { phone: { $like: like } } }, { lastMessagePreview: { $like: like } }] });
     }
+    if (query.tag) {
+      const tag = query.tag.toLowerCase().replace(/\s+/g, '-');
+      and.push({ $or: [jsonArrayContains(this.kind, 'tags', tag), jsonArrayContains(this.kind, 'tags', tag, { table: 'contacts', key: 'contact_id' })] });
+    }
     if (query.cursor) {
       const c = decodeCursor(query.cursor, timeCursorSchema);
       const t = c.t ? new Date(c.t) : null;
@@ -216,7 +228,7 @@ export class ConversationsService {
         }
         c.assignee = agent;
       } else c.assignee = null;
-      this.record(em, principal.tenantSlug, now, c, 'assigned', ref);
+      this.record(em, principal.tenantSlug, now, c, 'assigned', ref, principal.kind === 'agent' ? principal.agentId : null);
     }
     if (input.status && input.status !== c.status) {
       c.status = input.status;
@@ -230,6 +242,17 @@ export class ConversationsService {
       if (until && c.status === 'resolved') throw new ObrolError('VALIDATION_FAILED', 'A resolved conversation cannot be snoozed; reopen it first.', { problems: [{ field: 'snoozedUntil', message: 'conversation is resolved' }] });
       c.snoozedUntil = until;
       recordLive(em, principal.tenantSlug, now, liveEvents.conversationUpdated(principal.tenantSlug, { channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } }));
+    }
+    const tagged = applyTagChange(c.tags, input);
+    if (tagged) {
+      c.tags = tagged.tags;
+      recordEvent(
+        em,
+        principal.tenantSlug,
+        now,
+        facts.conversationTagged(principal.tenantSlug, { ...ref, tags: tagged.tags, added: tagged.added, removed: tagged.removed }),
+        liveEvents.conversationUpdated(principal.tenantSlug, { channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } }),
+      );
     }
     if (input.markRead) c.unreadCount = 0;
     await em.flush();
@@ -251,7 +274,11 @@ export class ConversationsService {
     }
   }
 
-  /** Records a change of assignment or status: its fact, and the conversation pushed to browsers. */
+  /**
+   * Records a change of assignment or status: its fact, and the conversation pushed to browsers.
+   * An assignment someone else made (`byAgentId`, or null for auto-assignment) is also pushed to
+   * the new assignee alone, so their inbox can tell them.
+   */
   record(
     em: EntityManager,
     tenant: string,
@@ -259,6 +286,7 @@ export class ConversationsService {
     c: Conversation,
     event: 'assigned' | 'resolved' | 'opened',
     ref: { conversationId: string; channelAccountId: string; contactId: string },
+    byAgentId: string | null = null,
   ): void {
     const fact = event === 'assigned' ? facts.conversationAssigned : event === 'resolved' ? facts.conversationResolved : facts.conversationOpened;
     recordEvent(
@@ -268,5 +296,8 @@ export class ConversationsService {
       fact(tenant, { ...ref, status: c.status, assigneeId: c.assignee?.id ?? null }),
       liveEvents.conversationUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: c.id, data: { conversation: this.view(c, now) } }),
     );
+    if (event === 'assigned' && c.assignee && c.assignee.id !== byAgentId) {
+      recordLive(em, tenant, now, liveEvents.agentAssigned(tenant, { channelAccountId: ref.channelAccountId, conversationId: c.id, recipientAgentId: c.assignee.id, data: { conversation: this.view(c, now), byAgentId } }));
+    }
   }
 }

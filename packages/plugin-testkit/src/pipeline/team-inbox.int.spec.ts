@@ -122,6 +122,24 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`team inbox on ${stack.n
     await env.api('PATCH', `/api/v1/channels/${inbox.id}`, { autoAssign: false });
   });
 
+  it('tells only the new assignee when a colleague assigns them, not when they take it themself', async () => {
+    const c = await customerWrites('6281100000011');
+    const budiSocket = await env.realtime(agents.budi.token);
+    const aniSocket = await env.realtime(agents.ani.token);
+    await env.api('PATCH', `/api/v1/conversations/${c.id}`, { assigneeId: agents.budi.id }, as('ani'));
+    const told = await budiSocket.waitFor((f) => f.type === 'agent.assigned' && f.conversationId === c.id);
+    expect(told).toMatchObject({ recipientAgentId: agents.budi.id, data: { byAgentId: agents.ani.id, conversation: { id: c.id, assigneeId: agents.budi.id } } });
+
+    await env.api('PATCH', `/api/v1/conversations/${c.id}`, { assigneeId: agents.ani.id }, as('ani'));
+    // A note written after it marks that everything the assignment pushed has arrived.
+    const marker = await env.api('POST', `/api/v1/conversations/${c.id}/notes`, { text: 'taken' }, as('ani'));
+    await aniSocket.waitFor((f) => f.type === 'note.created' && f.data.note.id === marker.body.id);
+    expect(aniSocket.frames.some((f) => f.type === 'agent.assigned')).toBe(false);
+    expect(budiSocket.frames.filter((f) => f.type === 'agent.assigned')).toHaveLength(1);
+    budiSocket.close();
+    aniSocket.close();
+  });
+
   it('private notes: stored apart from messages, pushed live, and a mention notifies only the mentioned agent', async () => {
     const c = await customerWrites('6281100000010');
     const budiSocket = await env.realtime(agents.budi.token);

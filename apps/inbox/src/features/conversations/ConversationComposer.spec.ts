@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import { createInboxI18n } from '../../i18n';
 import ConversationThread from './ConversationThread.vue';
 
-const conversation = { id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: null, snoozedUntil: null,
+const conversation = { id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: null, snoozedUntil: null, tags: [],
   lastInboundAt: '2026-01-01T09:00:00.000Z', lastMessageAt: '2026-01-01T09:00:00.000Z', lastMessagePreview: 'Halo', unreadCount: 0,
   window: { open: true, expiresAt: '2099-01-01T00:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T08:00:00.000Z' };
 const channel = { id: 'ch1', plugin: 'whatsapp', name: 'WA', active: true, externalId: null, config: {}, secretsSet: [], webhookUrl: 'x', capabilities: null, autoAssign: false, autoAssignLimit: 10, createdAt: '2026-01-01T00:00:00.000Z',

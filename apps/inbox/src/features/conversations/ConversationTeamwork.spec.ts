@@ -5,7 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import { createInboxI18n } from '../../i18n';
 import ConversationThread from './ConversationThread.vue';
 
-const conversation = { id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: 'a1', snoozedUntil: null,
+const conversation = { id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: 'a1', snoozedUntil: null, tags: [],
   lastInboundAt: '2026-01-01T09:00:00.000Z', lastMessageAt: '2026-01-01T09:00:00.000Z', lastMessagePreview: 'Halo', unreadCount: 0,
   window: { open: true, expiresAt: '2099-01-01T00:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T08:00:00.000Z' };
 const message = (id: string, at: string) => ({ id, conversationId: 'c1', channelAccountId: 'ch1', direction: 'inbound', content: { type: 'text', text: `msg ${id}` }, status: 'received', error: null, externalId: id, replyToExternalId: null, sentByAgentId: null, createdAt: at, providerTimestamp: null });

@@ -6,7 +6,7 @@ import { createInboxI18n } from '../../i18n';
 import ConversationThread from './ConversationThread.vue';
 
 const conversation = (canReply: boolean) => ({
-  id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: null, snoozedUntil: null,
+  id: 'c1', channelAccountId: 'ch1', contact: { id: 'k1', name: 'Sari', phone: '+62811', externalId: '62811' }, status: 'open', assigneeId: null, snoozedUntil: null, tags: [],
   lastInboundAt: '2026-01-01T09:00:00.000Z', lastMessageAt: '2026-01-01T09:00:00.000Z', lastMessagePreview: 'Halo', unreadCount: 0,
   window: { open: canReply, expiresAt: canReply ? '2099-01-01T00:00:00.000Z' : '2026-01-02T09:00:00.000Z', closingSoon: false }, canReply, createdAt: '2026-01-01T08:00:00.000Z',
 });

@@ -13,6 +13,8 @@ export const useConversationFiltersStore = defineStore('conversationFilters', ()
   const window = ref<WindowFilter>('all');
   const status = ref<StatusFilter>('open');
   const q = ref('');
+  /** A tag of the conversation or of its contact; empty for any. */
+  const tag = ref('');
 
   /** The filters in the API's terms. */
   const apiFilters = computed<ConversationFilters>(() => ({
@@ -20,7 +22,8 @@ export const useConversationFiltersStore = defineStore('conversationFilters', ()
     ...(window.value !== 'all' ? { window: window.value } : {}),
     ...(status.value !== 'all' ? { status: status.value } : {}),
     ...(q.value.trim() ? { q: q.value.trim() } : {}),
+    ...(tag.value ? { tag: tag.value } : {}),
   }));
 
-  return { assignee, window, status, q, apiFilters };
+  return { assignee, window, status, q, tag, apiFilters };
 });

@@ -5,7 +5,7 @@ import { useConversationFiltersStore } from './conversation-filters.store';
 import { toListItem } from './conversation-item';
 
 const view: ConversationView = {
-  id: 'c1', channelAccountId: 'ch', contact: { id: 'k', name: null, phone: '+6281234567001', externalId: '6281234567001' }, status: 'open', assigneeId: 'me', snoozedUntil: null,
+  id: 'c1', channelAccountId: 'ch', contact: { id: 'k', name: null, phone: '+6281234567001', externalId: '6281234567001' }, status: 'open', assigneeId: 'me', snoozedUntil: null, tags: [],
   lastInboundAt: '2026-01-01T09:00:00.000Z', lastMessageAt: '2026-01-01T09:00:00.000Z', lastMessagePreview: 'Halo', unreadCount: 3,
   window: { open: true, expiresAt: '2026-01-02T09:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T08:00:00.000Z',
 };
