@@ -20,6 +20,7 @@ import { CannedResponsesModule } from './canned-responses/canned-responses.modul
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { SearchModule } from './search/search.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -54,6 +55,7 @@ export class CoreModule {
         TemplatesModule,
         MediaModule,
         MessagesModule,
+        SearchModule,
         NotesModule,
         CannedResponsesModule,
         WebhooksModule,

@@ -9,6 +9,7 @@ import { Migration20261129190200 as M5 } from './migration-20261129190200.js';
 import { Migration20261129190201 as M6 } from './migration-20261129190201.js';
 import { Migration20261129190300 as M7 } from './migration-20261129190300.js';
 import { Migration20261129210000 as M8 } from './migration-20261129210000.js';
+import { Migration20261130000200 as M9 } from './migration-20261130000200.js';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129160843', class: M0 },
@@ -20,4 +21,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129190201', class: M6 },
   { name: 'migration-20261129190300', class: M7 },
   { name: 'migration-20261129210000', class: M8 },
+  { name: 'migration-20261130000200', class: M9 },
 ];
