@@ -15,6 +15,8 @@ import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { type Page, decodeCursor, encodeCursor, pageQuerySchema, timeCursorSchema } from '../http/pagination.js';
 import { outboxRow, recordEvent, recordLive } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
+import { phoneSpellingsOf } from '../search/search-query.js';
+import { Tenant } from '../tenants/tenant.entity.js';
 import { Conversation } from './conversation.entity.js';
 import { type ConversationView, conversationView } from './conversation.view.js';
 
@@ -174,7 +176,10 @@ export class ConversationsService {
     if (query.window === 'closed') and.push({ windowed: true, $or: [{ windowExpiresAt: null }, { windowExpiresAt: { $lte: now } }] });
     if (query.q) {
       const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      and.push({ $or: [{ contact: { name: { $like: like } } }, { contact: { phone: { $like: like } } }, { lastMessagePreview: { $like: like } }] });
+      const tenant = await this.orm.em.fork().findOneOrFail(Tenant, principal.tenantId);
+      // "0812…" finds "+62812…": a phone number is also looked for in international form.
+      const phones = (phoneSpellingsOf(query.q, tenant.defaultCountry) ?? []).map((digits) => ({ contact: { phone: { $like: `%${digits}%` } } }));
+      and.push({ $or: [{ contact: { name: { $like: like } } }, { contact: { phone: { $like: like } } }, { lastMessagePreview: { $like: like } }, ...phones] });
     }
     if (query.cursor) {
       const c = decodeCursor(query.cursor, timeCursorSchema);

@@ -40,14 +40,20 @@ function phoneAlternatives(digits: string, defaultCountry: string): string[] {
   return [...new Set([digits.replace(/^\+/, ''), ...(international ? [international] : [])])];
 }
 
+/** The digits a phone number in the search box may be stored as, or null when it is no phone number. */
+export function phoneSpellingsOf(q: string, defaultCountry: string): string[] | null {
+  const compact = q.replace(/[\s().-]/g, '');
+  return PHONE.test(compact) ? phoneAlternatives(compact, defaultCountry) : null;
+}
+
 /**
  * Reads a search box's text: its words, or a phone number in any format ("0812-3456-7890",
  * "+62 812…"). A query without a letter or digit, or with too many or too long words, is
  * `SEARCH_QUERY_INVALID`.
  */
 export function parseSearchQuery(q: string, defaultCountry: string): SearchQuery {
-  const compact = q.replace(/[\s().-]/g, '');
-  if (PHONE.test(compact)) return { terms: [{ alternatives: phoneAlternatives(compact, defaultCountry) }] };
+  const phone = phoneSpellingsOf(q, defaultCountry);
+  if (phone) return { terms: [{ alternatives: phone }] };
   const words = [...new Set((q.match(WORD) ?? []).map((w) => w.toLowerCase()))];
   if (words.length === 0) throw invalid('Search for at least one letter or digit.');
   if (words.length > MAX_TERMS) throw invalid(`Search for at most ${MAX_TERMS} words.`);
