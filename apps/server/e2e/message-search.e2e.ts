@@ -19,6 +19,8 @@ if (!available) {
 const CUSTOMER = '+6281299990077';
 /** More than two pages of the thread (30 a page) come after the message searched for. */
 const NEWER = 70;
+/** Customers who wrote before, for a list longer than three pages (50 a page). */
+const OTHERS = 160;
 
 /**
  * Search across every message (ADR 0022), against `obrol start` with the demo WhatsApp channel
@@ -48,11 +50,17 @@ describe.runIf(available)('message search in Chromium', () => {
     const login = await fetch(`${obrol.app.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.test', password: 'admin-password-1' }) });
     adminToken = ((await login.json()) as { token: string }).token;
 
+    for (let i = 1; i <= OTHERS; i++) {
+      const phone = `+6281377${String(i).padStart(5, '0')}`;
+      obrol.demo!.simulator.customers.create(phone, `Pelanggan ${i}`);
+      obrol.demo!.simulator.customers.send(phone, `Halo, saya pelanggan ${i}`);
+    }
     obrol.demo!.simulator.customers.create(CUSTOMER, 'Sinta');
     obrol.demo!.simulator.customers.send(CUSTOMER, 'Halo kak, paket JNE123456 saya belum sampai sejak Senin');
     for (let i = 1; i <= NEWER; i++) obrol.demo!.simulator.customers.send(CUSTOMER, `Pesan susulan nomor ${i}`);
     const deadline = Date.now() + 30_000;
-    while ((await api('/api/v1/search/messages?q=susulan&limit=100')).items?.length !== NEWER) {
+    const arrived = async () => (await api('/api/v1/search/messages?q=susulan&limit=100')).items?.length === NEWER && (await api('/api/v1/search/messages?q=pelanggan&limit=100')).nextCursor;
+    while (!(await arrived())) {
       if (Date.now() > deadline) throw new Error('the customer messages did not arrive');
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -91,6 +99,20 @@ describe.runIf(available)('message search in Chromium', () => {
     })).toBe(true);
     expect(await page.getByTestId('message').count()).toBeGreaterThan(NEWER);
     await shot('jumped');
+  });
+
+  it('renders only the conversations in view and loads older ones by cursor while scrolling', async () => {
+    await search('');
+    // A full pane of rows, out of more than 150 conversations.
+    await expect.poll(() => page.getByTestId('conversation-item').count()).toBeGreaterThan(5);
+    expect(await page.getByTestId('conversation-item').count()).toBeLessThan(40);
+    const oldest = page.getByTestId('conversation-item').getByText('Pelanggan 1', { exact: true });
+    await expect.poll(async () => {
+      await page.locator('.pane__list').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      return oldest.count();
+    }, { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('conversation-item').count()).toBeLessThan(40);
+    await shot('long-list');
   });
 
   it('finds the conversation by the phone number in a local format, and says what is wrong with a query without words', async () => {
