@@ -64,19 +64,25 @@ export class MessageSearchService {
     return { items, nextCursor: rows.length > input.limit ? encodeCursor({ id: page.at(-1)!.id }) : null };
   }
 
-  /** Matching messages of the caller's inboxes, newest first, older than the cursor's. */
+  /**
+   * Matching messages of the caller's inboxes, newest first, older than the cursor's. SQLite
+   * walks the FTS5 index backwards by rowid (insertion order, which is id order: ids are
+   * UUIDv7 made at insert) and stops at the page's end; sorting by id instead would sort every
+   * match first (seconds for a word in a million messages).
+   */
   private matches(em: EntityManager, principal: Principal, query: SearchQuery, before: string | null, limit: number): Promise<MatchRow[]> {
     const inboxes = principal.inboxIds === 'all' ? [] : [...principal.inboxIds];
+    const postgres = this.sql.kind === 'postgresql';
     const scope = [
       'm.tenant_id = ?',
       ...(inboxes.length ? [`m.channel_account_id in (${inboxes.map(() => '?').join(', ')})`] : []),
-      ...(before ? ['m.id < ?'] : []),
+      ...(before ? [postgres ? 'm.id < ?' : 's.rowid < (select rowid from messages where id = ?)'] : []),
     ].join(' and ');
     const params = [principal.tenantId, ...inboxes, ...(before ? [before] : []), limit];
     const columns = 'm.id, m.conversation_id, m.direction, m.content, m.created_at';
-    if (this.sql.kind === 'postgresql') {
+    if (postgres) {
       return this.sql.all(em, `select ${columns} from messages m where m.search_vector @@ to_tsquery('simple', ?) and ${scope} order by m.id desc limit ?`, [tsQuery(query), ...params]);
     }
-    return this.sql.all(em, `select ${columns} from messages_search s join messages m on m.rowid = s.rowid where messages_search match ? and ${scope} order by m.id desc limit ?`, [fts5Match(query), ...params]);
+    return this.sql.all(em, `select ${columns} from messages_search s join messages m on m.rowid = s.rowid where messages_search match ? and ${scope} order by s.rowid desc limit ?`, [fts5Match(query), ...params]);
   }
 }
