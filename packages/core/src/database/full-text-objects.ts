@@ -7,4 +7,6 @@ export const FULL_TEXT_OBJECTS = {
   sqliteTables: ['messages_search', 'messages_search_config', 'messages_search_data', 'messages_search_docsize', 'messages_search_idx'],
   /** PostgreSQL: what a comparison with the entities would drop, the generated tsvector column and its GIN index. */
   postgresqlDrops: ['drop index "messages_search_vector_index";', 'alter table "messages" drop column "search_vector";'],
+  /** PostgreSQL: their names, which a generated migration must not touch. */
+  postgresqlNames: ['search_vector', 'messages_search_vector_index'],
 } as const;
