@@ -36,7 +36,7 @@ describe.runIf(available)('message search in Chromium', () => {
 
   const api = async (urlPath: string) => {
     const r = await fetch(`${obrol.app.url}${urlPath}`, { headers: { authorization: `Bearer ${adminToken}` } });
-    return (await r.json()) as any;
+    return (await r.json()) as { items?: unknown[]; nextCursor?: string | null };
   };
   const shot = async (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `search-${name}.png`) });
   const search = async (text: string) => {
