@@ -16,7 +16,7 @@ describe('search queries', () => {
   });
 
   it('refuses a query without a letter or digit, or with too many words, as SEARCH_QUERY_INVALID', () => {
-    for (const q of ['!!!', '*** ---', Array.from({ length: 11 }, (_, i) => `w${i}`).join(' '), 'x'.repeat(65)]) {
+    for (const q of ['!!!', '*** ---', '\u0301 \u0300', Array.from({ length: 11 }, (_, i) => `w${i}`).join(' '), 'x'.repeat(65)]) {
       expect(() => parseSearchQuery(q, 'ID'), q).toThrow(expect.objectContaining({ code: 'SEARCH_QUERY_INVALID' }));
     }
   });

@@ -54,7 +54,7 @@ export function phoneSpellingsOf(q: string, defaultCountry: string): string[] | 
 export function parseSearchQuery(q: string, defaultCountry: string): SearchQuery {
   const phone = phoneSpellingsOf(q, defaultCountry);
   if (phone) return { terms: [{ alternatives: phone }] };
-  const words = [...new Set((q.match(WORD) ?? []).map((w) => w.toLowerCase()))];
+  const words = [...new Set((q.match(WORD) ?? []).filter((w) => /[\p{L}\p{N}]/u.test(w)).map((w) => w.toLowerCase()))];
   if (words.length === 0) throw invalid('Search for at least one letter or digit.');
   if (words.length > MAX_TERMS) throw invalid(`Search for at most ${MAX_TERMS} words.`);
   if (words.some((w) => w.length > MAX_TERM_LENGTH)) throw invalid(`A search word has at most ${MAX_TERM_LENGTH} characters.`);
