@@ -12,6 +12,7 @@ describe('useJumpToMessage', () => {
     const hasOlder = ref(true);
     let loads = 0;
     const target = ref<string | null>(null);
+    const revealed: string[] = [];
     const jump = useJumpToMessage({
       target: () => target.value,
       messages,
@@ -22,10 +23,11 @@ describe('useJumpToMessage', () => {
         messages.value = [...pages.shift()!, ...messages.value];
         hasOlder.value = pages.length > 0;
       },
-      scroller: ref(null),
+      reveal: (id) => revealed.push(id),
     });
     target.value = 'm2';
-    await expect.poll(() => jump.highlighted.value).toBe('m2');
+    await expect.poll(() => revealed).toEqual(['m2']);
+    expect(jump.highlighted.value).toBe('m2');
     expect(loads).toBe(2);
 
     target.value = null;
@@ -34,7 +36,7 @@ describe('useJumpToMessage', () => {
   });
 
   it('marks nothing when the message is not in the thread at all', async () => {
-    const jump = useJumpToMessage({ target: () => 'gone', messages: shallowRef([message('m1')]), hasOlder: ref(false), loading: ref(false), loadOlder: async () => undefined, scroller: ref(null) });
+    const jump = useJumpToMessage({ target: () => 'gone', messages: shallowRef([message('m1')]), hasOlder: ref(false), loading: ref(false), loadOlder: async () => undefined, reveal: () => undefined });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(jump.highlighted.value).toBeNull();
   });

@@ -9,7 +9,8 @@ export interface JumpToMessageOptions {
   loading: Ref<boolean>;
   /** Loads the page before, keeping the view still. */
   loadOlder: () => Promise<void>;
-  scroller: Ref<HTMLElement | null>;
+  /** Scrolls a message of the thread to the middle of the view. */
+  reveal: (id: string) => void;
 }
 
 /**
@@ -30,7 +31,7 @@ export function useJumpToMessage(options: JumpToMessageOptions) {
       await nextTick();
       // After the thread's own first scroll to the newest message.
       await new Promise((resolve) => requestAnimationFrame(resolve));
-      options.scroller.value?.querySelector(`[data-message-id="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'center' });
+      options.reveal(id);
     } finally {
       jumping = false;
     }
