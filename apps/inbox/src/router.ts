@@ -1,36 +1,31 @@
 import { useSessionStore } from '@obrol/client';
 import { createRouter, createWebHashHistory } from 'vue-router';
-import AccountPage from './features/admin/AccountPage.vue';
-import AdminLayout from './features/admin/AdminLayout.vue';
-import AgentsPage from './features/admin/AgentsPage.vue';
-import ApiKeysPage from './features/admin/ApiKeysPage.vue';
-import ChannelsPage from './features/admin/ChannelsPage.vue';
-import TemplatesPage from './features/admin/TemplatesPage.vue';
-import WebhooksPage from './features/admin/WebhooksPage.vue';
 import LoginPage from './features/auth/LoginPage.vue';
-import SetPasswordPage from './features/auth/SetPasswordPage.vue';
 import ConversationThread from './features/conversations/ConversationThread.vue';
 import InboxPage from './features/conversations/InboxPage.vue';
 import NoConversation from './features/conversations/NoConversation.vue';
 
-/** Hash history, so the server needs no fallback route for the app's pages. */
+/**
+ * Hash history, so the server needs no fallback route for the app's pages. The settings area
+ * and the password page load on first visit: the inbox's first screen does not wait for them.
+ */
 export function createInboxRouter() {
   const router = createRouter({
     history: createWebHashHistory(),
     routes: [
       { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
-      { path: '/set-password/:token', name: 'set-password', component: SetPasswordPage, props: true, meta: { public: true } },
+      { path: '/set-password/:token', name: 'set-password', component: () => import('./features/auth/SetPasswordPage.vue'), props: true, meta: { public: true } },
       {
         path: '/settings',
-        component: AdminLayout,
+        component: () => import('./features/admin/AdminLayout.vue'),
         children: [
           { path: '', redirect: { name: 'account' } },
-          { path: 'account', name: 'account', component: AccountPage },
-          { path: 'channels', name: 'admin-channels', component: ChannelsPage, meta: { admin: true } },
-          { path: 'templates', name: 'admin-templates', component: TemplatesPage, meta: { admin: true } },
-          { path: 'agents', name: 'admin-agents', component: AgentsPage, meta: { admin: true } },
-          { path: 'api-keys', name: 'admin-api-keys', component: ApiKeysPage, meta: { admin: true } },
-          { path: 'webhooks', name: 'admin-webhooks', component: WebhooksPage, meta: { admin: true } },
+          { path: 'account', name: 'account', component: () => import('./features/admin/AccountPage.vue') },
+          { path: 'channels', name: 'admin-channels', component: () => import('./features/admin/ChannelsPage.vue'), meta: { admin: true } },
+          { path: 'templates', name: 'admin-templates', component: () => import('./features/admin/TemplatesPage.vue'), meta: { admin: true } },
+          { path: 'agents', name: 'admin-agents', component: () => import('./features/admin/AgentsPage.vue'), meta: { admin: true } },
+          { path: 'api-keys', name: 'admin-api-keys', component: () => import('./features/admin/ApiKeysPage.vue'), meta: { admin: true } },
+          { path: 'webhooks', name: 'admin-webhooks', component: () => import('./features/admin/WebhooksPage.vue'), meta: { admin: true } },
         ],
       },
       {

@@ -136,18 +136,19 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(await bayu.getByTestId('composer-attach').getAttribute('title')).toContain('Images up to 5 MB');
     await bayu.getByTestId('composer-input').fill('Ini resi pengirimannya');
     await shot(bayu, '5-image-attached');
-    // Record the progress bar appearing while the file goes up: on loopback the upload can end
-    // before a polling wait would look, so a DOM observer notes it however briefly it shows.
-    await bayu.evaluate(() => {
-      const w = window as unknown as { sawUploadProgress: boolean };
-      w.sawUploadProgress = false;
-      new MutationObserver(() => {
-        if (document.querySelector('[data-testid="upload-progress"]')) w.sawUploadProgress = true;
-      }).observe(document.body, { childList: true, subtree: true });
+    // The progress bar shows while the file goes up. The upload's answer is held until the bar
+    // has been seen: 1.6 KB on localhost is up before a frame would show it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await bayu.route('**/api/v1/media?**', async (route) => {
+      await held;
+      await route.continue();
     });
     await bayu.getByTestId('composer-send').click();
+    await bayu.getByTestId('upload-progress').waitFor();
+    release();
     await bayu.locator('[data-content-type="image"]').filter({ hasText: 'Ini resi pengirimannya' }).waitFor({ timeout: 15_000 });
-    expect(await bayu.evaluate(() => (window as unknown as { sawUploadProgress: boolean }).sawUploadProgress)).toBe(true);
+    await bayu.unroute('**/api/v1/media?**');
     await expect.poll(() => obrol.demo!.simulator.inbox(CUSTOMER).some((m) => m.type === 'image'), { timeout: 15_000 }).toBe(true);
 
     // Then a canned response, filled with the contact's name.

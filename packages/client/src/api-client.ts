@@ -1,4 +1,4 @@
-import type { MessageView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
+import type { MessageSearchHit, MessageView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
 import { ApiError } from './api-error.js';
 
 /** One entry of the opt-out register (GET /api/v1/opt-outs). */
@@ -219,6 +219,11 @@ export class ApiClient {
   }
 
   /** Messages of a conversation; `desc` (newest first) by default, as the API pages them. */
+  /** Messages matching `q` (words by prefix, or a phone number in any format) in the caller's inboxes, newest first. */
+  searchMessages(q: string, page: PageQuery = {}): Promise<Page<MessageSearchHit>> {
+    return this.request('GET', '/search/messages', { query: { q: q.trim(), ...page } });
+  }
+
   listMessages(conversationId: string, page: PageQuery & { order?: 'asc' | 'desc' } = {}): Promise<Page<MessageView>> {
     return this.request('GET', `/conversations/${encodeURIComponent(conversationId)}/messages`, { query: { ...page } });
   }

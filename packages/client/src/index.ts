@@ -9,6 +9,7 @@ export { useMediaStore } from './media.store.js';
 export { useRealtime } from './use-realtime.js';
 export { useConversation, useConversations } from './use-conversations.js';
 export { useMessages } from './use-messages.js';
+export { useMessageSearch } from './use-message-search.js';
 export { useTemplates } from './use-templates.js';
 export { useNow } from './use-now.js';
 export { useTypingIndicator } from './use-typing-indicator.js';

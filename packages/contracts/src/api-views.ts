@@ -38,6 +38,23 @@ export const conversationViewSchema = z.object({
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
 
+/** A stretch of a message's text around a search match; `marks` are the matched ranges (UTF-16 offsets, end exclusive). */
+export const searchSnippetSchema = z.object({
+  text: z.string(),
+  marks: z.array(z.object({ start: z.number().int(), end: z.number().int() })),
+});
+export type SearchSnippet = z.infer<typeof searchSnippetSchema>;
+
+/** A message that matches a full-text search, with its conversation (newest match first). */
+export const messageSearchHitSchema = z.object({
+  messageId: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  createdAt: z.iso.datetime(),
+  snippet: searchSnippetSchema,
+  conversation: conversationViewSchema,
+});
+export type MessageSearchHit = z.infer<typeof messageSearchHitSchema>;
+
 /** What an agent wants to be told about; every setting defaults to on. */
 export const notificationSettingsSchema = z.object({
   newConversationSound: z.boolean().describe('a sound when a new conversation arrives in one of my inboxes'),

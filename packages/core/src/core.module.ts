@@ -20,6 +20,7 @@ import { CannedResponsesModule } from './canned-responses/canned-responses.modul
 import { OutboxModule } from './outbox/outbox.module.js';
 import { resolvePlugin } from './plugin/obrol-plugin.decorator.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { SearchModule } from './search/search.module.js';
 import { TemplatesModule } from './templates/templates.module.js';
 import { TagsModule } from './tags/tags.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -56,6 +57,7 @@ export class CoreModule {
         TagsModule,
         MediaModule,
         MessagesModule,
+        SearchModule,
         NotesModule,
         CannedResponsesModule,
         WebhooksModule,

@@ -1,6 +1,7 @@
 export { default as ContactPanel } from './components/ContactPanel.vue';
 export { default as CopyField } from './components/CopyField.vue';
 export { default as ConversationList } from './components/ConversationList.vue';
+export { default as MessageSearchResults } from './components/MessageSearchResults.vue';
 export { default as MessageBubble } from './components/MessageBubble.vue';
 export { default as MessageStatus } from './components/MessageStatus.vue';
 export { default as MessageComposer } from './components/MessageComposer.vue';
@@ -31,4 +32,4 @@ export { default as VideoBubble } from './components/bubbles/VideoBubble.vue';
 export { httpUrl } from './http-url';
 export { buildTemplateSend, renderTemplateText, templateSlots, type TemplateSlot } from './template-fill';
 export { defaultT, uiMessages, type UiParams, type UiTranslate } from './ui-text';
-export type { CannedChoice, ComposerAttachment, ContactPanelBroadcast, ContactPanelConversation, ConversationListItem, Mentionable, QuotedMessage, NoteDraft, PickerTemplate, TemplateSend, WindowState } from './types';
+export type { CannedChoice, ComposerAttachment, ContactPanelBroadcast, ContactPanelConversation, ConversationListItem, Mentionable, MessageSearchItem, QuotedMessage, NoteDraft, PickerTemplate, TemplateSend, WindowState } from './types';

@@ -17,6 +17,18 @@ export interface ConversationListItem {
   status?: { kind: 'resolved' | 'snoozed'; label: string };
 }
 
+/** A message a search found, ready to show: who, when, and the stretch of text with the matches marked. */
+export interface MessageSearchItem {
+  messageId: string;
+  conversationId: string;
+  name: string | null;
+  /** The business wrote it (shown as "You"). */
+  outbound: boolean;
+  /** Pre-formatted time of the message. */
+  time: string;
+  snippet: { text: string; marks: { start: number; end: number }[] };
+}
+
 /** Someone who can be @mentioned in a private note. */
 export interface Mentionable {
   id: string;

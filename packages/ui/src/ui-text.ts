@@ -39,6 +39,7 @@ export const uiMessages = {
       customer: 'Customer',
     },
     list: { label: 'Conversations', empty: 'No conversations', unread: '{count} unread', unknown: 'Unknown contact' },
+    search: { messages: 'Messages', none: 'No message matches', you: 'You' },
     composer: {
       placeholder: 'Type a reply… (Enter to send, Shift+Enter for a new line)',
       captionPlaceholder: 'Add a caption (optional)…',
@@ -175,6 +176,7 @@ export const uiMessages = {
       customer: 'Pelanggan',
     },
     list: { label: 'Percakapan', empty: 'Tidak ada percakapan', unread: '{count} belum dibaca', unknown: 'Kontak tanpa nama' },
+    search: { messages: 'Pesan', none: 'Tidak ada pesan yang cocok', you: 'Anda' },
     composer: {
       placeholder: 'Tulis balasan… (Enter untuk kirim, Shift+Enter untuk baris baru)',
       captionPlaceholder: 'Tambahkan keterangan (opsional)…',

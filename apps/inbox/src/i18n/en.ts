@@ -66,6 +66,7 @@ export default {
     RECIPIENT_INVALID: 'This number cannot receive messages on this channel.',
     MEDIA_NOT_FOUND: 'The attached file is gone. Attach it again.',
     PASSWORD_TOO_WEAK: 'That password is too easy to guess.',
+    SEARCH_QUERY_INVALID: 'Search for words or a phone number: letters or digits, at most 10 words.',
     RATE_LIMITED: 'Too many attempts. Wait a moment and try again.',
     WEBHOOK_SIGNATURE_INVALID: 'The provider’s signature did not match.',
     WEBHOOK_VERIFY_FAILED: 'The provider’s verification failed.',

@@ -68,6 +68,7 @@ const id: typeof en = {
     RECIPIENT_INVALID: 'Nomor ini tidak dapat menerima pesan di kanal ini.',
     MEDIA_NOT_FOUND: 'Berkas lampiran sudah tidak ada. Lampirkan lagi.',
     PASSWORD_TOO_WEAK: 'Kata sandi itu terlalu mudah ditebak.',
+    SEARCH_QUERY_INVALID: 'Cari dengan kata atau nomor telepon: huruf atau angka, paling banyak 10 kata.',
     RATE_LIMITED: 'Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.',
     WEBHOOK_SIGNATURE_INVALID: 'Tanda tangan penyedia tidak cocok.',
     WEBHOOK_VERIFY_FAILED: 'Verifikasi penyedia gagal.',

@@ -24,6 +24,8 @@ export interface LiveFrame {
 export interface ObrolTarget {
   name: string;
   base: string;
+  /** The Obrol process's data directory (its SQLite file). */
+  dataDir: string;
   token: string;
   channelId: string;
   webhookUrl: string;
@@ -107,6 +109,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
   return {
     name: options.name,
     base,
+    dataDir,
     token,
     channelId: channel.id,
     webhookUrl: `${base}/webhooks/whatsapp/${channel.id}`,

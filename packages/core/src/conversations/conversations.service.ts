@@ -18,6 +18,8 @@ import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { type DatabaseKind, databaseKindOf } from '../database/orm-config.js';
 import { jsonArrayContains } from '../database/json-array-contains.filter.js';
 import { applyTagChange, tagChangeShape } from '../tags/tag-change.js';
+import { phoneSpellingsOf } from '../search/search-query.js';
+import { Tenant } from '../tenants/tenant.entity.js';
 import { Conversation } from './conversation.entity.js';
 import { type ConversationView, conversationView } from './conversation.view.js';
 
@@ -182,7 +184,10 @@ export class ConversationsService {
     if (query.window === 'closed') and.push({ windowed: true, $or: [{ windowExpiresAt: null }, { windowExpiresAt: { $lte: now } }] });
     if (query.q) {
       const like = `%${query.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-      and.push({ $or: [{ contact: { name: { $like: like } } }, { contact: { phone: { $like: like } } }, { lastMessagePreview: { $like: like } }] });
+      const tenant = await this.orm.em.fork().findOneOrFail(Tenant, principal.tenantId);
+      // "0812…" finds "+62812…": a phone number is also looked for in international form.
+      const phones = (phoneSpellingsOf(query.q, tenant.defaultCountry) ?? []).map((digits) => ({ contact: { phone: { $like: `%${digits}%` } } }));
+      and.push({ $or: [{ contact: { name: { $like: like } } }, { contact: { phone: { $like: like } } }, { lastMessagePreview: { $like: like } }, ...phones] });
     }
     if (query.tag) {
       const tag = query.tag.toLowerCase().replace(/\s+/g, '-');

@@ -3,12 +3,13 @@
  * migration:create`). SQLite diffs against a scratch database migrated to the latest state;
  * PostgreSQL against a scratch database on OBROL_MIGRATIONS_PG_URL (default local server).
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MikroORM } from '@mikro-orm/core';
 import pg from 'pg';
+import { FULL_TEXT_OBJECTS } from './full-text-objects.js';
 import { ormOptions } from './orm-config.js';
 
 const srcDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/database/migrations');
@@ -30,12 +31,32 @@ async function generate(kind: 'sqlite' | 'postgresql', url: string | undefined):
   try {
     const migrator = orm.getMigrator();
     await migrator.up();
+    // SQLite migrates without writing a snapshot (it cannot read the FTS5 tables); the diff
+    // still starts from the committed snapshot rather than SQLite's always-rebuild comparison.
+    if (kind === 'sqlite') orm.config.get('migrations').snapshot = true;
     const result = await migrator.createMigration(dir, false, (await migrator.getExecutedMigrations()).length === 0);
-    console.log(`${kind}: ${result.fileName ? `wrote ${result.fileName}` : 'no changes'}`);
+    const written = result.fileName && withoutFullTextDrops(path.join(dir, result.fileName)) ? result.fileName : null;
+    console.log(`${kind}: ${written ? `wrote ${written}` : 'no changes'}`);
   } finally {
     await orm.close(true);
   }
   writeIndex(kind, dir);
+}
+
+/**
+ * Takes out of a generated migration the statements that would drop (and, going down, re-add)
+ * the full-text column and index no entity describes; deletes the file when nothing else is
+ * left. True when the file remains.
+ */
+function withoutFullTextDrops(file: string): boolean {
+  const names = FULL_TEXT_OBJECTS.postgresqlNames.map((n) => `"${n}"`);
+  const lines = readFileSync(file, 'utf8').split('\n').filter((line) => !(line.includes('this.addSql(') && names.some((n) => line.includes(n))));
+  if (!lines.some((line) => line.includes('this.addSql('))) {
+    rmSync(file);
+    return false;
+  }
+  writeFileSync(file, lines.join('\n'));
+  return true;
 }
 
 function writeIndex(kind: string, dir: string): void {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { coreEntities } from './entities.js';
+import { FULL_TEXT_OBJECTS } from './full-text-objects.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { ValueFreeLibSqlDriver, ValueFreePostgreSqlDriver } from './value-free-errors.js';
@@ -52,7 +53,11 @@ export function ormOptions(options: DatabaseOptions): Options {
     ...common,
     driver: ValueFreeLibSqlDriver,
     dbName,
-    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true },
+    // No schema snapshot after migrating: MikroORM's snapshot reads every table, and fails on the
+    // FTS5 tables' untyped columns. Generating a migration diffs against a migrated database instead.
+    migrations: { migrationsList: sqliteMigrations, transactional: true, allOrNothing: true, silent: true, snapshot: false },
+    // The FTS5 tables are the full-text index (ADR 0022), not entities.
+    schemaGenerator: { skipTables: [...FULL_TEXT_OBJECTS.sqliteTables] },
     // One writer; WAL lets readers work while it writes, and synchronous=NORMAL in WAL mode
     // stays crash-safe (a power loss may drop the last commits, never corrupt the file).
     pool: {

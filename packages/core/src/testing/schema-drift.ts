@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/core';
 import pg from 'pg';
 import { isDeepStrictEqual } from 'node:util';
+import { FULL_TEXT_OBJECTS } from '../database/full-text-objects.js';
 import { applyMigrations, migrationsTableOf } from '../database/migrate.js';
 import { ormOptions } from '../database/orm-config.js';
 import { type PluginRef, resolvePlugin } from '../plugin/obrol-plugin.decorator.js';
@@ -10,7 +11,10 @@ import { type PluginRef, resolvePlugin } from '../plugin/obrol-plugin.decorator.
 async function sqliteShape(orm: MikroORM): Promise<Record<string, unknown>> {
   const connection = orm.em.fork().getConnection();
   const run = <T>(sql: string) => connection.execute(sql) as Promise<T>;
-  const tables = (await run<{ name: string }[]>("select name from sqlite_master where type = 'table' and name not like 'mikro_orm%' and name not like 'sqlite_%' order by name")).map((t) => t.name);
+  const fullText = new Set<string>(FULL_TEXT_OBJECTS.sqliteTables);
+  const tables = (await run<{ name: string }[]>("select name from sqlite_master where type = 'table' and name not like 'mikro_orm%' and name not like 'sqlite_%' order by name"))
+    .map((t) => t.name)
+    .filter((name) => !fullText.has(name));
   const shape: Record<string, unknown> = {};
   for (const t of tables) {
     const indexes = await run<{ name: string; unique: number }[]>(`pragma index_list('${t}')`);
@@ -62,7 +66,8 @@ export async function migratedSchemaDrift(options: { plugins?: PluginRef[]; post
     try {
       await applyMigrations(orm, plugins);
       const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
-      return diff.split('\n').filter((line) => line.trim() && !line.startsWith('--'));
+      const fullText = new Set<string>(FULL_TEXT_OBJECTS.postgresqlDrops);
+      return diff.split('\n').filter((line) => line.trim() && !line.startsWith('--') && !fullText.has(line.trim()));
     } finally {
       await orm.close(true);
     }

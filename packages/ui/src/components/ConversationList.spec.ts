@@ -1,5 +1,6 @@
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
+import { nextTick } from 'vue';
 import ConversationList from './ConversationList.vue';
 
 describe('ConversationList', () => {
@@ -29,5 +30,22 @@ describe('ConversationList', () => {
 
   it('says when there is nothing to show', () => {
     expect(mount(ConversationList, { props: { items: [] } }).text()).toContain('No conversations');
+  });
+
+  it('renders only the rows in view of its scroll element, and asks for more near the end', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ id: `c${i}`, name: `Customer ${i}`, preview: 'halo', unreadCount: 0, window: 'open' as const }));
+    // A pane 600 px high (jsdom lays nothing out).
+    const scroller = document.createElement('div');
+    Object.defineProperties(scroller, { offsetWidth: { value: 320 }, offsetHeight: { value: 600 } });
+    const w = mount(ConversationList, { props: { items: many, scrollElement: scroller } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const rendered = w.findAll('[data-testid="conversation-item"]').length;
+    expect(rendered).toBeGreaterThan(0);
+    expect(rendered).toBeLessThan(50);
+    expect(w.emitted('nearEnd')).toBeUndefined();
+
+    await w.setProps({ items: many.slice(0, 5) });
+    await nextTick();
+    expect(w.emitted('nearEnd')).toHaveLength(1);
   });
 });

@@ -20,7 +20,7 @@ const team = [
 ];
 
 /** The inbox on a fake server: three conversations, c1 assigned to Budi; the agent is Ani. */
-async function inbox(component: typeof ConversationThread | typeof ConversationsPane, props: Record<string, unknown>) {
+async function inbox(component: typeof ConversationThread | typeof ConversationsPane, props: { id: string } | { selectedId: string | null }) {
   const requests: { method: string; path: string; body?: unknown }[] = [];
   let c1 = conversation('c1', 'Sari', 'a2');
   const list = () => [c1, conversation('c2', 'Budi Customer'), conversation('c3', 'Citra Customer')];
@@ -43,7 +43,7 @@ async function inbox(component: typeof ConversationThread | typeof Conversations
   const pinia = createObrolPinia({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => socket });
   const session = useSessionStore(pinia);
   session.token = 'tok';
-  session.agent = { id: 'a1', email: 'ani@x', name: 'Ani', role: 'agent', active: true, inboxIds: ['ch1'], locale: null, notifications: { newConversationSound: true, assignedToMe: true, everyMessage: false }, createdAt: '2026-01-01T00:00:00.000Z' };
+  session.agent = { id: 'a1', email: 'ani@x', name: 'Ani', role: 'agent', active: true, inboxIds: ['ch1'], locale: null, notifications: { newConversationSound: true, assignedToMe: true, everyMessage: false, desktop: false, messageSound: false }, createdAt: '2026-01-01T00:00:00.000Z' };
   useConnectionStore(pinia).realtime.connect();
   await useTeamStore(pinia).load();
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'inbox', component: { template: '<div/>' } }, { path: '/c/:id', name: 'conversation', component: { template: '<div/>' } }] });

@@ -10,7 +10,8 @@ import { Migration20261129190201 as M6 } from './migration-20261129190201.js';
 import { Migration20261129190300 as M7 } from './migration-20261129190300.js';
 import { Migration20261129210000 as M8 } from './migration-20261129210000.js';
 import { Migration20261130000100 as M9 } from './migration-20261130000100.js';
-import { Migration20261130000500 as M10 } from './migration-20261130000500.js';
+import { Migration20261130000200 as M10 } from './migration-20261130000200.js';
+import { Migration20261130000500 as M11 } from './migration-20261130000500.js';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129160843', class: M0 },
@@ -23,5 +24,6 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129190300', class: M7 },
   { name: 'migration-20261129210000', class: M8 },
   { name: 'migration-20261130000100', class: M9 },
-  { name: 'migration-20261130000500', class: M10 },
+  { name: 'migration-20261130000200', class: M10 },
+  { name: 'migration-20261130000500', class: M11 },
 ];
