@@ -62,6 +62,10 @@ export class Broadcast extends BaseEntity {
   @Property({ type: 'datetime', nullable: true })
   finishedAt: Opt<Date> | null = null;
 
+  /** WhatsApp's id of the uploaded header file (`variables.headerMedia.mediaId`), uploaded once at start. */
+  @Property({ type: 'string', length: 128, nullable: true })
+  headerMediaProviderId: Opt<string> | null = null;
+
   @Property({ type: 'string', length: 36, nullable: true })
   createdById: Opt<string> | null = null;
 
@@ -75,4 +79,6 @@ export class Broadcast extends BaseEntity {
   @Property({ type: 'integer' }) skipped: Opt<number> = 0;
   @Property({ type: 'integer' }) suppressed: Opt<number> = 0;
   @Property({ type: 'integer' }) deferred: Opt<number> = 0;
+  /** Customer messages quoting the broadcast: counted as each arrives, never by scanning messages. */
+  @Property({ type: 'integer' }) replies: Opt<number> = 0;
 }
