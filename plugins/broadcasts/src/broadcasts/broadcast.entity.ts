@@ -62,10 +62,6 @@ export class Broadcast extends BaseEntity {
   @Property({ type: 'datetime', nullable: true })
   finishedAt: Opt<Date> | null = null;
 
-  /** WhatsApp's id of the uploaded header file (`variables.headerMedia.mediaId`), uploaded once at start. */
-  @Property({ type: 'string', length: 128, nullable: true })
-  headerMediaProviderId: Opt<string> | null = null;
-
   @Property({ type: 'string', length: 36, nullable: true })
   createdById: Opt<string> | null = null;
 
@@ -81,4 +77,8 @@ export class Broadcast extends BaseEntity {
   @Property({ type: 'integer' }) deferred: Opt<number> = 0;
   /** Customer messages quoting the broadcast: counted as each arrives, never by scanning messages. */
   @Property({ type: 'integer' }) replies: Opt<number> = 0;
+
+  /** The provider's id of the uploaded header file (`variables.headerMedia.mediaId`), uploaded once at start. */
+  @Property({ type: 'string', length: 128, nullable: true })
+  headerMediaProviderId: Opt<string> | null = null;
 }
