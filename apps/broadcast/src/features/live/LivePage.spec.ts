@@ -9,15 +9,18 @@ import LivePage from './LivePage.vue';
 // The chart draws on a canvas, which happy-dom lacks; its numbers are asserted beside it.
 vi.mock('./FunnelChart.vue', () => ({ default: { props: ['labels', 'values', 'total'], template: '<div data-testid="chart">{{ values.join(",") }}</div>' } }));
 
-const counters = (patch: Record<string, number>) => ({ total: 1000, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, suppressed: 0, deferred: 0, ...patch });
+const counters = (patch: Record<string, number>) => ({ total: 1000, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, suppressed: 0, deferred: 0, replies: 0, ...patch });
 const broadcast = (status: string, c: Record<string, number>) => ({ id: 'b1', channelAccountId: 'ch1', name: 'Promo', template: { name: 'order_update', language: 'en_US' }, variables: {}, audience: null, defaultCountry: 'ID', messagesPerSecond: 20, status, reason: null, scheduledAt: null, scheduledLocal: null, timeZone: null, startedAt: '2026-11-01T00:00:00.000Z', finishedAt: null, createdAt: '2026-11-01T00:00:00.000Z', counters: counters(c) });
 const recipient = (i: number) => ({ id: `r${i}`, phone: `+62812000${String(i).padStart(5, '0')}`, country: 'ID', csvRow: i + 2, contactId: null, status: 'sent', reason: null, errorCode: null, messageId: null, attempts: 1, nextAttemptAt: null, updatedAt: '2026-11-01T00:00:00.000Z' });
+
+let failures: { errorCode: string | null; reason: string | null; count: number }[] = [];
 
 function setup() {
   let state = broadcast('running', { pending: 600, sent: 300, delivered: 80, read: 20 });
   const fake = fakeServer({
     'GET /api/v1/broadcasts/b1': () => state,
     'GET /api/v1/broadcasts/b1/recipients': (_b, q) => ({ items: Array.from({ length: q.get('status') ? 1 : 200 }, (_, i) => recipient(i)), nextCursor: null }),
+    'GET /api/v1/broadcasts/b1/failures': () => ({ items: failures }),
     'POST /api/v1/broadcasts/b1/pause': () => (state = { ...state, status: 'paused' }),
     'POST /api/v1/broadcasts/b1/resume': () => (state = { ...state, status: 'running' }),
   });
@@ -45,6 +48,34 @@ describe('LivePage', () => {
     expect(w.find('[data-testid="funnel-read"]').text()).toBe('390');
     expect(w.find('[data-testid="funnel-failed"]').text()).toBe('10');
     expect(fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1')).toHaveLength(gets);
+  });
+
+  it('shows replies, and the failures the server grouped, asked again only when the failed counter moves', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      failures = [];
+      const { w, fake, push } = setup();
+      await flushPromises();
+      expect(w.find('[data-testid="live-replies"]').text()).toBe('Replies received: 0');
+      push({ pending: 600, sent: 300, delivered: 80, read: 20, replies: 7, suppressed: 3 });
+      await flushPromises();
+      expect(w.find('[data-testid="live-replies"]').text()).toBe('Replies received: 7');
+      expect(w.find('[data-testid="live-suppressed"]').text()).toBe('Opted out: 3');
+      await vi.advanceTimersByTimeAsync(1500);
+      const asked = () => fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1/failures').length;
+      expect(asked()).toBe(0);
+
+      failures = [{ errorCode: '131026', reason: 'Message undeliverable', count: 12 }, { errorCode: '131049', reason: 'Marketing limit', count: 3 }];
+      push({ pending: 585, sent: 300, delivered: 80, read: 20, failed: 15 });
+      push({ pending: 585, sent: 290, delivered: 90, read: 20, failed: 15 });
+      await vi.advanceTimersByTimeAsync(1500);
+      await flushPromises();
+      expect(asked()).toBe(1);
+      expect(w.findAll('[data-testid="live-failure"]').map((r) => r.text())).toEqual(['131026Message undeliverable12', '131049Marketing limit3']);
+      expect(fake.calls.some((c) => c.path === '/api/v1/broadcasts/b1/recipients' && c.query.get('status') === 'failed')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('pauses and resumes with the buttons that fit the state', async () => {

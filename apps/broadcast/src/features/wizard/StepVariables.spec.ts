@@ -32,7 +32,7 @@ function server() {
 function mountStep(modelValue: SlotSources = {}) {
   const fake = server();
   const w = mount(StepVariables, {
-    props: { broadcastId: 'b1', slots, named: false, columns: ['nama', 'pesanan'], modelValue, 'onUpdate:modelValue': (v: SlotSources) => queueMicrotask(() => void w.setProps({ modelValue: v })) },
+    props: { broadcastId: 'b1', channelAccountId: 'ch1', mediaLimits: null, slots, named: false, columns: ['nama', 'pesanan'], modelValue, 'onUpdate:modelValue': (v: SlotSources) => queueMicrotask(() => void w.setProps({ modelValue: v })) },
     global: { plugins: [fake.pinia, createBroadcastI18n('en')] },
   });
   return { w, fake };
@@ -83,5 +83,13 @@ describe('variable mapping', () => {
     const mapping = toVariableMapping(named, sources, true);
     expect(mapping).toEqual({ body: [{ name: 'first_name', source: sources['body:first_name'] }], headerMedia: { type: 'image', source: sources['header:image'] } });
     expect(fromVariableMapping(named, mapping)).toEqual(sources);
+  });
+
+  it('sends an uploaded header file by its media id, and reads it back', () => {
+    const slotsWithFile = [{ key: 'header:document', component: 'header' as const, variable: 'document', media: 'document' as const }];
+    const sources: SlotSources = { 'header:document': { from: 'upload', mediaId: 'm1', filename: 'katalog.pdf' } };
+    const mapping = toVariableMapping(slotsWithFile, sources, false);
+    expect(mapping).toEqual({ headerMedia: { type: 'document', mediaId: 'm1', filename: 'katalog.pdf' } });
+    expect(fromVariableMapping(slotsWithFile, mapping)).toEqual(sources);
   });
 });
