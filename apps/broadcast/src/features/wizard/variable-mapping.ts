@@ -30,6 +30,8 @@ export function toVariableMapping(slots: TemplateSlot[], sources: SlotSources, n
     const source = sources[slot.key];
     if (!source) continue;
     if (slot.media) {
+      // An upload still under way is left out: the server then says the header needs a file.
+      if (source.from === 'upload' && !source.mediaId) continue;
       mapping.headerMedia = source.from === 'upload' ? { type: slot.media, mediaId: source.mediaId, ...(source.filename ? { filename: source.filename } : {}) } : { type: slot.media, source };
       continue;
     }
