@@ -23,5 +23,5 @@ export function fakeServer(routes: Record<string, (body: unknown, query: URLSear
   const socket = { readyState: 1, onopen: null, onmessage: null as ((e: { data: unknown }) => void) | null, onclose: null, onerror: null, send() {}, close() {} };
   const pinia = createObrolPinia({ tokenStorage: null, fetch, realtimeUrl: 'ws://test', createSocket: () => socket });
   useSessionStore(pinia).token = 'tok';
-  return { pinia, calls, socket, listeners };
+  return { pinia, calls, socket, listeners, routes };
 }

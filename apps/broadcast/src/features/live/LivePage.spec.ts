@@ -78,6 +78,17 @@ describe('LivePage', () => {
     }
   });
 
+  it('opens another broadcast when its id changes while the page shows', async () => {
+    const { w, fake } = setup();
+    await flushPromises();
+    fake.routes['GET /api/v1/broadcasts/b2'] = () => ({ ...broadcast('completed', { pending: 0, read: 1000 }), id: 'b2', name: 'Second' });
+    fake.routes['GET /api/v1/broadcasts/b2/recipients'] = () => ({ items: [recipient(1)], nextCursor: null });
+    await w.setProps({ id: 'b2' });
+    await flushPromises();
+    expect(w.find('h1').text()).toContain('Second');
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('1,000 of 1,000 handled (100%)');
+  });
+
   it('pauses and resumes with the buttons that fit the state', async () => {
     const { w, fake } = setup();
     await flushPromises();
