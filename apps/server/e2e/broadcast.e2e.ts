@@ -244,6 +244,7 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     const sent = obrol.demo!.simulator.inbox('+6281234560103').at(-1)!;
     const components = (sent.request as { template: { components: { type: string; parameters: { image?: { id?: string } }[] }[] } }).template.components;
     expect(obrol.demo!.simulator.media(components.find((c) => c.type === 'header')!.parameters[0]!.image!.id!)).toBeTruthy();
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 30_000 }).toContain('badge--completed');
     await shot('14-live-header-image-id');
   }, 120_000);
 
