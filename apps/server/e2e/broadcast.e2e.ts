@@ -245,6 +245,7 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     const components = (sent.request as { template: { components: { type: string; parameters: { image?: { id?: string } }[] }[] } }).template.components;
     expect(obrol.demo!.simulator.media(components.find((c) => c.type === 'header')!.parameters[0]!.image!.id!)).toBeTruthy();
     await expect.poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 30_000 }).toContain('badge--completed');
+    await expect.poll(async () => (await page.getByTestId('live-recipient').allTextContents()).filter((row) => /Terkirim|Diterima|Dibaca/.test(row)).length, { timeout: 30_000 }).toBe(2);
     await shot('14-live-header-image-id');
   }, 120_000);
 
