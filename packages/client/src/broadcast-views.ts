@@ -1,4 +1,4 @@
-import type { BroadcastCounters } from '@obrol/contracts';
+import type { BroadcastCounters, ErrorCode } from '@obrol/contracts';
 
 // The broadcasts plugin's API shapes (plugins/broadcasts/src/broadcasts/broadcast.schemas.ts),
 // restated here: the client sits below the plugins and may not import them.
@@ -97,9 +97,13 @@ export interface RowError {
   message: string;
 }
 
-/** Failed recipients counted per error code by the server, largest first. */
+/**
+ * Failed recipients counted per error code by the server, largest first: `errorCode` is the
+ * provider's code where it gave one, `code` Obrol's stable code (worded by the apps), `reason` the
+ * provider's own sentence.
+ */
 export interface FailureGroups {
-  items: { errorCode: string | null; reason: string | null; count: number }[];
+  items: { errorCode: string | null; code: ErrorCode | null; reason: string | null; count: number }[];
 }
 
 export interface AudienceImport {

@@ -191,7 +191,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect((await broadcast(id)).counters.replies).toBe(2);
   });
 
-  it("counts failures per Meta error code in the database, with Meta's reason", async () => {
+  it("counts failures per Meta error code in the database, with Meta's reason and Obrol's stable code for it", async () => {
     const numbers = phones(800_000, 3);
     // "promo" has no variable: WhatsApp refuses every send that gives it one (132000).
     const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Mismatch', template: { name: 'promo', language: 'en_US' }, variables: { body: [{ source: { from: 'constant', value: 'extra' } }] } });
@@ -202,7 +202,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     await eventually(async () => (await broadcast(id)).counters.failed === 3, 60_000, 'three failures');
     const failures = await env.api('GET', `/api/v1/broadcasts/${id}/failures`);
     expect(failures.status).toBe(200);
-    expect(failures.body).toEqual({ items: [{ errorCode: '132000', reason: expect.stringMatching(/parameters/i), count: 3 }] });
+    expect(failures.body).toEqual({ items: [{ errorCode: '132000', code: 'TEMPLATE_PARAMS_INVALID', reason: expect.stringMatching(/parameters/i), count: 3 }] });
     expect((await env.api('GET', '/api/v1/broadcasts/no-such-broadcast/failures')).status).toBe(404);
   });
 

@@ -1,4 +1,4 @@
-import { broadcastCountersSchema } from '@obrol/contracts';
+import { broadcastCountersSchema, errorCodeSchema } from '@obrol/contracts';
 import { pageQuerySchema } from '@obrol/core';
 import { z } from 'zod';
 
@@ -158,8 +158,12 @@ export const audienceImportSchema = z.object({
   errors: z.array(rowErrorSchema),
 });
 
-/** Failed recipients counted per error code by the database, with one of the provider's reasons for it. */
+/**
+ * Failed recipients counted per error code by the database (the provider's code where it gave one),
+ * with one of the provider's reasons for it, and Obrol's stable code for the failure, by which an
+ * app words it in the reader's language.
+ */
 export const failureGroupsSchema = z.object({
-  items: z.array(z.object({ errorCode: z.string().nullable(), reason: z.string().nullable(), count: z.number().int() })),
+  items: z.array(z.object({ errorCode: z.string().nullable(), code: errorCodeSchema.nullable(), reason: z.string().nullable(), count: z.number().int() })),
 });
 export type FailureGroups = z.infer<typeof failureGroupsSchema>;

@@ -1,11 +1,12 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type Clock, ObrolError } from '@obrol/contracts';
+import { type Clock, ERROR_CODES, type ErrorCode, ObrolError } from '@obrol/contracts';
 import {
   CLOCK,
   ChannelsService,
   MediaObject,
+  Message,
   type Page,
   type Principal,
   Template,
@@ -273,7 +274,22 @@ export class BroadcastsService {
       'select error_code, max(reason) as reason, count(*) as n from broadcast_recipients where broadcast_id = ? and status = ? group by error_code order by count(*) desc, error_code',
       [b.id, 'failed'],
     )) as { error_code: string | null; reason: string | null; n: number | string }[];
-    return { items: rows.map((r) => ({ errorCode: r.error_code, reason: r.reason, count: Number(r.n) })) };
+    const items = rows.map(async (r) => ({ errorCode: r.error_code, code: await this.stableCodeOf(em, b.id, r.error_code), reason: r.reason, count: Number(r.n) }));
+    return { items: await Promise.all(items) };
+  }
+
+  /**
+   * Obrol's stable code for a group of failures: the recorded code itself when it is one of ours
+   * (the channel gave no code of its own), else the code the channel gave the failed message of
+   * one recipient in the group; one lookup per group, and there are few.
+   */
+  private async stableCodeOf(em: EntityManager, broadcastId: string, errorCode: string | null): Promise<ErrorCode | null> {
+    if (errorCode === null) return null;
+    if (Object.hasOwn(ERROR_CODES, errorCode)) return errorCode as ErrorCode;
+    const one = await em.findOne(BroadcastRecipient, { broadcast: broadcastId, status: 'failed', errorCode, messageId: { $ne: null } }, { fields: ['messageId'] });
+    if (!one?.messageId) return null;
+    const message = await em.findOne(Message, { id: one.messageId }, { fields: ['error'] });
+    return message?.error?.code ?? null;
   }
 
   /** What one recipient would get: their parameters and the text, or why they would be skipped. */
