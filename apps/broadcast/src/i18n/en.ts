@@ -79,6 +79,8 @@ export default {
     intro: 'Fill each blank of the template for every customer: from a column of your file, a contact field, or the same text for everyone.',
     none: 'This template has no blanks to fill: everyone gets the same text.',
     slot: 'Blank {name}',
+    mediaSlot: '{part} ({kind})',
+    part: { header: 'header', body: 'body', button: 'button' },
     from: 'Take it from',
     fromColumn: 'a column of the file',
     fromContact: 'a contact field',
@@ -154,6 +156,7 @@ export default {
     cancel: 'Not yet',
   },
   live: {
+    headerFile: 'Sent to everyone at the top of the message: the {kind} {name}',
     back: '← All broadcasts',
     progress: '{done} of {total} handled ({percent}%)',
     rate: 'Now: {rate} messages per second',

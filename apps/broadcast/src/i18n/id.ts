@@ -81,6 +81,8 @@ const id: typeof en = {
     intro: 'Isi setiap bagian kosong template untuk tiap pelanggan: dari kolom file Anda, data kontak, atau teks yang sama untuk semua.',
     none: 'Template ini tidak punya bagian kosong: semua orang menerima teks yang sama.',
     slot: 'Bagian {name}',
+    mediaSlot: '{part} ({kind})',
+    part: { header: 'kepala pesan', body: 'isi pesan', button: 'tombol' },
     from: 'Ambil dari',
     fromColumn: 'kolom file',
     fromContact: 'data kontak',
@@ -156,6 +158,7 @@ const id: typeof en = {
     cancel: 'Belum',
   },
   live: {
+    headerFile: 'Dikirim ke semua orang di bagian atas pesan: {kind} {name}',
     back: '← Semua siaran',
     progress: '{done} dari {total} diproses ({percent}%)',
     rate: 'Saat ini: {rate} pesan per detik',

@@ -13,10 +13,10 @@ const counters = (patch: Record<string, number>) => ({ total: 1000, pending: 0, 
 const broadcast = (status: string, c: Record<string, number>) => ({ id: 'b1', channelAccountId: 'ch1', name: 'Promo', template: { name: 'order_update', language: 'en_US' }, variables: {}, audience: null, defaultCountry: 'ID', messagesPerSecond: 20, status, reason: null, scheduledAt: null, scheduledLocal: null, timeZone: null, startedAt: '2026-11-01T00:00:00.000Z', finishedAt: null, createdAt: '2026-11-01T00:00:00.000Z', counters: counters(c) });
 const recipient = (i: number) => ({ id: `r${i}`, phone: `+62812000${String(i).padStart(5, '0')}`, country: 'ID', csvRow: i + 2, contactId: null, status: 'sent', reason: null, errorCode: null, messageId: null, attempts: 1, nextAttemptAt: null, updatedAt: '2026-11-01T00:00:00.000Z' });
 
-let failures: { errorCode: string | null; reason: string | null; count: number }[] = [];
+let failures: { errorCode: string | null; code: string | null; reason: string | null; count: number }[] = [];
 
-function setup() {
-  let state = broadcast('running', { pending: 600, sent: 300, delivered: 80, read: 20 });
+function setup(locale: 'en' | 'id' = 'en', initial: Record<string, number> = { pending: 600, sent: 300, delivered: 80, read: 20 }) {
+  let state = broadcast('running', initial);
   const fake = fakeServer({
     'GET /api/v1/broadcasts/b1': () => state,
     'GET /api/v1/broadcasts/b1/recipients': (_b, q) => ({ items: Array.from({ length: q.get('status') ? 1 : 200 }, (_, i) => recipient(i)), nextCursor: null }),
@@ -26,7 +26,7 @@ function setup() {
   });
   useConnectionStore(fake.pinia).realtime.connect();
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'broadcasts', component: { template: '<div/>' } }, { path: '/b/:id/edit/:step', name: 'edit', component: { template: '<div/>' } }] });
-  const w = mount(LivePage, { props: { id: 'b1' }, global: { plugins: [fake.pinia, router, createBroadcastI18n('en')] }, attachTo: document.body });
+  const w = mount(LivePage, { props: { id: 'b1' }, global: { plugins: [fake.pinia, router, createBroadcastI18n(locale)] }, attachTo: document.body });
   const push = (c: Record<string, number>, status = 'running') =>
     fake.socket.onmessage!({ data: JSON.stringify({ eventId: 'e', occurredAt: '2026-11-01T00:00:00.000Z', schemaVersion: 1, tenantId: 't', type: 'broadcast.progress', channelAccountId: 'ch1', data: { broadcastId: 'b1', channelAccountId: 'ch1', name: 'Promo', status, reason: null, counters: counters(c) } }) });
   return { w, fake, push };
@@ -65,17 +65,35 @@ describe('LivePage', () => {
       const asked = () => fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1/failures').length;
       expect(asked()).toBe(0);
 
-      failures = [{ errorCode: '131026', reason: 'Message undeliverable', count: 12 }, { errorCode: '131049', reason: 'Marketing limit', count: 3 }];
+      failures = [{ errorCode: '131026', code: 'RECIPIENT_UNDELIVERABLE', reason: 'Message undeliverable', count: 12 }, { errorCode: '131049', code: 'MARKETING_LIMIT_REACHED', reason: 'Marketing limit', count: 3 }];
       push({ pending: 585, sent: 300, delivered: 80, read: 20, failed: 15 });
       push({ pending: 585, sent: 290, delivered: 90, read: 20, failed: 15 });
       await vi.advanceTimersByTimeAsync(1500);
       await flushPromises();
       expect(asked()).toBe(1);
-      expect(w.findAll('[data-testid="live-failure"]').map((r) => r.text())).toEqual(['131026Message undeliverable12', '131049Marketing limit3']);
+      const en = createBroadcastI18n('en').global;
+      expect(w.findAll('[data-testid="live-failure"]').map((r) => r.text())).toEqual([
+        `${en.t('errors.RECIPIENT_UNDELIVERABLE')}Message undeliverable13102612`,
+        `${en.t('errors.MARKETING_LIMIT_REACHED')}Marketing limit1310493`,
+      ]);
       expect(fake.calls.some((c) => c.path === '/api/v1/broadcasts/b1/recipients' && c.query.get('status') === 'failed')).toBe(false);
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('words the failures in the reader’s language by Obrol’s code, with Meta’s own sentence beside it', async () => {
+    failures = [
+      { errorCode: '131026', code: 'RECIPIENT_UNDELIVERABLE', reason: 'Message undeliverable.', count: 2 },
+      { errorCode: '999999', code: null, reason: 'Something new at Meta.', count: 1 },
+    ];
+    const { w } = setup('id', { pending: 600, sent: 300, delivered: 80, read: 20, failed: 3 });
+    await flushPromises();
+    const id = createBroadcastI18n('id').global;
+    expect(w.findAll('[data-testid="live-failure-headline"]').map((h) => h.text())).toEqual([id.t('errors.RECIPIENT_UNDELIVERABLE'), id.t('errors.UNKNOWN')]);
+    expect(id.t('errors.RECIPIENT_UNDELIVERABLE')).not.toBe(createBroadcastI18n('en').global.t('errors.RECIPIENT_UNDELIVERABLE'));
+    expect(w.findAll('[data-testid="live-failure-detail"]').map((d) => d.text())).toEqual(['Message undeliverable.', 'Something new at Meta.']);
+    w.unmount();
   });
 
   it('opens another broadcast when its id changes while the page shows', async () => {

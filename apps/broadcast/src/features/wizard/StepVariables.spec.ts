@@ -1,3 +1,4 @@
+import type { TemplateSlot } from '@obrol/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBroadcastI18n } from '../../i18n';
@@ -29,11 +30,11 @@ function server() {
   return fake;
 }
 
-function mountStep(modelValue: SlotSources = {}) {
+function mountStep(modelValue: SlotSources = {}, options: { slots?: TemplateSlot[]; locale?: 'en' | 'id' } = {}) {
   const fake = server();
   const w = mount(StepVariables, {
-    props: { broadcastId: 'b1', channelAccountId: 'ch1', mediaLimits: null, slots, named: false, columns: ['nama', 'pesanan'], modelValue, 'onUpdate:modelValue': (v: SlotSources) => queueMicrotask(() => void w.setProps({ modelValue: v })) },
-    global: { plugins: [fake.pinia, createBroadcastI18n('en')] },
+    props: { broadcastId: 'b1', channelAccountId: 'ch1', mediaLimits: null, slots: options.slots ?? slots, named: false, columns: ['nama', 'pesanan'], modelValue, 'onUpdate:modelValue': (v: SlotSources) => queueMicrotask(() => void w.setProps({ modelValue: v })) },
+    global: { plugins: [fake.pinia, createBroadcastI18n(options.locale ?? 'en')] },
   });
   return { w, fake };
 }
@@ -59,6 +60,13 @@ describe('StepVariables', () => {
     await settle();
     expect(w.find('[data-testid="variables-preview"]').text()).toBe('Hi Budi, your order .');
     expect(w.find('[data-testid="preview-next"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('names each blank in the reader’s language, a media header by its kind', async () => {
+    const header: TemplateSlot = { key: 'header:image', component: 'header', variable: 'image', media: 'image' };
+    const { w } = mountStep({}, { slots: [header, ...slots], locale: 'id' });
+    await settle();
+    expect(w.findAll('legend').map((l) => l.text())).toEqual(['Bagian kepala pesan (Gambar)', 'Bagian isi pesan {{1}}', 'Bagian isi pesan {{2}}']);
   });
 
   it('uses the fallback where a customer’s cell is empty, and a constant for everyone', async () => {
