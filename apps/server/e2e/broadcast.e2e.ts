@@ -188,7 +188,7 @@ describe.runIf(available)('broadcast app in Chromium', () => {
   it('lists the broadcast with its progress, and speaks Indonesian', async () => {
     await page.getByRole('link', { name: '← All broadcasts' }).click();
     await page.getByTestId('list-table').waitFor();
-    expect(await page.getByTestId('list-table').textContent()).toContain('December order update');
+    await expect.poll(() => page.getByTestId('list-table').textContent(), { timeout: 10_000 }).toContain('December order update');
     await page.getByTestId('language-select').selectOption('id');
     expect(await page.getByTestId('list-table').textContent()).toContain('Selesai');
     await shot('11-list-id');
@@ -217,6 +217,7 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     await page.getByTestId('wizard-next').click();
 
     const header = page.getByTestId('slot-header:image');
+    expect(await header.locator('legend').textContent()).toBe('Bagian kepala pesan (Gambar)');
     await header.getByTestId('slot-from').selectOption('upload');
     // A file of another kind is refused before it is sent.
     await header.getByTestId('header-file').setInputFiles({ name: 'katalog.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
@@ -246,6 +247,11 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     expect(obrol.demo!.simulator.media(components.find((c) => c.type === 'header')!.parameters[0]!.image!.id!)).toBeTruthy();
     await expect.poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 30_000 }).toContain('badge--completed');
     await expect.poll(async () => (await page.getByTestId('live-recipient').allTextContents()).filter((row) => /Terkirim|Diterima|Dibaca/.test(row)).length, { timeout: 30_000 }).toBe(2);
+    // The live page shows the header sent to everyone.
+    const liveHeader = page.getByTestId('live-header-image');
+    await liveHeader.waitFor();
+    await expect.poll(() => liveHeader.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
+    expect(await page.getByTestId('live-header').textContent()).toContain('promo.png');
     await shot('14-live-header-image-id');
   }, 120_000);
 
@@ -264,6 +270,9 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     await expect.poll(() => failure.count(), { timeout: 60_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('live-failure-count').textContent(), { timeout: 30_000 }).toBe('3');
     expect(await failure.locator('code').textContent()).toBe('132000');
+    // In the reader's language by Obrol's code, with WhatsApp's own sentence beside it.
+    expect(await failure.getByTestId('live-failure-headline').textContent()).toBe('Ada nilai template yang kosong atau salah.');
+    expect(await failure.getByTestId('live-failure-detail').textContent()).toMatch(/parameters/i);
     // The table below follows within seconds, without a reload.
     await expect.poll(async () => (await page.getByTestId('live-recipient').allTextContents()).filter((row) => row.includes('Gagal')).length, { timeout: 30_000 }).toBe(3);
     await shot('15-live-failures-id');
