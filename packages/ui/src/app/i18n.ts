@@ -67,6 +67,18 @@ export function useLocale() {
   };
 }
 
+/**
+ * Dates and numbers in the page's language rather than the browser's, so an Indonesian page reads
+ * "30 Nov 2026 06.01" and "100.000" even in an English browser.
+ */
+export function useLocaleFormat() {
+  const { locale } = useI18n();
+  return {
+    date: (at: Date | string, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale.value, options).format(new Date(at)),
+    number: (n: number) => n.toLocaleString(locale.value),
+  };
+}
+
 /** The `t` the @obrol/ui components take: their texts live under `ui.` in an app's messages. */
 export function useUiT(): UiTranslate {
   const { t } = useI18n();

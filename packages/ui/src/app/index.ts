@@ -8,6 +8,6 @@ export { default as ErrorAlert } from './ErrorAlert.vue';
 export { default as LanguageSwitch } from './LanguageSwitch.vue';
 export { default as LoginPage } from './LoginPage.vue';
 export { type ErrorText, useErrorHeadline, useErrorText } from './error-text';
-export { createAppI18n, initialLocale, type Locale, LOCALES, useLocale, useUiT, withSharedMessages } from './i18n';
+export { createAppI18n, initialLocale, type Locale, LOCALES, useLocale, useLocaleFormat, useUiT, withSharedMessages } from './i18n';
 export { default as sharedMessagesEn } from './messages.en';
 export { default as sharedMessagesId } from './messages.id';

@@ -82,17 +82,19 @@ describe('LivePage', () => {
     }
   });
 
-  it('words the failures in the reader’s language by Obrol’s code, with Meta’s own sentence beside it', async () => {
+  it('words the failures in the reader’s language by Obrol’s code, with Meta’s own sentence beside it, and counts in it', async () => {
     failures = [
-      { errorCode: '131026', code: 'RECIPIENT_UNDELIVERABLE', reason: 'Message undeliverable.', count: 2 },
+      { errorCode: '131026', code: 'RECIPIENT_UNDELIVERABLE', reason: 'Message undeliverable.', count: 1200 },
       { errorCode: '999999', code: null, reason: 'Something new at Meta.', count: 1 },
     ];
-    const { w } = setup('id', { pending: 600, sent: 300, delivered: 80, read: 20, failed: 3 });
+    const { w } = setup('id', { pending: 600, sent: 300, delivered: 80, read: 20, failed: 1201 });
     await flushPromises();
     const id = createBroadcastI18n('id').global;
     expect(w.findAll('[data-testid="live-failure-headline"]').map((h) => h.text())).toEqual([id.t('errors.RECIPIENT_UNDELIVERABLE'), id.t('errors.UNKNOWN')]);
     expect(id.t('errors.RECIPIENT_UNDELIVERABLE')).not.toBe(createBroadcastI18n('en').global.t('errors.RECIPIENT_UNDELIVERABLE'));
     expect(w.findAll('[data-testid="live-failure-detail"]').map((d) => d.text())).toEqual(['Message undeliverable.', 'Something new at Meta.']);
+    // Numbers in the page's language, whatever the browser's.
+    expect(w.findAll('[data-testid="live-failure-count"]').map((c) => c.text())).toEqual(['1.200', '1']);
     w.unmount();
   });
 
