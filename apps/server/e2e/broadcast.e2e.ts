@@ -275,6 +275,10 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     expect(await failure.getByTestId('live-failure-detail').textContent()).toMatch(/parameters/i);
     // The table below follows within seconds, without a reload.
     await expect.poll(async () => (await page.getByTestId('live-recipient').allTextContents()).filter((row) => row.includes('Gagal')).length, { timeout: 30_000 }).toBe(3);
+    // Each failed recipient's reason is worded by its group's code as well, WhatsApp's sentence on hover.
+    const reason = page.getByTestId('live-recipient-reason').first();
+    await expect.poll(() => reason.textContent(), { timeout: 10_000 }).toBe('Ada nilai template yang kosong atau salah.');
+    expect(await reason.getAttribute('title')).toMatch(/parameters/i);
     await shot('15-live-failures-id');
   }, 90_000);
 });
