@@ -1,6 +1,6 @@
 import { useSessionStore } from '@obrol/client';
+import { LoginPage } from '@obrol/ui/app';
 import { createRouter, createWebHashHistory } from 'vue-router';
-import LoginPage from './features/auth/LoginPage.vue';
 import BroadcastsPage from './features/list/BroadcastsPage.vue';
 import WizardPage from './features/wizard/WizardPage.vue';
 

@@ -16,6 +16,8 @@ if (!available) {
   console.warn(`skipped: Chromium not found at ${CHROMIUM} or the broadcast app is not built (pnpm build)`);
 }
 const ZONE = 'Asia/Tokyo';
+/** A 240 × 120 checkered PNG, the header image a marketer uploads. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAPAAAAB4CAIAAABD1OhwAAABu0lEQVR42u3bMQ0AIAxFQTTgAWvIQAHuMISCLk1Y6CXsl/y+lTbOTL++V/pxuS/cZmiuoA3NFbQDcwXN5QqaK2hDcwVtaK6gHZgraC5X0FxBG5oraENzBc3lCprLFTRX0IbmCtrQXEFzuYLmcsOgjcX9yRU0V9CG5gragbmC5nIFzRW0obmCNjRX0A7MFTSXK2iuoA3NFbShuYJ2YK6guVxBcwVtaK6gDc0VNJcraC43DtpYXL++Dc0VtANzBc3lCporaENzBW1orqAdmCtoLlfQXEEbmitoQ3MFzeUKmssVNFfQhuYK2tBcQXO5guZyBc2tEbSxuH59G5oraAfmCprLFTRX0IbmCtrQXEE7MFfQXK6guYI2NFfQhuYKmssVNJcraK6gDc0VtKG5guZyBc3lCppbI2hjcf36NjRX0A7MFTSXK2iuoA3NFbShuYJ2YK6guVxBcwVtaK6gDc0VNJcraC5X0FxBG5oraENzBc3lCprLFTS3RtDG4vr1bWiuoB2YK2guV9BcQRuaK2hDcwXtwFxBc7mC5gra0FxBG5oraC5X0FyuoLmCNjRX0IbmCprLFTSXK2huCfcCORRWpqUOHT4AAAAASUVORK5CYII=', 'base64');
 
 /** `YYYY-MM-DDTHH:mm:ss`, the wall clock of an instant in a zone. */
 function wallClock(at: Date, zone: string): string {
@@ -174,12 +176,109 @@ describe.runIf(available)('broadcast app in Chromium', () => {
     expect(lines.some((l) => l.startsWith('+6281234560008'))).toBe(true);
   });
 
+  it('counts a customer\'s reply to the broadcast on its live page', async () => {
+    const sim = obrol.demo!.simulator;
+    const replies = page.getByTestId('live-replies');
+    expect(await replies.textContent()).toBe('Replies received: 0');
+    sim.customers.send('+6281234560001', 'Terima kasih, sudah sampai!', { replyTo: sim.inbox('+6281234560001')[0]!.id });
+    await expect.poll(() => replies.textContent(), { timeout: 30_000 }).toBe('Replies received: 1');
+    await shot('10b-live-reply');
+  });
+
   it('lists the broadcast with its progress, and speaks Indonesian', async () => {
     await page.getByRole('link', { name: '← All broadcasts' }).click();
     await page.getByTestId('list-table').waitFor();
-    expect(await page.getByTestId('list-table').textContent()).toContain('December order update');
+    await expect.poll(() => page.getByTestId('list-table').textContent(), { timeout: 10_000 }).toContain('December order update');
     await page.getByTestId('language-select').selectOption('id');
     expect(await page.getByTestId('list-table').textContent()).toContain('Selesai');
     await shot('11-list-id');
   });
+
+  it('in Indonesian: explains a bad CSV row, takes a header image by upload and previews it', async () => {
+    await page.getByTestId('list-create').click();
+    await page.getByTestId('broadcast-name').fill('Pengingat janji');
+    await page.getByTestId('template-appointment_reminder').first().locator('input').check();
+    await page.getByTestId('wizard-next').click();
+
+    const csv = ['phone,nama', '081234560101,Ayu', 'nomor-salah,Bayu', '081234560103,Citra'].join('\n');
+    await page.getByTestId('audience-file').setInputFiles({ name: 'janji.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('audience-first-rows').waitFor();
+    await page.getByTestId('audience-upload').click();
+    await page.getByTestId('audience-errors').waitFor();
+    expect(await page.getByTestId('audience-error-reason').first().textContent()).toBe('“nomor-salah” bukan nomor telepon yang valid.');
+    await shot('12-wizard-audience-row-error-id');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('audience-download-errors').click();
+    const problems = readFileSync(await (await download).path(), 'utf8').split(/\r?\n/);
+    expect(problems[0]).toBe('Baris,Nilai,Masalah');
+    expect(problems[1]).toBe('3,nomor-salah,“nomor-salah” bukan nomor telepon yang valid.');
+    await page.getByTestId('audience-skip-bad').click();
+    await page.getByTestId('audience-imported').waitFor();
+    await page.getByTestId('wizard-next').click();
+
+    const header = page.getByTestId('slot-header:image');
+    expect(await header.locator('legend').textContent()).toBe('Bagian kepala pesan (Gambar)');
+    await header.getByTestId('slot-from').selectOption('upload');
+    // A file of another kind is refused before it is sent.
+    await header.getByTestId('header-file').setInputFiles({ name: 'katalog.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
+    expect(await header.getByTestId('header-error').textContent()).toMatch(/^File ini bukan Gambar yang diterima WhatsApp/);
+    await header.getByTestId('header-file').setInputFiles({ name: 'promo.png', mimeType: 'image/png', buffer: PNG });
+    await header.getByTestId('header-filename').waitFor();
+    await page.getByTestId('slot-body:first_name').getByTestId('slot-column').selectOption('nama');
+    for (const [slot, value] of [['appointment_date', '3 Desember'], ['location', 'Jakarta']]) {
+      await page.getByTestId(`slot-body:${slot}`).getByTestId('slot-from').selectOption('constant');
+      await page.getByTestId(`slot-body:${slot}`).getByTestId('slot-constant').fill(value!);
+    }
+    const preview = page.getByTestId('variables-preview');
+    await expect.poll(() => preview.textContent(), { timeout: 10_000 }).toMatch(/^Hi Ayu, this is a reminder of your appointment on 3 Desember at Jakarta\.\s*Reply to confirm$/);
+    const image = page.getByTestId('preview-header-image');
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
+    await shot('13-wizard-variables-header-image');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('schedule-now').check();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('review-estimate').waitFor();
+    await page.getByTestId('review-start').click();
+    await page.getByTestId('review-confirm-yes').click();
+    await expect.poll(() => page.getByTestId('live-progress').textContent(), { timeout: 60_000 }).toContain('(100%)');
+    const sent = obrol.demo!.simulator.inbox('+6281234560103').at(-1)!;
+    const components = (sent.request as { template: { components: { type: string; parameters: { image?: { id?: string } }[] }[] } }).template.components;
+    expect(obrol.demo!.simulator.media(components.find((c) => c.type === 'header')!.parameters[0]!.image!.id!)).toBeTruthy();
+    await expect.poll(() => page.getByTestId('live-status').getAttribute('class'), { timeout: 30_000 }).toContain('badge--completed');
+    await expect.poll(async () => (await page.getByTestId('live-recipient').allTextContents()).filter((row) => /Terkirim|Diterima|Dibaca/.test(row)).length, { timeout: 30_000 }).toBe(2);
+    // The live page shows the header sent to everyone.
+    const liveHeader = page.getByTestId('live-header-image');
+    await liveHeader.waitFor();
+    await expect.poll(() => liveHeader.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
+    expect(await page.getByTestId('live-header').textContent()).toContain('promo.png');
+    await shot('14-live-header-image-id');
+  }, 120_000);
+
+  it('groups the failures of a broadcast by WhatsApp\'s error code on its live page', async () => {
+    const token = await page.evaluate(() => sessionStorage.getItem('obrol.token'));
+    const api = async (method: string, path: string, body?: unknown, type = 'application/json') => {
+      const r = await fetch(`${obrol.app.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      return (await r.json()) as { id: string };
+    };
+    // "hello_world" has no blank: WhatsApp refuses each message that fills one (132000).
+    const created = await api('POST', '/broadcasts', { channelAccountId: obrol.demo!.channelAccountId, name: 'Salah isi', template: { name: 'hello_world', language: 'en_US' }, variables: { body: [{ source: { from: 'constant', value: 'lebih' } }] } });
+    await api('POST', `/broadcasts/${created.id}/audience`, ['phone', '081234560201', '081234560202', '081234560203'].join('\n'), 'text/csv');
+    await api('POST', `/broadcasts/${created.id}/start`, {});
+    await page.goto(`${obrol.app.url}/broadcasts/#/b/${created.id}`);
+    const failure = page.getByTestId('live-failure');
+    await expect.poll(() => failure.count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('live-failure-count').textContent(), { timeout: 30_000 }).toBe('3');
+    expect(await failure.locator('code').textContent()).toBe('132000');
+    // In the reader's language by Obrol's code, with WhatsApp's own sentence beside it.
+    expect(await failure.getByTestId('live-failure-headline').textContent()).toBe('Ada nilai template yang kosong atau salah.');
+    expect(await failure.getByTestId('live-failure-detail').textContent()).toMatch(/parameters/i);
+    // The table below follows within seconds, without a reload.
+    await expect.poll(async () => (await page.getByTestId('live-recipient').allTextContents()).filter((row) => row.includes('Gagal')).length, { timeout: 30_000 }).toBe(3);
+    // Each failed recipient's reason is worded by its group's code as well, WhatsApp's sentence on hover.
+    const reason = page.getByTestId('live-recipient-reason').first();
+    await expect.poll(() => reason.textContent(), { timeout: 10_000 }).toBe('Ada nilai template yang kosong atau salah.');
+    expect(await reason.getAttribute('title')).toMatch(/parameters/i);
+    await shot('15-live-failures-id');
+  }, 90_000);
 });

@@ -19,6 +19,7 @@ import type {
   BroadcastStatus,
   BroadcastValidation,
   BroadcastView,
+  FailureGroups,
   RecipientStatus,
   RecipientView,
   ScheduleInput,
@@ -351,6 +352,11 @@ export class ApiClient {
 
   controlBroadcast(id: string, action: 'pause' | 'resume' | 'cancel' | 'retry-failed'): Promise<BroadcastView> {
     return this.request('POST', `/broadcasts/${encodeURIComponent(id)}/${action}`);
+  }
+
+  /** Failed recipients counted per error code, grouped by the server (no recipient list is fetched). */
+  broadcastFailures(id: string): Promise<FailureGroups> {
+    return this.request('GET', `/broadcasts/${encodeURIComponent(id)}/failures`);
   }
 
   listRecipients(id: string, filters: { status?: RecipientStatus; phone?: string } = {}, page: PageQuery = {}): Promise<Page<RecipientView>> {

@@ -1,4 +1,4 @@
-import type { BroadcastCounters } from '@obrol/contracts';
+import type { BroadcastCounters, ErrorCode } from '@obrol/contracts';
 
 // The broadcasts plugin's API shapes (plugins/broadcasts/src/broadcasts/broadcast.schemas.ts),
 // restated here: the client sits below the plugins and may not import them.
@@ -14,9 +14,14 @@ export type VariableSource =
   | { from: 'contact'; field: string; fallback?: string }
   | { from: 'constant'; value: string };
 
+export type HeaderMediaType = 'image' | 'video' | 'document';
+
+/** The header's file: a link per recipient, or one file uploaded with `uploadMedia`, sent to everyone. */
+export type HeaderMedia = { type: HeaderMediaType; source: VariableSource } | { type: HeaderMediaType; mediaId: string; filename?: string };
+
 export interface VariableMapping {
   header?: { name?: string; source: VariableSource }[];
-  headerMedia?: { type: 'image' | 'video' | 'document'; source: VariableSource };
+  headerMedia?: HeaderMedia;
   body?: { name?: string; source: VariableSource }[];
   buttons?: { index: number; subType: 'url' | 'copy_code'; source: VariableSource }[];
 }
@@ -71,10 +76,34 @@ export interface RecipientView {
   updatedAt: string;
 }
 
+/** Why the audience CSV reader refused a row: a stable code, the values its text needs, and the text in English. */
+export type RowErrorCode =
+  | 'FILE_EMPTY'
+  | 'CSV_MALFORMED'
+  | 'HEADER_NO_PHONE_COLUMN'
+  | 'HEADER_COLUMN_MISSING'
+  | 'CELL_COUNT_MISMATCH'
+  | 'NOT_UTF8'
+  | 'PHONE_EMPTY'
+  | 'PHONE_INVALID'
+  | 'PHONE_DUPLICATE'
+  | 'VALUE_MISSING';
+
 export interface RowError {
   row: number;
   column?: string;
+  code: RowErrorCode;
+  params: Record<string, string | number>;
   message: string;
+}
+
+/**
+ * Failed recipients counted per error code by the server, largest first: `errorCode` is the
+ * provider's code where it gave one, `code` Obrol's stable code (worded by the apps), `reason` the
+ * provider's own sentence.
+ */
+export interface FailureGroups {
+  items: { errorCode: string | null; code: ErrorCode | null; reason: string | null; count: number }[];
 }
 
 export interface AudienceImport {

@@ -165,6 +165,8 @@ export const broadcastCountersSchema = z.object({
   skipped: z.number().int(),
   suppressed: z.number().int(),
   deferred: z.number().int(),
+  /** Customer messages quoting the broadcast (a reply to it), counted as they arrive. */
+  replies: z.number().int(),
 });
 export type BroadcastCounters = z.infer<typeof broadcastCountersSchema>;
 

@@ -1,5 +1,5 @@
 import type { DynamicModule } from '@nestjs/common';
-import { ChannelsModule, ContactsModule, ConversationsModule, MessagesModule, ObrolPlugin, TenantsModule, TemplatesModule } from '@obrol/core';
+import { ChannelsModule, ContactsModule, ConversationsModule, MediaModule, MessagesModule, ObrolPlugin, TenantsModule, TemplatesModule } from '@obrol/core';
 import { BROADCAST_OPTIONS, type BroadcastOptions, DEFAULT_BROADCAST_OPTIONS } from './broadcast-options.js';
 import { BroadcastRecipient } from './broadcasts/broadcast-recipient.entity.js';
 import { BroadcastStatusListener } from './broadcasts/broadcast-status.listener.js';
@@ -24,7 +24,7 @@ let options: BroadcastOptions = DEFAULT_BROADCAST_OPTIONS;
   compatibility: '^0.1.0',
   entities: [Broadcast, BroadcastRecipient, SendPace],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
-  imports: [ChannelsModule, ContactsModule, ConversationsModule, MessagesModule, TemplatesModule, TenantsModule],
+  imports: [ChannelsModule, ContactsModule, ConversationsModule, MediaModule, MessagesModule, TemplatesModule, TenantsModule],
   controllers: [BroadcastsController],
   providers: [
     { provide: BROADCAST_OPTIONS, useFactory: () => options },

@@ -112,9 +112,9 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect(r.status).toBe(422);
     expect(r.body.code).toBe('AUDIENCE_INVALID');
     expect(r.body.details.errors).toEqual([
-      { row: 3, column: 'phone', message: '"banana" is not a valid phone number.' },
-      { row: 4, column: 'phone', message: '+6281234560001 is already on row 2.' },
-      { row: 5, column: 'order', message: '"order" is empty and its variable has no fallback.' },
+      { row: 3, column: 'phone', code: 'PHONE_INVALID', params: { value: 'banana' }, message: '"banana" is not a valid phone number.' },
+      { row: 4, column: 'phone', code: 'PHONE_DUPLICATE', params: { phone: '+6281234560001', earlier: 2 }, message: '+6281234560001 is already on row 2.' },
+      { row: 5, column: 'order', code: 'VALUE_MISSING', params: { column: 'order' }, message: '"order" is empty and its variable has no fallback.' },
     ]);
     expect((await env.api('GET', `/api/v1/broadcasts/${created.body.id}/recipients`)).body.items).toEqual([]);
   });
@@ -169,13 +169,84 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const activity = (await env.api('GET', `/api/v1/contacts/${conversation.contact.id}/activity`)).body;
     expect(activity.broadcasts).toEqual([expect.objectContaining({ broadcastId: id, messageId: messages[0].id, templateName: messages[0].content.template.name })]);
     expect((await env.api('GET', `/api/v1/broadcasts/${id}`)).body.name).toBe('Timeline');
-    // The customer answers the broadcast: the reply lands in the inbox, marked as a reply to it.
-    sim.customers.send(phone!, { type: 'text', body: 'Kapan sampai?' }, { replyTo: sim.inbox(phone!)[0]!.id });
-    const reply = await eventually(async () => {
-      const items = (await env.api('GET', `/api/v1/conversations/${conversation.id}/messages`)).body.items as { direction: string; broadcastId?: string | null }[];
-      return items.find((m) => m.direction === 'inbound' && m.broadcastId === id);
-    }, 30_000, 'the reply marked with the broadcast');
-    expect(reply).toBeTruthy();
+    expect((await broadcast(id)).counters.replies).toBe(0);
+    // The customer answers the broadcast: the reply lands in the inbox, marked as a reply to it, and counted live.
+    const socket = await env.realtime(await env.adminToken());
+    try {
+      sim.customers.send(phone!, { type: 'text', body: 'Kapan sampai?' }, { replyTo: sim.inbox(phone!)[0]!.id });
+      const reply = await eventually(async () => {
+        const items = (await env.api('GET', `/api/v1/conversations/${conversation.id}/messages`)).body.items as { direction: string; broadcastId?: string | null }[];
+        return items.find((m) => m.direction === 'inbound' && m.broadcastId === id);
+      }, 30_000, 'the reply marked with the broadcast');
+      expect(reply).toBeTruthy();
+      const progress = await socket.waitFor((f) => f.type === 'broadcast.progress' && f.data.broadcastId === id && f.data.counters.replies === 1, 30_000);
+      expect(progress.data.status).toBe('completed');
+    } finally {
+      socket.close();
+    }
+    // A message that quotes nothing is no reply; a second reply counts again.
+    sim.customers.send(phone!, { type: 'text', body: 'Halo?' });
+    sim.customers.send(phone!, { type: 'text', body: 'Terima kasih' }, { replyTo: sim.inbox(phone!)[0]!.id });
+    await eventually(async () => (await broadcast(id)).counters.replies === 2, 30_000, 'the second reply counted');
+    await eventually(async () => {
+      const items = (await env.api('GET', `/api/v1/conversations/${conversation.id}/messages`)).body.items as { direction: string }[];
+      return items.filter((m) => m.direction === 'inbound').length === 3;
+    }, 30_000, 'all three customer messages stored');
+    expect((await broadcast(id)).counters.replies).toBe(2);
+  });
+
+  it("counts failures per Meta error code in the database, with Meta's reason and Obrol's stable code for it", async () => {
+    const numbers = phones(800_000, 3);
+    // "promo" has no variable: WhatsApp refuses every send that gives it one (132000).
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Mismatch', template: { name: 'promo', language: 'en_US' }, variables: { body: [{ source: { from: 'constant', value: 'extra' } }] } });
+    const id = created.body.id as string;
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/audience`, undefined, { raw: ['phone', ...numbers].join('\n'), headers: { 'content-type': 'text/csv' } })).status).toBe(201);
+    expect((await env.api('GET', `/api/v1/broadcasts/${id}/failures`)).body).toEqual({ items: [] });
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    await eventually(async () => (await broadcast(id)).counters.failed === 3, 60_000, 'three failures');
+    const failures = await env.api('GET', `/api/v1/broadcasts/${id}/failures`);
+    expect(failures.status).toBe(200);
+    expect(failures.body).toEqual({ items: [{ errorCode: '132000', code: 'TEMPLATE_PARAMS_INVALID', reason: expect.stringMatching(/parameters/i), count: 3 }] });
+    expect((await env.api('GET', '/api/v1/broadcasts/no-such-broadcast/failures')).status).toBe(404);
+  });
+
+  it('sends an uploaded header image to everyone, uploaded to WhatsApp once', async () => {
+    const numbers = phones(900_000, 3);
+    const jpeg = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+    const uploaded = await env.api('POST', `/api/v1/media?channelAccountId=${channelId}&filename=promo.jpg`, undefined, { raw: jpeg, headers: { 'content-type': 'image/jpeg' } });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    const mediaId = uploaded.body.mediaId as string;
+    const body = [
+      { name: 'first_name', source: { from: 'column', column: 'name' } },
+      { name: 'appointment_date', source: { from: 'constant', value: '3 Desember' } },
+      { name: 'location', source: { from: 'constant', value: 'Jakarta' } },
+    ];
+    const template = { name: 'appointment_reminder', language: 'en_US' };
+    // Unknown files and files of another kind are refused with what was wrong.
+    const unknown = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'No file', template, variables: { headerMedia: { type: 'image', mediaId: 'missing' }, body } });
+    expect(unknown).toMatchObject({ status: 422, body: { code: 'MEDIA_NOT_FOUND' } });
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'With image', template, variables: { headerMedia: { type: 'image', mediaId }, body } });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const wrongKind = await env.api('PATCH', `/api/v1/broadcasts/${id}`, { variables: { headerMedia: { type: 'video', mediaId }, body } });
+    expect(wrongKind).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', message: 'The header is a video, but the file is image/jpeg.' } });
+    const csv = ['phone,name', ...numbers.map((p, i) => `${p},Ayu ${i}`)].join('\n');
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/audience`, undefined, { raw: csv, headers: { 'content-type': 'text/csv' } })).status).toBe(201);
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/validate`)).body).toMatchObject({ ok: true, problems: [] });
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    const done = await eventually(async () => {
+      const current = await broadcast(id);
+      return current.counters.sent + current.counters.delivered + current.counters.read === 3 ? current : null;
+    }, 60_000, 'three sends');
+    expect(done.counters.failed).toBe(0);
+    const sent = sim.sent.filter((m) => m.type === 'template' && numbers.some((p) => p.slice(1) === m.waId));
+    expect(sent).toHaveLength(3);
+    const headerIds = sent.map((m) => {
+      const components = (m.request as { template: { components: { type: string; parameters: { type: string; image?: { id?: string } }[] }[] } }).template.components;
+      return components.find((c) => c.type === 'header')!.parameters[0]!.image!.id;
+    });
+    expect(new Set(headerIds).size).toBe(1);
+    expect(sim.media(headerIds[0]!)).toBeTruthy();
   });
 
   it('pauses, resumes and cancels, sending nobody twice', async () => {

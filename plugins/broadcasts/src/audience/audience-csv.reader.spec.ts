@@ -20,24 +20,29 @@ describe('readAudienceCsv', () => {
     const result = await readAudienceCsv(csv, options);
     expect(result.rows.map((r) => r.row)).toEqual([2]);
     expect(result.errors).toEqual([
-      { row: 3, column: 'phone', message: '"not-a-number" is not a valid phone number.' },
-      { row: 4, column: 'phone', message: '+6281234567890 is already on row 2.' },
-      { row: 5, column: 'name', message: '"name" is empty and its variable has no fallback.' },
-      { row: 6, message: 'The row has 1 cells; the header has 2.' },
-      { row: 7, message: 'The row has characters that are not valid UTF-8; save the file as CSV UTF-8.' },
+      { row: 3, column: 'phone', code: 'PHONE_INVALID', params: { value: 'not-a-number' }, message: '"not-a-number" is not a valid phone number.' },
+      { row: 4, column: 'phone', code: 'PHONE_DUPLICATE', params: { phone: '+6281234567890', earlier: 2 }, message: '+6281234567890 is already on row 2.' },
+      { row: 5, column: 'name', code: 'VALUE_MISSING', params: { column: 'name' }, message: '"name" is empty and its variable has no fallback.' },
+      { row: 6, code: 'CELL_COUNT_MISMATCH', params: { cells: 1, expected: 2 }, message: 'The row has 1 cells; the header has 2.' },
+      { row: 7, code: 'NOT_UTF8', params: {}, message: 'The row has characters that are not valid UTF-8; save the file as CSV UTF-8.' },
     ]);
     expect(result.rowCount).toBe(6);
   });
 
   it('refuses a header without a phone column or without a mapped column', async () => {
-    expect((await readAudienceCsv('name\nSari', options)).errors[0]).toMatchObject({ row: 1, message: expect.stringMatching(/no phone column/) });
-    expect((await readAudienceCsv('phone\n081234567890', options)).errors[0]).toMatchObject({ row: 1, column: 'name' });
+    expect((await readAudienceCsv('name\nSari', options)).errors[0]).toMatchObject({ row: 1, code: 'HEADER_NO_PHONE_COLUMN', message: expect.stringMatching(/no phone column/) });
+    expect((await readAudienceCsv('phone\n081234567890', options)).errors[0]).toMatchObject({ row: 1, column: 'name', code: 'HEADER_COLUMN_MISSING', params: { column: 'name' } });
   });
 
   it('reports broken quoting with the line it stopped at', async () => {
     const result = await readAudienceCsv('phone,name\n081234567890,"Sari\n', options);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]!.message).toMatch(/not valid CSV/);
+    expect(result.errors[0]).toMatchObject({ code: 'CSV_MALFORMED', message: expect.stringMatching(/not valid CSV/) });
+  });
+
+  it('reports an empty phone and an empty file by their codes', async () => {
+    expect((await readAudienceCsv('phone,name\n,Sari', options)).errors).toEqual([{ row: 2, column: 'phone', code: 'PHONE_EMPTY', params: {}, message: 'The phone number is empty.' }]);
+    expect((await readAudienceCsv('', options)).errors).toMatchObject([{ row: 1, code: 'FILE_EMPTY' }]);
   });
 
   it('reads a stream chunk by chunk', async () => {

@@ -33,7 +33,8 @@ const REPLACEMENT_CHARACTER = '\uFFFD';
  * Reads an audience CSV as it streams in: a header row naming a phone column, one customer per
  * row. Each row is checked (the number, normalised to E.164 with the default region; a
  * duplicate; an empty required column; bytes that are not UTF-8) and every problem reported
- * with its row number, the header being row 1. The caller imports nothing when `errors` is not
+ * with its row number (the header being row 1) and a stable code with the values its text needs,
+ * so an app can say it in the user's language. The caller imports nothing when `errors` is not
  * empty.
  */
 export async function readAudienceCsv(input: Readable | string, options: AudienceCsvOptions): Promise<AudienceCsv> {
@@ -64,22 +65,22 @@ export async function readAudienceCsv(input: Readable | string, options: Audienc
         header = record.map((h) => h.trim().toLowerCase());
         phoneIndex = header.findIndex((h) => PHONE_COLUMNS.includes(h));
         if (phoneIndex < 0) {
-          report({ row, message: `The header names no phone column; name one of: ${PHONE_COLUMNS.join(', ')}.` });
+          report({ row, code: 'HEADER_NO_PHONE_COLUMN', params: { columns: PHONE_COLUMNS.join(', ') }, message: `The header names no phone column; name one of: ${PHONE_COLUMNS.join(', ')}.` });
           break;
         }
         for (const column of options.requiredColumns) {
-          if (!header.includes(column.toLowerCase())) report({ row, column, message: `The header has no "${column}" column, which a template variable is mapped to.` });
+          if (!header.includes(column.toLowerCase())) report({ row, column, code: 'HEADER_COLUMN_MISSING', params: { column }, message: `The header has no "${column}" column, which a template variable is mapped to.` });
         }
         if (errors.length) break;
         continue;
       }
       rowCount += 1;
       if (record.length !== header.length) {
-        report({ row, message: `The row has ${record.length} cells; the header has ${header.length}.` });
+        report({ row, code: 'CELL_COUNT_MISMATCH', params: { cells: record.length, expected: header.length }, message: `The row has ${record.length} cells; the header has ${header.length}.` });
         continue;
       }
       if (record.some((cell) => cell.includes(REPLACEMENT_CHARACTER))) {
-        report({ row, message: 'The row has characters that are not valid UTF-8; save the file as CSV UTF-8.' });
+        report({ row, code: 'NOT_UTF8', params: {}, message: 'The row has characters that are not valid UTF-8; save the file as CSV UTF-8.' });
         continue;
       }
       const columns: Record<string, string> = {};
@@ -87,27 +88,28 @@ export async function readAudienceCsv(input: Readable | string, options: Audienc
       const raw = record[phoneIndex] ?? '';
       const number = parsePhoneNumberFromString(raw, options.defaultCountry as CountryCode);
       if (!raw || !number?.isValid()) {
-        report({ row, column: header[phoneIndex], message: raw ? `"${raw}" is not a valid phone number.` : 'The phone number is empty.' });
+        const column = header[phoneIndex];
+        report(raw ? { row, column, code: 'PHONE_INVALID', params: { value: raw }, message: `"${raw}" is not a valid phone number.` } : { row, column, code: 'PHONE_EMPTY', params: {}, message: 'The phone number is empty.' });
         continue;
       }
       const phone = number.number;
       const earlier = seen.get(phone);
       if (earlier !== undefined) {
-        report({ row, column: header[phoneIndex], message: `${phone} is already on row ${earlier}.` });
+        report({ row, column: header[phoneIndex], code: 'PHONE_DUPLICATE', params: { phone, earlier }, message: `${phone} is already on row ${earlier}.` });
         continue;
       }
       const missing = options.requiredColumns.filter((c) => !columns[c.toLowerCase()]);
       if (missing.length) {
-        for (const column of missing) report({ row, column, message: `"${column}" is empty and its variable has no fallback.` });
+        for (const column of missing) report({ row, column, code: 'VALUE_MISSING', params: { column }, message: `"${column}" is empty and its variable has no fallback.` });
         continue;
       }
       seen.set(phone, row);
       rows.push({ row, phone, country: number.country ?? null, columns });
     }
-    if (!header && errors.length === 0) report({ row: 1, message: 'The file is empty; it needs a header row and one row per customer.' });
+    if (!header && errors.length === 0) report({ row: 1, code: 'FILE_EMPTY', params: {}, message: 'The file is empty; it needs a header row and one row per customer.' });
   } catch (error) {
     const csv = error as CsvError & { lines?: number };
-    report({ row: csv.lines ?? rowCount + 1, message: `The file is not valid CSV here: ${csv.message}` });
+    report({ row: csv.lines ?? rowCount + 1, code: 'CSV_MALFORMED', params: { detail: csv.message }, message: `The file is not valid CSV here: ${csv.message}` });
   } finally {
     parser.destroy();
     await feeding.catch(() => undefined);

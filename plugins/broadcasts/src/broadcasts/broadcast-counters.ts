@@ -2,7 +2,7 @@ import { type EntityManager, raw } from '@mikro-orm/core';
 import { Broadcast } from './broadcast.entity.js';
 import type { RecipientStatus } from './broadcast.schemas.js';
 
-export type CounterShift = Partial<Record<RecipientStatus | 'total', number>>;
+export type CounterShift = Partial<Record<RecipientStatus | 'total' | 'replies', number>>;
 
 /**
  * Moves a broadcast's counters by these amounts in one atomic update, in the caller's

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { type DomainEventMap, Message, OnEvent } from '@obrol/core';
+import { shiftCounters } from './broadcast-counters.js';
 import { BroadcastEngine } from './broadcast.engine.js';
 
 /**
  * Follows broadcast messages after each commit: their statuses move the recipients; a reply
- * quoting one is marked as a reply to its broadcast; a template Meta paused or disabled pauses
+ * quoting one is marked as a reply to its broadcast and counted; a template Meta paused or disabled pauses
  * the broadcasts using it. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
  */
 @Injectable()
@@ -31,7 +32,15 @@ export class BroadcastStatusListener {
     if (!quoted) return;
     const em = this.orm.em.fork();
     const original = await em.findOne(Message, { channelAccount: event.channelAccountId, externalId: quoted, broadcastId: { $ne: null } }, { fields: ['broadcastId'] });
-    if (original) await em.nativeUpdate(Message, { id: event.message.id }, { broadcastId: original.broadcastId });
+    const broadcastId = original?.broadcastId;
+    if (!broadcastId) return;
+    // Marked and counted together, once: a redelivered event finds the reply already marked.
+    const counted = await em.transactional(async (tx) => {
+      const marked = await tx.nativeUpdate(Message, { id: event.message.id, broadcastId: null }, { broadcastId });
+      if (marked) await shiftCounters(tx, broadcastId, { replies: 1 });
+      return marked > 0;
+    });
+    if (counted) this.engine.progressChanged(broadcastId);
   }
 
   @OnEvent('template.status')

@@ -6,6 +6,7 @@ import {
   CORE_OPTIONS,
   type ChannelAccount,
   ChannelsService,
+  MediaService,
   Contact,
   ContactsService,
   type CoreOptions,
@@ -77,6 +78,7 @@ export class BroadcastEngine implements OnModuleDestroy {
     private readonly contacts: ContactsService,
     private readonly conversations: ConversationsService,
     private readonly tenants: TenantsService,
+    private readonly media: MediaService,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
     @Inject(CORE_OPTIONS) core: CoreOptions,
@@ -180,6 +182,7 @@ export class BroadcastEngine implements OnModuleDestroy {
           country: r.country,
           marketingBlockedCountries: this.options.marketingBlockedCountries,
           optedOutAt: contact?.optedOutAt ?? null,
+          headerMediaProviderId: b.headerMediaProviderId,
           columns: r.columns,
           contact: contact ? { name: contact.name, phone: contact.phone, attributes: contact.attributes } : null,
         });
@@ -431,13 +434,42 @@ export class BroadcastEngine implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Uploads the broadcast's header file to its channel once, before the audience freezes: every
+   * message then names the provider's id instead of uploading the file again per recipient.
+   * Null when done (or nothing to upload); otherwise why it failed, in words.
+   */
+  async uploadHeaderMedia(id: string): Promise<string | null> {
+    const em = this.orm.em.fork();
+    const b = await em.findOne(Broadcast, id, { populate: ['channelAccount'] });
+    const header = b?.variables.headerMedia;
+    if (!b || !header || !('mediaId' in header) || b.headerMediaProviderId) return null;
+    const resolved = await this.channels.resolve(b.channelAccount.id);
+    const upload = resolved.plugin.media?.upload;
+    if (!upload) return `The ${resolved.plugin.displayName} channel cannot upload the header file.`;
+    const file = await this.media.read(header.mediaId, b.channelAccount.id);
+    if (!file) return `The header file is no longer stored on this number; upload it again.`;
+    const result = await upload({ bytes: file.bytes, mimeType: file.media.mimeType, filename: file.media.filename ?? undefined }, resolved.context);
+    if (!result.ok) return `WhatsApp did not take the header file: ${result.error.message}`;
+    await em.nativeUpdate(Broadcast, { id }, { headerMediaProviderId: result.value.providerMediaId });
+    return null;
+  }
+
   /** Freezes and starts a draft (or a scheduled broadcast that came due). False when it was not in `from`. */
   async launch(id: string, from: 'draft' | 'scheduled'): Promise<boolean> {
     const tenant = await this.tenantOf(id);
     if (!tenant) return false;
+    // Uploaded before the transaction: on SQLite's single connection a lookup inside it would wait forever.
+    const uploadFailed = await this.uploadHeaderMedia(id);
     return this.orm.em.fork().transactional(async (tx) => {
       const b = await tx.findOne(Broadcast, { id, status: from }, { populate: ['channelAccount'] });
       if (!b) return false;
+      if (uploadFailed) {
+        b.status = 'paused';
+        b.reason = uploadFailed;
+        this.record(tx, tenant, b, 'paused');
+        return true;
+      }
       const template = await this.templateOf(tx, b);
       if (!template || template.status !== 'APPROVED') {
         b.status = 'paused';

@@ -75,4 +75,10 @@ export class Broadcast extends BaseEntity {
   @Property({ type: 'integer' }) skipped: Opt<number> = 0;
   @Property({ type: 'integer' }) suppressed: Opt<number> = 0;
   @Property({ type: 'integer' }) deferred: Opt<number> = 0;
+  /** Customer messages quoting the broadcast: counted as each arrives, never by scanning messages. */
+  @Property({ type: 'integer' }) replies: Opt<number> = 0;
+
+  /** The provider's id of the uploaded header file (`variables.headerMedia.mediaId`), uploaded once at start. */
+  @Property({ type: 'string', length: 128, nullable: true })
+  headerMediaProviderId: Opt<string> | null = null;
 }

@@ -1,4 +1,4 @@
-import { broadcastCountersSchema } from '@obrol/contracts';
+import { broadcastCountersSchema, errorCodeSchema } from '@obrol/contracts';
 import { pageQuerySchema } from '@obrol/core';
 import { z } from 'zod';
 
@@ -19,15 +19,27 @@ export const variableSourceSchema = z.discriminatedUnion('from', [
 ]);
 export type VariableSource = z.infer<typeof variableSourceSchema>;
 
+const headerMediaTypeSchema = z.enum(['image', 'video', 'document']);
+
+/**
+ * The header's file: a link per recipient (a column, a contact field or a constant), or one file
+ * uploaded with `POST /api/v1/media` on the broadcast's channel account, sent to everyone.
+ */
+export const headerMediaSchema = z.union([
+  z.object({ type: headerMediaTypeSchema, source: variableSourceSchema }),
+  z.object({ type: headerMediaTypeSchema, mediaId: z.string().min(1).max(36), filename: z.string().min(1).max(240).optional() }),
+]);
+export type HeaderMedia = z.infer<typeof headerMediaSchema>;
+
 const namedSourceSchema = z.object({ name: z.string().min(1).max(100).optional(), source: variableSourceSchema });
 
 /**
  * A source for each variable of the template: body and header text in order (with `name` for
- * templates with named parameters), a header media link, button URL suffixes and copy codes.
+ * templates with named parameters), a header file (a link or an upload), button URL suffixes and copy codes.
  */
 export const variableMappingSchema = z.object({
   header: z.array(namedSourceSchema).max(1).optional(),
-  headerMedia: z.object({ type: z.enum(['image', 'video', 'document']), source: variableSourceSchema }).optional(),
+  headerMedia: headerMediaSchema.optional(),
   body: z.array(namedSourceSchema).max(100).optional(),
   buttons: z.array(z.object({ index: z.number().int().min(0).max(9), subType: z.enum(['url', 'copy_code']), source: variableSourceSchema })).max(10).optional(),
 });
@@ -115,7 +127,28 @@ export const recipientViewSchema = z.object({
 });
 export type RecipientView = z.infer<typeof recipientViewSchema>;
 
-export const rowErrorSchema = z.object({ row: z.number().int(), column: z.string().optional(), message: z.string() });
+/** Why a CSV row was refused: a stable `code` with its `params` for a translated text, and `message` in English. */
+export const rowErrorCodeSchema = z.enum([
+  'FILE_EMPTY',
+  'CSV_MALFORMED',
+  'HEADER_NO_PHONE_COLUMN',
+  'HEADER_COLUMN_MISSING',
+  'CELL_COUNT_MISMATCH',
+  'NOT_UTF8',
+  'PHONE_EMPTY',
+  'PHONE_INVALID',
+  'PHONE_DUPLICATE',
+  'VALUE_MISSING',
+]);
+export type RowErrorCode = z.infer<typeof rowErrorCodeSchema>;
+
+export const rowErrorSchema = z.object({
+  row: z.number().int(),
+  column: z.string().optional(),
+  code: rowErrorCodeSchema,
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  message: z.string(),
+});
 export type RowError = z.infer<typeof rowErrorSchema>;
 
 export const audienceImportSchema = z.object({
@@ -124,3 +157,13 @@ export const audienceImportSchema = z.object({
   rows: z.number().int(),
   errors: z.array(rowErrorSchema),
 });
+
+/**
+ * Failed recipients counted per error code by the database (the provider's code where it gave one),
+ * with one of the provider's reasons for it, and Obrol's stable code for the failure, by which an
+ * app words it in the reader's language.
+ */
+export const failureGroupsSchema = z.object({
+  items: z.array(z.object({ errorCode: z.string().nullable(), code: errorCodeSchema.nullable(), reason: z.string().nullable(), count: z.number().int() })),
+});
+export type FailureGroups = z.infer<typeof failureGroupsSchema>;

@@ -14,6 +14,7 @@ export const countersOf = (b: Broadcast): BroadcastCounters => ({
   skipped: b.skipped,
   suppressed: b.suppressed,
   deferred: b.deferred,
+  replies: b.replies,
 });
 
 export const broadcastView = (b: Broadcast): BroadcastView => ({

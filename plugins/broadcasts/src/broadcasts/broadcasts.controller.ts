@@ -8,6 +8,7 @@ import {
   audienceImportSchema,
   broadcastViewSchema,
   createBroadcastSchema,
+  failureGroupsSchema,
   listBroadcastsQuerySchema,
   listRecipientsQuerySchema,
   recipientViewSchema,
@@ -155,6 +156,14 @@ export class BroadcastsController {
   @ApiErrors(401, 404, 409)
   retryFailed(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
     return this.broadcasts.retryFailed(principal, id);
+  }
+
+  /** Failed recipients counted per error code (Meta's, e.g. 131026), with one of its reasons; largest first. */
+  @Get(':id/failures')
+  @ApiOk(failureGroupsSchema)
+  @ApiErrors(401, 404)
+  failures(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.broadcasts.failures(principal, id);
   }
 
   @Get(':id/recipients')

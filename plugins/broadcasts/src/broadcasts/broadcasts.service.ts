@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type Clock, ObrolError } from '@obrol/contracts';
+import { type Clock, ERROR_CODES, type ErrorCode, ObrolError } from '@obrol/contracts';
 import {
   CLOCK,
   ChannelsService,
+  MediaObject,
+  Message,
   type Page,
   type Principal,
   Template,
@@ -23,7 +25,9 @@ import { Broadcast } from './broadcast.entity.js';
 import type {
   BroadcastStatus,
   BroadcastView,
+  FailureGroups,
   RecipientView,
+  VariableMapping,
   audienceImportSchema,
   createBroadcastSchema,
   listBroadcastsQuerySchema,
@@ -58,6 +62,7 @@ export class BroadcastsService {
     if (resolved.account.tenantId !== principal.tenantId) throw new ObrolError('NOT_FOUND', 'Channel account not found.');
     const em = this.orm.em.fork();
     await this.templateFor(em, input.channelAccountId, input.template.name, input.template.language);
+    await this.assertHeaderFile(em, input.channelAccountId, input.variables);
     const b = em.create(Broadcast, {
       tenantId: principal.tenantId,
       channelAccount: resolved.account.id,
@@ -108,7 +113,11 @@ export class BroadcastsService {
       b.templateLanguage = input.template.language;
     }
     if (input.name !== undefined) b.name = input.name;
-    if (input.variables !== undefined) b.variables = input.variables;
+    if (input.variables !== undefined) {
+      await this.assertHeaderFile(em, b.channelAccount.id, input.variables);
+      b.variables = input.variables;
+      b.headerMediaProviderId = null;
+    }
     if (input.audience !== undefined) b.audienceFilter = input.audience;
     if (input.defaultCountry !== undefined) b.defaultCountry = input.defaultCountry;
     if (input.messagesPerSecond !== undefined) b.messagesPerSecond = this.pace(input.messagesPerSecond);
@@ -179,6 +188,8 @@ export class BroadcastsService {
   async resume(principal: Principal, id: string): Promise<BroadcastView> {
     const em = this.orm.em.fork();
     const { plugin } = await this.channels.resolve((await this.get(principal, id)).channelAccount.id);
+    const uploadFailed = await this.engine.uploadHeaderMedia(id);
+    if (uploadFailed) throw new ObrolError('MEDIA_FAILED', uploadFailed);
     await em.transactional(async (tx) => {
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['paused'], 'resumed');
@@ -256,6 +267,32 @@ export class BroadcastsService {
     }
   }
 
+  /** Failed recipients counted per error code by the database (the recipients index reaches them), with one reason for each. */
+  async failures(principal: Principal, id: string): Promise<FailureGroups> {
+    const em = this.orm.em.fork();
+    const b = await this.get(principal, id, em);
+    const rows = (await em.getConnection().execute(
+      'select error_code, max(reason) as reason, count(*) as n from broadcast_recipients where broadcast_id = ? and status = ? group by error_code order by count(*) desc, error_code',
+      [b.id, 'failed'],
+    )) as { error_code: string | null; reason: string | null; n: number | string }[];
+    const items = rows.map(async (r) => ({ errorCode: r.error_code, code: await this.stableCodeOf(em, b.id, r.error_code), reason: r.reason, count: Number(r.n) }));
+    return { items: await Promise.all(items) };
+  }
+
+  /**
+   * Obrol's stable code for a group of failures: the recorded code itself when it is one of ours
+   * (the channel gave no code of its own), else the code the channel gave the failed message of
+   * one recipient in the group; one lookup per group, and there are few.
+   */
+  private async stableCodeOf(em: EntityManager, broadcastId: string, errorCode: string | null): Promise<ErrorCode | null> {
+    if (errorCode === null) return null;
+    if (Object.hasOwn(ERROR_CODES, errorCode)) return errorCode as ErrorCode;
+    const one = await em.findOne(BroadcastRecipient, { broadcast: broadcastId, status: 'failed', errorCode, messageId: { $ne: null } }, { fields: ['messageId'] });
+    if (!one?.messageId) return null;
+    const message = await em.findOne(Message, { id: one.messageId }, { fields: ['error'] });
+    return message?.error?.code ?? null;
+  }
+
   /** What one recipient would get: their parameters and the text, or why they would be skipped. */
   async preview(principal: Principal, id: string, recipient: { recipientId?: string; phone?: string }) {
     const em = this.orm.em.fork();
@@ -279,7 +316,7 @@ export class BroadcastsService {
     const problems: string[] = [];
     if (template.status !== 'APPROVED') problems.push(`The template is ${template.status}, not APPROVED.`);
     const media = template.components.header && template.components.header.format !== 'TEXT';
-    if (media && !b.variables.headerMedia) problems.push('The template has a media header; map its link (variables.headerMedia).');
+    if (media && !b.variables.headerMedia) problems.push('The template has a media header; upload its file or map its link (variables.headerMedia).');
     await em.transactional(async (tx) => {
       if (b.status === 'draft') await this.engine.addFilteredContacts(tx, b);
       let after = '';
@@ -356,9 +393,22 @@ export class BroadcastsService {
       country: r.country,
       marketingBlockedCountries: this.options.marketingBlockedCountries,
       optedOutAt: contact?.optedOutAt ?? null,
+      headerMediaProviderId: b.headerMediaProviderId,
       columns: r.columns,
       contact: contact ? { name: contact.name, phone: contact.phone, attributes: contact.attributes } : null,
     });
+  }
+
+  /** An uploaded header file must be one stored for this channel account, of the header's kind. */
+  private async assertHeaderFile(em: EntityManager, channelAccountId: string, variables: VariableMapping): Promise<void> {
+    const header = variables.headerMedia;
+    if (!header || !('mediaId' in header)) return;
+    const file = await em.findOne(MediaObject, { id: header.mediaId, channelAccountId });
+    const field = 'variables.headerMedia.mediaId';
+    if (!file) throw new ObrolError('MEDIA_NOT_FOUND', `No file ${header.mediaId} was uploaded to this number; upload it with POST /api/v1/media?channelAccountId=… first.`, { problems: [{ field, message: 'unknown on this channel account' }] });
+    const family = file.mimeType.split('/')[0];
+    const fits = header.type === 'document' ? family !== 'image' && family !== 'video' && family !== 'audio' : family === header.type;
+    if (!fits) throw new ObrolError('VALIDATION_FAILED', `The header is a ${header.type}, but the file is ${file.mimeType}.`, { problems: [{ field, message: `not a ${header.type}` }] });
   }
 
   private async templateFor(em: EntityManager, channelAccountId: string, name: string, language: string): Promise<Template> {

@@ -9,6 +9,8 @@ export interface RecipientPlanInput extends RecipientValues {
   marketingBlockedCountries: string[];
   /** When the customer opted out, if they did. */
   optedOutAt: Date | null;
+  /** The provider's id of the broadcast's uploaded header file, once uploaded at start. */
+  headerMediaProviderId?: string | null;
 }
 
 /** What a recipient gets at start: sent with these parameters, skipped for a reason, or suppressed. */
@@ -22,7 +24,7 @@ export function planRecipient(input: RecipientPlanInput): RecipientPlan {
   if (input.templateCategory === 'MARKETING' && input.country && input.marketingBlockedCountries.includes(input.country)) {
     return { status: 'skipped', reason: `WhatsApp does not deliver marketing templates to numbers in ${input.country}.`, parameters: null };
   }
-  const resolved = resolveParameters(input.mapping, input);
+  const resolved = resolveParameters(input.mapping, input, { providerMediaId: input.headerMediaProviderId });
   if (!resolved.ok) return { status: 'skipped', reason: resolved.problems.join(' '), parameters: null };
   return { status: 'pending', reason: null, parameters: resolved.parameters };
 }

@@ -48,6 +48,16 @@ describe('resolveParameters', () => {
     expect(resolveParameters(mapping, { columns: { img: 'https://x/a.jpg' }, contact: null })).toEqual({ ok: true, parameters: { header: [{ type: 'image', media: { url: 'https://x/a.jpg' } }] } });
   });
 
+  it('sends an uploaded header file by the provider id once uploaded, by Obrol id before', () => {
+    const mapping = { headerMedia: { type: 'document' as const, mediaId: 'm-1', filename: 'katalog.pdf' } };
+    expect(resolveParameters(mapping, { columns: {}, contact: null })).toEqual({ ok: true, parameters: { header: [{ type: 'document', media: { mediaId: 'm-1' }, filename: 'katalog.pdf' }] } });
+    expect(resolveParameters(mapping, { columns: {}, contact: null }, { providerMediaId: 'wa-9' })).toEqual({
+      ok: true,
+      parameters: { header: [{ type: 'document', media: { mediaId: 'm-1', providerMediaId: 'wa-9' }, filename: 'katalog.pdf' }] },
+    });
+    expect(requiredColumns(mapping)).toEqual([]);
+  });
+
   it('lists the columns a CSV row must fill', () => {
     expect(requiredColumns({ body: [{ source: { from: 'column', column: 'Name' } }, { source: { from: 'column', column: 'promo', fallback: 'X' } }] })).toEqual(['name']);
   });

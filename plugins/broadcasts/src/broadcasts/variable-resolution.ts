@@ -1,5 +1,5 @@
 import type { TemplateParameter, TemplateParameters } from '@obrol/contracts';
-import type { VariableMapping, VariableSource } from './broadcast.schemas.js';
+import type { HeaderMedia, VariableMapping, VariableSource } from './broadcast.schemas.js';
 
 /** What a recipient's values come from: their CSV cells and their contact. */
 export interface RecipientValues {
@@ -26,8 +26,30 @@ const describe = (source: VariableSource) => (source.from === 'column' ? `column
 const MAX_BODY_VALUE = 1024;
 const MAX_HEADER_VALUE = 60;
 
+/**
+ * The header's file for one recipient: their link, or the uploaded file by the provider's id
+ * once it was uploaded at start (by Obrol's id before, for previews). Null with a problem when it has none.
+ */
+function headerMediaOf(media: HeaderMedia, values: RecipientValues, uploaded: UploadedHeader, problems: string[]): TemplateParameter | null {
+  const filename = media.type === 'document' && 'filename' in media && media.filename ? { filename: media.filename } : {};
+  if ('mediaId' in media) {
+    const ref = { mediaId: media.mediaId, ...(uploaded.providerMediaId ? { providerMediaId: uploaded.providerMediaId } : {}) };
+    return { type: media.type, media: ref, ...filename } as TemplateParameter;
+  }
+  const url = valueOf(media.source, values);
+  if (!url) problems.push(`The header ${media.type} has no link.`);
+  else if (!/^https:\/\/\S+$/.test(url)) problems.push(`The header ${media.type} link "${url}" is not an https URL.`);
+  else return { type: media.type, media: { url } } as TemplateParameter;
+  return null;
+}
+
+/** The provider's id of the broadcast's uploaded header file, once uploaded. */
+export interface UploadedHeader {
+  providerMediaId?: string | null;
+}
+
 /** The template parameters of one recipient, from the mapping; every problem named. */
-export function resolveParameters(mapping: VariableMapping, values: RecipientValues): Resolution {
+export function resolveParameters(mapping: VariableMapping, values: RecipientValues, uploaded: UploadedHeader = {}): Resolution {
   const problems: string[] = [];
   const text = (where: string, entry: { name?: string; source: VariableSource }, max: number): TemplateParameter | null => {
     const value = valueOf(entry.source, values);
@@ -40,12 +62,7 @@ export function resolveParameters(mapping: VariableMapping, values: RecipientVal
   };
   const parameters: TemplateParameters = {};
   const header = (mapping.header ?? []).map((e, i) => text(`header variable ${e.name ?? i + 1}`, e, MAX_HEADER_VALUE));
-  if (mapping.headerMedia) {
-    const url = valueOf(mapping.headerMedia.source, values);
-    if (!url) problems.push(`The header ${mapping.headerMedia.type} has no link.`);
-    else if (!/^https:\/\/\S+$/.test(url)) problems.push(`The header ${mapping.headerMedia.type} link "${url}" is not an https URL.`);
-    else header.push({ type: mapping.headerMedia.type, media: { url } } as TemplateParameter);
-  }
+  if (mapping.headerMedia) header.push(headerMediaOf(mapping.headerMedia, values, uploaded, problems));
   if (header.length) parameters.header = header.filter((p): p is TemplateParameter => !!p);
   const body = (mapping.body ?? []).map((e, i) => text(`body variable ${e.name ?? i + 1}`, e, MAX_BODY_VALUE));
   if (body.length) parameters.body = body.filter((p): p is TemplateParameter => !!p);
@@ -63,7 +80,7 @@ export function resolveParameters(mapping: VariableMapping, values: RecipientVal
 /** CSV columns a row must fill: those mapped with no fallback. */
 export function requiredColumns(mapping: VariableMapping): string[] {
   const sources = [...(mapping.header ?? []), ...(mapping.body ?? [])].map((e) => e.source);
-  if (mapping.headerMedia) sources.push(mapping.headerMedia.source);
+  if (mapping.headerMedia && 'source' in mapping.headerMedia) sources.push(mapping.headerMedia.source);
   for (const b of mapping.buttons ?? []) sources.push(b.source);
   return [...new Set(sources.flatMap((s) => (s.from === 'column' && s.fallback === undefined ? [s.column.toLowerCase()] : [])))];
 }

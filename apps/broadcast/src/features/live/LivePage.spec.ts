@@ -9,21 +9,24 @@ import LivePage from './LivePage.vue';
 // The chart draws on a canvas, which happy-dom lacks; its numbers are asserted beside it.
 vi.mock('./FunnelChart.vue', () => ({ default: { props: ['labels', 'values', 'total'], template: '<div data-testid="chart">{{ values.join(",") }}</div>' } }));
 
-const counters = (patch: Record<string, number>) => ({ total: 1000, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, suppressed: 0, deferred: 0, ...patch });
+const counters = (patch: Record<string, number>) => ({ total: 1000, pending: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, skipped: 0, suppressed: 0, deferred: 0, replies: 0, ...patch });
 const broadcast = (status: string, c: Record<string, number>) => ({ id: 'b1', channelAccountId: 'ch1', name: 'Promo', template: { name: 'order_update', language: 'en_US' }, variables: {}, audience: null, defaultCountry: 'ID', messagesPerSecond: 20, status, reason: null, scheduledAt: null, scheduledLocal: null, timeZone: null, startedAt: '2026-11-01T00:00:00.000Z', finishedAt: null, createdAt: '2026-11-01T00:00:00.000Z', counters: counters(c) });
 const recipient = (i: number) => ({ id: `r${i}`, phone: `+62812000${String(i).padStart(5, '0')}`, country: 'ID', csvRow: i + 2, contactId: null, status: 'sent', reason: null, errorCode: null, messageId: null, attempts: 1, nextAttemptAt: null, updatedAt: '2026-11-01T00:00:00.000Z' });
 
-function setup() {
-  let state = broadcast('running', { pending: 600, sent: 300, delivered: 80, read: 20 });
+let failures: { errorCode: string | null; code: string | null; reason: string | null; count: number }[] = [];
+
+function setup(locale: 'en' | 'id' = 'en', initial: Record<string, number> = { pending: 600, sent: 300, delivered: 80, read: 20 }) {
+  let state = broadcast('running', initial);
   const fake = fakeServer({
     'GET /api/v1/broadcasts/b1': () => state,
     'GET /api/v1/broadcasts/b1/recipients': (_b, q) => ({ items: Array.from({ length: q.get('status') ? 1 : 200 }, (_, i) => recipient(i)), nextCursor: null }),
+    'GET /api/v1/broadcasts/b1/failures': () => ({ items: failures }),
     'POST /api/v1/broadcasts/b1/pause': () => (state = { ...state, status: 'paused' }),
     'POST /api/v1/broadcasts/b1/resume': () => (state = { ...state, status: 'running' }),
   });
   useConnectionStore(fake.pinia).realtime.connect();
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'broadcasts', component: { template: '<div/>' } }, { path: '/b/:id/edit/:step', name: 'edit', component: { template: '<div/>' } }] });
-  const w = mount(LivePage, { props: { id: 'b1' }, global: { plugins: [fake.pinia, router, createBroadcastI18n('en')] }, attachTo: document.body });
+  const w = mount(LivePage, { props: { id: 'b1' }, global: { plugins: [fake.pinia, router, createBroadcastI18n(locale)] }, attachTo: document.body });
   const push = (c: Record<string, number>, status = 'running') =>
     fake.socket.onmessage!({ data: JSON.stringify({ eventId: 'e', occurredAt: '2026-11-01T00:00:00.000Z', schemaVersion: 1, tenantId: 't', type: 'broadcast.progress', channelAccountId: 'ch1', data: { broadcastId: 'b1', channelAccountId: 'ch1', name: 'Promo', status, reason: null, counters: counters(c) } }) });
   return { w, fake, push };
@@ -45,6 +48,65 @@ describe('LivePage', () => {
     expect(w.find('[data-testid="funnel-read"]').text()).toBe('390');
     expect(w.find('[data-testid="funnel-failed"]').text()).toBe('10');
     expect(fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1')).toHaveLength(gets);
+  });
+
+  it('shows replies, and the failures the server grouped, asked again only when the failed counter moves', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      failures = [];
+      const { w, fake, push } = setup();
+      await flushPromises();
+      expect(w.find('[data-testid="live-replies"]').text()).toBe('Replies received: 0');
+      push({ pending: 600, sent: 300, delivered: 80, read: 20, replies: 7, suppressed: 3 });
+      await flushPromises();
+      expect(w.find('[data-testid="live-replies"]').text()).toBe('Replies received: 7');
+      expect(w.find('[data-testid="live-suppressed"]').text()).toBe('Opted out: 3');
+      await vi.advanceTimersByTimeAsync(1500);
+      const asked = () => fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1/failures').length;
+      expect(asked()).toBe(0);
+
+      failures = [{ errorCode: '131026', code: 'RECIPIENT_UNDELIVERABLE', reason: 'Message undeliverable', count: 12 }, { errorCode: '131049', code: 'MARKETING_LIMIT_REACHED', reason: 'Marketing limit', count: 3 }];
+      push({ pending: 585, sent: 300, delivered: 80, read: 20, failed: 15 });
+      push({ pending: 585, sent: 290, delivered: 90, read: 20, failed: 15 });
+      await vi.advanceTimersByTimeAsync(1500);
+      await flushPromises();
+      expect(asked()).toBe(1);
+      const en = createBroadcastI18n('en').global;
+      expect(w.findAll('[data-testid="live-failure"]').map((r) => r.text())).toEqual([
+        `${en.t('errors.RECIPIENT_UNDELIVERABLE')}Message undeliverable13102612`,
+        `${en.t('errors.MARKETING_LIMIT_REACHED')}Marketing limit1310493`,
+      ]);
+      expect(fake.calls.some((c) => c.path === '/api/v1/broadcasts/b1/recipients' && c.query.get('status') === 'failed')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('words the failures in the reader’s language by Obrol’s code, with Meta’s own sentence beside it, and counts in it', async () => {
+    failures = [
+      { errorCode: '131026', code: 'RECIPIENT_UNDELIVERABLE', reason: 'Message undeliverable.', count: 1200 },
+      { errorCode: '999999', code: null, reason: 'Something new at Meta.', count: 1 },
+    ];
+    const { w } = setup('id', { pending: 600, sent: 300, delivered: 80, read: 20, failed: 1201 });
+    await flushPromises();
+    const id = createBroadcastI18n('id').global;
+    expect(w.findAll('[data-testid="live-failure-headline"]').map((h) => h.text())).toEqual([id.t('errors.RECIPIENT_UNDELIVERABLE'), id.t('errors.UNKNOWN')]);
+    expect(id.t('errors.RECIPIENT_UNDELIVERABLE')).not.toBe(createBroadcastI18n('en').global.t('errors.RECIPIENT_UNDELIVERABLE'));
+    expect(w.findAll('[data-testid="live-failure-detail"]').map((d) => d.text())).toEqual(['Message undeliverable.', 'Something new at Meta.']);
+    // Numbers in the page's language, whatever the browser's.
+    expect(w.findAll('[data-testid="live-failure-count"]').map((c) => c.text())).toEqual(['1.200', '1']);
+    w.unmount();
+  });
+
+  it('opens another broadcast when its id changes while the page shows', async () => {
+    const { w, fake } = setup();
+    await flushPromises();
+    fake.routes['GET /api/v1/broadcasts/b2'] = () => ({ ...broadcast('completed', { pending: 0, read: 1000 }), id: 'b2', name: 'Second' });
+    fake.routes['GET /api/v1/broadcasts/b2/recipients'] = () => ({ items: [recipient(1)], nextCursor: null });
+    await w.setProps({ id: 'b2' });
+    await flushPromises();
+    expect(w.find('h1').text()).toContain('Second');
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('1,000 of 1,000 handled (100%)');
   });
 
   it('pauses and resumes with the buttons that fit the state', async () => {

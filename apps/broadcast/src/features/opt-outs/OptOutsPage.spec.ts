@@ -71,7 +71,7 @@ describe('OptOutsPage', () => {
     await w.findAll('[data-testid="optouts-remove"]')[1]!.trigger('click');
     await w.find('[data-testid="optouts-confirm"]').trigger('click');
     await flushPromises();
-    expect(w.find('[data-testid="optouts-error"]').text()).toBe(createBroadcastI18n('en').global.t('errors.NOT_FOUND'));
+    expect(w.find('[data-testid="optouts-error"] strong').text()).toBe(createBroadcastI18n('en').global.t('errors.NOT_FOUND'));
     expect(w.findAll('[data-testid="optouts-row"]')).toHaveLength(2);
   });
 });

@@ -1,3 +1,4 @@
+import type { TemplateSlot } from '@obrol/ui';
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBroadcastI18n } from '../../i18n';
@@ -29,11 +30,11 @@ function server() {
   return fake;
 }
 
-function mountStep(modelValue: SlotSources = {}) {
+function mountStep(modelValue: SlotSources = {}, options: { slots?: TemplateSlot[]; locale?: 'en' | 'id' } = {}) {
   const fake = server();
   const w = mount(StepVariables, {
-    props: { broadcastId: 'b1', slots, named: false, columns: ['nama', 'pesanan'], modelValue, 'onUpdate:modelValue': (v: SlotSources) => queueMicrotask(() => void w.setProps({ modelValue: v })) },
-    global: { plugins: [fake.pinia, createBroadcastI18n('en')] },
+    props: { broadcastId: 'b1', channelAccountId: 'ch1', mediaLimits: null, slots: options.slots ?? slots, named: false, columns: ['nama', 'pesanan'], modelValue, 'onUpdate:modelValue': (v: SlotSources) => queueMicrotask(() => void w.setProps({ modelValue: v })) },
+    global: { plugins: [fake.pinia, createBroadcastI18n(options.locale ?? 'en')] },
   });
   return { w, fake };
 }
@@ -61,6 +62,13 @@ describe('StepVariables', () => {
     expect(w.find('[data-testid="preview-next"]').attributes('disabled')).toBeDefined();
   });
 
+  it('names each blank in the reader’s language, a media header by its kind', async () => {
+    const header: TemplateSlot = { key: 'header:image', component: 'header', variable: 'image', media: 'image' };
+    const { w } = mountStep({}, { slots: [header, ...slots], locale: 'id' });
+    await settle();
+    expect(w.findAll('legend').map((l) => l.text())).toEqual(['Bagian kepala pesan (Gambar)', 'Bagian isi pesan {{1}}', 'Bagian isi pesan {{2}}']);
+  });
+
   it('uses the fallback where a customer’s cell is empty, and a constant for everyone', async () => {
     const { w } = mountStep({ 'body:1': { from: 'column', column: 'nama' }, 'body:2': { from: 'column', column: 'pesanan' } });
     await settle();
@@ -83,5 +91,13 @@ describe('variable mapping', () => {
     const mapping = toVariableMapping(named, sources, true);
     expect(mapping).toEqual({ body: [{ name: 'first_name', source: sources['body:first_name'] }], headerMedia: { type: 'image', source: sources['header:image'] } });
     expect(fromVariableMapping(named, mapping)).toEqual(sources);
+  });
+
+  it('sends an uploaded header file by its media id, and reads it back', () => {
+    const slotsWithFile = [{ key: 'header:document', component: 'header' as const, variable: 'document', media: 'document' as const }];
+    const sources: SlotSources = { 'header:document': { from: 'upload', mediaId: 'm1', filename: 'katalog.pdf' } };
+    const mapping = toVariableMapping(slotsWithFile, sources, false);
+    expect(mapping).toEqual({ headerMedia: { type: 'document', mediaId: 'm1', filename: 'katalog.pdf' } });
+    expect(fromVariableMapping(slotsWithFile, mapping)).toEqual(sources);
   });
 });

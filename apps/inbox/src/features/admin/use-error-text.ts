@@ -1,5 +1,4 @@
-import { type ApiError, toApiError } from '@obrol/client';
-import { useI18n } from 'vue-i18n';
+import type { ApiError } from '@obrol/client';
 
 interface Problem {
   field?: string;
@@ -18,16 +17,3 @@ export function problemsByField(error: ApiError | null, prefix = ''): Record<str
   return out;
 }
 
-/**
- * An API failure in the agent's language: `headline` is the sentence for its stable code;
- * `detail` is the server's own explanation (which field, what the provider said), shown smaller.
- */
-export function useErrorText() {
-  const { t, te } = useI18n();
-  return (error: unknown): { headline: string; detail: string | null } => {
-    const e = toApiError(error);
-    const key = `errors.${e.code}`;
-    const headline = te(key) ? t(key) : t('errors.UNKNOWN');
-    return { headline, detail: e.statusCode !== 0 && e.code !== 'INTERNAL' && e.message ? e.message : null };
-  };
-}

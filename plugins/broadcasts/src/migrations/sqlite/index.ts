@@ -1,5 +1,9 @@
 // The broadcast plugin's migrations for this driver, in order (recorded in its own table).
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129190000 as M0 } from './migration-20261129190000.js';
+import { Migration20261130000300 as M1 } from './migration-20261130000300.js';
 
-export const sqliteMigrations: MigrationObject[] = [{ name: 'migration-20261129190000', class: M0 }];
+export const sqliteMigrations: MigrationObject[] = [
+  { name: 'migration-20261129190000', class: M0 },
+  { name: 'migration-20261130000300', class: M1 },
+];

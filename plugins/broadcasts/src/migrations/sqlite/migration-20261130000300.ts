@@ -1,0 +1,11 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/** Replies counted per broadcast, and the provider's id of an uploaded header file (uploaded once at start). */
+export class Migration20261130000300 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`alter table \`broadcasts\` add column \`replies\` integer not null default 0;`);
+    this.addSql(`alter table \`broadcasts\` add column \`header_media_provider_id\` text null;`);
+  }
+
+}
