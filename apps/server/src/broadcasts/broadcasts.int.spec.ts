@@ -308,7 +308,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     await sql.execute("update broadcast_recipients set status = 'queued', message_id = id, attempts = 1 where broadcast_id = ?", [id]);
     await sql.execute('update broadcasts set total = 20, pending = 0, queued = 20 where id = ?', [id]);
     const engine = env.app.app.get(BroadcastEngine);
-    const limit = { code: 'MARKETING_LIMIT_REACHED', message: 'Meta limits marketing messages to this customer.', retryable: false, providerCode: 131049 };
+    const limit = { code: 'MARKETING_LIMIT_REACHED' as const, message: 'Meta limits marketing messages to this customer.', retryable: false, providerCode: 131049 };
     const recipients = await allRecipients(id);
     await Promise.all(recipients.flatMap((r) => [engine.follow(r.messageId!, 'sent', null), engine.follow(r.messageId!, 'failed', limit)]));
     expect((await allRecipients(id)).map((r) => r.status)).toEqual(recipients.map(() => 'deferred'));
