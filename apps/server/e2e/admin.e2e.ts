@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { type IncomingHttpHeaders, createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -8,20 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
 import { seriousA11yViolations } from './axe.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+import { browserSuiteAvailable, launchChromium } from './chromium.js';
 
-const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots of every admin screen, for a person to look at (gitignored). */
 const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../e2e-artifacts/admin');
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
-  console.warn(`skipped: Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set OBROL_TEST_CHROMIUM`);
-}
+const available = browserSuiteAvailable();
 
 const run = promisify(execFile);
 
@@ -86,7 +82,7 @@ describe.runIf(available)('admin console in Chromium', () => {
       OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: 'true',
     });
     obrol = await runObrol('all', config, { logger: createLogger('warn'), print: (line) => printed.push(line) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   }, 60_000);
   afterAll(async () => {

@@ -1,20 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
 import { broadcastAppRoot } from '../src/inbox-app.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+import { browserSuiteAvailable, launchChromium } from './chromium.js';
 
-const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots of every screen, for a person to look at (gitignored); OBROL_TEST_SCREENSHOTS overrides. */
 const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.resolve(import.meta.dirname, '../../../artifacts/broadcast-e2e');
-const available = existsSync(CHROMIUM) && !!broadcastAppRoot();
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`Chromium (${CHROMIUM}) and the built broadcast app (pnpm build) are required in CI`);
-  console.warn(`skipped: Chromium not found at ${CHROMIUM} or the broadcast app is not built (pnpm build)`);
-}
+const available = browserSuiteAvailable({ ok: !!broadcastAppRoot(), what: 'the built broadcast app (pnpm build)' });
 const ZONE = 'Asia/Tokyo';
 /** A 240 × 120 checkered PNG, the header image a marketer uploads. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAPAAAAB4CAIAAABD1OhwAAABu0lEQVR42u3bMQ0AIAxFQTTgAWvIQAHuMISCLk1Y6CXsl/y+lTbOTL++V/pxuS/cZmiuoA3NFbQDcwXN5QqaK2hDcwVtaK6gHZgraC5X0FxBG5oraENzBc3lCprLFTRX0IbmCtrQXEFzuYLmcsOgjcX9yRU0V9CG5gragbmC5nIFzRW0obmCNjRX0A7MFTSXK2iuoA3NFbShuYJ2YK6guVxBcwVtaK6gDc0VNJcraC43DtpYXL++Dc0VtANzBc3lCporaENzBW1orqAdmCtoLlfQXEEbmitoQ3MFzeUKmssVNFfQhuYK2tBcQXO5guZyBc2tEbSxuH59G5oraAfmCprLFTRX0IbmCtrQXEE7MFfQXK6guYI2NFfQhuYKmssVNJcraK6gDc0VtKG5guZyBc3lCppbI2hjcf36NjRX0A7MFTSXK2iuoA3NFbShuYJ2YK6guVxBcwVtaK6gDc0VNJcraC5X0FxBG5oraENzBc3lCprLFTS3RtDG4vr1bWiuoB2YK2guV9BcQRuaK2hDcwXtwFxBc7mC5gra0FxBG5oraC5X0FyuoLmCNjRX0IbmCprLFTSXK2huCfcCORRWpqUOHT4AAAAASUVORK5CYII=', 'base64');
@@ -51,7 +47,7 @@ describe.runIf(available)('broadcast app in Chromium', () => {
       body: JSON.stringify({ email: 'marketer@example.test', name: 'Maya Marketer', role: 'marketer', password: 'marketer-password-1', inboxIds: [obrol.demo!.channelAccountId] }),
     });
     expect(marketer.status, await marketer.clone().text()).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 860 }, acceptDownloads: true, timezoneId: 'Asia/Jakarta' });
   }, 60_000);
   afterAll(async () => {

@@ -1,20 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+import { browserSuiteAvailable, launchChromium } from './chromium.js';
 
-const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** A folder to keep screenshots of the inbox in, for a person to look at; none when unset. */
 const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS;
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
-  console.warn(`skipped: Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set OBROL_TEST_CHROMIUM`);
-}
+const available = browserSuiteAvailable();
 
 /**
  * The agent's whole flow in the built inbox, in headless Chromium, against `obrol start` with
@@ -30,7 +26,7 @@ describe.runIf(available)('agent inbox in Chromium', () => {
   beforeAll(async () => {
     const config = parseConfig({ OBROL_PORT: '0', OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_ADMIN_EMAIL: 'agent@example.test', OBROL_ADMIN_PASSWORD: 'agent-password-1', OBROL_LOG_LEVEL: 'warn' });
     obrol = await runObrol('all', config, { logger: createLogger('warn'), print: () => undefined });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   }, 60_000);
   afterAll(async () => {

@@ -1,20 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+import { browserSuiteAvailable, launchChromium } from './chromium.js';
 
-const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots for a person to look at: OBROL_TEST_SCREENSHOTS, else the gitignored e2e/artifacts. */
 const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
-  console.warn(`skipped: Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set OBROL_TEST_CHROMIUM`);
-}
+const available = browserSuiteAvailable();
 
 const CUSTOMER = '+6281299990077';
 /** More than two pages of the thread (30 a page) come after the message searched for. */
@@ -65,7 +61,7 @@ describe.runIf(available)('message search in Chromium', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await page.goto(obrol.app.url);
     await page.getByTestId('login-email').fill('admin@example.test');

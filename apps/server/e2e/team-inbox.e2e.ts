@@ -1,21 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
+import { browserSuiteAvailable, launchChromium } from './chromium.js';
 
-const CHROMIUM = process.env.OBROL_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots for a person to look at: OBROL_TEST_SCREENSHOTS, else the gitignored e2e/artifacts. */
 const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}, but it is not installed`);
-  console.warn(`skipped: Chromium not found at ${CHROMIUM}; install it (apt-get install chromium) or set OBROL_TEST_CHROMIUM`);
-}
+const available = browserSuiteAvailable();
 
 const CUSTOMER = '+6281299990001';
 
@@ -57,7 +53,7 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     }
     expect((await api('PATCH', `/api/v1/channels/${inbox}`, { autoAssign: true, autoAssignLimit: 5 })).body).toMatchObject({ autoAssign: true });
     expect((await api('POST', '/api/v1/canned-responses', { shortcut: 'lacak', text: 'Halo {{contact.name}}, paket Anda sedang kami lacak.' })).status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await launchChromium();
     ana = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     const bayuContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Headless Chromium cannot show (or let a test answer) the browser's own permission prompt,
