@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { SendGates } from '@obrol/core';
 import { requireService } from '@obrol/core/testing';
 import { type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
-import { DEFAULT_TEMPLATES, type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
+import { DEFAULT_TEMPLATES, type WhatsAppSimulator, type WhatsAppSimulatorOptions, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { WhatsAppPlugin } from '@obrol/whatsapp';
 import { migratedSchemaDrift } from '@obrol/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -78,6 +78,19 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     await sim?.close();
     await env?.close();
   });
+
+  /** A second number on a simulator of its own (its own limits and clock of statuses), connected as a channel; the caller closes it. */
+  async function ownNumber(name: string, options: Partial<WhatsAppSimulatorOptions>) {
+    const number = await startWhatsAppSimulator({ appSecret, accessToken, pairRateLimit: false, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, ...options });
+    const created = await env.api('POST', '/api/v1/channels', {
+      plugin: 'whatsapp',
+      name,
+      config: { phoneNumberId: number.config.phoneNumberId, wabaId: number.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: number.url },
+    });
+    expect(created.status).toBe(201);
+    number.setWebhookUrl(`${env.url}/webhooks/whatsapp/${created.body.id}`);
+    return { sim: number, channel: created.body.id as string };
+  }
 
   async function draft(name: string, csv: string, extra: Record<string, unknown> = {}) {
     const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name, template: { name: 'order_update', language: 'en_US' }, variables, ...extra });
@@ -402,17 +415,10 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
 
   it('sends live progress when a customer reads the broadcast after it completed', async () => {
     // A customer who reads only when told to: the read arrives well after the broadcast completed.
-    const slowReader = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: undefined }, pairRateLimit: false });
+    const { sim: slowReader, channel } = await ownNumber('WhatsApp (slow reader)', { statusDelaysMs: { sent: 5, delivered: 10, read: undefined } });
     try {
-      const channel = await env.api('POST', '/api/v1/channels', {
-        plugin: 'whatsapp',
-        name: 'WhatsApp (slow reader)',
-        config: { phoneNumberId: slowReader.config.phoneNumberId, wabaId: slowReader.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: slowReader.url },
-      });
-      expect(channel.status).toBe(201);
-      slowReader.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
       const [phone] = phones(700_000, 1);
-      const id = await draft('Read later', csvOf([phone]), { channelAccountId: channel.body.id });
+      const id = await draft('Read later', csvOf([phone]), { channelAccountId: channel });
       const socket = await env.realtime(await env.adminToken());
       try {
         expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
@@ -433,17 +439,10 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
 
   it("slows down when Meta answers 130429 (throughput reached), and still sends everyone once", async () => {
     // A number whose Cloud API throughput is far below the broadcast's pace.
-    const narrow = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, pairRateLimit: false, throughputPerSecond: 8 });
+    const { sim: narrow, channel } = await ownNumber('WhatsApp (narrow)', { throughputPerSecond: 8 });
     try {
-      const channel = await env.api('POST', '/api/v1/channels', {
-        plugin: 'whatsapp',
-        name: 'WhatsApp (narrow)',
-        config: { phoneNumberId: narrow.config.phoneNumberId, wabaId: narrow.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: narrow.url },
-      });
-      expect(channel.status).toBe(201);
-      narrow.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
       const numbers = phones(800_000, 40);
-      const id = await draft('Too fast', csvOf(numbers), { channelAccountId: channel.body.id, messagesPerSecond: 40 });
+      const id = await draft('Too fast', csvOf(numbers), { channelAccountId: channel, messagesPerSecond: 40 });
       expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
       const done = await eventually(async () => {
         const b = await broadcast(id);
@@ -462,17 +461,10 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
   });
 
   it('pauses by itself when WhatsApp restricts the account (368), and reaches everyone once after it is lifted', async () => {
-    const restricted = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, pairRateLimit: false });
+    const { sim: restricted, channel } = await ownNumber('WhatsApp (restricted)', {});
     try {
-      const channel = await env.api('POST', '/api/v1/channels', {
-        plugin: 'whatsapp',
-        name: 'WhatsApp (restricted)',
-        config: { phoneNumberId: restricted.config.phoneNumberId, wabaId: restricted.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: restricted.url },
-      });
-      expect(channel.status).toBe(201);
-      restricted.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
       const numbers = phones(810_000, 30);
-      const id = await draft('Restricted', csvOf(numbers), { channelAccountId: channel.body.id, messagesPerSecond: 10 });
+      const id = await draft('Restricted', csvOf(numbers), { channelAccountId: channel, messagesPerSecond: 10 });
       const reached = () => new Set(restricted.sent.filter((m) => m.type === 'template').map((m) => m.waId)).size;
       expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
       await eventually(() => reached() >= 3, 60_000, 'the first sends');
@@ -500,16 +492,9 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
 
   it("sends no more in 24 hours than the number's messaging tier allows, and says it waits", async () => {
     // A new number: Meta reports TIER_250, at most 250 business-initiated messages a day.
-    const young = await startWhatsAppSimulator({ appSecret, accessToken, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, pairRateLimit: false, throughputPerSecond: 1_000, messagingLimit: 'TIER_250' });
+    const { sim: young, channel } = await ownNumber('WhatsApp (TIER_250)', { throughputPerSecond: 1_000, messagingLimit: 'TIER_250' });
     try {
-      const channel = await env.api('POST', '/api/v1/channels', {
-        plugin: 'whatsapp',
-        name: 'WhatsApp (TIER_250)',
-        config: { phoneNumberId: young.config.phoneNumberId, wabaId: young.config.wabaId, accessToken, appSecret, verifyToken: 'verify-me', graphApiBaseUrl: young.url },
-      });
-      expect(channel.status).toBe(201);
-      young.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel.body.id}`);
-      const id = await draft('Beyond the tier', csvOf(phones(820_000, 260)), { channelAccountId: channel.body.id, messagesPerSecond: 200 });
+      const id = await draft('Beyond the tier', csvOf(phones(820_000, 260)), { channelAccountId: channel, messagesPerSecond: 200 });
       expect((await env.api('GET', `/api/v1/broadcasts/${id}/estimate`)).body.duration).toMatchObject({ days: 2, text: 'about 2 days at 250 per day' });
       expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
       const waiting = await eventually(async () => {
