@@ -18,10 +18,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import { type InboxScale, SEED_WORDS, seedInbox } from './inbox-scale.seed.js';
 import { type LatencySummary, summariseLatencies } from './latency-stats.js';
 import { type ObrolTarget, startObrolTarget } from './obrol-target.fixture.js';
+import { freshPostgres, postgresReachable } from './bench-postgres.js';
 
 const SCALE: InboxScale = { conversations: Number(process.env.OBROL_BENCH_CONVERSATIONS ?? 100_000), messages: Number(process.env.OBROL_BENCH_MESSAGES ?? 1_000_000) };
 const REQUESTS = Number(process.env.OBROL_BENCH_REQUESTS ?? 200);
@@ -91,35 +91,21 @@ function initialJsGzipKb(): { kb: number; files: string[] } {
   return { kb: Math.round(bytes / 102.4) / 10, files };
 }
 
-async function postgresReachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  return client.connect().then(() => client.end().then(() => true), () => false);
-}
-
-const admin = process.env.OBROL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const shapes: ShapeFigures[] = [];
 if (SHAPES.includes('sqlite')) shapes.push(await benchShape('Obrol: SQLite + in-process bus', {}));
 if (SHAPES.includes('postgres')) {
-  if (await postgresReachable(admin)) {
-    const name = `obrol_bench_${randomBytes(4).toString('hex')}`;
-    const run = async (sql: string) => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(sql);
-      await c.end();
-    };
-    await run(`CREATE DATABASE ${name}`);
-    const url = admin.replace(/\/[^/]*$/, `/${name}`);
+  if (await postgresReachable()) {
+    const db = await freshPostgres();
     try {
       shapes.push(
         await benchShape(
           'Obrol: PostgreSQL + NATS',
-          { OBROL_DATABASE_URL: url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') },
-          url,
+          { OBROL_DATABASE_URL: db.url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') },
+          db.url,
         ),
       );
     } finally {
-      await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await db.drop();
     }
   } else console.log('skipped: Obrol on PostgreSQL + NATS (PostgreSQL not reachable)\n');
 }
