@@ -10,7 +10,7 @@ import { shortcutFor } from './use-shortcuts';
 
 /** c1 wrote last, so the list reads c1, c2, c3. */
 const conversation = (id: string, name: string, assigneeId: string | null = null) => ({
-  id, channelAccountId: 'ch1', contact: { id: `k-${id}`, name, phone: '+62811', externalId: '62811' }, status: 'open', assigneeId, snoozedUntil: null,
+  id, channelAccountId: 'ch1', contact: { id: `k-${id}`, name, phone: '+62811', externalId: '62811' }, status: 'open', assigneeId, snoozedUntil: null, tags: [],
   lastInboundAt: '2026-01-01T09:00:00.000Z', lastMessageAt: `2026-01-01T09:0${4 - Number(id.slice(1))}:00.000Z`, lastMessagePreview: 'Halo', unreadCount: 0,
   window: { open: true, expiresAt: '2099-01-01T00:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T08:00:00.000Z',
 });
