@@ -128,10 +128,6 @@ export interface AgentPatch {
   role?: AgentRole;
   inboxIds?: string[];
   active?: boolean;
-  /** Round-robin new and reopened conversations to the inbox's online agents. */
-  autoAssign?: boolean;
-  /** Unresolved conversations an agent may hold before auto-assignment passes them over (1–1000). */
-  autoAssignLimit?: number;
 }
 
 export interface AccountPatch {
@@ -186,6 +182,10 @@ export interface ChannelPatch {
   /** Merged into the current config; left-out secrets keep their value. */
   config?: Record<string, unknown>;
   active?: boolean;
+  /** Round-robin new and reopened conversations to the inbox's online agents. */
+  autoAssign?: boolean;
+  /** Unresolved conversations an agent may hold before auto-assignment passes them over (1–1000). */
+  autoAssignLimit?: number;
 }
 
 export interface TemplateRegistration {
