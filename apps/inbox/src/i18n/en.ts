@@ -191,6 +191,7 @@ export default {
   },
   admin: {
     title: 'Admin',
+    settingsTitle: 'Settings',
     backToInbox: 'Back to the inbox',
     nav: { account: 'My account', channels: 'Numbers', templates: 'Templates', agents: 'Agents', apiKeys: 'API keys', webhooks: 'Outbound webhooks', canned: 'Canned responses' },
     save: 'Save',
@@ -310,7 +311,7 @@ export default {
       confirmDisconnect: 'Disconnect {name}? Conversations stay; nothing more is received or sent until you reconnect it.',
       autoAssign: {
         title: 'Auto-assign new conversations',
-        limit: 'Most unresolved conversations per agent',
+        limit: 'Limit per agent',
         limitInvalid: 'Enter a whole number from 1 to 1000.',
         explainOn: 'New and reopened conversations go round-robin to the online agents of this inbox with fewer than {count} open (unresolved) conversations. If none is free, they wait unassigned.',
         explainOff: 'Off: new conversations wait unassigned until an agent takes one or is given it.',

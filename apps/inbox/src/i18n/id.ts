@@ -192,6 +192,7 @@ const id: typeof en = {
   },
   admin: {
     title: 'Admin',
+    settingsTitle: 'Pengaturan',
     backToInbox: 'Kembali ke kotak masuk',
     nav: { account: 'Akun saya', channels: 'Nomor', templates: 'Template', agents: 'Agen', apiKeys: 'Kunci API', webhooks: 'Webhook keluar', canned: 'Balasan cepat' },
     save: 'Simpan',
@@ -311,7 +312,7 @@ const id: typeof en = {
       confirmDisconnect: 'Putuskan {name}? Percakapan tetap ada; tidak ada yang diterima atau dikirim sampai dihubungkan lagi.',
       autoAssign: {
         title: 'Tugaskan percakapan baru otomatis',
-        limit: 'Maksimal percakapan belum selesai per agen',
+        limit: 'Batas per agen',
         limitInvalid: 'Isi bilangan bulat dari 1 sampai 1000.',
         explainOn: 'Percakapan baru dan yang dibuka lagi dibagi bergiliran ke agen kotak masuk ini yang sedang online dan memegang kurang dari {count} percakapan terbuka (belum selesai). Jika tidak ada yang longgar, percakapan menunggu tanpa penanggung jawab.',
         explainOff: 'Mati: percakapan baru menunggu tanpa penanggung jawab sampai ada agen yang mengambil atau diberi.',
