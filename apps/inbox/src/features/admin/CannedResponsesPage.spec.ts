@@ -70,7 +70,7 @@ describe('CannedResponsesPage', () => {
     const { wrapper: w, requests } = setup('admin');
     await flushPromises();
     await w.find('[data-testid="canned-new"]').trigger('click');
-    const variables = w.findAll('[data-testid="canned-variables"] li').map((li) => li.findAll('button, code, span').map((e) => e.text()));
+    const variables = w.findAll('[data-testid="canned-variables"] dt').map((dt, i) => [dt.text(), w.findAll('[data-testid="canned-variables"] dd')[i]!.text()]);
     expect(variables).toEqual([
       ['{{contact.name}}', "the contact's name"],
       ['{{contact.phone}}', "the contact's phone number"],
