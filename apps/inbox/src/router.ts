@@ -22,6 +22,8 @@ export function createInboxRouter() {
           { path: '', redirect: { name: 'account' } },
           { path: 'account', name: 'account', component: () => import('./features/admin/AccountPage.vue') },
           { path: 'channels', name: 'admin-channels', component: () => import('./features/admin/ChannelsPage.vue'), meta: { admin: true } },
+          // Every agent reads the library; only admins change it (the page and the API both say so).
+          { path: 'canned-responses', name: 'canned-responses', component: () => import('./features/admin/CannedResponsesPage.vue') },
           { path: 'templates', name: 'admin-templates', component: () => import('./features/admin/TemplatesPage.vue'), meta: { admin: true } },
           { path: 'agents', name: 'admin-agents', component: () => import('./features/admin/AgentsPage.vue'), meta: { admin: true } },
           { path: 'api-keys', name: 'admin-api-keys', component: () => import('./features/admin/ApiKeysPage.vue'), meta: { admin: true } },

@@ -309,6 +309,67 @@ describe.runIf(available)('admin console in Chromium', () => {
     expect(await presence.textContent()).toMatch(/last seen (now|this minute|\d+ minutes? ago)/);
   });
 
+  it('turns on auto-assignment with a limit and creates a canned response; the online agent gets the next conversation and reads the library', async () => {
+    await page.getByTestId('nav-admin-channels').click();
+    const salesCard = page.locator('[data-testid="channel-card"][data-name="Sales"]');
+    const autoAssign = salesCard.getByTestId('auto-assign-form');
+    await autoAssign.getByTestId('auto-assign-toggle').check();
+    await autoAssign.getByTestId('auto-assign-limit').fill('0');
+    expect(await autoAssign.getByTestId('auto-assign-limit-problem').textContent()).toBe('Enter a whole number from 1 to 1000.');
+    expect(await autoAssign.getByTestId('auto-assign-save').isDisabled()).toBe(true);
+    await autoAssign.getByTestId('auto-assign-limit').fill('2');
+    expect(await autoAssign.getByTestId('auto-assign-explain').textContent()).toContain('round-robin to the online agents of this inbox with fewer than 2 open (unresolved) conversations');
+    await autoAssign.getByTestId('auto-assign-save').click();
+    await autoAssign.getByTestId('auto-assign-saved').waitFor();
+    await shot('10c-auto-assignment');
+    const token = await page.evaluate(() => sessionStorage.getItem('obrol.token'));
+    const get = async (url: string) => (await fetch(`${obrol.app.url}${url}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const salesChannel = ((await get('/api/v1/channels')) as { items: { name: string; autoAssign: boolean; autoAssignLimit: number }[] }).items.find((c) => c.name === 'Sales');
+    expect(salesChannel).toMatchObject({ autoAssign: true, autoAssignLimit: 2 });
+
+    await page.getByTestId('nav-canned-responses').click();
+    await page.getByTestId('canned-new').click();
+    await page.getByTestId('canned-shortcut').fill('stok');
+    await page.getByTestId('canned-text').fill('Halo ');
+    await page.getByTestId('canned-insert-varName').click();
+    await page.getByTestId('canned-text').press('End');
+    await page.getByTestId('canned-text').pressSequentially(', stok {{contact.product}} masih ada.');
+    expect(await page.getByTestId('canned-preview').textContent()).toBe('Halo Sari Wulandari, stok {{contact.product}} masih ada.');
+    await shot('10d-canned-form');
+    await page.getByTestId('canned-save').click();
+    await page.locator('[data-testid="canned-row"][data-shortcut="stok"]').waitFor();
+    // The same shortcut again is refused, in words, by the API's unique shortcut.
+    await page.getByTestId('canned-new').click();
+    await page.getByTestId('canned-shortcut').fill('/Stok');
+    await page.getByTestId('canned-text').fill('Another text');
+    await page.getByTestId('canned-save').click();
+    expect(await page.getByTestId('canned-shortcut-problem').textContent()).toBe('/stok is already taken. Choose another shortcut or edit the existing one.');
+    await shot('10e-canned-duplicate');
+    await page.getByTestId('canned-cancel').click();
+    expect(await page.getByTestId('canned-row').count()).toBe(1);
+    await shot('10f-canned-list');
+
+    // Ana (of the Sales inbox) signs in and goes online: the next new customer of Sales is hers.
+    const ana = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await ana.goto(obrol.app.url);
+    await ana.getByTestId('login-email').fill('ana@example.test');
+    await ana.getByTestId('login-password').fill('mango-harbour-pencil-77');
+    await ana.getByTestId('login-submit').click();
+    await ana.getByTestId('presence-select').selectOption('online');
+    await expect.poll(async () => ((await get('/api/v1/team')) as { items: { name: string; presence: string }[] }).items.find((a) => a.name === 'Ana Wijaya')?.presence).toBe('online');
+    sales.customers.send('+6281366660006', 'Kemeja biru ukuran L ada?', { name: 'Maya Auto' });
+    await ana.getByTestId('conversation-item').filter({ hasText: 'Maya Auto' }).filter({ hasText: 'Assigned to you' }).waitFor({ timeout: 15_000 });
+    // The agent reads the library (inserting it with "/" is team-inbox.e2e's), but cannot change it.
+    await ana.getByTestId('current-agent').click();
+    await ana.getByTestId('nav-canned-responses').click();
+    await ana.locator('[data-testid="canned-row"][data-shortcut="stok"]').waitFor();
+    expect(await ana.getByTestId('canned-read-only').isVisible()).toBe(true);
+    expect(await ana.getByTestId('canned-new').count()).toBe(0);
+    expect(await ana.getByTestId('canned-edit').count()).toBe(0);
+    await ana.screenshot({ path: path.join(SCREENSHOTS, '10g-agent-canned.png'), fullPage: true });
+    await ana.close();
+  });
+
   it('creates an API key, sends a template with curl, and revoked it is refused', async () => {
     await page.getByTestId('nav-admin-api-keys').click();
     await page.getByTestId('api-key-name').fill('Online shop');
@@ -411,7 +472,7 @@ describe.runIf(available)('admin console in Chromium', () => {
 
   it('the admin screens and the inbox have no serious or critical accessibility violations (axe-core)', async () => {
     const found: string[] = [];
-    for (const section of ['account', 'admin-channels', 'admin-templates', 'admin-agents', 'admin-api-keys', 'admin-webhooks']) {
+    for (const section of ['account', 'admin-channels', 'admin-templates', 'canned-responses', 'admin-agents', 'admin-api-keys', 'admin-webhooks']) {
       await page.getByTestId(`nav-${section}`).click();
       await page.waitForLoadState('networkidle');
       found.push(...(await seriousA11yViolations(page)).map((v) => `${section}: ${v}`));

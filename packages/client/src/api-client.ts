@@ -42,7 +42,7 @@ import type {
   TemplateRegistration,
   TemplateSyncResult,
 } from './views.js';
-import type { AgentPresence, CannedResponseView, ChannelAccountView, ContactActivity, ContactPatch, ContactView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TagUsage, TeammateView, TemplateView } from './views.js';
+import type { AgentPresence, CannedResponseInput, CannedResponseView, ChannelAccountView, ContactActivity, ContactPatch, ContactView, ConversationFilters, ConversationPatch, ConversationView, LoginResult, Me, NoteInput, NoteView, Page, SendMessageInput, TagUsage, TeammateView, TemplateView } from './views.js';
 
 export interface ApiClientOptions {
   /** Origin (and path prefix) of the server; '' for same-origin. */
@@ -154,6 +154,19 @@ export class ApiClient {
   /** The team's canned responses (text with `{{contact.…}}` placeholders). */
   listCannedResponses(): Promise<CannedResponseView[]> {
     return this.request<{ items: CannedResponseView[] }>('GET', '/canned-responses').then((r) => r.items);
+  }
+
+  /** Admins only; a shortcut already taken is refused with `CONFLICT`. */
+  createCannedResponse(input: CannedResponseInput): Promise<CannedResponseView> {
+    return this.request('POST', '/canned-responses', { body: input });
+  }
+
+  updateCannedResponse(id: string, patch: Partial<CannedResponseInput>): Promise<CannedResponseView> {
+    return this.request('PATCH', `/canned-responses/${encodeURIComponent(id)}`, { body: patch });
+  }
+
+  deleteCannedResponse(id: string): Promise<void> {
+    return this.request('DELETE', `/canned-responses/${encodeURIComponent(id)}`);
   }
 
   getChannel(channelAccountId: string): Promise<ChannelAccountView> {

@@ -25,6 +25,7 @@ export { useChannelsStore } from './channels.store.js';
 export { acceptedTypes, checkAttachment, checkHeaderSample, formatBytes, type AttachmentCheck, type HeaderSampleKind, type MediaKind, type MediaLimits } from './media-limits.js';
 export { fillCannedResponse } from './canned-responses.js';
 export { useCannedResponses } from './use-canned-responses.js';
+export { useCannedResponsesAdmin } from './use-canned-responses-admin.js';
 export { useApiList } from './use-api-list.js';
 export { useAccount } from './use-account.js';
 export { useAgentsAdmin } from './use-agents-admin.js';

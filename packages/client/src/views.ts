@@ -70,6 +70,12 @@ export interface CannedResponseView {
   updatedAt: string;
 }
 
+/** The body of `POST /canned-responses` (and, partly, of `PATCH`). */
+export interface CannedResponseInput {
+  shortcut: string;
+  text: string;
+}
+
 /** The body of `POST /conversations/:id/notes`. */
 export interface NoteInput {
   text: string;
@@ -176,6 +182,10 @@ export interface ChannelPatch {
   /** Merged into the current config; left-out secrets keep their value. */
   config?: Record<string, unknown>;
   active?: boolean;
+  /** Round-robin new and reopened conversations to the inbox's online agents. */
+  autoAssign?: boolean;
+  /** Unresolved conversations an agent may hold before auto-assignment passes them over (1–1000). */
+  autoAssignLimit?: number;
 }
 
 export interface TemplateRegistration {

@@ -18,11 +18,11 @@ const smsPlugin = {
     { name: 'verifyPhrase', type: 'string', label: 'Verify phrase', description: null, secret: true, required: true, enum: null, format: null, pattern: null },
   ],
 };
-const account = { id: 'ch9', plugin: 'sms', name: 'Hotline', active: true, externalId: 'S1', config: { senderId: 'TOKO', region: 'asia' }, secretsSet: ['apiToken', 'verifyPhrase'], webhookUrl: 'https://chat.example/webhooks/sms/ch9', capabilities: null, health: { lastWebhookAt: null, checkedAt: '2026-01-01T00:00:00Z', displayName: null, displayPhoneNumber: null, details: {} }, createdAt: '2026-01-01T00:00:00Z' };
+const account = { id: 'ch9', plugin: 'sms', name: 'Hotline', active: true, externalId: 'S1', config: { senderId: 'TOKO', region: 'asia' }, secretsSet: ['apiToken', 'verifyPhrase'], webhookUrl: 'https://chat.example/webhooks/sms/ch9', capabilities: null, autoAssign: false, autoAssignLimit: 10, health: { lastWebhookAt: null, checkedAt: '2026-01-01T00:00:00Z', displayName: null, displayPhoneNumber: null, details: {} }, createdAt: '2026-01-01T00:00:00Z' };
 
-function setup() {
+function setup(initial: unknown[] = []) {
   const requests: { method: string; path: string; body: unknown }[] = [];
-  let channels: unknown[] = [];
+  let channels: unknown[] = initial;
   const fetch = (async (url: RequestInfo | URL, init?: RequestInit) => {
     const path = String(url).replace(/\?.*$/, '');
     const method = init?.method ?? 'GET';
@@ -34,6 +34,10 @@ function setup() {
     if (path === '/api/v1/channel-plugins/sms/check') {
       if (body.config.apiToken !== 'good-token') return json(422, { statusCode: 422, code: 'CHANNEL_AUTH_FAILED', message: 'The gateway refused the API token.' });
       return json(200, { externalId: 'S1', displayName: 'Toko Sari', displayPhoneNumber: '+62 811', details: {} });
+    }
+    if (path === '/api/v1/channels/ch9' && method === 'PATCH') {
+      channels = [{ ...account, ...body }];
+      return json(200, channels[0]);
     }
     if (path === '/api/v1/channels' && method === 'POST') {
       channels = [account];
@@ -90,5 +94,29 @@ describe('ChannelsPage', () => {
     expect((form.find('[data-testid="config-senderId"]').element as HTMLInputElement).value).toBe('TOKO');
     expect(form.find('[data-testid="config-apiToken"]').exists()).toBe(false);
     expect(form.find('[data-testid="config-apiToken-set"]').text()).toContain('saved (hidden)');
+  });
+
+  it('turns on auto-assignment with a per-agent limit, refusing a limit out of range in words', async () => {
+    const { wrapper: w, requests } = setup([account]);
+    await flushPromises();
+    const form = () => w.find('[data-testid="auto-assign-form"]');
+    expect(form().find('[data-testid="auto-assign-explain"]').text()).toBe('Off: new conversations wait unassigned until an agent takes one or is given it.');
+    expect(form().find('[data-testid="auto-assign-save"]').attributes('disabled')).toBeDefined();
+
+    await form().find('[data-testid="auto-assign-toggle"]').setValue(true);
+    await form().find('[data-testid="auto-assign-limit"]').setValue('0');
+    expect(form().find('[data-testid="auto-assign-limit-problem"]').text()).toBe('Enter a whole number from 1 to 1000.');
+    expect(form().find('[data-testid="auto-assign-save"]').attributes('disabled')).toBeDefined();
+    await form().find('[data-testid="auto-assign-limit"]').setValue('2.5');
+    expect(form().find('[data-testid="auto-assign-limit-problem"]').exists()).toBe(true);
+
+    await form().find('[data-testid="auto-assign-limit"]').setValue('3');
+    expect(form().find('[data-testid="auto-assign-limit-problem"]').exists()).toBe(false);
+    expect(form().find('[data-testid="auto-assign-explain"]').text()).toContain('go round-robin to the online agents of this inbox with fewer than 3 open (unresolved) conversations');
+    await form().trigger('submit');
+    await flushPromises();
+    expect(requests.filter((r) => r.method === 'PATCH')).toEqual([{ method: 'PATCH', path: '/api/v1/channels/ch9', body: { autoAssign: true, autoAssignLimit: 3 } }]);
+    expect(form().find('[data-testid="auto-assign-saved"]').text()).toBe('Saved.');
+    expect((form().find('[data-testid="auto-assign-toggle"]').element as HTMLInputElement).checked).toBe(true);
   });
 });
