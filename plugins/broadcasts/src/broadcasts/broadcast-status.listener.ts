@@ -18,7 +18,7 @@ export class BroadcastStatusListener {
 
   @OnEvent('message.sent')
   async onSent(event: DomainEventMap['message.sent']): Promise<void> {
-    if (event.message.broadcastId) await this.engine.follow(event.message.id, event.message.status, event.message.error);
+    if (event.message.broadcastId) await this.engine.follow(event.message.id, event.message.status, event.message.error, event.message.broadcastId);
   }
 
   @OnEvent('message.status')

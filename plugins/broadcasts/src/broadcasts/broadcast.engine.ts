@@ -332,10 +332,15 @@ export class BroadcastEngine implements OnModuleDestroy {
    * Moves the recipient of a broadcast message to its message's status, with the counters, in
    * one transaction; only forward. A 131049 refusal (Meta's per-customer marketing limit) is
    * not a failure of ours: the recipient is deferred and tried again no sooner than a day later.
+   * With the message's `broadcastId`, a send the provider accepted moves without a read first.
    */
-  async follow(messageId: string, status: MessageStatus, error: ChannelError | null): Promise<boolean> {
+  async follow(messageId: string, status: MessageStatus, error: ChannelError | null, broadcastId?: string): Promise<boolean> {
     const next = RECIPIENT_OF[status];
     if (!next) return false;
+    if (next === 'sent' && !error && broadcastId && (await this.moveQueuedToSent(broadcastId, messageId))) {
+      this.progressChanged(broadcastId);
+      return true;
+    }
     // Statuses of one message arrive in hooks that run side by side (the send's "sent" and
     // Meta's "failed" a few milliseconds later): a move that lost its compare-and-set to another
     // reads the recipient again, else the later status would be lost.
@@ -351,9 +356,27 @@ export class BroadcastEngine implements OnModuleDestroy {
     return false;
   }
 
+  /**
+   * The commonest move, a send the provider accepted, without reading the recipient first: one
+   * conditional update from queued, and the counters. False when the recipient is not queued
+   * (a faster status moved it), and `follow` goes the general way.
+   */
+  private async moveQueuedToSent(broadcastId: string, messageId: string): Promise<boolean> {
+    return this.orm.em.fork().transactional(async (tx) => {
+      const moved = await tx.nativeUpdate(
+        BroadcastRecipient,
+        { messageId, broadcast: broadcastId, status: 'queued' },
+        { status: 'sent', reason: null, errorCode: null, nextAttemptAt: null, updatedAt: this.clock.now() },
+      );
+      if (moved === 0) return false;
+      await shiftCounters(tx, broadcastId, { queued: -1, sent: 1 });
+      return true;
+    });
+  }
+
   /** One try of `follow`: the broadcast's id when moved, false when there is nothing to move, null when another move won. */
   private async moveRecipient(tx: EntityManager, messageId: string, next: RecipientStatus, error: ChannelError | null): Promise<string | false | null> {
-    const r = await tx.findOne(BroadcastRecipient, { messageId }, { populate: ['broadcast'] });
+    const r = await tx.findOne(BroadcastRecipient, { messageId }, { fields: ['status', 'attempts', 'broadcast'] });
     if (!r || !this.advances(r.status, next)) return false;
     const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
     // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.
