@@ -332,15 +332,10 @@ export class BroadcastEngine implements OnModuleDestroy {
    * Moves the recipient of a broadcast message to its message's status, with the counters, in
    * one transaction; only forward. A 131049 refusal (Meta's per-customer marketing limit) is
    * not a failure of ours: the recipient is deferred and tried again no sooner than a day later.
-   * With the message's `broadcastId`, a send the provider accepted moves without a read first.
    */
-  async follow(messageId: string, status: MessageStatus, error: ChannelError | null, broadcastId?: string): Promise<boolean> {
+  async follow(messageId: string, status: MessageStatus, error: ChannelError | null): Promise<boolean> {
     const next = RECIPIENT_OF[status];
     if (!next) return false;
-    if (next === 'sent' && !error && broadcastId && (await this.moveQueuedToSent(broadcastId, messageId))) {
-      this.progressChanged(broadcastId);
-      return true;
-    }
     // Statuses of one message arrive in hooks that run side by side (the send's "sent" and
     // Meta's "failed" a few milliseconds later): a move that lost its compare-and-set to another
     // reads the recipient again, else the later status would be lost.
@@ -357,21 +352,18 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /**
-   * The commonest move, a send the provider accepted, without reading the recipient first: one
-   * conditional update from queued, and the counters. False when the recipient is not queued
-   * (a faster status moved it), and `follow` goes the general way.
+   * A send the provider accepted moves its queued recipient to sent, with the counters, in `tx`:
+   * the transaction that records the message as sent (see `BroadcastSendGate.accepted`), so the
+   * two commit together and no hook after the commit is needed. One conditional update, no read:
+   * a recipient a faster status moved already is left as it is.
    */
-  private async moveQueuedToSent(broadcastId: string, messageId: string): Promise<boolean> {
-    return this.orm.em.fork().transactional(async (tx) => {
-      const moved = await tx.nativeUpdate(
-        BroadcastRecipient,
-        { messageId, broadcast: broadcastId, status: 'queued' },
-        { status: 'sent', reason: null, errorCode: null, nextAttemptAt: null, updatedAt: this.clock.now() },
-      );
-      if (moved === 0) return false;
-      await shiftCounters(tx, broadcastId, { queued: -1, sent: 1 });
-      return true;
-    });
+  async moveQueuedToSent(tx: EntityManager, broadcastId: string, messageId: string): Promise<void> {
+    const moved = await tx.nativeUpdate(
+      BroadcastRecipient,
+      { messageId, broadcast: broadcastId, status: 'queued' },
+      { status: 'sent', reason: null, errorCode: null, nextAttemptAt: null, updatedAt: this.clock.now() },
+    );
+    if (moved) await shiftCounters(tx, broadcastId, { queued: -1, sent: 1 });
   }
 
   /** One try of `follow`: the broadcast's id when moved, false when there is nothing to move, null when another move won. */
