@@ -75,6 +75,9 @@ export class SendConsumer {
         message.externalId = result.value.externalId;
         applyStatus(message, 'sent', null);
         this.record(tx, tenant, now, message, 'sent');
+        // Written first, so the gates' writes come last: a broadcast's counters are one row every
+        // send updates, and its lock is then held only until the commit.
+        await tx.flush();
         await this.gates.accepted(tx, gated);
       });
       return { action: 'ack' };
