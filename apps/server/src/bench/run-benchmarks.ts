@@ -19,7 +19,8 @@
  * OBROL_BENCH_BROADCAST (messages in the flood, default 3000), OBROL_BENCH_RATE (default 1000)
  * and OBROL_BENCH_RATE_SECONDS (default 5),
  * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile each
- * Obrol process with `node --cpu-prof` and print where its time went).
+ * Obrol process with `node --cpu-prof` and print where its time went), OBROL_BENCH_ONLY
+ * (`broadcast`: run 4 alone, without the ceilings and runs 1–3).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ import { type CpuProfile, formatProfileSummary, summariseCpuProfile } from './cp
 import { loadInbound, runInboundThroughput, type ThroughputFigures } from './inbound-throughput.run.js';
 import type { LatencySummary } from './latency-stats.js';
 import { runLiveLatency, type LiveLatencyFigures } from './live-latency.run.js';
-import { BENCH_APP_SECRET, startObrolTarget } from './obrol-target.fixture.js';
+import { BENCH_APP_SECRET, type ObrolTarget, startObrolTarget } from './obrol-target.fixture.js';
 import { runStatusFlood, type StatusFloodFigures } from './status-flood.run.js';
 import { type BroadcastFigures, formatBroadcast, runBroadcastSend } from './broadcast-send.run.js';
 
@@ -44,6 +45,8 @@ const RATE = Number(process.env.OBROL_BENCH_RATE ?? 1000);
 const RATE_SECONDS = Number(process.env.OBROL_BENCH_RATE_SECONDS ?? 5);
 const SHAPES = (process.env.OBROL_BENCH_SHAPES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
 const BROADCAST_RECIPIENTS = Number(process.env.OBROL_BENCH_BROADCAST_RECIPIENTS ?? 20_000);
+/** `broadcast`: only run 4, so a profile shows the send path alone. */
+const ONLY_BROADCAST = process.env.OBROL_BENCH_ONLY === 'broadcast';
 const PROFILE_DIR = process.env.OBROL_BENCH_CPU_PROFILE ? path.resolve(process.env.OBROL_BENCH_CPU_PROFILE) : undefined;
 
 /** Issue 9's aims, printed next to the figures. */
@@ -58,10 +61,13 @@ const AIMS = {
 interface ShapeFigures {
   shape: 'sqlite' | 'postgres';
   name: string;
+  broadcast: BroadcastFigures;
+}
+
+interface IngestFigures extends ShapeFigures {
   inbound: ThroughputFigures;
   live: LiveLatencyFigures;
   flood: StatusFloodFigures;
-  broadcast: BroadcastFigures;
 }
 
 async function ceiling(mode: 'json' | 'hmac'): Promise<ThroughputFigures> {
@@ -102,23 +108,29 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> 
   return { url: admin.replace(/\/[^/]*$/, `/${name}`), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Record<string, string>, databaseUrl?: string): Promise<ShapeFigures> {
+async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Record<string, string>, databaseUrl?: string): Promise<ShapeFigures | IngestFigures> {
   const target = await startObrolTarget({ name, env, databaseUrl, cpuProfileDir: PROFILE_DIR });
   try {
+    if (ONLY_BROADCAST) return { shape, name, broadcast: await broadcastRun(target, name) };
     console.log(`${name}: inbound messages as fast as answered…`);
     const inbound = await runInboundThroughput(target, SECONDS, CONNECTIONS);
     console.log(`${name}: customers' messages at ${RATE}/s…`);
     const live = await runLiveLatency(target, RATE, RATE_SECONDS);
     console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
     const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
-    console.log(`${name}: a ${BROADCAST_RECIPIENTS}-recipient broadcast at the 1,000/s cap…`);
-    const broadcast = await runBroadcastSend(target, BROADCAST_RECIPIENTS, 1000, 1_000_000);
-    console.log(formatBroadcast(name, broadcast));
+    const broadcast = await broadcastRun(target, name);
     return { shape, name, inbound, live, flood, broadcast };
   } finally {
     await target.close();
     if (PROFILE_DIR) printProfile(name);
   }
+}
+
+async function broadcastRun(target: ObrolTarget, name: string): Promise<BroadcastFigures> {
+  console.log(`${name}: a ${BROADCAST_RECIPIENTS}-recipient broadcast at the 1,000/s cap…`);
+  const broadcast = await runBroadcastSend(target, BROADCAST_RECIPIENTS, 1000, 1_000_000);
+  console.log(formatBroadcast(name, broadcast));
+  return broadcast;
 }
 
 function printProfile(name: string): void {
@@ -129,9 +141,7 @@ function printProfile(name: string): void {
 }
 
 console.log(`Webhook ingest benchmark: ${SECONDS} s runs, ${CONNECTIONS} connections, ${BROADCAST}-message broadcast, ${RATE}/s fixed rate for ${RATE_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}\n`);
-const jsonCeiling = await ceiling('json');
-const hmacCeiling = await ceiling('hmac');
-const shapes: ShapeFigures[] = [];
+const shapes: (ShapeFigures | IngestFigures)[] = [];
 if (SHAPES.includes('sqlite')) shapes.push(await benchShape('sqlite', 'Obrol: SQLite + in-process bus', {}));
 if (SHAPES.includes('postgres')) {
   if ((await reachable('postgres')) && (await reachable('nats'))) {
@@ -151,38 +161,49 @@ if (SHAPES.includes('postgres')) {
   } else console.log('skipped: Obrol on PostgreSQL + NATS (services not reachable)\n');
 }
 
-const pad = (v: string | number, n: number) => String(v).padStart(n);
-const share = (perSecond: number) => `${((perSecond / hmacCeiling.requestsPerSecond) * 100).toFixed(1)} %`;
-const pct = (l: LatencySummary) => `${l.p50Ms} / ${l.p99Ms}`;
-const aimShare = (s: ShapeFigures) => `≥ ${AIMS[s.shape].ceilingShare} %`;
-
-console.log(`\nCeiling, same run: ${hmacCeiling.name} ${hmacCeiling.requestsPerSecond}/s (p50 ${hmacCeiling.p50Ms} ms, p99 ${hmacCeiling.p99Ms} ms); JSON parse alone ${jsonCeiling.requestsPerSecond}/s\n`);
-
-console.log(`1. Inbound messages as fast as answered (${CONNECTIONS} connections, ${SECONDS} s)`);
-console.log(`${'run'.padEnd(40)}${pad('acks/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('events', 9)}${pad('events/s', 10)}${pad('vs ceiling', 12)}${pad('aim', 8)}`);
-for (const r of [jsonCeiling, hmacCeiling]) console.log(`${r.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}`);
-for (const s of shapes) {
-  const r = s.inbound;
-  console.log(`${s.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}${pad(r.eventsPublished ?? '', 9)}${pad(r.eventsPerSecond ?? '', 10)}${pad(share(r.requestsPerSecond), 12)}${pad(aimShare(s), 8)}`);
+if (ONLY_BROADCAST) {
+  console.log(`\n${JSON.stringify({ recipients: BROADCAST_RECIPIENTS, shapes })}`);
+} else {
+  await reportIngest(shapes.filter((s): s is IngestFigures => 'inbound' in s));
 }
 
-console.log(`\n2. Customers' messages at a fixed ${RATE}/s for ${RATE_SECONDS} s (open loop); milliseconds p50 / p99`);
-console.log(`${'run'.padEnd(40)}${pad('sent', 7)}${pad('stored', 8)}${pad('errors', 8)}${pad('ack', 20)}${pad('aim p99', 9)}${pad('→ socket', 20)}${pad('aim', 12)}`);
-for (const s of shapes) {
-  const r = s.live;
-  console.log(`${s.name.padEnd(40)}${pad(r.sent, 7)}${pad(r.stored, 8)}${pad(r.errors, 8)}${pad(pct(r.ack), 20)}${pad(`< ${AIMS.ackP99Ms}`, 9)}${pad(pct(r.toSocket), 20)}${pad(`< ${AIMS.socketP50Ms} / ${AIMS.socketP99Ms}`, 12)}`);
-}
+/** Runs 1–3 next to the bare-Fastify ceilings, measured now that the Obrol processes are gone. */
+async function reportIngest(shapes: IngestFigures[]): Promise<void> {
+  const jsonCeiling = await ceiling('json');
+  const hmacCeiling = await ceiling('hmac');
+  const pad = (v: string | number, n: number) => String(v).padStart(n);
+  const share = (perSecond: number) => `${((perSecond / hmacCeiling.requestsPerSecond) * 100).toFixed(1)} %`;
+  const pct = (l: LatencySummary) => `${l.p50Ms} / ${l.p99Ms}`;
+  const aimShare = (s: IngestFigures) => `≥ ${AIMS[s.shape].ceilingShare} %`;
 
-console.log(`\n3. Status flood: ${BROADCAST} messages sent → sent/delivered/read each, 10 % posted twice, replies mixed in, shuffled (${CONNECTIONS} connections)`);
-console.log(
-  `${'run'.padEnd(40)}${pad('webhooks', 9)}${pad('/s', 7)}${pad('vs ceiling', 12)}${pad('aim', 7)}${pad('statuses/s', 12)}${pad('aim', 8)}${pad('ack p50/p99', 20)}${pad('status lag p50/p99', 22)}${pad('tail ms', 9)}${pad('read stored', 14)}${pad('replies stored', 16)}${pad('errors', 8)}`,
-);
-for (const s of shapes) {
-  const r = s.flood;
-  const total = r.statusWebhooks + r.duplicateWebhooks + r.inboundWebhooks;
-  const statusAim = s.shape === 'postgres' ? `≥ ${AIMS.postgres.statusesPerSecond}` : '';
+  console.log(`\nCeiling, same run: ${hmacCeiling.name} ${hmacCeiling.requestsPerSecond}/s (p50 ${hmacCeiling.p50Ms} ms, p99 ${hmacCeiling.p99Ms} ms); JSON parse alone ${jsonCeiling.requestsPerSecond}/s\n`);
+
+  console.log(`1. Inbound messages as fast as answered (${CONNECTIONS} connections, ${SECONDS} s)`);
+  console.log(`${'run'.padEnd(40)}${pad('acks/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('events', 9)}${pad('events/s', 10)}${pad('vs ceiling', 12)}${pad('aim', 8)}`);
+  for (const r of [jsonCeiling, hmacCeiling]) console.log(`${r.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}`);
+  for (const s of shapes) {
+    const r = s.inbound;
+    console.log(`${s.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}${pad(r.eventsPublished ?? '', 9)}${pad(r.eventsPerSecond ?? '', 10)}${pad(share(r.requestsPerSecond), 12)}${pad(aimShare(s), 8)}`);
+  }
+
+  console.log(`\n2. Customers' messages at a fixed ${RATE}/s for ${RATE_SECONDS} s (open loop); milliseconds p50 / p99`);
+  console.log(`${'run'.padEnd(40)}${pad('sent', 7)}${pad('stored', 8)}${pad('errors', 8)}${pad('ack', 20)}${pad('aim p99', 9)}${pad('→ socket', 20)}${pad('aim', 12)}`);
+  for (const s of shapes) {
+    const r = s.live;
+    console.log(`${s.name.padEnd(40)}${pad(r.sent, 7)}${pad(r.stored, 8)}${pad(r.errors, 8)}${pad(pct(r.ack), 20)}${pad(`< ${AIMS.ackP99Ms}`, 9)}${pad(pct(r.toSocket), 20)}${pad(`< ${AIMS.socketP50Ms} / ${AIMS.socketP99Ms}`, 12)}`);
+  }
+
+  console.log(`\n3. Status flood: ${BROADCAST} messages sent → sent/delivered/read each, 10 % posted twice, replies mixed in, shuffled (${CONNECTIONS} connections)`);
   console.log(
-    `${s.name.padEnd(40)}${pad(total, 9)}${pad(r.webhooksPerSecond, 7)}${pad(share(r.webhooksPerSecond), 12)}${pad(aimShare(s), 7)}${pad(r.statusesPerSecond, 12)}${pad(statusAim, 8)}${pad(pct(r.ack), 20)}${pad(pct(r.statusLag), 22)}${pad(r.storeTailMs, 9)}${pad(`${r.readStored}/${r.broadcast}`, 14)}${pad(`${r.inboundStored}/${r.inboundWebhooks}`, 16)}${pad(r.errors, 8)}`,
+    `${'run'.padEnd(40)}${pad('webhooks', 9)}${pad('/s', 7)}${pad('vs ceiling', 12)}${pad('aim', 7)}${pad('statuses/s', 12)}${pad('aim', 8)}${pad('ack p50/p99', 20)}${pad('status lag p50/p99', 22)}${pad('tail ms', 9)}${pad('read stored', 14)}${pad('replies stored', 16)}${pad('errors', 8)}`,
   );
+  for (const s of shapes) {
+    const r = s.flood;
+    const total = r.statusWebhooks + r.duplicateWebhooks + r.inboundWebhooks;
+    const statusAim = s.shape === 'postgres' ? `≥ ${AIMS.postgres.statusesPerSecond}` : '';
+    console.log(
+      `${s.name.padEnd(40)}${pad(total, 9)}${pad(r.webhooksPerSecond, 7)}${pad(share(r.webhooksPerSecond), 12)}${pad(aimShare(s), 7)}${pad(r.statusesPerSecond, 12)}${pad(statusAim, 8)}${pad(pct(r.ack), 20)}${pad(pct(r.statusLag), 22)}${pad(r.storeTailMs, 9)}${pad(`${r.readStored}/${r.broadcast}`, 14)}${pad(`${r.inboundStored}/${r.inboundWebhooks}`, 16)}${pad(r.errors, 8)}`,
+    );
+  }
+  console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, broadcast: BROADCAST, rate: RATE, ceilings: [jsonCeiling, hmacCeiling], shapes })}`);
 }
-console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, broadcast: BROADCAST, rate: RATE, ceilings: [jsonCeiling, hmacCeiling], shapes })}`);

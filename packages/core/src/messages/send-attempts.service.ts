@@ -42,11 +42,11 @@ export class SendAttempts {
    * the message and records events). False, and nothing written, when the attempt was settled
    * meanwhile by a status or given up on by the reconciler: its outcome is no longer ours to record.
    */
-  async close(em: EntityManager, message: Message, write: (tx: EntityManager) => void): Promise<boolean> {
+  async close(em: EntityManager, message: Message, write: (tx: EntityManager) => void | Promise<void>): Promise<boolean> {
     return em.transactional(async (tx) => {
       const closed = await tx.nativeUpdate(Message, { id: message.id, sendAttempts: message.sendAttempts, sendStartedAt: { $ne: null } }, { sendStartedAt: null });
       if (closed === 0) return false;
-      write(tx);
+      await write(tx);
       return true;
     });
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/core';
 import type { ChannelError } from '@obrol/contracts';
 
 /** The message a gate decides about: enough to find its owner without loading anything else. */
@@ -25,6 +26,11 @@ export interface SendGate {
   admit(send: GatedSend): Promise<SendGateVerdict>;
   /** What the provider answered (`null` when it accepted the message), for pacing and auto-pause. */
   afterSend?(send: GatedSend, error: ChannelError | null): Promise<void> | void;
+  /**
+   * The provider accepted the message: the gate's own bookkeeping of it, written in `tx`, the
+   * transaction that records the message as sent, so both commit or neither does.
+   */
+  accepted?(tx: EntityManager, send: GatedSend): Promise<void>;
 }
 
 /**
@@ -49,5 +55,9 @@ export class SendGates {
 
   async afterSend(send: GatedSend, error: ChannelError | null): Promise<void> {
     for (const gate of this.gates) await gate.afterSend?.(send, error);
+  }
+
+  async accepted(tx: EntityManager, send: GatedSend): Promise<void> {
+    for (const gate of this.gates) await gate.accepted?.(tx, send);
   }
 }

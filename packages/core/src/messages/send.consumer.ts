@@ -39,7 +39,8 @@ export class SendConsumer {
   @OnCommand({ durableName: 'core-send', subjects: [subjects.all.sends], concurrency: 8 })
   readonly handle = async ({ data }: DeliveredMessage<SendCommand>): Promise<HandlerOutcome> => {
     const em = this.orm.em.fork();
-    const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact', 'channelAccount'] });
+    // The channel account is only referenced (its id): `channels.resolve` keeps it, decrypted, in its cache.
+    const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact'] });
     if (!message) return { action: 'drop', reason: `message ${data.messageId} does not exist` };
     if (message.status !== 'queued') return { action: 'ack' };
     // Re-queued after every attempt was used (a stranded sweep, a resend after doubt): give up as the cap says.
@@ -70,10 +71,14 @@ export class SendConsumer {
     const tenant = await this.tenants.slugOf(message.tenantId);
     const now = this.clock.now();
     if (result.ok) {
-      await this.attempts.close(em, message, (tx) => {
+      await this.attempts.close(em, message, async (tx) => {
         message.externalId = result.value.externalId;
         applyStatus(message, 'sent', null);
         this.record(tx, tenant, now, message, 'sent');
+        // Written first, so the gates' writes come last: a broadcast's counters are one row every
+        // send updates, and its lock is then held only until the commit.
+        await tx.flush();
+        await this.gates.accepted(tx, gated);
       });
       return { action: 'ack' };
     }

@@ -5,7 +5,8 @@ import { shiftCounters } from './broadcast-counters.js';
 import { BroadcastEngine } from './broadcast.engine.js';
 
 /**
- * Follows broadcast messages after each commit: their statuses move the recipients; a reply
+ * Follows broadcast messages after each commit: their statuses move the recipients (an accepted
+ * send moved its recipient in its own transaction already); a reply
  * quoting one is marked as a reply to its broadcast and counted; a template Meta paused or disabled pauses
  * the broadcasts using it. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
  */
@@ -16,9 +17,10 @@ export class BroadcastStatusListener {
     private readonly engine: BroadcastEngine,
   ) {}
 
+  /** The recipient moved to sent with the message, in its transaction (`BroadcastSendGate.accepted`): only the live counters follow. */
   @OnEvent('message.sent')
-  async onSent(event: DomainEventMap['message.sent']): Promise<void> {
-    if (event.message.broadcastId) await this.engine.follow(event.message.id, event.message.status, event.message.error);
+  onSent(event: DomainEventMap['message.sent']): void {
+    if (event.message.broadcastId) this.engine.progressChanged(event.message.broadcastId);
   }
 
   @OnEvent('message.status')

@@ -351,9 +351,24 @@ export class BroadcastEngine implements OnModuleDestroy {
     return false;
   }
 
+  /**
+   * A send the provider accepted moves its queued recipient to sent, with the counters, in `tx`:
+   * the transaction that records the message as sent (see `BroadcastSendGate.accepted`), so the
+   * two commit together and no hook after the commit is needed. One conditional update, no read:
+   * a recipient a faster status moved already is left as it is.
+   */
+  async moveQueuedToSent(tx: EntityManager, broadcastId: string, messageId: string): Promise<void> {
+    const moved = await tx.nativeUpdate(
+      BroadcastRecipient,
+      { messageId, broadcast: broadcastId, status: 'queued' },
+      { status: 'sent', reason: null, errorCode: null, nextAttemptAt: null, updatedAt: this.clock.now() },
+    );
+    if (moved) await shiftCounters(tx, broadcastId, { queued: -1, sent: 1 });
+  }
+
   /** One try of `follow`: the broadcast's id when moved, false when there is nothing to move, null when another move won. */
   private async moveRecipient(tx: EntityManager, messageId: string, next: RecipientStatus, error: ChannelError | null): Promise<string | false | null> {
-    const r = await tx.findOne(BroadcastRecipient, { messageId }, { populate: ['broadcast'] });
+    const r = await tx.findOne(BroadcastRecipient, { messageId }, { fields: ['status', 'attempts', 'broadcast'] });
     if (!r || !this.advances(r.status, next)) return false;
     const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
     // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import type { ChannelError } from '@obrol/contracts';
 import { type GatedSend, type SendGate, type SendGateVerdict, SendGates } from '@obrol/core';
 import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
@@ -58,6 +58,11 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       await sleep(taken.waitMs);
       slept += taken.waitMs;
     }
+  }
+
+  /** The recipient moves to sent in the transaction that records the message as sent. */
+  async accepted(tx: EntityManager, send: GatedSend): Promise<void> {
+    if (send.broadcastId) await this.engine.moveQueuedToSent(tx, send.broadcastId, send.messageId);
   }
 
   async afterSend(send: GatedSend, error: ChannelError | null): Promise<void> {

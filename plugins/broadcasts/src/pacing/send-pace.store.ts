@@ -3,27 +3,72 @@ import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Clock } from '@obrol/contracts';
 import { CLOCK } from '@obrol/core';
 import { SendPace } from './send-pace.entity.js';
-import { type BucketState, slowDown, takeToken } from './token-bucket.js';
+import { type BucketState, slowDown, takeTokens } from './token-bucket.js';
 
 const CONFLICT_RETRIES = 8;
+
+export type Take = { granted: true } | { granted: false; waitMs: number };
+
+/** The senders of one process waiting for tokens of one number at one rate. */
+interface Takers {
+  waiting: { resolve(take: Take): void; reject(error: unknown): void }[];
+  busy: boolean;
+}
 
 /** The token buckets of the sending numbers, in the database so every worker shares them. */
 @Injectable()
 export class SendPaceStore {
+  private readonly takers = new Map<string, Takers>();
+
   constructor(
     private readonly orm: MikroORM,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Takes one token of the number's bucket; when there is none, how long until there is. */
-  async take(channelAccountId: string, ratePerSecond: number): Promise<{ granted: true } | { granted: false; waitMs: number }> {
+  /**
+   * Takes one token of the number's bucket; when there is none, how long until there is.
+   * The senders of this process that ask while a round trip to the bucket is under way are
+   * served together by the next one, which takes as many tokens as they are: one read and one
+   * write for the lot instead of a pair each (and fewer conflicts between them).
+   */
+  take(channelAccountId: string, ratePerSecond: number): Promise<Take> {
+    const key = `${channelAccountId}:${ratePerSecond}`;
+    const takers = this.takers.get(key) ?? { waiting: [], busy: false };
+    this.takers.set(key, takers);
+    const taken = new Promise<Take>((resolve, reject) => takers.waiting.push({ resolve, reject }));
+    if (!takers.busy) void this.serve(key, takers, channelAccountId, ratePerSecond);
+    return taken;
+  }
+
+  /** Serves the waiting senders, a batch per round trip, until none is left. */
+  private async serve(key: string, takers: Takers, channelAccountId: string, ratePerSecond: number): Promise<void> {
+    takers.busy = true;
+    try {
+      while (takers.waiting.length > 0) {
+        const batch = takers.waiting.splice(0);
+        try {
+          const result = await this.takeMany(channelAccountId, ratePerSecond, batch.length);
+          batch.forEach((taker, i) => taker.resolve(i < result.granted ? { granted: true } : { granted: false, waitMs: result.waitMs }));
+        } catch (error) {
+          // The bucket could not be read or written: each sender fails as it would have alone.
+          for (const taker of batch) taker.reject(error);
+        }
+      }
+    } finally {
+      takers.busy = false;
+      this.takers.delete(key);
+    }
+  }
+
+  /** Takes up to `wanted` tokens in one read and one conditional write (retried on conflicts). */
+  private async takeMany(channelAccountId: string, ratePerSecond: number, wanted: number): Promise<{ granted: number; waitMs: number }> {
     for (let i = 0; i < CONFLICT_RETRIES; i++) {
       const row = await this.read(channelAccountId);
-      const result = takeToken(row, this.clock.now().getTime(), ratePerSecond);
-      if (await this.write(channelAccountId, row.version, result.state)) return result.granted ? { granted: true } : { granted: false, waitMs: result.waitMs };
+      const result = takeTokens(row, this.clock.now().getTime(), ratePerSecond, wanted);
+      if (await this.write(channelAccountId, row.version, result.state)) return result;
     }
     // Many takers at once: the bucket is busy, which means it is being spent.
-    return { granted: false, waitMs: Math.ceil(1000 / ratePerSecond) };
+    return { granted: 0, waitMs: Math.ceil(1000 / ratePerSecond) };
   }
 
   /** The provider said "too fast": the number's pace halves and recovers over the next seconds. */
