@@ -27,7 +27,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { startChild, stopChild } from './child-process.launcher.js';
 import { type CpuProfile, formatProfileSummary, summariseCpuProfile } from './cpu-profile.summary.js';
 import { loadInbound, runInboundThroughput, type ThroughputFigures } from './inbound-throughput.run.js';
@@ -36,6 +35,7 @@ import { runLiveLatency, type LiveLatencyFigures } from './live-latency.run.js';
 import { BENCH_APP_SECRET, type ObrolTarget, startObrolTarget } from './obrol-target.fixture.js';
 import { runStatusFlood, type StatusFloodFigures } from './status-flood.run.js';
 import { type BroadcastFigures, formatBroadcast, runBroadcastSend } from './broadcast-send.run.js';
+import { freshPostgres, postgresReachable } from './bench-postgres.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.OBROL_BENCH_SECONDS ?? 10);
@@ -81,31 +81,12 @@ async function ceiling(mode: 'json' | 'hmac'): Promise<ThroughputFigures> {
 }
 
 async function reachable(kind: 'postgres' | 'nats'): Promise<boolean> {
-  if (kind === 'postgres') {
-    const client = new pg.Client({ connectionString: process.env.OBROL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test', connectionTimeoutMillis: 2000 });
-    return client.connect().then(
-      () => client.end().then(() => true),
-      () => false,
-    );
-  }
+  if (kind === 'postgres') return postgresReachable();
   const { connect } = await import('nats');
   return connect({ servers: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', timeout: 2000 }).then(
     (nc) => nc.close().then(() => true),
     () => false,
   );
-}
-
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = process.env.OBROL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `obrol_bench_${randomBytes(4).toString('hex')}`;
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  await run(`CREATE DATABASE ${name}`);
-  return { url: admin.replace(/\/[^/]*$/, `/${name}`), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Record<string, string>, databaseUrl?: string): Promise<ShapeFigures | IngestFigures> {
