@@ -1,3 +1,4 @@
+import type { TemplateProblem } from '@obrol/contracts';
 import { mount } from '@vue/test-utils';
 import { defineComponent } from 'vue';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ describe('template problems in the admin language', () => {
   it('fills in the values the linter names, and prints literal variables', () => {
     // As the WhatsApp linter reports them for "Bad Name" with the body "{{1}} your order {{3}} is ready"
     // (every rule id having both sentences is checked in the server, which may import the plugin).
-    const problems = [
+    const problems: TemplateProblem[] = [
       { path: 'name', rule: 'name.format', message: 'The name "Bad Name" may only contain lower-case letters a–z, digits 0–9 and underscores (e.g. order_update).', params: { name: 'Bad Name' } },
       { path: 'components.body.text', rule: 'variables.sequence', message: 'Numbered variables must start at {{1}} and count up without gaps in the order they appear (found {{1}}, {{3}}).', params: { found: '{{1}}, {{3}}' } },
       { path: 'components.body.text', rule: 'body.dangling-variable', message: 'The body must not start or end with a variable; add words before the first and after the last one.' },
