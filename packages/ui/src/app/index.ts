@@ -4,6 +4,7 @@
  * sign-in page and the error alert. Apart from the main entry because it needs vue-i18n,
  * vue-router and @obrol/client's stores, which the presentational components do not.
  */
+export { default as AuthCard } from './AuthCard.vue';
 export { default as ErrorAlert } from './ErrorAlert.vue';
 export { default as LanguageSwitch } from './LanguageSwitch.vue';
 export { default as LoginPage } from './LoginPage.vue';
