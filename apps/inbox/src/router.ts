@@ -1,13 +1,13 @@
 import { useSessionStore } from '@obrol/client';
 import { createRouter, createWebHashHistory } from 'vue-router';
 import LoginPage from './features/auth/LoginPage.vue';
-import ConversationThread from './features/conversations/ConversationThread.vue';
 import InboxPage from './features/conversations/InboxPage.vue';
 import NoConversation from './features/conversations/NoConversation.vue';
 
 /**
- * Hash history, so the server needs no fallback route for the app's pages. The settings area
- * and the password page load on first visit: the inbox's first screen does not wait for them.
+ * Hash history, so the server needs no fallback route for the app's pages. The thread, the
+ * settings area and the password page load on first visit: the inbox's first screen (the
+ * conversation list) does not wait for them.
  */
 export function createInboxRouter() {
   const router = createRouter({
@@ -35,7 +35,7 @@ export function createInboxRouter() {
         component: InboxPage,
         children: [
           { path: '', name: 'inbox', component: NoConversation },
-          { path: 'c/:id', name: 'conversation', component: ConversationThread, props: true },
+          { path: 'c/:id', name: 'conversation', component: () => import('./features/conversations/ConversationThread.vue'), props: true },
         ],
       },
       { path: '/:rest(.*)*', redirect: '/' },
