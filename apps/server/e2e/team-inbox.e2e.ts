@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config.schema.js';
 import { type RunningObrol, createLogger, runObrol } from '../src/server.js';
 import { browserSuiteAvailable, launchChromium } from './chromium.js';
+import { stripedPng } from './striped-png.js';
 
 /** Screenshots for a person to look at: OBROL_TEST_SCREENSHOTS, else the gitignored e2e/artifacts. */
 const SCREENSHOTS = process.env.OBROL_TEST_SCREENSHOTS ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -266,26 +266,3 @@ describe.runIf(available)('team inbox in Chromium, two agents', () => {
     expect(agents.find((a) => a.name === 'Bayu')?.notifications).toMatchObject({ desktop: true, messageSound: false });
   });
 });
-
-/** A small striped PNG, so the image bubble shows a real picture. */
-function stripedPng(width: number, height: number): Uint8Array {
-  const rows: Buffer[] = [];
-  for (let y = 0; y < height; y++) {
-    const row = Buffer.alloc(1 + width * 3);
-    for (let x = 0; x < width; x++) row.set(Math.floor((x + y) / 20) % 2 ? [233, 196, 106] : [42, 157, 143], 1 + x * 3);
-    rows.push(row);
-  }
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
-}
