@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startWhatsAppSimulator, type WhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import WebSocket from 'ws';
 import { freePort, startChild, stopChild } from './child-process.launcher.js';
+import { type CpuProfile, formatProfileSummary, summariseCpuProfile } from './cpu-profile.summary.js';
+import { cpuMillisecondsOf, ProcessInspector } from './process-inspector.js';
 import { openStoredMessagesProbe, type StoredMessagesProbe } from './stored-messages.probe.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,6 +42,13 @@ export interface ObrolTarget {
   /** Calls `listener` with each frame the agent's socket receives, and when it arrived; returns an unsubscribe. */
   onLive(listener: (frame: LiveFrame, at: number) => void): () => void;
   api<T>(method: string, route: string, body?: unknown): Promise<T>;
+  /**
+   * Runs one phase of a run; with a profile directory, profiles the Obrol process meanwhile,
+   * writes `<name>-<phase>.cpuprofile` there and prints where its time went.
+   */
+  phase<T>(label: string, run: () => Promise<T>): Promise<T>;
+  /** CPU milliseconds the Obrol process has used so far (Linux), for CPU time per webhook or send. */
+  cpuMs(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -47,7 +56,7 @@ export interface ObrolTargetOptions {
   name: string;
   env: Record<string, string>;
   databaseUrl?: string;
-  /** Where `node --cpu-prof` writes the process's profile; unset: no profile. */
+  /** Where the profiles of `phase`s are written (the process runs with its inspector open); unset: no profile. */
   cpuProfileDir?: string;
 }
 
@@ -67,9 +76,10 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
   const port = freePort();
   const password = randomBytes(12).toString('hex');
   let nodeFlags: string[] = [];
+  const inspectPort = freePort();
   if (options.cpuProfileDir) {
     mkdirSync(options.cpuProfileDir, { recursive: true });
-    nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${options.name.replace(/\W+/g, '-').toLowerCase()}.cpuprofile`];
+    nodeFlags = [`--inspect=127.0.0.1:${inspectPort}`];
   }
   const { child } = await startChild(
     [path.join(here, '..', 'cli.js'), 'start'],
@@ -105,6 +115,8 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
   });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const store = await openStoredMessagesProbe({ databaseUrl: options.databaseUrl, dataDir });
+  const inspector = options.cpuProfileDir ? await ProcessInspector.connect(inspectPort) : undefined;
+  const fileName = (label: string) => `${options.name}-${label}`.replace(/\W+/g, '-').toLowerCase();
 
   return {
     name: options.name,
@@ -121,7 +133,17 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    async phase(label, run) {
+      if (!inspector) return run();
+      const { result, profile } = await inspector.profile(run);
+      const file = path.join(options.cpuProfileDir!, `${fileName(label)}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`\nCPU profile of ${options.name}, ${label} (${file}):\n${formatProfileSummary(summariseCpuProfile(profile as CpuProfile))}\n`);
+      return result;
+    },
+    cpuMs: () => cpuMillisecondsOf(child.pid),
     async close() {
+      inspector?.close();
       socket.close();
       await store.close();
       await stopChild(child);

@@ -18,17 +18,15 @@
  * Settings: OBROL_BENCH_SECONDS (default 10), OBROL_BENCH_CONNECTIONS (default 32),
  * OBROL_BENCH_BROADCAST (messages in the flood, default 3000), OBROL_BENCH_RATE (default 1000)
  * and OBROL_BENCH_RATE_SECONDS (default 5),
- * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile each
- * Obrol process with `node --cpu-prof` and print where its time went), OBROL_BENCH_ONLY
+ * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile the
+ * Obrol process during each run through its inspector and print where its time went), OBROL_BENCH_ONLY
  * (`broadcast`: run 4 alone, without the ceilings and runs 1–3).
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopChild } from './child-process.launcher.js';
-import { type CpuProfile, formatProfileSummary, summariseCpuProfile } from './cpu-profile.summary.js';
 import { loadInbound, runInboundThroughput, type ThroughputFigures } from './inbound-throughput.run.js';
 import type { LatencySummary } from './latency-stats.js';
 import { runLiveLatency, type LiveLatencyFigures } from './live-latency.run.js';
@@ -47,6 +45,8 @@ const SHAPES = (process.env.OBROL_BENCH_SHAPES ?? 'sqlite,postgres').split(',').
 const BROADCAST_RECIPIENTS = Number(process.env.OBROL_BENCH_BROADCAST_RECIPIENTS ?? 20_000);
 /** `broadcast`: only run 4, so a profile shows the send path alone. */
 const ONLY_BROADCAST = process.env.OBROL_BENCH_ONLY === 'broadcast';
+/** `flood`: only run 3 (and the ceilings), so a profile shows the status path alone. */
+const ONLY_FLOOD = process.env.OBROL_BENCH_ONLY === 'flood';
 const PROFILE_DIR = process.env.OBROL_BENCH_CPU_PROFILE ? path.resolve(process.env.OBROL_BENCH_CPU_PROFILE) : undefined;
 
 /** Issue 9's aims, printed next to the figures. */
@@ -93,6 +93,12 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Recor
   const target = await startObrolTarget({ name, env, databaseUrl, cpuProfileDir: PROFILE_DIR });
   try {
     if (ONLY_BROADCAST) return { shape, name, broadcast: await broadcastRun(target, name) };
+    if (ONLY_FLOOD) {
+      console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
+      const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
+      console.log(`  ${JSON.stringify(flood)}`);
+      return { shape, name, flood } as unknown as ShapeFigures;
+    }
     console.log(`${name}: inbound messages as fast as answered…`);
     const inbound = await runInboundThroughput(target, SECONDS, CONNECTIONS);
     console.log(`${name}: customers' messages at ${RATE}/s…`);
@@ -103,7 +109,6 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Recor
     return { shape, name, inbound, live, flood, broadcast };
   } finally {
     await target.close();
-    if (PROFILE_DIR) printProfile(name);
   }
 }
 
@@ -112,13 +117,6 @@ async function broadcastRun(target: ObrolTarget, name: string): Promise<Broadcas
   const broadcast = await runBroadcastSend(target, BROADCAST_RECIPIENTS, 1000, 1_000_000);
   console.log(formatBroadcast(name, broadcast));
   return broadcast;
-}
-
-function printProfile(name: string): void {
-  const file = readdirSync(PROFILE_DIR!).find((f) => f === `${name.replace(/\W+/g, '-').toLowerCase()}.cpuprofile`);
-  if (!file) return console.log(`no CPU profile written for ${name}`);
-  const profile = JSON.parse(readFileSync(path.join(PROFILE_DIR!, file), 'utf8')) as CpuProfile;
-  console.log(`\nCPU profile of ${name} (${path.join(PROFILE_DIR!, file)}):\n${formatProfileSummary(summariseCpuProfile(profile))}\n`);
 }
 
 console.log(`Webhook ingest benchmark: ${SECONDS} s runs, ${CONNECTIONS} connections, ${BROADCAST}-message broadcast, ${RATE}/s fixed rate for ${RATE_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}\n`);

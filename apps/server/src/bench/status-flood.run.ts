@@ -23,6 +23,8 @@ export interface StatusFloodFigures {
   readStored: number;
   /** Customers' messages stored during the flood, against `inboundWebhooks`. */
   inboundStored: number;
+  /** CPU time of the Obrol process per webhook posted (µs), load-independent where rates are not; undefined off Linux. */
+  cpuUsPerWebhook: number | undefined;
 }
 
 const RECIPIENTS = 500;
@@ -80,16 +82,21 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
       if (!seen.has(key)) seen.set(key, at);
     }
   });
-  const times = await deliverAsFastAsAnswered(target.webhookUrl, plan, connections);
-  const answeredAll = performance.now();
+  const cpuBefore = target.cpuMs();
   let counts = await target.store.counts();
   const expectedInbound = inboundBefore + queued.filter((w) => w.kind === 'message').length;
   const stored = () => (counts.get('outbound:read') ?? 0) >= broadcast && (counts.get('inbound:received') ?? 0) >= expectedInbound;
-  await waitFor('every status and message to be stored', async () => {
-    counts = await target.store.counts();
-    return stored();
-  }, 60_000);
+  const { times, answeredAll } = await target.phase('status flood', async () => {
+    const times = await deliverAsFastAsAnswered(target.webhookUrl, plan, connections);
+    const answeredAll = performance.now();
+    await waitFor('every status and message to be stored', async () => {
+      counts = await target.store.counts();
+      return stored();
+    }, 60_000);
+    return { times, answeredAll };
+  });
   const storeTailMs = stored() ? Math.max(0, performance.now() - answeredAll - 50) : Number.NaN;
+  const cpuAfter = target.cpuMs();
   // Pushes trail the commit slightly; give the socket a moment before reading the lags.
   await new Promise((resolve) => setTimeout(resolve, 500));
   unsubscribe();
@@ -121,5 +128,6 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
     storeTailMs: Math.round(storeTailMs),
     readStored: counts.get('outbound:read') ?? 0,
     inboundStored: (counts.get('inbound:received') ?? 0) - inboundBefore,
+    cpuUsPerWebhook: cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round(((cpuAfter - cpuBefore) * 1000) / plan.length),
   };
 }
