@@ -11,6 +11,8 @@ export interface BroadcastFigures {
   peakSecond: number;
   completedSeconds: number;
   peakRssMb: number | null;
+  /** CPU time of the Obrol process per recipient sent (µs), load-independent where rates are not; undefined off Linux. */
+  cpuUsPerSend: number | undefined;
 }
 
 /** Resident memory of a process, from /proc (Linux); null elsewhere. */
@@ -48,16 +50,20 @@ export async function runBroadcastSend(target: ObrolTarget, recipients: number, 
   let peakRss = rssMb(target.pid) ?? 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(target.pid) ?? 0)), 250);
   const started = performance.now();
+  const cpuBefore = target.cpuMs();
   await target.api('POST', `/api/v1/broadcasts/${created.id}/start`, {});
   try {
-    for (;;) {
-      const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${created.id}`);
-      if (b.status === 'completed' || b.status === 'paused') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await target.phase('broadcast', async () => {
+      for (;;) {
+        const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${created.id}`);
+        if (b.status === 'completed' || b.status === 'paused') break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    });
   } finally {
     clearInterval(sampler);
   }
+  const cpuAfter = target.cpuMs();
   const completedSeconds = (performance.now() - started) / 1000;
   const sent = sentSoFar();
   const times = sent.map((m) => m.acceptedAt.getTime()).sort((a, b) => a - b);
@@ -72,6 +78,7 @@ export async function runBroadcastSend(target: ObrolTarget, recipients: number, 
     peakSecond: Math.max(0, ...perSecond.values()),
     completedSeconds: Math.round(completedSeconds * 10) / 10,
     peakRssMb: peakRss ? Math.round(peakRss) : null,
+    cpuUsPerSend: cpuBefore === undefined || cpuAfter === undefined || !sent.length ? undefined : Math.round(((cpuAfter - cpuBefore) * 1000) / sent.length),
   };
 }
 
@@ -82,5 +89,6 @@ export function formatBroadcast(name: string, f: BroadcastFigures): string {
     `  sends:            ${f.sendsPerSecond.toLocaleString('en-US')}/s (${Math.round((f.sendsPerSecond / f.capPerSecond) * 100)} % of the cap; aim ≥ 98 %), best second ${f.peakSecond}`,
     `  completed in:     ${f.completedSeconds} s`,
     `  peak RSS (Obrol): ${f.peakRssMb ?? '?'} MB (aim < 300 MB)`,
+    `  CPU per send:     ${f.cpuUsPerSend ?? '?'} µs of the Obrol process`,
   ].join('\n');
 }
