@@ -38,6 +38,7 @@ export { migrateDatabase, pendingMigrations, migrationsTableOf, type PluginMigra
 export { type Principal, systemPrincipal } from './auth/principal.js';
 export { passwordWeakness } from './auth/password-policy.js';
 export { ChannelsService } from './channels/channels.service.js';
+export { AccountRecheckJob } from './channels/account-recheck.job.js';
 export { TenantsService } from './tenants/tenants.service.js';
 export { TemplatesService } from './templates/templates.service.js';
 export { MikroORM } from '@mikro-orm/core';

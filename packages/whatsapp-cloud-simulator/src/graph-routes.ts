@@ -213,7 +213,7 @@ function phoneNumberInfo(core: SimulatorCore): Record<string, unknown> {
     throughput: { level: 'STANDARD' },
     name_status: 'APPROVED',
     status: 'CONNECTED',
-    whatsapp_business_manager_messaging_limit: core.config.messagingLimit,
+    whatsapp_business_manager_messaging_limit: core.messagingLimit,
     webhook_configuration: { application: core.dispatcher.webhookUrl ?? '' },
     id: core.config.phoneNumberId,
   };

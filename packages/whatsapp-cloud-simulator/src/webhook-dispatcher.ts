@@ -4,7 +4,7 @@ import type { WebhookRetry } from './simulator-options.js';
 import { serialiseLikeMeta } from './webhook-payloads.js';
 
 /** What a webhook carries, for filtering the delivery log. */
-export type WebhookKind = 'message' | 'status' | 'template';
+export type WebhookKind = 'message' | 'status' | 'template' | 'account';
 
 /** One POST attempt to the webhook URL. */
 export interface DeliveryAttempt {

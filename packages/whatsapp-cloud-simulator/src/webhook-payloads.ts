@@ -57,6 +57,27 @@ export function templateStatusPayload(business: BusinessIdentity, event: Templat
   };
 }
 
+/** Daily limit of business-initiated conversations per messaging tier, as `business_capability_update` states it. */
+const TIER_LIMITS: Record<string, number> = { TIER_250: 250, TIER_2K: 2_000, TIER_10K: 10_000, TIER_100K: 100_000 };
+
+/**
+ * The portfolio's messaging limit changed (`business_capability_update`, v24+ shape). Meta states
+ * the new limit as `max_daily_conversations_per_business`; an unlimited tier is sent as -1 here
+ * (the value for unlimited is not documented: receivers should read the tier from the API).
+ */
+export function businessCapabilityPayload(business: BusinessIdentity, tier: string, now: Date) {
+  return {
+    entry: [
+      {
+        id: business.wabaId,
+        time: Math.floor(now.getTime() / 1_000),
+        changes: [{ value: { max_daily_conversations_per_business: TIER_LIMITS[tier] ?? -1 }, field: 'business_capability_update' }],
+      },
+    ],
+    object: 'whatsapp_business_account',
+  };
+}
+
 /** Unix seconds as a string, as messages and statuses carry them. */
 export function unixSeconds(date: Date): string {
   return String(Math.floor(date.getTime() / 1_000));

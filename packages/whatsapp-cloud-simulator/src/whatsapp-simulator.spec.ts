@@ -260,6 +260,18 @@ describe('rate limits', () => {
     expect((await sendText(CUSTOMER)).status).toBe(200);
   });
 
+  it('moves the portfolio to another messaging tier: the API answers it and the webhook announces it', async () => {
+    await setup({ messagingLimit: 'TIER_250' });
+    const before = await graph(`/v25.0/${PHONE_ID}?fields=whatsapp_business_manager_messaging_limit`);
+    expect(before.json.whatsapp_business_manager_messaging_limit).toBe('TIER_250');
+    simulator.setMessagingLimit('TIER_2K');
+    const after = await graph(`/v25.0/${PHONE_ID}?fields=whatsapp_business_manager_messaging_limit`);
+    expect(after.json.whatsapp_business_manager_messaging_limit).toBe('TIER_2K');
+    const announced = simulator.deliveries.at(-1)!;
+    expect(announced.kind).toBe('account');
+    expect(announced.payload).toMatchObject({ entry: [{ changes: [{ field: 'business_capability_update', value: { max_daily_conversations_per_business: 2000 } }] }] });
+  });
+
   it('answers 131056 past the pair rate limit, per recipient', async () => {
     await setup({ pairRateLimit: { burst: 2, intervalMs: 6_000 } });
     expect((await sendText(CUSTOMER)).status).toBe(200);

@@ -24,7 +24,7 @@ import { StatusPipeline } from './status-pipeline.js';
 import { checkTemplateSend } from './template-rules.js';
 import { DEFAULT_TEMPLATES, TemplateStore, type StoredTemplate } from './template-store.js';
 import { WebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.js';
-import { inboundMessagePayload, templateStatusPayload, type BusinessIdentity } from './webhook-payloads.js';
+import { businessCapabilityPayload, inboundMessagePayload, templateStatusPayload, type BusinessIdentity } from './webhook-payloads.js';
 
 /** The Cloud API's answer to an accepted send. */
 export interface SendResponse {
@@ -85,6 +85,12 @@ export interface WhatsAppSimulator {
   limitMarketing(phone: string, limited?: boolean): void;
   /** Meta restricts the business account for a policy violation: every send answers 368 until `false` lifts it. */
   restrictAccount(restricted?: boolean): void;
+  /**
+   * Meta moves the portfolio to another messaging tier (`TIER_250`, `TIER_2K`, `TIER_10K`,
+   * `TIER_100K`, `TIER_UNLIMITED`): the phone number's API answers it from now on, and the
+   * `business_capability_update` webhook goes out.
+   */
+  setMessagingLimit(tier: string): void;
   /** Meta pauses, disables or reinstates a template: its status changes and the webhook goes out. */
   setTemplateStatus(name: string, language: string, status: 'APPROVED' | 'PAUSED' | 'DISABLED', reason?: string): boolean;
   media(id: string): StoredMedia | undefined;
@@ -110,6 +116,8 @@ export class SimulatorCore {
   private readonly throughput: ThroughputLimiter;
   /** Restricted for a policy violation: every send answers 368. */
   restricted = false;
+  /** The portfolio's messaging tier, as `GET /{phone-number-id}` answers it. */
+  messagingLimit: string;
   /** Sends refused for going too fast, by code. */
   readonly throttled = new Map<number, number>();
   private readonly pairRate: PairRateLimiter | undefined;
@@ -121,6 +129,7 @@ export class SimulatorCore {
   constructor(readonly config: ResolvedSimulatorOptions) {
     const { clock } = config;
     this.business = { wabaId: config.wabaId, phoneNumberId: config.phoneNumberId, displayPhoneNumber: config.displayPhoneNumber };
+    this.messagingLimit = config.messagingLimit;
     this.media = new MediaStore(clock, config.appSecret);
     this.uploads = new UploadSessionStore(config.appId);
     this.dispatcher = new WebhookDispatcher({
@@ -350,6 +359,10 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     },
     templates: () => core.templates.all(),
     restrictAccount: (restricted = true) => void (core.restricted = restricted),
+    setMessagingLimit: (tier) => {
+      core.messagingLimit = tier;
+      core.dispatcher.dispatch('account', businessCapabilityPayload(core.business, tier, core.config.clock.now()));
+    },
     limitMarketing: (phone, limited = true) => void (limited ? core.marketingLimited.add(toWaId(phone)) : core.marketingLimited.delete(toWaId(phone))),
     setTemplateStatus: (name, language, status, reason) => core.templates.setStatus(name, language, status, reason ?? null),
     media: (id) => core.media.get(id),

@@ -152,6 +152,28 @@ export class ChannelsService {
     return account;
   }
 
+  /**
+   * Checks an account again without a principal (the recheck job): keeps what the provider says
+   * now. A failed check leaves the last good one in place and is logged; returns whether it worked.
+   */
+  async refreshCheck(id: string): Promise<boolean> {
+    const em = this.orm.em.fork();
+    const account = await em.findOne(ChannelAccount, { id, active: true });
+    if (!account || !this.registry.has(account.pluginId)) return false;
+    const plugin = this.registry.get(account.pluginId);
+    try {
+      const check = await this.check(plugin, this.contextOf(account, plugin, plugin.configSchema.parse(this.box.openFields(account.config))));
+      account.lastCheck = recordOf(check, this.clock.now());
+    } catch (error) {
+      this.logger.warn(`channel account ${id}: recheck failed: ${(error as Error).message}`);
+      return false;
+    }
+    await em.flush();
+    // The resolved-account cache holds the account entity: its next resolve reads the new check.
+    this.cache.delete(id);
+    return true;
+  }
+
   /** Notes that a webhook arrived for the account; writes at most once a minute per process (hot path). */
   async touchWebhook(id: string): Promise<void> {
     const now = this.clock.now();
