@@ -380,6 +380,60 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect(sentTo([other!]).size).toBe(1);
   });
 
+  it('chooses contacts by tags and attributes, or by id, each once beside the CSV', async () => {
+    const numbers = phones(830_000, 6);
+    const [jakartaVip, bandungVip, jakartaVip2, jakartaOnly, surabayaVip, fromCsv] = numbers as [string, string, string, string, string, string];
+    const contactsCsv = [
+      'phone,name,tags,city',
+      `${jakartaVip},Ayu,vip;jakarta,Jakarta`,
+      `${bandungVip},Budi,vip,Bandung`,
+      `${jakartaVip2},Citra,vip;jakarta,Jakarta`,
+      `${jakartaOnly},Dodi,jakarta,Jakarta`,
+      `${surabayaVip},Eka,vip,Surabaya`,
+    ].join('\n');
+    const imported = await env.api('POST', `/api/v1/contacts/import?channelAccountId=${channelId}`, undefined, { raw: contactsCsv, headers: { 'content-type': 'text/csv' } });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(201);
+    const until = async (id: string) =>
+      eventually(async () => {
+        const b = await broadcast(id);
+        return b.status === 'completed' ? b : null;
+      }, 60_000, 'completion');
+
+    // VIPs in Jakarta, and one number from a CSV that is also one of them: each gets it once.
+    const byFilter = await env.api('POST', '/api/v1/broadcasts', {
+      channelAccountId: channelId,
+      name: 'Jakarta VIPs',
+      template: { name: 'hello_world', language: 'en_US' },
+      audience: { tags: ['vip'], attributes: { city: 'Jakarta' } },
+    });
+    expect(byFilter.status, JSON.stringify(byFilter.body)).toBe(201);
+    const uploaded = await env.api('POST', `/api/v1/broadcasts/${byFilter.body.id}/audience`, undefined, { raw: `phone\n${jakartaVip2}\n${fromCsv}`, headers: { 'content-type': 'text/csv' } });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+    expect((await env.api('POST', `/api/v1/broadcasts/${byFilter.body.id}/start`, {})).status).toBe(200);
+    expect((await until(byFilter.body.id)).counters).toMatchObject({ total: 3 });
+    expect(Object.fromEntries(sentTo(numbers))).toEqual({ [jakartaVip.slice(1)]: 1, [jakartaVip2.slice(1)]: 1, [fromCsv.slice(1)]: 1 });
+
+    // "Send to selected" in the inbox: contacts by id.
+    const listed = (await env.api('GET', `/api/v1/contacts?channelAccountId=${channelId}&limit=200&q=${encodeURIComponent('62812008300')}`)).body.items as { id: string; phone: string }[];
+    const idOf = (phone: string) => listed.find((c) => c.phone === phone)!.id;
+    const bySelection = await env.api('POST', '/api/v1/broadcasts', {
+      channelAccountId: channelId,
+      name: 'Selected',
+      template: { name: 'hello_world', language: 'en_US' },
+      audience: { contactIds: [idOf(bandungVip), idOf(jakartaOnly)] },
+    });
+    expect(bySelection.status, JSON.stringify(bySelection.body)).toBe(201);
+    expect((await env.api('POST', `/api/v1/broadcasts/${bySelection.body.id}/start`, {})).status).toBe(200);
+    expect((await until(bySelection.body.id)).counters).toMatchObject({ total: 2 });
+    expect(Object.fromEntries(sentTo(numbers))).toEqual({
+      [jakartaVip.slice(1)]: 1,
+      [jakartaVip2.slice(1)]: 1,
+      [fromCsv.slice(1)]: 1,
+      [bandungVip.slice(1)]: 1,
+      [jakartaOnly.slice(1)]: 1,
+    });
+  });
+
   it("defers a customer at Meta's marketing limit (131049) a day, and skips marketing to a blocked country", async () => {
     const [limited, fine] = phones(700_000, 2);
     const american = '+14155552671';

@@ -139,24 +139,41 @@ export class BroadcastEngine implements OnModuleDestroy {
     return em.findOne(Template, { channelAccount: b.channelAccount.id, name: b.templateName, language: b.templateLanguage });
   }
 
-  /** Adds the contacts the broadcast's filter chooses as recipients (not already on it by number). */
+  /**
+   * Adds the contacts the broadcast's filter chooses as recipients (not already on it by number),
+   * a chunk of contacts at a time and outside the unit of work: neither the contacts read nor
+   * the recipients added stay in memory, so a filter over a million contacts runs in flat memory.
+   */
   async addFilteredContacts(em: EntityManager, b: Broadcast): Promise<number> {
     const filter = b.audienceFilter;
     if (!filter || (!filter.contactIds?.length && !filter.tags?.length && !filter.attributes)) return 0;
-    const where = filter.contactIds?.length ? { channelAccount: b.channelAccount.id, id: { $in: filter.contactIds } } : { channelAccount: b.channelAccount.id };
-    const chosen = (await em.find(Contact, where, { orderBy: { id: 'asc' } })).filter(
-      (c) => (filter.tags ?? []).every((t) => c.tags.includes(t)) && Object.entries(filter.attributes ?? {}).every(([k, v]) => c.attributes[k] === v),
-    );
-    const known = new Set((await em.find(BroadcastRecipient, { broadcast: b.id }, { fields: ['phone'] })).map((r) => r.phone));
+    const tags = filter.tags ?? [];
+    const attributes = Object.entries(filter.attributes ?? {});
     let added = 0;
-    for (const contact of chosen) {
-      const phone = contact.phone ?? `+${contact.externalId}`;
-      if (known.has(phone)) continue;
-      known.add(phone);
-      em.create(BroadcastRecipient, { broadcast: b, phone, contactId: contact.id, country: null });
-      added += 1;
+    let after = '';
+    for (;;) {
+      const id = filter.contactIds?.length ? { $in: filter.contactIds, $gt: after } : { $gt: after };
+      const chunk = await em.find(
+        Contact,
+        { channelAccount: b.channelAccount.id, id },
+        { orderBy: { id: 'asc' }, limit: CHUNK, fields: ['phone', 'externalId', 'tags', 'attributes'], disableIdentityMap: true },
+      );
+      if (chunk.length === 0) break;
+      after = chunk.at(-1)!.id;
+      // By number: the contact a recipient is, in the order contacts were created.
+      const chosen = new Map<string, string>();
+      for (const c of chunk) {
+        if (!tags.every((t) => c.tags.includes(t)) || !attributes.every(([k, v]) => c.attributes[k] === v)) continue;
+        const phone = c.phone ?? `+${c.externalId}`;
+        if (!chosen.has(phone)) chosen.set(phone, c.id);
+      }
+      if (chosen.size === 0) continue;
+      const known = await em.find(BroadcastRecipient, { broadcast: b.id, phone: { $in: [...chosen.keys()] } }, { fields: ['phone'], disableIdentityMap: true });
+      for (const r of known) chosen.delete(r.phone);
+      if (chosen.size === 0) continue;
+      await em.insertMany([...chosen].map(([phone, contactId]) => em.create(BroadcastRecipient, { broadcast: b, phone, contactId, country: null }, { persist: false })));
+      added += chosen.size;
     }
-    await em.flush();
     return added;
   }
 
