@@ -61,14 +61,30 @@ export interface BroadcastView {
   counters: BroadcastCounters;
 }
 
-export interface RecipientView {
+/** Why a recipient was not sent (skipped, suppressed, cancelled): a stable code the apps word, with `reasonParams`. */
+export type RecipientReasonCode =
+  | 'VARIABLE_EMPTY'
+  | 'VARIABLE_TOO_LONG'
+  | 'HEADER_LINK_MISSING'
+  | 'HEADER_LINK_INVALID'
+  | 'OPTED_OUT'
+  | 'MARKETING_COUNTRY_BLOCKED'
+  | 'BROADCAST_CANCELLED';
+
+/** A recipient's reason as the server states it: the code and its values (null for failures, worded by `errorCode`), and in English. */
+export interface RecipientReason {
+  reason: string | null;
+  reasonCode: RecipientReasonCode | null;
+  reasonParams: Record<string, string | number> | null;
+}
+
+export interface RecipientView extends RecipientReason {
   id: string;
   phone: string;
   country: string | null;
   csvRow: number | null;
   contactId: string | null;
   status: RecipientStatus;
-  reason: string | null;
   errorCode: string | null;
   messageId: string | null;
   attempts: number;
@@ -113,19 +129,19 @@ export interface AudienceImport {
   errors: RowError[];
 }
 
-export interface BroadcastPreview {
+export interface BroadcastPreview extends RecipientReason {
   recipient: RecipientView;
   status: string;
-  reason: string | null;
   parameters: unknown;
   text: string | null;
 }
 
 export interface BroadcastValidation {
   ok: boolean;
-  problems: string[];
+  /** What stops the whole broadcast: a stable code with its values, and the English `message`. */
+  problems: { code: 'TEMPLATE_NOT_APPROVED' | 'HEADER_MEDIA_UNMAPPED'; params: Record<string, string>; message: string }[];
   counts: { total: number; ready: number; skipped: number; suppressed: number };
-  examples: { phone: string; csvRow: number | null; status: string; reason: string }[];
+  examples: ({ phone: string; csvRow: number | null; status: string } & RecipientReason)[];
 }
 
 export interface BroadcastEstimate {

@@ -110,6 +110,21 @@ export default {
     wrongType: 'This file is not a {kind} WhatsApp accepts. Accepted types: {accepted}.',
     tooLarge: 'This file is too large: WhatsApp accepts at most {max} for it.',
   },
+  recipientReason: {
+    VARIABLE_EMPTY: '{where} has no value: {source} is empty and the blank has no “if empty” text.',
+    VARIABLE_TOO_LONG: '{where} is {length} characters long; WhatsApp allows {max}.',
+    HEADER_LINK_MISSING: 'The {media} at the top of the message has no link.',
+    HEADER_LINK_INVALID: 'The link of the {media} at the top of the message is not an https address: {url}',
+    OPTED_OUT: 'Opted out on {date}: not sent.',
+    MARKETING_COUNTRY_BLOCKED: 'WhatsApp does not deliver marketing messages to numbers in {country}: not sent.',
+    BROADCAST_CANCELLED: 'The broadcast was cancelled before it reached this customer.',
+    part: { header: 'Blank {name} of the title', body: 'Blank {name} of the message', button: 'The link of button {name}' },
+    source: { column: 'column “{column}”', field: 'the contact’s {field}', constant: 'the fixed text' },
+  },
+  validationProblem: {
+    TEMPLATE_NOT_APPROVED: 'The template is {status}, not approved: WhatsApp would refuse every message.',
+    HEADER_MEDIA_UNMAPPED: 'The template starts with a {media}: upload the file or choose the column with its link.',
+  },
   rowError: {
     FILE_EMPTY: 'The file is empty: it needs a header row and one row per customer.',
     CSV_MALFORMED: 'The file is not valid CSV from here on (often a quote that is never closed): {detail}',

@@ -112,6 +112,21 @@ const id: typeof en = {
     wrongType: 'File ini bukan {kind} yang diterima WhatsApp. Jenis yang diterima: {accepted}.',
     tooLarge: 'File ini terlalu besar: WhatsApp menerima paling banyak {max}.',
   },
+  recipientReason: {
+    VARIABLE_EMPTY: '{where} tidak berisi: {source} kosong dan bagian kosongnya tidak punya teks “jika kosong”.',
+    VARIABLE_TOO_LONG: '{where} panjangnya {length} karakter; WhatsApp mengizinkan {max}.',
+    HEADER_LINK_MISSING: '{media} di bagian atas pesan tidak punya tautan.',
+    HEADER_LINK_INVALID: 'Tautan {media} di bagian atas pesan bukan alamat https: {url}',
+    OPTED_OUT: 'Berhenti berlangganan pada {date}: tidak dikirim.',
+    MARKETING_COUNTRY_BLOCKED: 'WhatsApp tidak mengantarkan pesan pemasaran ke nomor di {country}: tidak dikirim.',
+    BROADCAST_CANCELLED: 'Siaran dibatalkan sebelum sampai ke pelanggan ini.',
+    part: { header: 'Bagian kosong {name} di judul', body: 'Bagian kosong {name} di pesan', button: 'Tautan tombol {name}' },
+    source: { column: 'kolom “{column}”', field: '{field} kontak', constant: 'teks tetap' },
+  },
+  validationProblem: {
+    TEMPLATE_NOT_APPROVED: 'Template berstatus {status}, belum disetujui: WhatsApp akan menolak setiap pesan.',
+    HEADER_MEDIA_UNMAPPED: 'Template diawali {media}: unggah filenya atau pilih kolom yang berisi tautannya.',
+  },
   rowError: {
     FILE_EMPTY: 'File kosong: perlu baris judul dan satu baris per pelanggan.',
     CSV_MALFORMED: 'File bukan CSV yang benar mulai dari sini (sering karena tanda kutip yang tidak ditutup): {detail}',

@@ -375,7 +375,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     }, 60_000, 'completion');
     expect(done.counters).toMatchObject({ total: 2, suppressed: 1 });
     const recipients = await allRecipients(id);
-    expect(recipients.find((r) => r.phone === stopper)).toMatchObject({ status: 'suppressed', reason: expect.stringMatching(/^Opted out on/) });
+    expect(recipients.find((r) => r.phone === stopper)).toMatchObject({ status: 'suppressed', reason: expect.stringMatching(/^Opted out on/), reasonCode: 'OPTED_OUT', reasonParams: { date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } });
     expect(sentTo([stopper!]).size).toBe(0);
     expect(sentTo([other!]).size).toBe(1);
   });
@@ -443,7 +443,9 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect((await env.api('POST', `/api/v1/broadcasts/${id}/audience`, undefined, { raw: ['phone', limited, fine, american].join('\n'), headers: { 'content-type': 'text/csv' } })).status).toBe(201);
     const validation = await env.api('POST', `/api/v1/broadcasts/${id}/validate`);
     expect(validation.body.counts).toMatchObject({ total: 3, ready: 2, skipped: 1 });
-    expect(validation.body.examples).toEqual([{ phone: american, csvRow: 4, status: 'skipped', reason: 'WhatsApp does not deliver marketing templates to numbers in US.' }]);
+    expect(validation.body.examples).toEqual([
+      { phone: american, csvRow: 4, status: 'skipped', reason: 'WhatsApp does not deliver marketing templates to numbers in US.', reasonCode: 'MARKETING_COUNTRY_BLOCKED', reasonParams: { country: 'US' } },
+    ]);
     const startedAt = Date.now();
     await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
     const deferred = await eventually(async () => (await allRecipients(id)).find((r) => r.phone === limited && r.status === 'deferred'), 60_000, 'the deferral');

@@ -2,7 +2,7 @@ import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mik
 import type { TemplateParameters } from '@obrol/contracts';
 import { BaseEntity } from '@obrol/core';
 import { Broadcast } from './broadcast.entity.js';
-import type { RecipientStatus } from './broadcast.schemas.js';
+import type { RecipientReasonCode, RecipientStatus } from './broadcast.schemas.js';
 
 /**
  * One customer of a broadcast, frozen at start with the parameters they will get, so a resume
@@ -47,6 +47,14 @@ export class BroadcastRecipient extends BaseEntity {
 
   @Property({ type: 'string', length: 64, nullable: true })
   errorCode: Opt<string> | null = null;
+
+  /** Why it was skipped, suppressed or cancelled, as a stable code the apps translate (`reason` says it in English). */
+  @Property({ type: 'string', length: 64, nullable: true })
+  reasonCode: Opt<RecipientReasonCode> | null = null;
+
+  /** The values `reasonCode`'s sentence names (a column, a country, a date). */
+  @Property({ type: 'json', nullable: true })
+  reasonParams: Opt<Record<string, string | number>> | null = null;
 
   @Property({ type: 'string', length: 36, nullable: true })
   @Index()

@@ -205,6 +205,8 @@ export class BroadcastEngine implements OnModuleDestroy {
         });
         r.status = plan.status;
         r.reason = plan.reason;
+        r.reasonCode = plan.reasonCode;
+        r.reasonParams = plan.reasonParams;
         r.parameters = plan.parameters;
         r.contactId = contact?.id ?? r.contactId;
         counts[plan.status] = (counts[plan.status] ?? 0) + 1;

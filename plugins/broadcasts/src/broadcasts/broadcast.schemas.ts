@@ -111,6 +111,15 @@ export const broadcastViewSchema = z.object({
 });
 export type BroadcastView = z.infer<typeof broadcastViewSchema>;
 
+/**
+ * Why a recipient was not sent, as a stable code the apps translate (with `reasonParams`):
+ * an empty or too long variable, a header link missing or not https, an opt-out, a country
+ * where WhatsApp does not deliver marketing, or a cancelled broadcast.
+ */
+export const recipientReasonCodeSchema = z.enum(['VARIABLE_EMPTY', 'VARIABLE_TOO_LONG', 'HEADER_LINK_MISSING', 'HEADER_LINK_INVALID', 'OPTED_OUT', 'MARKETING_COUNTRY_BLOCKED', 'BROADCAST_CANCELLED']);
+export type RecipientReasonCode = z.infer<typeof recipientReasonCodeSchema>;
+export const reasonParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
 export const recipientViewSchema = z.object({
   id: z.string(),
   phone: z.string(),
@@ -119,6 +128,8 @@ export const recipientViewSchema = z.object({
   contactId: z.string().nullable(),
   status: recipientStatusSchema,
   reason: z.string().nullable(),
+  reasonCode: recipientReasonCodeSchema.nullable(),
+  reasonParams: reasonParamsSchema.nullable(),
   errorCode: z.string().nullable(),
   messageId: z.string().nullable(),
   attempts: z.number().int(),

@@ -45,6 +45,8 @@ export const recipientView = (r: BroadcastRecipient): RecipientView => ({
   contactId: r.contactId,
   status: r.status,
   reason: r.reason,
+  reasonCode: r.reasonCode,
+  reasonParams: r.reasonParams,
   errorCode: r.errorCode,
   messageId: r.messageId,
   attempts: r.attempts,

@@ -26,6 +26,7 @@ import type {
   BroadcastStatus,
   BroadcastView,
   FailureGroups,
+  RecipientReasonCode,
   RecipientView,
   VariableMapping,
   audienceImportSchema,
@@ -212,7 +213,7 @@ export class BroadcastsService {
     await this.orm.em.fork().transactional(async (tx) => {
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['draft', 'scheduled', 'running', 'paused'], 'cancelled');
-      const skipped = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: { $in: ['pending', 'deferred'] } }, { status: 'skipped', reason: 'The broadcast was cancelled.', updatedAt: this.clock.now() });
+      const skipped = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: { $in: ['pending', 'deferred'] } }, { status: 'skipped', reason: 'The broadcast was cancelled.', reasonCode: 'BROADCAST_CANCELLED', reasonParams: null, updatedAt: this.clock.now() });
       if (b.startedAt) await shiftCounters(tx, b.id, { pending: -b.pending, deferred: -b.deferred, skipped });
       await tx.refresh(b);
       b.status = 'cancelled';
@@ -228,7 +229,7 @@ export class BroadcastsService {
     await this.orm.em.fork().transactional(async (tx) => {
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['running', 'paused', 'completed'], 'retried');
-      const moved = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: 'failed' }, { status: 'pending', messageId: null, reason: null, errorCode: null, updatedAt: this.clock.now() });
+      const moved = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: 'failed' }, { status: 'pending', messageId: null, reason: null, reasonCode: null, reasonParams: null, errorCode: null, updatedAt: this.clock.now() });
       if (moved === 0) return;
       await shiftCounters(tx, b.id, { failed: -moved, pending: moved });
       if (b.status === 'completed') {
@@ -303,7 +304,7 @@ export class BroadcastsService {
     const plan = await this.planOf(em, b, template, r);
     const resolved = await this.channels.resolve(b.channelAccount.id);
     const text = plan.parameters && resolved.plugin.templates ? resolved.plugin.templates.render(definitionOf(template), plan.parameters) : null;
-    return { recipient: recipientView(r), status: plan.status, reason: plan.reason, parameters: plan.parameters, text };
+    return { recipient: recipientView(r), status: plan.status, reason: plan.reason, reasonCode: plan.reasonCode, reasonParams: plan.reasonParams, parameters: plan.parameters, text };
   }
 
   /** Checks every recipient as start would, without storing anything: counts and a few examples of each problem. */
@@ -312,11 +313,14 @@ export class BroadcastsService {
     const b = await this.get(principal, id, em);
     const template = await this.templateFor(em, b.channelAccount.id, b.templateName, b.templateLanguage);
     const counts = { total: 0, ready: 0, skipped: 0, suppressed: 0 };
-    const examples: { phone: string; csvRow: number | null; status: string; reason: string }[] = [];
-    const problems: string[] = [];
-    if (template.status !== 'APPROVED') problems.push(`The template is ${template.status}, not APPROVED.`);
+    const examples: { phone: string; csvRow: number | null; status: string; reason: string; reasonCode: RecipientReasonCode; reasonParams: Record<string, string | number> }[] = [];
+    // What stops the whole broadcast: a stable code with its parameters (the apps translate it), and in English.
+    const problems: { code: 'TEMPLATE_NOT_APPROVED' | 'HEADER_MEDIA_UNMAPPED'; params: Record<string, string>; message: string }[] = [];
+    if (template.status !== 'APPROVED') problems.push({ code: 'TEMPLATE_NOT_APPROVED', params: { status: template.status }, message: `The template is ${template.status}, not APPROVED.` });
     const media = template.components.header && template.components.header.format !== 'TEXT';
-    if (media && !b.variables.headerMedia) problems.push('The template has a media header; upload its file or map its link (variables.headerMedia).');
+    if (media && !b.variables.headerMedia) {
+      problems.push({ code: 'HEADER_MEDIA_UNMAPPED', params: { media: template.components.header!.format.toLowerCase() }, message: 'The template has a media header; upload its file or map its link (variables.headerMedia).' });
+    }
     await em.transactional(async (tx) => {
       if (b.status === 'draft') await this.engine.addFilteredContacts(tx, b);
       let after = '';
@@ -332,7 +336,7 @@ export class BroadcastsService {
           if (plan.status === 'pending') counts.ready += 1;
           else {
             counts[plan.status] += 1;
-            if (examples.filter((e) => e.status === plan.status).length < EXAMPLES) examples.push({ phone: r.phone, csvRow: r.csvRow, status: plan.status, reason: plan.reason });
+            if (examples.filter((e) => e.status === plan.status).length < EXAMPLES) examples.push({ phone: r.phone, csvRow: r.csvRow, status: plan.status, reason: plan.reason, reasonCode: plan.reasonCode, reasonParams: plan.reasonParams });
           }
         }
       }

@@ -1,6 +1,6 @@
 import type { TemplateParameters } from '@obrol/contracts';
-import type { VariableMapping } from './broadcast.schemas.js';
-import { type RecipientValues, resolveParameters } from './variable-resolution.js';
+import type { RecipientReasonCode, VariableMapping } from './broadcast.schemas.js';
+import { type RecipientProblem, type RecipientValues, resolveParameters } from './variable-resolution.js';
 
 export interface RecipientPlanInput extends RecipientValues {
   mapping: VariableMapping;
@@ -15,16 +15,25 @@ export interface RecipientPlanInput extends RecipientValues {
 
 /** What a recipient gets at start: sent with these parameters, skipped for a reason, or suppressed. */
 export type RecipientPlan =
-  | { status: 'pending'; reason: null; parameters: TemplateParameters }
-  | { status: 'skipped' | 'suppressed'; reason: string; parameters: null };
+  | { status: 'pending'; reason: null; reasonCode: null; reasonParams: null; parameters: TemplateParameters }
+  | { status: 'skipped' | 'suppressed'; reason: string; reasonCode: RecipientReasonCode; reasonParams: Record<string, string | number>; parameters: null };
+
+/** Skipped or suppressed for `problems`: the first one's code is what the apps translate; the words name them all. */
+function notSent(status: 'skipped' | 'suppressed', problems: RecipientProblem[]): RecipientPlan {
+  return { status, reason: problems.map((p) => p.text).join(' '), reasonCode: problems[0]!.code, reasonParams: problems[0]!.params, parameters: null };
+}
 
 /** Decides one recipient at start; validation runs the same decision without storing it. */
 export function planRecipient(input: RecipientPlanInput): RecipientPlan {
-  if (input.optedOutAt) return { status: 'suppressed', reason: `Opted out on ${input.optedOutAt.toISOString().slice(0, 10)}.`, parameters: null };
+  if (input.optedOutAt) {
+    const date = input.optedOutAt.toISOString().slice(0, 10);
+    return notSent('suppressed', [{ code: 'OPTED_OUT', params: { date }, text: `Opted out on ${date}.` }]);
+  }
   if (input.templateCategory === 'MARKETING' && input.country && input.marketingBlockedCountries.includes(input.country)) {
-    return { status: 'skipped', reason: `WhatsApp does not deliver marketing templates to numbers in ${input.country}.`, parameters: null };
+    const { country } = input;
+    return notSent('skipped', [{ code: 'MARKETING_COUNTRY_BLOCKED', params: { country }, text: `WhatsApp does not deliver marketing templates to numbers in ${country}.` }]);
   }
   const resolved = resolveParameters(input.mapping, input, { providerMediaId: input.headerMediaProviderId });
-  if (!resolved.ok) return { status: 'skipped', reason: resolved.problems.join(' '), parameters: null };
-  return { status: 'pending', reason: null, parameters: resolved.parameters };
+  if (!resolved.ok) return notSent('skipped', resolved.problems);
+  return { status: 'pending', reason: null, reasonCode: null, reasonParams: null, parameters: resolved.parameters };
 }

@@ -39,7 +39,13 @@ describe('resolveParameters', () => {
       parameters: { body: [{ type: 'text', text: 'Kak', name: 'first_name' }] },
     });
     const r = resolveParameters({ body: [{ source: { from: 'column', column: 'order' } }], header: [{ source: { from: 'constant', value: 'x'.repeat(61) } }] }, { columns: {}, contact: null });
-    expect(r).toEqual({ ok: false, problems: ['header variable 1 is 61 characters; WhatsApp allows 60.', 'body variable 1 has no value (column "order" is empty and there is no fallback).'] });
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        { code: 'VARIABLE_TOO_LONG', params: { part: 'header', name: '1', length: 61, max: 60 }, text: 'header variable 1 is 61 characters; WhatsApp allows 60.' },
+        { code: 'VARIABLE_EMPTY', params: { part: 'body', name: '1', column: 'order' }, text: 'body variable 1 has no value (column "order" is empty and there is no fallback).' },
+      ],
+    });
   });
 
   it('needs an https link for a media header', () => {
