@@ -175,8 +175,11 @@ const broadcastDataSchema = z.object({
   channelAccountId: z.string(),
   name: z.string(),
   status: z.enum(['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled']),
-  /** Why it paused (set by the engine on an auto-pause, or "paused by …"). */
+  /** Why it paused, was cancelled or waits, in English (set by the engine on an auto-pause, or "paused by …"). */
   reason: z.string().nullable(),
+  /** The same as a stable code the apps word (the broadcasts plugin's `BroadcastReasonCode`), with its values. */
+  reasonCode: z.string().nullable().optional(),
+  reasonParams: z.record(z.string(), z.union([z.string(), z.number()])).nullable().optional(),
   counters: broadcastCountersSchema,
 });
 

@@ -3,21 +3,24 @@ import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { createBroadcastI18n } from '../i18n';
+import { useBroadcastReason } from './broadcast-reason';
 import { useRecipientReason } from './recipient-reason';
 
-/** Words `reasons` in `locale` the way the pages do. */
-function worded(locale: 'en' | 'id', reasons: RecipientReason[]): string[] {
-  let out: string[] = [];
+/** Runs `use` inside a component with the app's messages in `locale`, as the pages do, and returns what it gave. */
+function inPage<T>(locale: 'en' | 'id', use: () => T): T {
+  let out: T | undefined;
   const Probe = defineComponent({
     setup() {
-      const word = useRecipientReason();
-      out = reasons.map(word);
+      out = use();
       return () => h('div');
     },
   });
   mount(Probe, { global: { plugins: [createBroadcastI18n(locale)] } });
-  return out;
+  return out!;
 }
+
+/** Words `reasons` in `locale` the way the pages do. */
+const worded = (locale: 'en' | 'id', reasons: RecipientReason[]) => inPage(locale, () => reasons.map(useRecipientReason()));
 
 describe('a recipient reason in the reader’s words', () => {
   const empty: RecipientReason = { reason: 'body variable 2 has no value (column "order" is empty and there is no fallback).', reasonCode: 'VARIABLE_EMPTY', reasonParams: { part: 'body', name: '2', column: 'order' } };
@@ -39,5 +42,26 @@ describe('a recipient reason in the reader’s words', () => {
 
   it('falls back to the server’s sentence when it gave no code', () => {
     expect(worded('id', [{ reason: 'Something new.', reasonCode: null, reasonParams: null }])).toEqual(['Something new.']);
+  });
+});
+
+describe('a broadcast reason in the reader’s words', () => {
+  type Reason = { reason: string | null; reasonCode: string | null; reasonParams: Record<string, string | number> | null };
+  const wordedBroadcast = (locale: 'en' | 'id', reasons: Reason[]) => inPage(locale, () => reasons.map(useBroadcastReason()));
+  const daily: Reason = { reason: 'Waiting for the daily limit: …', reasonCode: 'DAILY_LIMIT', reasonParams: { limit: 2000 } };
+  const byAgent: Reason = { reason: 'Paused by an agent.', reasonCode: 'PAUSED_BY', reasonParams: { actor: 'agent' } };
+  const restricted: Reason = { reason: 'Paused automatically: (#368) Temporarily blocked for policies violations', reasonCode: 'PAUSED_ON_ERROR', reasonParams: { error: 'CHANNEL_RESTRICTED' } };
+
+  it('is worded from its code and values, an error by its own code', () => {
+    const [d, a, r] = wordedBroadcast('id', [daily, byAgent, restricted]);
+    expect(d).toBe('Menunggu batas harian: nomor ini boleh mengirim 2.000 pesan yang dimulai bisnis dalam 24 jam. Pengiriman berlanjut begitu jendela itu longgar lagi.');
+    expect(a).toBe('Dijeda oleh seorang agen.');
+    expect(r).toMatch(/^Dijeda otomatis: /);
+    expect(r).not.toContain('policies violations');
+    expect(wordedBroadcast('en', [byAgent])).toEqual(['Paused by an agent.']);
+  });
+
+  it('falls back to the server’s sentence for a code the app does not know', () => {
+    expect(wordedBroadcast('id', [{ reason: 'Something new.', reasonCode: 'SOMETHING_NEW', reasonParams: {} }])).toEqual(['Something new.']);
   });
 });

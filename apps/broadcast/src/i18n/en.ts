@@ -110,6 +110,24 @@ export default {
     wrongType: 'This file is not a {kind} WhatsApp accepts. Accepted types: {accepted}.',
     tooLarge: 'This file is too large: WhatsApp accepts at most {max} for it.',
   },
+  broadcastReason: {
+    PAUSED_BY: 'Paused by {actor}.',
+    CANCELLED_BY: 'Cancelled by {actor}.',
+    PAUSED_ON_ERROR: 'Paused automatically: {error}',
+    PAUSED_FAILURE_RATE: 'Paused automatically: {failed} of the last {window} messages failed.',
+    TEMPLATE_STATUS: {
+      PAUSED: 'Paused automatically: WhatsApp paused the template “{template}” (usually for low quality). Resume when it is active again.',
+      DISABLED: 'Paused automatically: WhatsApp disabled the template “{template}”.',
+    },
+    TEMPLATE_NOT_APPROVED: 'The template “{template}” ({language}) is {status}, not approved.',
+    HEADER_UPLOAD_FAILED: {
+      unsupported: 'This number cannot upload the file at the top of the message.',
+      missing: 'The file at the top of the message is no longer stored; upload it again.',
+      refused: 'WhatsApp did not accept the file at the top of the message.',
+    },
+    DAILY_LIMIT: 'Waiting for the daily limit: this number may send {limit} business-initiated messages in 24 hours. Sending goes on as that window frees up.',
+    actor: { agent: 'an agent', api: 'a connected system (API)' },
+  },
   recipientReason: {
     VARIABLE_EMPTY: '{where} has no value: {source} is empty and the blank has no “if empty” text.',
     VARIABLE_TOO_LONG: '{where} is {length} characters long; WhatsApp allows {max}.',

@@ -112,6 +112,24 @@ const id: typeof en = {
     wrongType: 'File ini bukan {kind} yang diterima WhatsApp. Jenis yang diterima: {accepted}.',
     tooLarge: 'File ini terlalu besar: WhatsApp menerima paling banyak {max}.',
   },
+  broadcastReason: {
+    PAUSED_BY: 'Dijeda oleh {actor}.',
+    CANCELLED_BY: 'Dibatalkan oleh {actor}.',
+    PAUSED_ON_ERROR: 'Dijeda otomatis: {error}',
+    PAUSED_FAILURE_RATE: 'Dijeda otomatis: {failed} dari {window} pesan terakhir gagal.',
+    TEMPLATE_STATUS: {
+      PAUSED: 'Dijeda otomatis: WhatsApp menjeda template “{template}” (biasanya karena kualitas rendah). Lanjutkan setelah template aktif lagi.',
+      DISABLED: 'Dijeda otomatis: WhatsApp menonaktifkan template “{template}”.',
+    },
+    TEMPLATE_NOT_APPROVED: 'Template “{template}” ({language}) berstatus {status}, belum disetujui.',
+    HEADER_UPLOAD_FAILED: {
+      unsupported: 'Nomor ini tidak dapat mengunggah file di bagian atas pesan.',
+      missing: 'File di bagian atas pesan sudah tidak tersimpan; unggah lagi.',
+      refused: 'WhatsApp tidak menerima file di bagian atas pesan.',
+    },
+    DAILY_LIMIT: 'Menunggu batas harian: nomor ini boleh mengirim {limit} pesan yang dimulai bisnis dalam 24 jam. Pengiriman berlanjut begitu jendela itu longgar lagi.',
+    actor: { agent: 'seorang agen', api: 'sistem yang terhubung (API)' },
+  },
   recipientReason: {
     VARIABLE_EMPTY: '{where} tidak berisi: {source} kosong dan bagian kosongnya tidak punya teks “jika kosong”.',
     VARIABLE_TOO_LONG: '{where} panjangnya {length} karakter; WhatsApp mengizinkan {max}.',

@@ -339,6 +339,8 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
       return b.status === 'paused' ? b : null;
     }, 30_000, 'the auto-pause');
     expect(paused.reason).toMatch(/paused the template "order_update"|template is paused/);
+    // The same, as a code the apps word: Meta's webhook, or a send refused for the paused template.
+    expect(['TEMPLATE_STATUS', 'PAUSED_ON_ERROR']).toContain(paused.reasonCode);
     sim.setTemplateStatus('order_update', 'en_US', 'APPROVED');
     await eventually(async () => {
       const templates = (await env.api('GET', `/api/v1/channels/${channelId}/templates`)).body.items as { name: string; language: string; status: string }[];
@@ -530,6 +532,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
         return b.status === 'paused' ? b : null;
       }, 60_000, 'the auto-pause');
       expect(paused.reason).toMatch(/restricted for a policy violation/);
+      expect(paused).toMatchObject({ reasonCode: 'PAUSED_ON_ERROR', reasonParams: { error: 'CHANNEL_RESTRICTED' } });
       restricted.restrictAccount(false);
       expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).status).toBe(200);
       await eventually(async () => {
@@ -557,7 +560,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
         const b = await broadcast(id);
         return b.counters.sent + b.counters.delivered + b.counters.read === 250 && b.counters.queued === 0 && /^Waiting for the daily limit/.test(b.reason ?? '') ? b : null;
       }, 120_000, 'the tier used up');
-      expect(waiting).toMatchObject({ status: 'running', counters: expect.objectContaining({ pending: 10 }) });
+      expect(waiting).toMatchObject({ status: 'running', reasonCode: 'DAILY_LIMIT', reasonParams: { limit: 250 }, counters: expect.objectContaining({ pending: 10 }) });
       // The dispatcher keeps looking: still nothing beyond the tier.
       await new Promise((r) => setTimeout(r, 1_500));
       expect(young.sent.filter((m) => m.type === 'template').length).toBe(250);

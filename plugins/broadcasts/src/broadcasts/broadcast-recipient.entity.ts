@@ -48,14 +48,6 @@ export class BroadcastRecipient extends BaseEntity {
   @Property({ type: 'string', length: 64, nullable: true })
   errorCode: Opt<string> | null = null;
 
-  /** Why it was skipped, suppressed or cancelled, as a stable code the apps translate (`reason` says it in English). */
-  @Property({ type: 'string', length: 64, nullable: true })
-  reasonCode: Opt<RecipientReasonCode> | null = null;
-
-  /** The values `reasonCode`'s sentence names (a column, a country, a date). */
-  @Property({ type: 'json', nullable: true })
-  reasonParams: Opt<Record<string, string | number>> | null = null;
-
   @Property({ type: 'string', length: 36, nullable: true })
   @Index()
   messageId: Opt<string> | null = null;
@@ -66,4 +58,12 @@ export class BroadcastRecipient extends BaseEntity {
 
   @Property({ type: 'datetime', nullable: true })
   nextAttemptAt: Opt<Date> | null = null;
+
+  /** Why it was skipped, suppressed or cancelled, as a stable code the apps translate (`reason` says it in English). */
+  @Property({ type: 'string', length: 64, nullable: true })
+  reasonCode: Opt<RecipientReasonCode> | null = null;
+
+  /** The values `reasonCode`'s sentence names (a column, a country, a date). */
+  @Property({ type: 'json', nullable: true })
+  reasonParams: Opt<Record<string, string | number>> | null = null;
 }

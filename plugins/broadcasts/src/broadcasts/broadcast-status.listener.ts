@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { type DomainEventMap, Message, OnEvent } from '@obrol/core';
 import { shiftCounters } from './broadcast-counters.js';
 import { BroadcastEngine } from './broadcast.engine.js';
+import { broadcastReasons } from './broadcast-reason.js';
 
 /**
  * Follows broadcast messages after each commit: their statuses move the recipients (an accepted
@@ -48,7 +49,6 @@ export class BroadcastStatusListener {
   @OnEvent('template.status')
   async onTemplateStatus(event: DomainEventMap['template.status']): Promise<void> {
     if (event.status !== 'PAUSED' && event.status !== 'DISABLED') return;
-    const why = event.reason ? ` (${event.reason})` : '';
-    await this.engine.pauseByTemplate(event.channelAccountId, event.name, event.language, `Paused automatically: WhatsApp ${event.status === 'PAUSED' ? 'paused' : 'disabled'} the template "${event.name}"${why}.`);
+    await this.engine.pauseByTemplate(event.channelAccountId, event.name, event.language, broadcastReasons.templateStatus(event.name, event.status, event.reason ?? null));
   }
 }

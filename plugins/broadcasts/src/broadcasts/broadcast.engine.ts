@@ -28,6 +28,7 @@ import { type CounterShift, shiftCounters } from './broadcast-counters.js';
 import { countersOf } from './broadcast.view.js';
 import { planRecipient } from './recipient.plan.js';
 import { dailyLimitOf } from '../pacing/daily-limit.js';
+import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
 
 const CHUNK = 1000;
 /** Recipients handed to the sender ahead of the pace: about this many seconds of sends. */
@@ -43,7 +44,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A number's messages of the last 24 hours are counted again after this long. */
 const DAILY_USE_TTL_MS = 5_000;
 /** The start of the reason a running broadcast shows while its number's daily limit is used up. */
-const DAILY_LIMIT_REASON = 'Waiting for the daily limit';
 
 type BroadcastFactBuilder = (tenant: string, data: Parameters<typeof facts.broadcastStarted>[1]) => OutgoingEvent;
 const FACT_OF: Partial<Record<BroadcastStatus | 'resumed', BroadcastFactBuilder>> = {
@@ -92,7 +92,7 @@ export class BroadcastEngine implements OnModuleDestroy {
    * slug is looked up before: on SQLite's single connection a lookup inside the transaction would wait for it forever.
    */
   record(em: EntityManager, tenant: string, b: Broadcast, event: BroadcastStatus | 'resumed' | 'progress'): void {
-    const data = { broadcastId: b.id, channelAccountId: b.channelAccount.id, name: b.name, status: b.status, reason: b.reason, counters: countersOf(b) };
+    const data = { broadcastId: b.id, channelAccountId: b.channelAccount.id, name: b.name, status: b.status, reason: b.reason, reasonCode: b.reasonCode, reasonParams: b.reasonParams, counters: countersOf(b) };
     const live = liveEvents.broadcastProgress(tenant, { channelAccountId: b.channelAccount.id, data });
     const fact = event === 'progress' ? undefined : FACT_OF[event];
     if (fact) recordEvent(em, tenant, this.clock.now(), fact(tenant, data), live);
@@ -280,13 +280,11 @@ export class BroadcastEngine implements OnModuleDestroy {
   /** Says on the broadcast that it waits for the daily limit (it stays running), and takes it back once sending goes on. */
   private async noteDailyLimit(b: Broadcast, daily: { limit: number; room: number } | null): Promise<void> {
     const waiting = daily !== null && daily.room === 0;
-    const says = b.reason?.startsWith(DAILY_LIMIT_REASON) ?? false;
+    const says = b.reasonCode === 'DAILY_LIMIT';
     if (waiting === says) return;
-    const reason = waiting
-      ? `${DAILY_LIMIT_REASON}: this number may send ${daily!.limit.toLocaleString('en-US')} business-initiated messages in 24 hours; sending goes on as that window frees up.`
-      : null;
-    const moved = await this.orm.em.fork().nativeUpdate(Broadcast, { id: b.id, status: 'running' }, { reason });
-    b.reason = reason;
+    const reason = waiting ? broadcastReasons.dailyLimit(daily!.limit) : null;
+    const moved = await this.orm.em.fork().nativeUpdate(Broadcast, { id: b.id, status: 'running' }, reasonColumns(reason));
+    setReason(b, reason);
     if (moved) this.progressChanged(b.id);
   }
 
@@ -473,18 +471,18 @@ export class BroadcastEngine implements OnModuleDestroy {
    * message then names the provider's id instead of uploading the file again per recipient.
    * Null when done (or nothing to upload); otherwise why it failed, in words.
    */
-  async uploadHeaderMedia(id: string): Promise<string | null> {
+  async uploadHeaderMedia(id: string): Promise<BroadcastReason | null> {
     const em = this.orm.em.fork();
     const b = await em.findOne(Broadcast, id, { populate: ['channelAccount'] });
     const header = b?.variables.headerMedia;
     if (!b || !header || !('mediaId' in header) || b.headerMediaProviderId) return null;
     const resolved = await this.channels.resolve(b.channelAccount.id);
     const upload = resolved.plugin.media?.upload;
-    if (!upload) return `The ${resolved.plugin.displayName} channel cannot upload the header file.`;
+    if (!upload) return broadcastReasons.headerUploadFailed('unsupported', `The ${resolved.plugin.displayName} channel cannot upload the header file.`);
     const file = await this.media.read(header.mediaId, b.channelAccount.id);
-    if (!file) return `The header file is no longer stored on this number; upload it again.`;
+    if (!file) return broadcastReasons.headerUploadFailed('missing', `The header file is no longer stored on this number; upload it again.`);
     const result = await upload({ bytes: file.bytes, mimeType: file.media.mimeType, filename: file.media.filename ?? undefined }, resolved.context);
-    if (!result.ok) return `WhatsApp did not take the header file: ${result.error.message}`;
+    if (!result.ok) return broadcastReasons.headerUploadFailed('refused', `WhatsApp did not take the header file: ${result.error.message}`);
     await em.nativeUpdate(Broadcast, { id }, { headerMediaProviderId: result.value.providerMediaId });
     return null;
   }
@@ -500,20 +498,20 @@ export class BroadcastEngine implements OnModuleDestroy {
       if (!b) return false;
       if (uploadFailed) {
         b.status = 'paused';
-        b.reason = uploadFailed;
+        setReason(b, uploadFailed);
         this.record(tx, tenant, b, 'paused');
         return true;
       }
       const template = await this.templateOf(tx, b);
       if (!template || template.status !== 'APPROVED') {
         b.status = 'paused';
-        b.reason = `The template "${b.templateName}" (${b.templateLanguage}) is ${template?.status ?? 'missing'}, not APPROVED.`;
+        setReason(b, broadcastReasons.templateNotApproved(b.templateName, b.templateLanguage, template?.status ?? 'missing'));
         this.record(tx, tenant, b, 'paused');
         return true;
       }
       await this.freeze(tx, b, template);
       b.status = 'running';
-      b.reason = null;
+      setReason(b, null);
       b.startedAt = this.clock.now();
       this.record(tx, tenant, b, 'running');
       return true;
@@ -562,16 +560,16 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /** Pauses a running broadcast with a reason (by a person, or automatically); false when it was not running. */
-  async pause(id: string, reason: string): Promise<boolean> {
+  async pause(id: string, reason: BroadcastReason): Promise<boolean> {
     const tenant = await this.tenantOf(id);
     if (!tenant) return false;
     return this.orm.em.fork().transactional(async (tx) => {
       const b = await tx.findOne(Broadcast, { id, status: 'running' }, { populate: ['channelAccount'] });
       if (!b) return false;
       b.status = 'paused';
-      b.reason = reason;
+      setReason(b, reason);
       this.record(tx, tenant, b, 'paused');
-      this.logger.warn(`broadcast ${id} paused: ${reason}`);
+      this.logger.warn(`broadcast ${id} paused: ${reason.text}`);
       return true;
     });
   }
@@ -583,7 +581,7 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /** Pauses the running broadcasts of a template Meta paused or disabled. */
-  async pauseByTemplate(channelAccountId: string, name: string, language: string, reason: string): Promise<number> {
+  async pauseByTemplate(channelAccountId: string, name: string, language: string, reason: BroadcastReason): Promise<number> {
     const running = await this.orm.em.fork().find(Broadcast, { channelAccount: channelAccountId, templateName: name, templateLanguage: language, status: 'running' }, { fields: ['id'] });
     let paused = 0;
     for (const b of running) if (await this.pause(b.id, reason)) paused += 1;

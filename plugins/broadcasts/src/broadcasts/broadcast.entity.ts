@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, Property, type Opt } from '@mikro-orm/core';
 import { BaseEntity, ChannelAccount } from '@obrol/core';
 import type { AudienceFilter, BroadcastStatus, VariableMapping } from './broadcast.schemas.js';
+import type { BroadcastReasonCode } from './broadcast-reason.js';
 
 /**
  * A broadcast: one approved template sent to an audience through one channel account. The
@@ -81,4 +82,11 @@ export class Broadcast extends BaseEntity {
   /** The provider's id of the uploaded header file (`variables.headerMedia.mediaId`), uploaded once at start. */
   @Property({ type: 'string', length: 128, nullable: true })
   headerMediaProviderId: Opt<string> | null = null;
+
+  /** `reason` as a stable code the apps word (broadcast-reason.ts), with its values. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  reasonCode: Opt<BroadcastReasonCode> | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  reasonParams: Opt<Record<string, string | number>> | null = null;
 }

@@ -90,6 +90,9 @@ export const listRecipientsQuerySchema = pageQuerySchema.extend({
   phone: z.string().max(20).optional(),
 });
 
+/** The values a reason code's sentence names. */
+export const reasonParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+
 export const broadcastViewSchema = z.object({
   id: z.string(),
   channelAccountId: z.string(),
@@ -101,6 +104,9 @@ export const broadcastViewSchema = z.object({
   messagesPerSecond: z.number().int(),
   status: broadcastStatusSchema,
   reason: z.string().nullable(),
+  /** `reason` as a stable code the apps word: PAUSED_BY, CANCELLED_BY, PAUSED_ON_ERROR, PAUSED_FAILURE_RATE, TEMPLATE_STATUS, TEMPLATE_NOT_APPROVED, HEADER_UPLOAD_FAILED, DAILY_LIMIT. */
+  reasonCode: z.string().nullable(),
+  reasonParams: reasonParamsSchema.nullable(),
   scheduledAt: z.iso.datetime().nullable(),
   scheduledLocal: z.string().nullable(),
   timeZone: z.string().nullable(),
@@ -118,7 +124,6 @@ export type BroadcastView = z.infer<typeof broadcastViewSchema>;
  */
 export const recipientReasonCodeSchema = z.enum(['VARIABLE_EMPTY', 'VARIABLE_TOO_LONG', 'HEADER_LINK_MISSING', 'HEADER_LINK_INVALID', 'OPTED_OUT', 'MARKETING_COUNTRY_BLOCKED', 'BROADCAST_CANCELLED']);
 export type RecipientReasonCode = z.infer<typeof recipientReasonCodeSchema>;
-export const reasonParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
 
 export const recipientViewSchema = z.object({
   id: z.string(),

@@ -28,6 +28,8 @@ export const broadcastView = (b: Broadcast): BroadcastView => ({
   messagesPerSecond: b.messagesPerSecond,
   status: b.status,
   reason: b.reason,
+  reasonCode: b.reasonCode,
+  reasonParams: b.reasonParams,
   scheduledAt: b.scheduledAt?.toISOString() ?? null,
   scheduledLocal: b.scheduledLocal,
   timeZone: b.timeZone,

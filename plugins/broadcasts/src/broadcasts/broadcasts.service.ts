@@ -43,6 +43,7 @@ import { planRecipient } from './recipient.plan.js';
 import { isTimeZone, localTimeToInstant } from './schedule-time.js';
 import { requiredColumns } from './variable-resolution.js';
 import { dailyLimitOf } from '../pacing/daily-limit.js';
+import { broadcastReasons, setReason } from './broadcast-reason.js';
 
 const EXAMPLES = 5;
 
@@ -182,7 +183,7 @@ export class BroadcastsService {
   async pause(principal: Principal, id: string): Promise<BroadcastView> {
     const b = await this.get(principal, id);
     this.assertStatus(b, ['running'], 'paused');
-    await this.engine.pause(b.id, `Paused by ${principal.kind === 'agent' ? 'an agent' : 'the API'}.`);
+    await this.engine.pause(b.id, broadcastReasons.pausedBy(principal.kind === 'agent' ? 'agent' : 'api'));
     return broadcastView(await this.get(principal, id));
   }
 
@@ -190,7 +191,7 @@ export class BroadcastsService {
     const em = this.orm.em.fork();
     const { plugin } = await this.channels.resolve((await this.get(principal, id)).channelAccount.id);
     const uploadFailed = await this.engine.uploadHeaderMedia(id);
-    if (uploadFailed) throw new ObrolError('MEDIA_FAILED', uploadFailed);
+    if (uploadFailed) throw new ObrolError('MEDIA_FAILED', uploadFailed.text);
     await em.transactional(async (tx) => {
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['paused'], 'resumed');
@@ -201,7 +202,7 @@ export class BroadcastsService {
         b.startedAt = this.clock.now();
       }
       b.status = 'running';
-      b.reason = null;
+      setReason(b, null);
       await this.engine.requeueHeld(tx, principal.tenantSlug, plugin.id, b);
       this.engine.record(tx, principal.tenantSlug, b, 'resumed');
     });
@@ -217,7 +218,7 @@ export class BroadcastsService {
       if (b.startedAt) await shiftCounters(tx, b.id, { pending: -b.pending, deferred: -b.deferred, skipped });
       await tx.refresh(b);
       b.status = 'cancelled';
-      b.reason = `Cancelled by ${principal.kind === 'agent' ? 'an agent' : 'the API'}.`;
+      setReason(b, broadcastReasons.cancelledBy(principal.kind === 'agent' ? 'agent' : 'api'));
       b.finishedAt = this.clock.now();
       this.engine.record(tx, principal.tenantSlug, b, 'cancelled');
     });

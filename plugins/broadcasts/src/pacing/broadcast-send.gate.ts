@@ -6,6 +6,7 @@ import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.j
 import { BroadcastEngine } from '../broadcasts/broadcast.engine.js';
 import { Broadcast } from '../broadcasts/broadcast.entity.js';
 import { SendPaceStore } from './send-pace.store.js';
+import { broadcastReasons } from '../broadcasts/broadcast-reason.js';
 
 /** A broadcast's state is read at most this often per process. */
 const STATE_TTL_MS = 250;
@@ -72,7 +73,7 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       return;
     }
     if (error && PAUSING.has(error.code)) {
-      await this.engine.pause(send.broadcastId, `Paused automatically: ${error.message}`);
+      await this.engine.pause(send.broadcastId, broadcastReasons.pausedOnError(error.code, error.message));
       this.states.delete(send.broadcastId);
       return;
     }
@@ -85,7 +86,7 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     const failed = window.filter(Boolean).length;
     if (window.length >= this.options.failureWindow && failed / window.length >= this.options.failureRateThreshold) {
       this.outcomes.delete(send.broadcastId);
-      await this.engine.pause(send.broadcastId, `Paused automatically: ${failed} of the last ${window.length} sends failed (last: ${error?.message ?? 'none'}).`);
+      await this.engine.pause(send.broadcastId, broadcastReasons.pausedOnFailureRate(failed, window.length, error?.code ?? null, error?.message ?? null));
       this.states.delete(send.broadcastId);
     }
   }

@@ -1,14 +1,16 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Why a recipient was skipped, suppressed or cancelled, as a stable code with its parameters (the apps translate it). */
+/** Why a broadcast paused or waits, and why a recipient was skipped, suppressed or cancelled, as stable codes with their values (the apps word them). */
 export class Migration20261130000600 extends Migration {
 
   override async up(): Promise<void> {
+    this.addSql(`alter table "broadcasts" add column "reason_code" varchar(64) null, add column "reason_params" jsonb null;`);
     this.addSql(`alter table "broadcast_recipients" add column "reason_code" varchar(64) null, add column "reason_params" jsonb null;`);
   }
 
   override async down(): Promise<void> {
     this.addSql(`alter table "broadcast_recipients" drop column "reason_code", drop column "reason_params";`);
+    this.addSql(`alter table "broadcasts" drop column "reason_code", drop column "reason_params";`);
   }
 
 }
