@@ -5,7 +5,9 @@ import { type GatedSend, type SendGate, type SendGateVerdict, SendGates } from '
 import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
 import { BroadcastEngine } from '../broadcasts/broadcast.engine.js';
 import { Broadcast } from '../broadcasts/broadcast.entity.js';
+import { RecipientMovesWriter } from '../broadcasts/recipient-moves.writer.js';
 import { SendPaceStore } from './send-pace.store.js';
+import { burstOf } from './token-bucket.js';
 
 /** A broadcast's state is read at most this often per process. */
 const STATE_TTL_MS = 250;
@@ -35,6 +37,7 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     private readonly gates: SendGates,
     private readonly pace: SendPaceStore,
     private readonly engine: BroadcastEngine,
+    private readonly moves: RecipientMovesWriter,
     @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
   ) {}
 
@@ -46,10 +49,7 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     if (!send.broadcastId) return { action: 'send' };
     const state = await this.stateOf(send.broadcastId);
     if (!state) return { action: 'send' };
-    if (state.status === 'cancelled') {
-      return { action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID', message: 'Not sent: the broadcast was cancelled first.', retryable: false } };
-    }
-    if (state.status !== 'running') return { action: 'hold' };
+    if (state.status !== 'running') return this.stopped(state.status);
     let slept = 0;
     for (;;) {
       const taken = await this.pace.take(send.channelAccountId, state.messagesPerSecond);
@@ -58,6 +58,43 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       await sleep(taken.waitMs);
       slept += taken.waitMs;
     }
+  }
+
+  /**
+   * `admit` for a batch: one state read per broadcast and one take of the number's bucket per
+   * broadcast for all its sends. Those beyond the tokens granted wait until the next tokens
+   * (at most a burst's worth of them) are due; the send consumer waits them out.
+   */
+  async admitMany(sends: GatedSend[]): Promise<SendGateVerdict[]> {
+    const verdicts: SendGateVerdict[] = sends.map(() => ({ action: 'send' }));
+    const byBroadcast = new Map<string, number[]>();
+    sends.forEach((send, i) => {
+      if (!send.broadcastId) return;
+      const group = byBroadcast.get(send.broadcastId);
+      if (group) group.push(i);
+      else byBroadcast.set(send.broadcastId, [i]);
+    });
+    for (const [broadcastId, indexes] of byBroadcast) {
+      const state = await this.stateOf(broadcastId);
+      if (!state) continue;
+      if (state.status !== 'running') {
+        for (const i of indexes) verdicts[i] = this.stopped(state.status);
+        continue;
+      }
+      // A broadcast sends from one number: one take for all its sends of the batch.
+      const taken = await this.pace.takeUpTo(sends[indexes[0]!]!.channelAccountId, state.messagesPerSecond, indexes.length);
+      const delayMs = Math.max(taken.waitMs, Math.ceil((Math.min(indexes.length - taken.granted, burstOf(state.messagesPerSecond)) * 1000) / state.messagesPerSecond));
+      indexes.forEach((i, k) => {
+        if (k >= taken.granted) verdicts[i] = { action: 'wait', delayMs };
+      });
+    }
+    return verdicts;
+  }
+
+  /** The recipients move to sent in the transaction that records their messages as sent. */
+  async acceptedMany(tx: EntityManager, sends: GatedSend[]): Promise<void> {
+    const moves = sends.filter((s) => s.broadcastId).map((s) => ({ broadcastId: s.broadcastId!, messageId: s.messageId }));
+    if (moves.length) await this.moves.queuedToSent(tx, moves);
   }
 
   /** The recipient moves to sent in the transaction that records the message as sent. */
@@ -88,6 +125,14 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       await this.engine.pause(send.broadcastId, `Paused automatically: ${failed} of the last ${window.length} sends failed (last: ${error?.message ?? 'none'}).`);
       this.states.delete(send.broadcastId);
     }
+  }
+
+  /** The verdict on a send of a broadcast that is not running: refused when cancelled, held otherwise. */
+  private stopped(status: Broadcast['status']): SendGateVerdict {
+    if (status === 'cancelled') {
+      return { action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID', message: 'Not sent: the broadcast was cancelled first.', retryable: false } };
+    }
+    return { action: 'hold' };
   }
 
   /**

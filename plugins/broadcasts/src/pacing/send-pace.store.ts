@@ -9,9 +9,15 @@ const CONFLICT_RETRIES = 8;
 
 export type Take = { granted: true } | { granted: false; waitMs: number };
 
+/** Tokens granted to one taker (0 to the number it asked for); when fewer, how long until the next one. */
+export interface TakenTokens {
+  granted: number;
+  waitMs: number;
+}
+
 /** The senders of one process waiting for tokens of one number at one rate. */
 interface Takers {
-  waiting: { resolve(take: Take): void; reject(error: unknown): void }[];
+  waiting: { wanted: number; resolve(take: TakenTokens): void; reject(error: unknown): void }[];
   busy: boolean;
 }
 
@@ -31,11 +37,20 @@ export class SendPaceStore {
    * served together by the next one, which takes as many tokens as they are: one read and one
    * write for the lot instead of a pair each (and fewer conflicts between them).
    */
-  take(channelAccountId: string, ratePerSecond: number): Promise<Take> {
+  async take(channelAccountId: string, ratePerSecond: number): Promise<Take> {
+    const taken = await this.takeUpTo(channelAccountId, ratePerSecond, 1);
+    return taken.granted === 1 ? { granted: true } : { granted: false, waitMs: taken.waitMs };
+  }
+
+  /**
+   * Takes up to `wanted` tokens of the number's bucket for a batch of sends (the first
+   * `granted` of them go now), served with the other takers of this process as `take` is.
+   */
+  takeUpTo(channelAccountId: string, ratePerSecond: number, wanted: number): Promise<TakenTokens> {
     const key = `${channelAccountId}:${ratePerSecond}`;
     const takers = this.takers.get(key) ?? { waiting: [], busy: false };
     this.takers.set(key, takers);
-    const taken = new Promise<Take>((resolve, reject) => takers.waiting.push({ resolve, reject }));
+    const taken = new Promise<TakenTokens>((resolve, reject) => takers.waiting.push({ wanted, resolve, reject }));
     if (!takers.busy) void this.serve(key, takers, channelAccountId, ratePerSecond);
     return taken;
   }
@@ -47,8 +62,14 @@ export class SendPaceStore {
       while (takers.waiting.length > 0) {
         const batch = takers.waiting.splice(0);
         try {
-          const result = await this.takeMany(channelAccountId, ratePerSecond, batch.length);
-          batch.forEach((taker, i) => taker.resolve(i < result.granted ? { granted: true } : { granted: false, waitMs: result.waitMs }));
+          const result = await this.takeMany(channelAccountId, ratePerSecond, batch.reduce((sum, taker) => sum + taker.wanted, 0));
+          // Handed out in the order asked: the first takers are served in full.
+          let left = result.granted;
+          for (const taker of batch) {
+            const granted = Math.min(taker.wanted, left);
+            left -= granted;
+            taker.resolve({ granted, waitMs: granted < taker.wanted ? result.waitMs : 0 });
+          }
         } catch (error) {
           // The bucket could not be read or written: each sender fails as it would have alone.
           for (const taker of batch) taker.reject(error);
