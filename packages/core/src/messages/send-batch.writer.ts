@@ -99,7 +99,7 @@ export class SendBatchWriter {
         const rows = await sql.all<{ id: string }>(
           em,
           'update messages set send_attempts = send_attempts + 1, send_started_at = ? ' +
-            `where status = 'queued' and send_started_at is null and send_attempts = ? and id in (${chunk.map(() => '?').join(', ')}) returning id`,
+            `where ${sql.unindexed('status')} = 'queued' and send_started_at is null and send_attempts = ? and id in (${chunk.map(() => '?').join(', ')}) returning id`,
           [sql.date(now), attempts, ...chunk.map((s) => s.id)],
         );
         for (const row of rows) won.add(row.id);

@@ -58,7 +58,7 @@ export class RecipientMovesWriter {
       const rows = await sql.all<{ broadcast_id: string }>(
         tx,
         `update broadcast_recipients set status = 'sent', reason = null, error_code = null, next_attempt_at = null, updated_at = ? ` +
-          `where status = 'queued' and message_id in (${chunk.map(() => '?').join(', ')}) and broadcast_id in (${broadcasts.map(() => '?').join(', ')}) returning broadcast_id`,
+          `where ${sql.unindexed('status')} = 'queued' and message_id in (${chunk.map(() => '?').join(', ')}) and ${sql.unindexed('broadcast_id')} in (${broadcasts.map(() => '?').join(', ')}) returning broadcast_id`,
         [sql.date(this.clock.now()), ...chunk.map((r) => r.messageId), ...broadcasts],
       );
       for (const row of rows) moved.set(row.broadcast_id, (moved.get(row.broadcast_id) ?? 0) + 1);

@@ -62,8 +62,8 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
 
   /**
    * `admit` for a batch: one state read per broadcast and one take of the number's bucket per
-   * broadcast for all its sends. Those beyond the tokens granted wait until the next tokens
-   * (at most a burst's worth of them) are due; the send consumer waits them out.
+   * broadcast for all its sends. Those beyond the tokens granted wait, a burst at a time, until
+   * their tokens are due; the send consumer waits short waits out.
    */
   async admitMany(sends: GatedSend[]): Promise<SendGateVerdict[]> {
     const verdicts: SendGateVerdict[] = sends.map(() => ({ action: 'send' }));
@@ -83,9 +83,12 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       }
       // A broadcast sends from one number: one take for all its sends of the batch.
       const taken = await this.pace.takeUpTo(sends[indexes[0]!]!.channelAccountId, state.messagesPerSecond, indexes.length);
-      const delayMs = Math.max(taken.waitMs, Math.ceil((Math.min(indexes.length - taken.granted, burstOf(state.messagesPerSecond)) * 1000) / state.messagesPerSecond));
+      // The rest come back a burst at a time, each burst when its tokens should be there again.
+      const burst = burstOf(state.messagesPerSecond);
       indexes.forEach((i, k) => {
-        if (k >= taken.granted) verdicts[i] = { action: 'wait', delayMs };
+        if (k < taken.granted) return;
+        const round = Math.floor((k - taken.granted) / burst) + 1;
+        verdicts[i] = { action: 'wait', delayMs: Math.max(taken.waitMs, Math.ceil((round * burst * 1000) / state.messagesPerSecond)) };
       });
     }
     return verdicts;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Clock } from '@obrol/contracts';
-import { CLOCK } from '@obrol/core';
+import { CLOCK, CORE_OPTIONS, type CoreOptions, HandWrittenSql, databaseKindOf } from '@obrol/core';
 import { SendPace } from './send-pace.entity.js';
 import { type BucketState, slowDown, takeTokens } from './token-bucket.js';
 
@@ -26,10 +26,15 @@ interface Takers {
 export class SendPaceStore {
   private readonly takers = new Map<string, Takers>();
 
+  private readonly sql: HandWrittenSql;
+
   constructor(
     private readonly orm: MikroORM,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CORE_OPTIONS) core: CoreOptions,
+  ) {
+    this.sql = new HandWrittenSql(databaseKindOf(core.database.url));
+  }
 
   /**
    * Takes one token of the number's bucket; when there is none, how long until there is.
@@ -100,10 +105,15 @@ export class SendPaceStore {
     }
   }
 
+  /** The bucket's row, created when missing. Read and written by hand: every batch of sends takes from it. */
   private async read(channelAccountId: string): Promise<BucketState & { version: number }> {
     const em = this.orm.em.fork();
-    const row = await em.findOne(SendPace, { channelAccountId });
-    if (row) return row;
+    const [row] = await this.sql.all<{ tokens: number | string; refilled_at_ms: number | string; factor: number | string; version: number | string }>(
+      em,
+      'select tokens, refilled_at_ms, factor, version from broadcast_send_paces where channel_account_id = ?',
+      [channelAccountId],
+    );
+    if (row) return { tokens: Number(row.tokens), refilledAtMs: Number(row.refilled_at_ms), factor: Number(row.factor), version: Number(row.version) };
     try {
       em.create(SendPace, { channelAccountId, tokens: 0, refilledAtMs: this.clock.now().getTime(), factor: 1, version: 0 });
       await em.flush();
@@ -114,7 +124,11 @@ export class SendPaceStore {
   }
 
   private async write(channelAccountId: string, version: number, state: BucketState): Promise<boolean> {
-    const updated = await this.orm.em.fork().nativeUpdate(SendPace, { channelAccountId, version }, { ...state, version: version + 1 });
-    return updated === 1;
+    const updated = await this.sql.all<{ version: number }>(
+      this.orm.em.fork(),
+      'update broadcast_send_paces set tokens = ?, refilled_at_ms = ?, factor = ?, version = ? where channel_account_id = ? and version = ? returning version',
+      [state.tokens, state.refilledAtMs, state.factor, version + 1, channelAccountId, version],
+    );
+    return updated.length === 1;
   }
 }
