@@ -62,3 +62,4 @@ export { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema 
 export { CORE_OPTIONS, type CoreOptions } from './core-options.js';
 export { firstFilePart, type FilePartStream } from './http/multipart.js';
 export { HandWrittenSql, chunksOf } from './database/hand-written-sql.js';
+export { SendConsumer } from './messages/send.consumer.js';
