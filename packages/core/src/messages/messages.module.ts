@@ -13,6 +13,7 @@ import { InDoubtSendReconciler } from './in-doubt-send.reconciler.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendBatchWriter } from './send-batch.writer.js';
 import { SendConsumer } from './send.consumer.js';
+import { SingleSendHandler } from './single-send.handler.js';
 import { SendGates } from './send-gate.js';
 import { StrandedSendsJob } from './stranded-sends.job.js';
 
@@ -20,7 +21,7 @@ import { StrandedSendsJob } from './stranded-sends.job.js';
 @Module({
   imports: [ChannelsModule, ContactsModule, ConversationsModule, TemplatesModule, MediaModule, TenantsModule, OutboxModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageIngestWriter, SendBatchWriter, SendConsumer, SendAttempts, SendGates, InDoubtSendReconciler, StrandedSendsJob],
+  providers: [MessagesService, MessageIngestWriter, SendBatchWriter, SingleSendHandler, SendConsumer, SendAttempts, SendGates, InDoubtSendReconciler, StrandedSendsJob],
   exports: [MessagesService, MessageIngestWriter, SendAttempts, SendGates],
 })
 export class MessagesModule {}

@@ -95,3 +95,8 @@ export class SendGates {
     return verdicts;
   }
 }
+
+/** What the gates are told about a message (an entity or a plain row). */
+export function gatedOf(m: { id: string; tenantId: string; channelAccount: { id: string }; broadcastId: string | null }): GatedSend {
+  return { messageId: m.id, tenantId: m.tenantId, channelAccountId: m.channelAccount.id, broadcastId: m.broadcastId };
+}

@@ -1,25 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type ChannelError, type Clock, type MessageContent, type SendCommand, commands, facts, liveEvents, subjects } from '@obrol/contracts';
+import { type Clock, type MessageContent, type SendCommand, commands, subjects } from '@obrol/contracts';
 import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
-import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
-import { MediaService } from '../media/media.service.js';
+import { ChannelsService } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
-import type { OutboxEvent } from '../outbox/outbox-event.entity.js';
-import { outboxRow, recordEvent } from '../outbox/outbox.js';
+import { recordEvent } from '../outbox/outbox.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import { OnCommand } from '../work/declared-work.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { applyStatus } from './message-status.js';
 import { Message } from './message.entity.js';
-import { type MessageViewSource, messageView } from './message.view.js';
 import { type QueuedSend, SendBatchWriter } from './send-batch.writer.js';
-import { SendAttempts } from './send-attempts.service.js';
-import { type GatedSend, SendGates } from './send-gate.js';
+import { SendGates, gatedOf } from './send-gate.js';
+import { sendFactOf } from './send.facts.js';
+import { MAX_SEND_ATTEMPTS, SingleSendHandler } from './single-send.handler.js';
 
-/** Give up on retryable failures after this many attempts. */
-export const MAX_SEND_ATTEMPTS = 6;
-const BACKOFF_MS = [1_000, 4_000, 15_000, 60_000, 240_000];
 /** Send commands the bus hands the consumer at once: the batches are made of them. */
 const IN_FLIGHT = 256;
 /** A gate's waits, summed, up to this long are waited out in process; a longer one goes back to the bus. */
@@ -51,7 +45,7 @@ interface Candidate {
  * sent as one batch: one select loads them, the gates decide in bulk, one update opens their
  * attempts, the provider calls run side by side, and one transaction records the accepted
  * ones. Anything unusual (media to upload, attempts used up, a refusal, a provider failure)
- * takes the one-message path, `sendAlone`.
+ * takes the one-message path, `SingleSendHandler`.
  */
 @Injectable()
 export class SendConsumer {
@@ -63,10 +57,9 @@ export class SendConsumer {
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly tenants: TenantsService,
-    private readonly media: MediaService,
-    private readonly attempts: SendAttempts,
     private readonly gates: SendGates,
     private readonly batches: SendBatchWriter,
+    private readonly single: SingleSendHandler,
     private readonly outbox: OutboxWriter,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -130,7 +123,7 @@ export class SendConsumer {
       if (verdict.action === 'send') admitted.push(c);
       else if (verdict.action === 'wait') this.waitOrRetry(c, verdict.delayMs);
       else if (verdict.action === 'hold') finish(c.pending, { action: 'ack' });
-      else this.settleWith(c.pending, (em, message) => this.giveUp(em, message, verdict.error), c.send.id);
+      else this.settleWith(c.pending, (em, message) => this.single.giveUp(em, message, verdict.error), c.send.id);
     });
     return admitted;
   }
@@ -174,7 +167,7 @@ export class SendConsumer {
         continue;
       }
       if (result.ok) accepted.push({ candidate, externalId: result.value.externalId });
-      else this.settleWith(candidate.pending, async (em, message) => this.settle(em, await this.tenants.slugOf(message.tenantId), message, result.error), candidate.send.id);
+      else this.settleWith(candidate.pending, (em, message) => this.single.settle(em, message, result.error), candidate.send.id);
     }
     return accepted;
   }
@@ -208,13 +201,13 @@ export class SendConsumer {
       const now = this.clock.now();
       await this.orm.em.fork().transactional(async (tx) => {
         const recorded = await this.batches.recordSent(tx, accepted.map(({ candidate, externalId }) => ({ send: candidate.send, externalId })));
-        await this.outbox.insert(tx, recorded.map((send) => this.factOf(slugs.get(send.tenantId)!, now, send, 'sent')));
+        await this.outbox.insert(tx, recorded.map((send) => sendFactOf(slugs.get(send.tenantId)!, now, send, 'sent')));
         await this.gates.acceptedMany(tx, recorded.map(gatedOf));
       });
       for (const { candidate } of accepted) finish(candidate.pending, { action: 'ack' });
     } catch (error) {
       this.logger.warn(`recording ${accepted.length} sent message(s) together failed, recording one by one: ${(error as Error).message}`);
-      for (const { candidate, externalId } of accepted) this.settleWith(candidate.pending, (em, message) => this.recordSentAlone(em, message, externalId), candidate.send.id);
+      for (const { candidate, externalId } of accepted) this.settleWith(candidate.pending, (em, message) => this.single.recordSent(em, message, externalId), candidate.send.id);
     }
   }
 
@@ -231,113 +224,7 @@ export class SendConsumer {
   /** The command goes the one-message path. */
   private alone(pending: PendingSend): void {
     pending.done = true;
-    this.sendAlone(pending.command).then(pending.resolve, pending.reject);
-  }
-
-  /** One command on its own, through the unit of work: the path of the rare cases. */
-  private async sendAlone(data: SendCommand): Promise<HandlerOutcome> {
-    const em = this.orm.em.fork();
-    // The channel account is only referenced (its id): `channels.resolve` keeps it, decrypted, in its cache.
-    const message = await em.findOne(Message, data.messageId, { populate: ['conversation', 'conversation.contact'] });
-    if (!message) return { action: 'drop', reason: `message ${data.messageId} does not exist` };
-    if (message.status !== 'queued') return { action: 'ack' };
-    // Re-queued after every attempt was used (a stranded sweep, a resend after doubt): give up as the cap says.
-    if (message.sendAttempts >= MAX_SEND_ATTEMPTS) return this.giveUp(em, message);
-    const gated: GatedSend = { messageId: message.id, tenantId: message.tenantId, channelAccountId: message.channelAccount.id, broadcastId: message.broadcastId };
-    const verdict = await this.gates.admit(gated);
-    if (verdict.action === 'wait') return { action: 'retry', delayMs: verdict.delayMs };
-    if (verdict.action === 'hold') return { action: 'ack' };
-    if (verdict.action === 'refuse') return this.giveUp(em, message, verdict.error);
-    // Record the attempt before calling the provider: a redelivered or re-queued command loses
-    // here, and so does any command while an earlier attempt is in doubt.
-    if (!(await this.attempts.open(message))) return { action: 'ack' };
-    const resolved = await this.channels.resolve(message.channelAccount.id);
-    const contact = message.conversation.contact;
-    const uploadError = await this.uploadMedia(message, resolved);
-    if (uploadError) return this.settle(em, await this.tenants.slugOf(message.tenantId), message, uploadError);
-    const result = await resolved.plugin.send(
-      {
-        messageId: message.id,
-        to: { externalId: contact.externalId, phone: contact.phone ?? undefined, name: contact.name ?? undefined },
-        content: message.content,
-        replyToExternalId: message.replyToExternalId ?? undefined,
-      },
-      message.idempotencyKey ?? `msg-${message.id}`,
-      resolved.context,
-    );
-    await this.gates.afterSend(gated, result.ok ? null : result.error);
-    if (result.ok) return this.recordSentAlone(em, message, result.value.externalId);
-    return this.settle(em, await this.tenants.slugOf(message.tenantId), message, result.error);
-  }
-
-  /** Records one accepted send with the gates' bookkeeping, unless its attempt was settled meanwhile. */
-  private async recordSentAlone(em: EntityManager, message: Message, externalId: string): Promise<HandlerOutcome> {
-    const tenant = await this.tenants.slugOf(message.tenantId);
-    const now = this.clock.now();
-    await this.attempts.close(em, message, async (tx) => {
-      message.externalId = externalId;
-      applyStatus(message, 'sent', null);
-      this.record(tx, tenant, now, message, 'sent');
-      // Written first, so the gates' writes come last: a broadcast's counters are one row every
-      // send updates, and its lock is then held only until the commit.
-      await tx.flush();
-      await this.gates.accepted(tx, gatedOf(message));
-    });
-    return { action: 'ack' };
-  }
-
-  /** Retry a retryable failure later, or record the message as failed. */
-  private async settle(em: EntityManager, tenant: string, message: Message, error: ChannelError): Promise<HandlerOutcome> {
-    const now = this.clock.now();
-    if (error.retryable && message.sendAttempts < MAX_SEND_ATTEMPTS) {
-      // Settled meanwhile (a status echoing our id): nothing left to retry.
-      if (!(await this.attempts.close(em, message, () => undefined))) return { action: 'ack' };
-      const delayMs = Math.max(error.retryAfterMs ?? 0, BACKOFF_MS[Math.min(message.sendAttempts - 1, BACKOFF_MS.length - 1)]!);
-      this.logger.warn(`send of ${message.id} failed (${error.code}), retrying in ${delayMs} ms`);
-      return { action: 'retry', delayMs };
-    }
-    await this.attempts.close(em, message, (tx) => {
-      this.fail(message, error);
-      this.record(tx, tenant, now, message, 'status');
-    });
-    return { action: 'ack' };
-  }
-
-  /**
-   * Marks a queued message as failed, unless another delivery got to it first: its attempts
-   * are used up, or a send gate refused it (`refusal`).
-   */
-  private async giveUp(em: EntityManager, message: Message, refusal?: ChannelError): Promise<HandlerOutcome> {
-    const tenant = await this.tenants.slugOf(message.tenantId);
-    const now = this.clock.now();
-    const error: ChannelError = refusal ?? { ...(message.error ?? { code: 'CHANNEL_ERROR', message: `Not sent after ${message.sendAttempts} attempts.` }), retryable: false };
-    await em.transactional(async (tx) => {
-      const claimed = await tx.nativeUpdate(Message, { id: message.id, status: 'queued', sendStartedAt: null, sendAttempts: message.sendAttempts }, { updatedAt: now });
-      if (claimed === 0) return;
-      this.fail(message, error);
-      this.record(tx, tenant, now, message, 'status');
-    });
-    return { action: 'ack' };
-  }
-
-  /**
-   * Media stored in Obrol (`media.mediaId`) is uploaded to the provider first, once: the
-   * provider's id is kept in the message so a retry does not upload again. Returns the error
-   * when the upload failed.
-   */
-  private async uploadMedia(message: Message, resolved: ResolvedAccount): Promise<ChannelError | null> {
-    const content = message.content;
-    const media = 'media' in content ? content.media : undefined;
-    if (!media?.mediaId || media.providerMediaId || media.url) return null;
-    const upload = resolved.plugin.media?.upload;
-    if (!upload) return { code: 'CONTENT_NOT_SUPPORTED', message: `The ${resolved.plugin.displayName} channel cannot upload media.`, retryable: false };
-    const file = await this.media.read(media.mediaId, message.channelAccount.id);
-    if (!file) return { code: 'MEDIA_NOT_FOUND', message: `The file ${media.mediaId} is not stored for this channel account.`, retryable: false };
-    const { media: stored, bytes } = file;
-    const result = await upload({ bytes, mimeType: stored.mimeType, filename: stored.filename ?? undefined }, resolved.context);
-    if (!result.ok) return result.error;
-    message.content = { ...content, media: { ...media, providerMediaId: result.value.providerMediaId } } as MessageContent;
-    return null;
+    this.single.send(pending.command).then(pending.resolve, pending.reject);
   }
 
   /**
@@ -362,27 +249,6 @@ export class SendConsumer {
     if (stranded.length) this.logger.warn(`re-queued ${stranded.length} stranded send(s)`);
     return stranded.length;
   }
-
-  private fail(message: Message, error: ChannelError): void {
-    applyStatus(message, 'failed', error);
-  }
-
-  private record(em: EntityManager, tenant: string, now: Date, message: Message, event: 'sent' | 'status'): void {
-    em.persist(this.factOf(tenant, now, message, event));
-  }
-
-  /** The outbox row of a message's `sent` or `status` fact, with its live update. */
-  private factOf(tenant: string, now: Date, message: MessageViewSource & { conversation: { contact: { id: string } } }, event: 'sent' | 'status'): OutboxEvent {
-    const view = messageView(message);
-    const ref = { conversationId: message.conversation.id, channelAccountId: message.channelAccount.id, contactId: message.conversation.contact.id };
-    const fact = event === 'sent' ? facts.messageSent : facts.messageStatus;
-    return outboxRow(tenant, now, fact(tenant, { ...ref, message: view }), liveEvents.messageUpdated(tenant, { channelAccountId: ref.channelAccountId, conversationId: ref.conversationId, data: { message: view } }));
-  }
-}
-
-/** What the gates are told about a message. */
-function gatedOf(m: { id: string; tenantId: string; channelAccount: { id: string }; broadcastId: string | null }): GatedSend {
-  return { messageId: m.id, tenantId: m.tenantId, channelAccountId: m.channelAccount.id, broadcastId: m.broadcastId };
 }
 
 /** Media stored in Obrol and not yet uploaded to the provider: the one-message path uploads it first. */
