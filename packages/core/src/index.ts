@@ -13,7 +13,7 @@ export { SecretBox } from './channels/secret-box.js';
 export { toApiError } from './http/api-exception.filter.js';
 export { readiness } from './health/health.controller.js';
 export { REALTIME_PATH } from './realtime/realtime.gateway.js';
-export { MAX_SEND_ATTEMPTS } from './messages/send.consumer.js';
+export { MAX_SEND_ATTEMPTS } from './messages/single-send.handler.js';
 export { InDoubtSendReconciler, DEFAULT_SEND_IN_DOUBT_GRACE_MS } from './messages/in-doubt-send.reconciler.js';
 export { OnCommand, Every, type OnCommandOptions, type EveryOptions, type WorkRole } from './work/declared-work.js';
 export { recordEvent, recordLive } from './outbox/outbox.js';
@@ -62,3 +62,5 @@ export { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from './http/api
 export { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from './http/pagination.js';
 export { CORE_OPTIONS, type CoreOptions } from './core-options.js';
 export { firstFilePart, type FilePartStream } from './http/multipart.js';
+export { HandWrittenSql, chunksOf } from './database/hand-written-sql.js';
+export { SendConsumer } from './messages/send.consumer.js';

@@ -4,6 +4,7 @@ import { BROADCAST_OPTIONS, type BroadcastOptions, DEFAULT_BROADCAST_OPTIONS } f
 import { BroadcastRecipient } from './broadcasts/broadcast-recipient.entity.js';
 import { BroadcastStatusListener } from './broadcasts/broadcast-status.listener.js';
 import { Broadcast } from './broadcasts/broadcast.entity.js';
+import { RecipientMovesWriter } from './broadcasts/recipient-moves.writer.js';
 import { BroadcastEngine } from './broadcasts/broadcast.engine.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { BroadcastsService } from './broadcasts/broadcasts.service.js';
@@ -31,6 +32,7 @@ let options: BroadcastOptions = DEFAULT_BROADCAST_OPTIONS;
     BroadcastsService,
     BroadcastEngine,
     BroadcastStatusListener,
+    RecipientMovesWriter,
     SendPaceStore,
     BroadcastSendGate,
   ],

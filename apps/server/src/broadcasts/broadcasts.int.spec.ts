@@ -1,6 +1,6 @@
 // The broadcasts plugin with the WhatsApp plugin and the simulator: lives in the server, the one package that may compose plugins.
 import { MikroORM } from '@mikro-orm/core';
-import { SendGates } from '@obrol/core';
+import { SendConsumer, SendGates } from '@obrol/core';
 import { requireService } from '@obrol/core/testing';
 import { type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
 import { DEFAULT_TEMPLATES, type WhatsAppSimulator, type WhatsAppSimulatorOptions, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
@@ -312,6 +312,77 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     await setStatus('cancelled');
     await new Promise((r) => setTimeout(r, 300));
     expect(await gates.admit(send)).toMatchObject({ action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID' } });
+  });
+
+  /**
+   * Holds every send while `prepare` creates messages (a test gate answers `hold`, so each stays
+   * queued with no attempt), then hands all their commands to the send consumer in one turn: one
+   * batch. Returns each command's outcome.
+   */
+  async function sendInOneBatch(prepare: () => Promise<string[]>): Promise<unknown[]> {
+    const holding = { on: true };
+    env.app.app.get(SendGates).register({ admit: async () => (holding.on ? { action: 'hold' } : { action: 'send' }) });
+    let messageIds: string[];
+    try {
+      messageIds = await prepare();
+    } finally {
+      holding.on = false;
+    }
+    const consumer = env.app.app.get(SendConsumer);
+    const command = (messageId: string) => ({ subject: 'cmd.test.send.whatsapp', data: { messageId, channelAccountId: channelId, conversationId: 'unused', attempt: 1 }, attempt: 1 }) as never;
+    return Promise.all(messageIds.map((id) => consumer.handle(command(id))));
+  }
+
+  /** Starts a broadcast of `numbers` and waits until each of them has a queued message; their message ids. */
+  async function queuedMessagesOf(name: string, numbers: string[]): Promise<{ id: string; messageIds: string[] }> {
+    const id = await draft(name, csvOf(numbers));
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+    await eventually(async () => (await broadcast(id)).counters.queued === numbers.length || null, 30_000, `the messages of ${name}`);
+    return { id, messageIds: (await allRecipients(id)).map((r) => r.messageId!) };
+  }
+
+  it('sends a batch mixing two broadcasts and a message of no broadcast, each once, and moves each broadcast its own counters', async () => {
+    const numbersA = phones(480_000, 3);
+    const numbersB = phones(481_000, 4);
+    const direct = '+6281248200001';
+    let a!: { id: string; messageIds: string[] };
+    let b!: { id: string; messageIds: string[] };
+    const outcomes = await sendInOneBatch(async () => {
+      a = await queuedMessagesOf('Batch A', numbersA);
+      b = await queuedMessagesOf('Batch B', numbersB);
+      const sent = await env.api('POST', '/api/v1/messages', { channelAccountId: channelId, to: direct, template: { name: 'hello_world', language: 'en_US' } });
+      expect(sent.status).toBe(202);
+      return [...a.messageIds, sent.body.id as string, ...b.messageIds];
+    });
+    expect(outcomes).toEqual(outcomes.map(() => ({ action: 'ack' })));
+    expect([...sentTo([...numbersA, ...numbersB, direct]).values()]).toEqual([...numbersA, ...numbersB, direct].map(() => 1));
+    for (const [id, n] of [[a.id, numbersA.length], [b.id, numbersB.length]] as const) {
+      const counters = (await broadcast(id)).counters;
+      expect(counters.queued).toBe(0);
+      expect(counters.sent + counters.delivered + counters.read).toBe(n);
+      expect((await allRecipients(id)).every((r) => ['sent', 'delivered', 'read'].includes(r.status))).toBe(true);
+    }
+  });
+
+  it('sends the rest of a batch when another process opened the attempt of one of its messages first', async () => {
+    const numbers = phones(482_000, 4);
+    let b!: { id: string; messageIds: string[] };
+    const sql = env.app.app.get(MikroORM).em.fork().getConnection();
+    const outcomes = await sendInOneBatch(async () => {
+      b = await queuedMessagesOf('Batch with a lost attempt', numbers);
+      // Another process opened the first message's attempt and is calling the provider.
+      await sql.execute('update messages set send_attempts = send_attempts + 1, send_started_at = ? where id = ?', [stack.database === 'sqlite' ? Date.now() : new Date(), b.messageIds[0]]);
+      return b.messageIds;
+    });
+    expect(outcomes).toEqual(outcomes.map(() => ({ action: 'ack' })));
+    const recipients = await allRecipients(b.id);
+    const lost = recipients.find((r) => r.messageId === b.messageIds[0])!;
+    // Not sent by this batch: the attempt is the other process's (in doubt until its outcome is known).
+    expect(sentTo([lost.phone]).get(lost.phone.slice(1))).toBeUndefined();
+    expect(lost.status).toBe('queued');
+    const others = numbers.filter((p) => p !== lost.phone);
+    expect([...sentTo(others).values()]).toEqual(others.map(() => 1));
+    expect((await broadcast(b.id)).counters).toMatchObject({ queued: 1 });
   });
 
   it("keeps a recipient's later status when the hooks of one message race (sent, then Meta's 131049 a moment later)", async () => {

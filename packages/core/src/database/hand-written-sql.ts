@@ -37,6 +37,15 @@ export class HandWrittenSql {
     return (typeof value === 'string' ? JSON.parse(value) : value) as T;
   }
 
+  /**
+   * A column in a filter that must not pick the index: SQLite's planner has no statistics and
+   * prefers an index on `status = 'queued'` (every queued row) to the primary key's `id in (…)`
+   * of a batch; a unary `+` keeps it from using the column's index. PostgreSQL's planner knows better.
+   */
+  unindexed(column: string): string {
+    return this.kind === 'sqlite' ? `+${column}` : column;
+  }
+
   /** `(?, ?, …)` once per row, for a multi-row `values` list. */
   rows(count: number, row: string): string {
     return Array.from({ length: count }, () => row).join(', ');

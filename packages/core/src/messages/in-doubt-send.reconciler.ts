@@ -10,7 +10,7 @@ import { applyStatus } from './message-status.js';
 import { Message } from './message.entity.js';
 import { messageView } from './message.view.js';
 import { decideInDoubt } from './send-attempt.policy.js';
-import { MAX_SEND_ATTEMPTS } from './send.consumer.js';
+import { MAX_SEND_ATTEMPTS } from './single-send.handler.js';
 
 /** How long an in-doubt send waits for a status echoing our id before it is sent again. */
 export const DEFAULT_SEND_IN_DOUBT_GRACE_MS = 10 * 60 * 1000;

@@ -11,7 +11,9 @@ import { MessagesService } from './messages.service.js';
 import { OutboxModule } from '../outbox/outbox.module.js';
 import { InDoubtSendReconciler } from './in-doubt-send.reconciler.js';
 import { SendAttempts } from './send-attempts.service.js';
+import { SendBatchWriter } from './send-batch.writer.js';
 import { SendConsumer } from './send.consumer.js';
+import { SingleSendHandler } from './single-send.handler.js';
 import { SendGates } from './send-gate.js';
 import { StrandedSendsJob } from './stranded-sends.job.js';
 
@@ -19,7 +21,7 @@ import { StrandedSendsJob } from './stranded-sends.job.js';
 @Module({
   imports: [ChannelsModule, ContactsModule, ConversationsModule, TemplatesModule, MediaModule, TenantsModule, OutboxModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageIngestWriter, SendConsumer, SendAttempts, SendGates, InDoubtSendReconciler, StrandedSendsJob],
+  providers: [MessagesService, MessageIngestWriter, SendBatchWriter, SingleSendHandler, SendConsumer, SendAttempts, SendGates, InDoubtSendReconciler, StrandedSendsJob],
   exports: [MessagesService, MessageIngestWriter, SendAttempts, SendGates],
 })
 export class MessagesModule {}

@@ -24,6 +24,12 @@ export type SendGateVerdict = { action: 'send' } | { action: 'wait'; delayMs: nu
 /** An extension point the send consumer passes before every provider call. */
 export interface SendGate {
   admit(send: GatedSend): Promise<SendGateVerdict>;
+  /**
+   * The verdicts on a batch of sends, in order: what `admit` would answer for each, decided in
+   * bulk (one state read per owner, one pace take for the lot). Optional: without it the batch
+   * is asked one `admit` at a time. A `wait` of a few milliseconds is waited out by the sender.
+   */
+  admitMany?(sends: GatedSend[]): Promise<SendGateVerdict[]>;
   /** What the provider answered (`null` when it accepted the message), for pacing and auto-pause. */
   afterSend?(send: GatedSend, error: ChannelError | null): Promise<void> | void;
   /**
@@ -31,6 +37,8 @@ export interface SendGate {
    * transaction that records the message as sent, so both commit or neither does.
    */
   accepted?(tx: EntityManager, send: GatedSend): Promise<void>;
+  /** `accepted` for a batch of sends recorded together in `tx`. */
+  acceptedMany?(tx: EntityManager, sends: GatedSend[]): Promise<void>;
 }
 
 /**
@@ -53,6 +61,18 @@ export class SendGates {
     return { action: 'send' };
   }
 
+  /** Verdicts on a batch, in order: each send gets the first verdict that is not `send`. */
+  async admitMany(sends: GatedSend[]): Promise<SendGateVerdict[]> {
+    const verdicts: SendGateVerdict[] = sends.map(() => ({ action: 'send' }));
+    for (const gate of this.gates) {
+      const open = sends.map((send, i) => ({ send, i })).filter(({ i }) => verdicts[i]!.action === 'send');
+      if (open.length === 0) break;
+      const answers = gate.admitMany ? await gate.admitMany(open.map((o) => o.send)) : await this.oneByOne(gate, open.map((o) => o.send));
+      open.forEach(({ i }, k) => (verdicts[i] = answers[k]!));
+    }
+    return verdicts;
+  }
+
   async afterSend(send: GatedSend, error: ChannelError | null): Promise<void> {
     for (const gate of this.gates) await gate.afterSend?.(send, error);
   }
@@ -60,4 +80,23 @@ export class SendGates {
   async accepted(tx: EntityManager, send: GatedSend): Promise<void> {
     for (const gate of this.gates) await gate.accepted?.(tx, send);
   }
+
+  async acceptedMany(tx: EntityManager, sends: GatedSend[]): Promise<void> {
+    if (sends.length === 0) return;
+    for (const gate of this.gates) {
+      if (gate.acceptedMany) await gate.acceptedMany(tx, sends);
+      else for (const send of sends) await gate.accepted?.(tx, send);
+    }
+  }
+
+  private async oneByOne(gate: SendGate, sends: GatedSend[]): Promise<SendGateVerdict[]> {
+    const verdicts: SendGateVerdict[] = [];
+    for (const send of sends) verdicts.push(await gate.admit(send));
+    return verdicts;
+  }
+}
+
+/** What the gates are told about a message (an entity or a plain row). */
+export function gatedOf(m: { id: string; tenantId: string; channelAccount: { id: string }; broadcastId: string | null }): GatedSend {
+  return { messageId: m.id, tenantId: m.tenantId, channelAccountId: m.channelAccount.id, broadcastId: m.broadcastId };
 }

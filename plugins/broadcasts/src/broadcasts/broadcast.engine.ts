@@ -27,6 +27,14 @@ import type { BroadcastStatus, RecipientStatus } from './broadcast.schemas.js';
 import { type CounterShift, shiftCounters } from './broadcast-counters.js';
 import { countersOf } from './broadcast.view.js';
 import { planRecipient } from './recipient.plan.js';
+import { type FollowedRecipient, type RecipientMove, RecipientMovesWriter } from './recipient-moves.writer.js';
+
+/** A message's status, as `follow` is told it. */
+export interface FollowedStatus {
+  messageId: string;
+  status: MessageStatus;
+  error: ChannelError | null;
+}
 import { dailyLimitOf } from '../pacing/daily-limit.js';
 import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
 
@@ -71,6 +79,9 @@ export class BroadcastEngine implements OnModuleDestroy {
   private readonly progress = new Map<string, { sentAt: number; timer?: ReturnType<typeof setTimeout> }>();
   /** Per number: its broadcast messages of the last 24 hours, and when they were counted. */
   private readonly dailyUse = new Map<string, { at: number; count: number }>();
+  /** Statuses to follow, collected in one turn and moved together. */
+  private readonly statusesToFollow: { status: FollowedStatus; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
+  private followScheduled = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -82,6 +93,7 @@ export class BroadcastEngine implements OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
     @Inject(CORE_OPTIONS) core: CoreOptions,
+    private readonly moves: RecipientMovesWriter,
   ) {
     // SQLite has one writer and no row locks; on PostgreSQL several workers share the claims.
     this.skipLocked = databaseKindOf(core.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE };
@@ -346,26 +358,47 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /**
-   * Moves the recipient of a broadcast message to its message's status, with the counters, in
-   * one transaction; only forward. A 131049 refusal (Meta's per-customer marketing limit) is
-   * not a failure of ours: the recipient is deferred and tried again no sooner than a day later.
+   * Moves the recipient of a broadcast message to its message's status, with the counters; only
+   * forward. A 131049 refusal (Meta's per-customer marketing limit) is not a failure of ours: the
+   * recipient is deferred and tried again no sooner than a day later. The statuses followed in
+   * the same turn (a webhook batch's) are moved together (`followMany`). True when it moved.
    */
-  async follow(messageId: string, status: MessageStatus, error: ChannelError | null): Promise<boolean> {
-    const next = RECIPIENT_OF[status];
-    if (!next) return false;
-    // Statuses of one message arrive in hooks that run side by side (the send's "sent" and
-    // Meta's "failed" a few milliseconds later): a move that lost its compare-and-set to another
-    // reads the recipient again, else the later status would be lost.
-    for (let attempt = 0; attempt < FOLLOW_ATTEMPTS; attempt++) {
-      const movedIn = await this.orm.em.fork().transactional((tx) => this.moveRecipient(tx, messageId, next, error));
-      if (movedIn === false) return false;
-      if (movedIn) {
-        this.progressChanged(movedIn);
-        return true;
+  follow(messageId: string, status: MessageStatus, error: ChannelError | null): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.statusesToFollow.push({ status: { messageId, status, error }, resolve, reject });
+      if (this.followScheduled) return;
+      this.followScheduled = true;
+      setImmediate(() => {
+        this.followScheduled = false;
+        const batch = this.statusesToFollow.splice(0);
+        this.followMany(batch.map((b) => b.status)).then(
+          (moved) => batch.forEach((b) => b.resolve(moved.has(b.status.messageId))),
+          (error: unknown) => batch.forEach((b) => b.reject(error)),
+        );
+      });
+    });
+  }
+
+  /**
+   * Moves the recipients of these statuses, in order, in one transaction per try: one read of
+   * the recipients, one compare-and-set update, one counters update per broadcast. Statuses of
+   * one message arrive in hooks that run side by side (the send's "sent" and Meta's "failed" a
+   * few milliseconds later): a move that lost to another is read again and tried again, else
+   * the later status would be lost. Returns the messages whose recipient moved.
+   */
+  async followMany(statuses: FollowedStatus[]): Promise<Set<string>> {
+    const moved = new Set<string>();
+    let left = statuses.filter((s) => RECIPIENT_OF[s.status]);
+    for (let attempt = 0; attempt < FOLLOW_ATTEMPTS && left.length > 0; attempt++) {
+      const { applied, lost } = await this.orm.em.fork().transactional((tx) => this.moveRecipients(tx, left));
+      for (const move of applied) {
+        moved.add(move.recipient.messageId);
+        this.progressChanged(move.recipient.broadcastId);
       }
+      left = left.filter((s) => lost.has(s.messageId));
     }
-    this.logger.warn(`recipient of message ${messageId} not moved to ${next}: it kept changing underneath`);
-    return false;
+    for (const s of left) this.logger.warn(`recipient of message ${s.messageId} not moved to ${RECIPIENT_OF[s.status]}: it kept changing underneath`);
+    return moved;
   }
 
   /**
@@ -375,36 +408,41 @@ export class BroadcastEngine implements OnModuleDestroy {
    * a recipient a faster status moved already is left as it is.
    */
   async moveQueuedToSent(tx: EntityManager, broadcastId: string, messageId: string): Promise<void> {
-    const moved = await tx.nativeUpdate(
-      BroadcastRecipient,
-      { messageId, broadcast: broadcastId, status: 'queued' },
-      { status: 'sent', reason: null, errorCode: null, nextAttemptAt: null, updatedAt: this.clock.now() },
-    );
-    if (moved) await shiftCounters(tx, broadcastId, { queued: -1, sent: 1 });
+    await this.moves.queuedToSent(tx, [{ broadcastId, messageId }]);
   }
 
-  /** One try of `follow`: the broadcast's id when moved, false when there is nothing to move, null when another move won. */
-  private async moveRecipient(tx: EntityManager, messageId: string, next: RecipientStatus, error: ChannelError | null): Promise<string | false | null> {
-    const r = await tx.findOne(BroadcastRecipient, { messageId }, { fields: ['status', 'attempts', 'broadcast'] });
-    if (!r || !this.advances(r.status, next)) return false;
-    const deferral = next === 'failed' && String(error?.providerCode) === '131049' && r.attempts <= this.options.marketingLimitRetries;
+  /**
+   * One try of `followMany`: each recipient goes through its statuses in order, and its final
+   * move is applied if it is still where it was read. `lost`: the messages whose move lost.
+   */
+  private async moveRecipients(tx: EntityManager, statuses: FollowedStatus[]): Promise<{ applied: RecipientMove[]; lost: Set<string> }> {
+    const recipients = new Map((await this.moves.recipientsOf(tx, statuses.map((s) => s.messageId))).map((r) => [r.messageId, r]));
+    const moves = new Map<string, RecipientMove>();
+    for (const { messageId, status, error } of statuses) {
+      const recipient = recipients.get(messageId);
+      if (!recipient) continue;
+      const earlier = moves.get(messageId);
+      const next = this.moveOf(recipient, earlier?.to ?? recipient.status, RECIPIENT_OF[status]!, error);
+      if (next) moves.set(messageId, next);
+    }
+    const applied = await this.moves.move(tx, [...moves.values()]);
+    const appliedIds = new Set(applied.map((m) => m.recipient.messageId));
+    return { applied, lost: new Set([...moves.keys()].filter((id) => !appliedIds.has(id))) };
+  }
+
+  /** Where a recipient now in `current` goes on `next`, or null when that is no move forward. */
+  private moveOf(recipient: FollowedRecipient, current: RecipientStatus, next: RecipientStatus, error: ChannelError | null): RecipientMove | null {
+    if (!this.advances(current, next)) return null;
+    const deferral = next === 'failed' && String(error?.providerCode) === '131049' && recipient.attempts <= this.options.marketingLimitRetries;
     // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.
     const cancelled = next === 'failed' && error?.code === 'BROADCAST_STATE_INVALID';
-    const to: RecipientStatus = deferral ? 'deferred' : cancelled ? 'skipped' : next;
-    const moved = await tx.nativeUpdate(
-      BroadcastRecipient,
-      { id: r.id, status: r.status, messageId },
-      {
-        status: to,
-        reason: error ? error.message : null,
-        errorCode: error ? String(error.providerCode ?? error.code) : null,
-        nextAttemptAt: deferral ? new Date(this.clock.now().getTime() + this.options.marketingLimitDelayMs) : null,
-        updatedAt: this.clock.now(),
-      },
-    );
-    if (moved === 0) return null;
-    await shiftCounters(tx, r.broadcast.id, { [r.status]: -1, [to]: 1 });
-    return r.broadcast.id;
+    return {
+      recipient,
+      to: deferral ? 'deferred' : cancelled ? 'skipped' : next,
+      reason: error ? error.message : null,
+      errorCode: error ? String(error.providerCode ?? error.code) : null,
+      nextAttemptAt: deferral ? new Date(this.clock.now().getTime() + this.options.marketingLimitDelayMs) : null,
+    };
   }
 
   private advances(current: RecipientStatus, next: RecipientStatus): boolean {

@@ -5,8 +5,10 @@ import { type GatedSend, type SendGate, type SendGateVerdict, SendGates } from '
 import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
 import { BroadcastEngine } from '../broadcasts/broadcast.engine.js';
 import { Broadcast } from '../broadcasts/broadcast.entity.js';
+import { RecipientMovesWriter } from '../broadcasts/recipient-moves.writer.js';
 import { SendPaceStore } from './send-pace.store.js';
 import { broadcastReasons } from '../broadcasts/broadcast-reason.js';
+import { burstOf } from './token-bucket.js';
 
 /** A broadcast's state is read at most this often per process. */
 const STATE_TTL_MS = 250;
@@ -36,6 +38,7 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     private readonly gates: SendGates,
     private readonly pace: SendPaceStore,
     private readonly engine: BroadcastEngine,
+    private readonly moves: RecipientMovesWriter,
     @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
   ) {}
 
@@ -47,10 +50,7 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     if (!send.broadcastId) return { action: 'send' };
     const state = await this.stateOf(send.broadcastId);
     if (!state) return { action: 'send' };
-    if (state.status === 'cancelled') {
-      return { action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID', message: 'Not sent: the broadcast was cancelled first.', retryable: false } };
-    }
-    if (state.status !== 'running') return { action: 'hold' };
+    if (state.status !== 'running') return this.stopped(state.status);
     let slept = 0;
     for (;;) {
       const taken = await this.pace.take(send.channelAccountId, state.messagesPerSecond);
@@ -59,6 +59,46 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       await sleep(taken.waitMs);
       slept += taken.waitMs;
     }
+  }
+
+  /**
+   * `admit` for a batch: one state read per broadcast and one take of the number's bucket per
+   * broadcast for all its sends. Those beyond the tokens granted wait, a burst at a time, until
+   * their tokens are due; the send consumer waits short waits out.
+   */
+  async admitMany(sends: GatedSend[]): Promise<SendGateVerdict[]> {
+    const verdicts: SendGateVerdict[] = sends.map(() => ({ action: 'send' }));
+    const byBroadcast = new Map<string, number[]>();
+    sends.forEach((send, i) => {
+      if (!send.broadcastId) return;
+      const group = byBroadcast.get(send.broadcastId);
+      if (group) group.push(i);
+      else byBroadcast.set(send.broadcastId, [i]);
+    });
+    for (const [broadcastId, indexes] of byBroadcast) {
+      const state = await this.stateOf(broadcastId);
+      if (!state) continue;
+      if (state.status !== 'running') {
+        for (const i of indexes) verdicts[i] = this.stopped(state.status);
+        continue;
+      }
+      // A broadcast sends from one number: one take for all its sends of the batch.
+      const taken = await this.pace.takeUpTo(sends[indexes[0]!]!.channelAccountId, state.messagesPerSecond, indexes.length);
+      // The rest come back a burst at a time, each burst when its tokens should be there again.
+      const burst = burstOf(state.messagesPerSecond);
+      indexes.forEach((i, k) => {
+        if (k < taken.granted) return;
+        const round = Math.floor((k - taken.granted) / burst) + 1;
+        verdicts[i] = { action: 'wait', delayMs: Math.max(taken.waitMs, Math.ceil((round * burst * 1000) / state.messagesPerSecond)) };
+      });
+    }
+    return verdicts;
+  }
+
+  /** The recipients move to sent in the transaction that records their messages as sent. */
+  async acceptedMany(tx: EntityManager, sends: GatedSend[]): Promise<void> {
+    const moves = sends.filter((s) => s.broadcastId).map((s) => ({ broadcastId: s.broadcastId!, messageId: s.messageId }));
+    if (moves.length) await this.moves.queuedToSent(tx, moves);
   }
 
   /** The recipient moves to sent in the transaction that records the message as sent. */
@@ -89,6 +129,14 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       await this.engine.pause(send.broadcastId, broadcastReasons.pausedOnFailureRate(failed, window.length, error?.code ?? null, error?.message ?? null));
       this.states.delete(send.broadcastId);
     }
+  }
+
+  /** The verdict on a send of a broadcast that is not running: refused when cancelled, held otherwise. */
+  private stopped(status: Broadcast['status']): SendGateVerdict {
+    if (status === 'cancelled') {
+      return { action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID', message: 'Not sent: the broadcast was cancelled first.', retryable: false } };
+    }
+    return { action: 'hold' };
   }
 
   /**

@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/core';
+import type { Clock } from '@obrol/contracts';
+import { CLOCK, CORE_OPTIONS, type CoreOptions, HandWrittenSql, chunksOf, databaseKindOf } from '@obrol/core';
+import type { CounterShift } from './broadcast-counters.js';
+import type { RecipientStatus } from './broadcast.schemas.js';
+
+/** A recipient as a status move reads it. */
+export interface FollowedRecipient {
+  id: string;
+  broadcastId: string;
+  messageId: string;
+  status: RecipientStatus;
+  attempts: number;
+}
+
+/** A recipient's move from the status it was read in. */
+export interface RecipientMove {
+  recipient: FollowedRecipient;
+  to: RecipientStatus;
+  reason: string | null;
+  errorCode: string | null;
+  nextAttemptAt: Date | null;
+}
+
+/** A broadcast message whose recipient moves. */
+export interface RecipientOfMessage {
+  broadcastId: string;
+  messageId: string;
+}
+
+/**
+ * The set-based moves of recipients (ADR 0026): a batch of accepted sends moves its queued
+ * recipients to sent with one statement, in the transaction that records the messages as sent;
+ * a batch of statuses reads its recipients with one select and moves them with one
+ * compare-and-set update; each broadcast's counters move with one update per batch.
+ */
+@Injectable()
+export class RecipientMovesWriter {
+  private readonly sql: HandWrittenSql;
+
+  constructor(
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CORE_OPTIONS) core: CoreOptions,
+  ) {
+    this.sql = new HandWrittenSql(databaseKindOf(core.database.url));
+  }
+
+  /**
+   * Moves the queued recipients of these messages to sent, with their broadcasts' counters. A
+   * recipient a faster status moved already is left as it is. Returns the broadcasts that moved.
+   */
+  async queuedToSent(tx: EntityManager, recipients: RecipientOfMessage[]): Promise<string[]> {
+    const { sql } = this;
+    const moved = new Map<string, number>();
+    for (const chunk of chunksOf(recipients)) {
+      const broadcasts = [...new Set(chunk.map((r) => r.broadcastId))];
+      const rows = await sql.all<{ broadcast_id: string }>(
+        tx,
+        `update broadcast_recipients set status = 'sent', reason = null, error_code = null, next_attempt_at = null, updated_at = ? ` +
+          `where ${sql.unindexed('status')} = 'queued' and message_id in (${chunk.map(() => '?').join(', ')}) and ${sql.unindexed('broadcast_id')} in (${broadcasts.map(() => '?').join(', ')}) returning broadcast_id`,
+        [sql.date(this.clock.now()), ...chunk.map((r) => r.messageId), ...broadcasts],
+      );
+      for (const row of rows) moved.set(row.broadcast_id, (moved.get(row.broadcast_id) ?? 0) + 1);
+    }
+    for (const [broadcastId, count] of moved) await this.shiftCounters(tx, broadcastId, { queued: -count, sent: count });
+    return [...moved.keys()];
+  }
+
+  /** The recipients of these messages. */
+  async recipientsOf(tx: EntityManager, messageIds: string[]): Promise<FollowedRecipient[]> {
+    const found: FollowedRecipient[] = [];
+    for (const chunk of chunksOf([...new Set(messageIds)])) {
+      const rows = await this.sql.all<{ id: string; broadcast_id: string; message_id: string; status: RecipientStatus; attempts: number | string }>(
+        tx,
+        `select id, broadcast_id, message_id, status, attempts from broadcast_recipients where message_id in (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) found.push({ id: r.id, broadcastId: r.broadcast_id, messageId: r.message_id, status: r.status, attempts: Number(r.attempts) });
+    }
+    return found;
+  }
+
+  /**
+   * Applies the moves whose recipient is still in the status it was read in (compare-and-set),
+   * with the counters of their broadcasts. Returns the moves applied; the others lost to a
+   * concurrent move and are for the caller to read again.
+   */
+  async move(tx: EntityManager, moves: RecipientMove[]): Promise<RecipientMove[]> {
+    const { sql } = this;
+    const applied: RecipientMove[] = [];
+    const pg = sql.kind === 'postgresql';
+    for (const chunk of chunksOf(moves)) {
+      const rows = await sql.all<{ id: string }>(
+        tx,
+        `with v (ref, from_status, to_status, reason, error_code, next_attempt_at) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?)')}) ` +
+          `update broadcast_recipients set status = v.to_status, reason = v.reason, error_code = v.error_code, ` +
+          `next_attempt_at = ${pg ? 'cast(v.next_attempt_at as timestamptz)' : 'v.next_attempt_at'}, updated_at = ? ` +
+          `from v where broadcast_recipients.id = v.ref and broadcast_recipients.status = v.from_status returning broadcast_recipients.id`,
+        [...chunk.flatMap((m) => [m.recipient.id, m.recipient.status, m.to, m.reason, m.errorCode, pg ? m.nextAttemptAt?.toISOString() ?? null : sql.date(m.nextAttemptAt)]), sql.date(this.clock.now())],
+      );
+      const moved = new Set(rows.map((r) => r.id));
+      applied.push(...chunk.filter((m) => moved.has(m.recipient.id)));
+    }
+    const shifts = new Map<string, CounterShift>();
+    for (const { recipient, to } of applied) {
+      const shift = shifts.get(recipient.broadcastId) ?? {};
+      shift[recipient.status] = (shift[recipient.status] ?? 0) - 1;
+      shift[to] = (shift[to] ?? 0) + 1;
+      shifts.set(recipient.broadcastId, shift);
+    }
+    for (const [broadcastId, shift] of shifts) await this.shiftCounters(tx, broadcastId, shift);
+    return applied;
+  }
+
+  /** `shiftCounters` without the unit of work: one update of the broadcast's row. */
+  async shiftCounters(tx: EntityManager, broadcastId: string, shift: CounterShift): Promise<void> {
+    const columns = Object.entries(shift).filter(([, by]) => by && Math.trunc(by) !== 0);
+    if (columns.length === 0) return;
+    await this.sql.run(
+      tx,
+      `update broadcasts set ${columns.map(([column]) => `"${column}" = "${column}" + ?`).join(', ')} where id = ?`,
+      [...columns.map(([, by]) => Math.trunc(by!)), broadcastId],
+    );
+  }
+}
