@@ -5,6 +5,7 @@ import { BroadcastRecipient } from './broadcasts/broadcast-recipient.entity.js';
 import { BroadcastStatusListener } from './broadcasts/broadcast-status.listener.js';
 import { Broadcast } from './broadcasts/broadcast.entity.js';
 import { BroadcastEngine } from './broadcasts/broadcast.engine.js';
+import { AudienceRecipientsWriter } from './audience/audience-recipients.writer.js';
 import { BroadcastHandOutWriter } from './broadcasts/broadcast-hand-out.writer.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { BroadcastsService } from './broadcasts/broadcasts.service.js';
@@ -32,6 +33,7 @@ let options: BroadcastOptions = DEFAULT_BROADCAST_OPTIONS;
     BroadcastsService,
     BroadcastEngine,
     BroadcastHandOutWriter,
+    AudienceRecipientsWriter,
     BroadcastStatusListener,
     SendPaceStore,
     BroadcastSendGate,
