@@ -34,8 +34,9 @@ export interface ObrolTarget {
   /** The Obrol process's id, for its memory. */
   pid: number | undefined;
   /**
-   * The Cloud API stand-in Obrol sends to. It never posts webhooks itself (no webhook URL): the
-   * bench takes the signed deliveries it queued and posts them at a controlled pace.
+   * The Cloud API stand-in Obrol sends to. Unless `postsWebhooks`, it never posts webhooks itself
+   * (no webhook URL): the bench takes the signed deliveries it queued and posts them at a
+   * controlled pace (the status flood). With it, it posts each to Obrol as it happens, as Meta does.
    */
   sim: WhatsAppSimulator;
   store: StoredMessagesProbe;
@@ -58,6 +59,8 @@ export interface ObrolTargetOptions {
   databaseUrl?: string;
   /** Where the profiles of `phase`s are written (the process runs with its inspector open); unset: no profile. */
   cpuProfileDir?: string;
+  /** The simulator posts its webhooks (statuses, replies) to Obrol as they happen, keeping no long log of them. */
+  postsWebhooks?: boolean;
 }
 
 export async function startObrolTarget(options: ObrolTargetOptions): Promise<ObrolTarget> {
@@ -71,7 +74,8 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     throughputPerSecond: 1_000_000,
     pairRateLimit: false,
     statusDelaysMs: { sent: 0, delivered: 0, read: 0 },
-    deliveryLogLimit: 1_000_000,
+    // The status flood reads every queued delivery back; posted ones need no long log.
+    deliveryLogLimit: options.postsWebhooks ? 1_000 : 1_000_000,
   });
   const port = freePort();
   const password = randomBytes(12).toString('hex');
@@ -106,6 +110,9 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     config: { phoneNumberId: BENCH_PHONE_NUMBER_ID, wabaId: BENCH_WABA_ID, accessToken: 'bench-token', appSecret: BENCH_APP_SECRET, verifyToken: 'bench-verify', graphApiBaseUrl: sim.url },
   });
 
+  const webhookUrl = `${base}/webhooks/whatsapp/${channel.id}`;
+  if (options.postsWebhooks) sim.setWebhookUrl(webhookUrl);
+
   const listeners = new Set<(frame: LiveFrame, at: number) => void>();
   const socket = new WebSocket(`${base.replace('http', 'ws')}/api/v1/realtime?token=${token}`);
   socket.on('message', (data) => {
@@ -124,7 +131,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     dataDir,
     token,
     channelId: channel.id,
-    webhookUrl: `${base}/webhooks/whatsapp/${channel.id}`,
+    webhookUrl,
     pid: child.pid,
     sim,
     store,
