@@ -98,18 +98,23 @@ export async function runBroadcastSend(target: ObrolTarget, label: string, recip
   const cpuBefore = target.cpuMs();
   const started = performance.now();
   lag.start();
-  await target.api('POST', `/api/v1/broadcasts/${id}/start`, {});
-  const { peakRssMb } = await withPeakRss(target, () =>
-    target.phase(`broadcast ${label}`, async () => {
-      for (;;) {
-        const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`);
-        if (b.status === 'completed' || b.status === 'paused') break;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }),
-  );
+  let statusLag: Awaited<ReturnType<StatusLagSampler['stop']>>;
+  let peakRssMb: number | null;
+  try {
+    await target.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    ({ peakRssMb } = await withPeakRss(target, () =>
+      target.phase(`broadcast ${label}`, async () => {
+        for (;;) {
+          const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`);
+          if (b.status === 'completed' || b.status === 'paused') break;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }),
+    ));
+  } finally {
+    statusLag = await lag.stop();
+  }
   const completedSeconds = (performance.now() - started) / 1000;
-  const statusLag = await lag.stop();
   // The webhooks of the last sends are still on their way: counted once they stop coming.
   await target.sim.whenIdle();
   const cpuAfter = target.cpuMs();
