@@ -85,9 +85,11 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     mkdirSync(options.cpuProfileDir, { recursive: true });
     nodeFlags = [`--inspect=127.0.0.1:${inspectPort}`];
   }
+  // E.g. `--max-old-space-size=160`: V8 otherwise lets garbage grow the heap far past what is live.
+  const nodeOptions: Record<string, string> = process.env.OBROL_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.OBROL_BENCH_NODE_OPTIONS } : {};
   const { child } = await startChild(
     [path.join(here, '..', 'cli.js'), 'start'],
-    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, OBROL_BROADCAST_MAX_PER_SECOND: '1000', ...options.env },
+    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, OBROL_BROADCAST_MAX_PER_SECOND: '1000', ...nodeOptions, ...options.env },
     /Obrol is running/,
     nodeFlags,
   );

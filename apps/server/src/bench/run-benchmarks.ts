@@ -25,7 +25,8 @@
  * Obrol process during each run through its inspector and print where its time went), OBROL_BENCH_ONLY
  * (`broadcast`: run 4 alone, without the ceilings and runs 1–3), OBROL_BENCH_BROADCAST_IMPORT_ROWS
  * (rows of the import alone, default the recipients; 1,000,000 for issue 10's figure),
- * OBROL_BENCH_BROADCAST_WEBHOOKS (`false`: the simulator posts no status webhooks, as before issue 10).
+ * OBROL_BENCH_BROADCAST_WEBHOOKS (`false`: the simulator posts no status webhooks, as before issue 10),
+ * OBROL_BENCH_NODE_OPTIONS (`NODE_OPTIONS` of the Obrol processes, e.g. `--max-old-space-size=160`).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
