@@ -53,6 +53,9 @@ async function withPeakRss<T>(target: ObrolTarget, run: () => Promise<T>): Promi
   }
 }
 
+/** Polls of the broadcast's status in a row that may fail (connection timeouts) before the run gives up. */
+const MAX_UNANSWERED_POLLS = 20;
+
 const phone = (i: number) => `+62815${String(i).padStart(8, '0')}`;
 const loadAverage = () => Math.round((process.platform === 'linux' ? Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) : 0) * 100) / 100;
 
@@ -104,9 +107,14 @@ export async function runBroadcastSend(target: ObrolTarget, label: string, recip
     await target.api('POST', `/api/v1/broadcasts/${id}/start`, {});
     ({ peakRssMb } = await withPeakRss(target, () =>
       target.phase(`broadcast ${label}`, async () => {
-        for (;;) {
-          const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`);
-          if (b.status === 'completed' || b.status === 'paused') break;
+        for (let unanswered = 0; ; ) {
+          // Under the webhooks' load a poll may go unanswered for a while; the run goes on.
+          const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`).catch((error: Error) => {
+            if (++unanswered > MAX_UNANSWERED_POLLS) throw error;
+            return undefined;
+          });
+          if (b) unanswered = 0;
+          if (b?.status === 'completed' || b?.status === 'paused') break;
           await new Promise((r) => setTimeout(r, 500));
         }
       }),
