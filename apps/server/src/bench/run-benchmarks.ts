@@ -159,14 +159,14 @@ async function broadcastRuns(target: ObrolTarget, name: string): Promise<Broadca
   console.log(formatImport(name, imported));
   const webhooks = STATUS_WEBHOOKS ? 'status webhooks flowing back' : 'no status webhooks';
   console.log(`${name}: a ${BROADCAST_RECIPIENTS.toLocaleString('en-US')}-recipient broadcast at ${BROADCAST_CAP}/s, ${webhooks}…`);
-  const paced = await runBroadcastSend(target, 'paced', BROADCAST_RECIPIENTS, BROADCAST_CAP, 1_000_000);
+  const paced = await runBroadcastSend(target, 'paced', BROADCAST_RECIPIENTS, BROADCAST_CAP, 1_000_000, STATUS_WEBHOOKS);
   console.log(formatBroadcast(name, paced));
   if (BROADCAST_CAP >= PLUGIN_MAX_PER_SECOND) {
     console.log(`${name}: no "no cap" run: the paced run used the plugin's maximum, ${PLUGIN_MAX_PER_SECOND}/s (aim of issue 10 with no cap: ≥ ${BROADCAST_AIMS.uncappedPerSecond.toLocaleString('en-US')}/s)`);
     return { import: imported, paced };
   }
   console.log(`${name}: a ${BROADCAST_RECIPIENTS.toLocaleString('en-US')}-recipient broadcast at the plugin's maximum, ${PLUGIN_MAX_PER_SECOND}/s…`);
-  const uncapped = await runBroadcastSend(target, 'no cap', BROADCAST_RECIPIENTS, PLUGIN_MAX_PER_SECOND, 3_000_000);
+  const uncapped = await runBroadcastSend(target, 'no cap', BROADCAST_RECIPIENTS, PLUGIN_MAX_PER_SECOND, 3_000_000, STATUS_WEBHOOKS);
   console.log(`${formatBroadcast(name, uncapped)}\n  aim with no cap:  ≥ ${BROADCAST_AIMS.uncappedPerSecond.toLocaleString('en-US')}/s`);
   return { import: imported, paced, uncapped };
 }
