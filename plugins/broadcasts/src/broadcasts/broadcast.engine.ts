@@ -295,7 +295,9 @@ export class BroadcastEngine implements OnModuleDestroy {
       );
       // A broadcast shows in the customer's timeline without opening a conversation in the inbox.
       const conversations = await this.conversations.findOrCreateMany(tx, resolved, [...contacts.values()].map((c) => c.id), 'resolved');
-      const render = template && resolved.plugin.templates ? (p: TemplateParameters) => resolved.plugin.templates!.render(definitionOf(template), p) : () => undefined;
+      // The template's definition once per hand-out, not once per recipient.
+      const definition = template && resolved.plugin.templates ? definitionOf(template) : undefined;
+      const render = definition ? (p: TemplateParameters) => resolved.plugin.templates!.render(definition, p) : () => undefined;
       const messages: QueuedBroadcastMessage[] = [];
       const previews: Array<{ conversationId: string; preview: string }> = [];
       const moves: RecipientQueued[] = [];
