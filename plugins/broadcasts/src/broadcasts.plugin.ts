@@ -1,11 +1,13 @@
 import type { DynamicModule } from '@nestjs/common';
-import { ChannelsModule, ContactsModule, ConversationsModule, MediaModule, MessagesModule, ObrolPlugin, TenantsModule, TemplatesModule } from '@obrol/core';
+import { ChannelsModule, ContactsModule, ConversationsModule, MediaModule, MessagesModule, ObrolPlugin, OutboxModule, TenantsModule, TemplatesModule } from '@obrol/core';
 import { BROADCAST_OPTIONS, type BroadcastOptions, DEFAULT_BROADCAST_OPTIONS } from './broadcast-options.js';
 import { BroadcastRecipient } from './broadcasts/broadcast-recipient.entity.js';
 import { BroadcastStatusListener } from './broadcasts/broadcast-status.listener.js';
 import { Broadcast } from './broadcasts/broadcast.entity.js';
 import { RecipientMovesWriter } from './broadcasts/recipient-moves.writer.js';
 import { BroadcastEngine } from './broadcasts/broadcast.engine.js';
+import { AudienceRecipientsWriter } from './audience/audience-recipients.writer.js';
+import { BroadcastHandOutWriter } from './broadcasts/broadcast-hand-out.writer.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { BroadcastsService } from './broadcasts/broadcasts.service.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
@@ -25,12 +27,14 @@ let options: BroadcastOptions = DEFAULT_BROADCAST_OPTIONS;
   compatibility: '^0.1.0',
   entities: [Broadcast, BroadcastRecipient, SendPace],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
-  imports: [ChannelsModule, ContactsModule, ConversationsModule, MediaModule, MessagesModule, TemplatesModule, TenantsModule],
+  imports: [ChannelsModule, ContactsModule, ConversationsModule, MediaModule, MessagesModule, OutboxModule, TemplatesModule, TenantsModule],
   controllers: [BroadcastsController],
   providers: [
     { provide: BROADCAST_OPTIONS, useFactory: () => options },
     BroadcastsService,
     BroadcastEngine,
+    BroadcastHandOutWriter,
+    AudienceRecipientsWriter,
     BroadcastStatusListener,
     RecipientMovesWriter,
     SendPaceStore,

@@ -34,8 +34,9 @@ export interface ObrolTarget {
   /** The Obrol process's id, for its memory. */
   pid: number | undefined;
   /**
-   * The Cloud API stand-in Obrol sends to. It never posts webhooks itself (no webhook URL): the
-   * bench takes the signed deliveries it queued and posts them at a controlled pace.
+   * The Cloud API stand-in Obrol sends to. Unless `postsWebhooks`, it never posts webhooks itself
+   * (no webhook URL): the bench takes the signed deliveries it queued and posts them at a
+   * controlled pace (the status flood). With it, it posts each to Obrol as it happens, as Meta does.
    */
   sim: WhatsAppSimulator;
   store: StoredMessagesProbe;
@@ -58,6 +59,8 @@ export interface ObrolTargetOptions {
   databaseUrl?: string;
   /** Where the profiles of `phase`s are written (the process runs with its inspector open); unset: no profile. */
   cpuProfileDir?: string;
+  /** The simulator posts its webhooks (statuses, replies) to Obrol as they happen, keeping no long log of them. */
+  postsWebhooks?: boolean;
 }
 
 export async function startObrolTarget(options: ObrolTargetOptions): Promise<ObrolTarget> {
@@ -71,7 +74,8 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     throughputPerSecond: 1_000_000,
     pairRateLimit: false,
     statusDelaysMs: { sent: 0, delivered: 0, read: 0 },
-    deliveryLogLimit: 1_000_000,
+    // The status flood reads every queued delivery back; posted ones need no long log.
+    deliveryLogLimit: options.postsWebhooks ? 1_000 : 1_000_000,
   });
   const port = freePort();
   const password = randomBytes(12).toString('hex');
@@ -81,9 +85,11 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     mkdirSync(options.cpuProfileDir, { recursive: true });
     nodeFlags = [`--inspect=127.0.0.1:${inspectPort}`];
   }
+  // E.g. `--max-old-space-size=160`: V8 otherwise lets garbage grow the heap far past what is live.
+  const nodeOptions: Record<string, string> = process.env.OBROL_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.OBROL_BENCH_NODE_OPTIONS } : {};
   const { child } = await startChild(
     [path.join(here, '..', 'cli.js'), 'start'],
-    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, OBROL_BROADCAST_MAX_PER_SECOND: '1000', ...options.env },
+    { OBROL_PORT: String(port), OBROL_HOST: '127.0.0.1', OBROL_DATA_DIR: dataDir, OBROL_DEMO: 'false', OBROL_LOG_LEVEL: 'error', OBROL_ADMIN_EMAIL: 'bench@example.test', OBROL_ADMIN_PASSWORD: password, OBROL_BROADCAST_MAX_PER_SECOND: '1000', ...nodeOptions, ...options.env },
     /Obrol is running/,
     nodeFlags,
   );
@@ -106,6 +112,9 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     config: { phoneNumberId: BENCH_PHONE_NUMBER_ID, wabaId: BENCH_WABA_ID, accessToken: 'bench-token', appSecret: BENCH_APP_SECRET, verifyToken: 'bench-verify', graphApiBaseUrl: sim.url },
   });
 
+  const webhookUrl = `${base}/webhooks/whatsapp/${channel.id}`;
+  if (options.postsWebhooks) sim.setWebhookUrl(webhookUrl);
+
   const listeners = new Set<(frame: LiveFrame, at: number) => void>();
   const socket = new WebSocket(`${base.replace('http', 'ws')}/api/v1/realtime?token=${token}`);
   socket.on('message', (data) => {
@@ -124,7 +133,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     dataDir,
     token,
     channelId: channel.id,
-    webhookUrl: `${base}/webhooks/whatsapp/${channel.id}`,
+    webhookUrl,
     pid: child.pid,
     sim,
     store,

@@ -10,17 +10,23 @@
  * 3. a broadcast's status flood: Obrol sends N messages through the WhatsApp simulator, which
  *    queues sent, delivered and read for each; they are posted shuffled, 10 % twice, with the
  *    recipients' replies, and the store is counted against what was sent;
- * 4. a broadcast (plugin-broadcasts) of OBROL_BENCH_BROADCAST_RECIPIENTS (default 20,000) at the
- *    1,000/s cap: CSV import rows/s, sends/s at the simulator against the cap, peak RSS.
+ * 4. broadcasts (plugin-broadcasts), on an Obrol process of their own whose simulator posts its
+ *    status webhooks back as they happen: an audience import alone (rows/s, peak RSS), then a
+ *    broadcast of OBROL_BENCH_BROADCAST_RECIPIENTS (default 2,000) at OBROL_BENCH_BROADCAST_CAP
+ *    (default 1,000/s) and one at the plugin's maximum pace (the "no cap" run, skipped when that
+ *    is the same cap): sends/s at the simulator against the cap, status lag, CPU per send, peak RSS.
  *
- * Prints figures next to the aims of issue 9; asserts nothing about time.
+ * Prints figures next to the aims of issues 9 and 10; asserts nothing about time.
  *
  * Settings: OBROL_BENCH_SECONDS (default 10), OBROL_BENCH_CONNECTIONS (default 32),
  * OBROL_BENCH_BROADCAST (messages in the flood, default 3000), OBROL_BENCH_RATE (default 1000)
  * and OBROL_BENCH_RATE_SECONDS (default 5),
  * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile the
  * Obrol process during each run through its inspector and print where its time went), OBROL_BENCH_ONLY
- * (`broadcast`: run 4 alone, without the ceilings and runs 1–3).
+ * (`broadcast`: run 4 alone, without the ceilings and runs 1–3), OBROL_BENCH_BROADCAST_IMPORT_ROWS
+ * (rows of the import alone, default the recipients; 1,000,000 for issue 10's figure),
+ * OBROL_BENCH_BROADCAST_WEBHOOKS (`false`: the simulator posts no status webhooks, as before issue 10),
+ * OBROL_BENCH_NODE_OPTIONS (`NODE_OPTIONS` of the Obrol processes, e.g. `--max-old-space-size=160`).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -32,7 +38,7 @@ import type { LatencySummary } from './latency-stats.js';
 import { runLiveLatency, type LiveLatencyFigures } from './live-latency.run.js';
 import { BENCH_APP_SECRET, type ObrolTarget, startObrolTarget } from './obrol-target.fixture.js';
 import { runStatusFlood, type StatusFloodFigures } from './status-flood.run.js';
-import { type BroadcastFigures, formatBroadcast, runBroadcastSend } from './broadcast-send.run.js';
+import { BROADCAST_AIMS, type BroadcastFigures, type ImportFigures, formatBroadcast, formatImport, runAudienceImport, runBroadcastSend } from './broadcast-send.run.js';
 import { freshPostgres, postgresReachable } from './bench-postgres.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -42,7 +48,15 @@ const BROADCAST = Number(process.env.OBROL_BENCH_BROADCAST ?? 3000);
 const RATE = Number(process.env.OBROL_BENCH_RATE ?? 1000);
 const RATE_SECONDS = Number(process.env.OBROL_BENCH_RATE_SECONDS ?? 5);
 const SHAPES = (process.env.OBROL_BENCH_SHAPES ?? 'sqlite,postgres').split(',').map((s) => s.trim());
-const BROADCAST_RECIPIENTS = Number(process.env.OBROL_BENCH_BROADCAST_RECIPIENTS ?? 20_000);
+const BROADCAST_RECIPIENTS = Number(process.env.OBROL_BENCH_BROADCAST_RECIPIENTS ?? 2_000);
+const BROADCAST_CAP = Number(process.env.OBROL_BENCH_BROADCAST_CAP ?? 1000);
+const IMPORT_ROWS = Number(process.env.OBROL_BENCH_BROADCAST_IMPORT_ROWS ?? BROADCAST_RECIPIENTS);
+const STATUS_WEBHOOKS = process.env.OBROL_BENCH_BROADCAST_WEBHOOKS !== 'false';
+/**
+ * The highest pace the plugin allows a broadcast (OBROL_BROADCAST_MAX_PER_SECOND, at most 1,000:
+ * Meta's top tier per number, as is a broadcast's `messagesPerSecond`): the "no cap" run's.
+ */
+const PLUGIN_MAX_PER_SECOND = 1000;
 /** `broadcast`: only run 4, so a profile shows the send path alone. */
 const ONLY_BROADCAST = process.env.OBROL_BENCH_ONLY === 'broadcast';
 /** `flood`: only run 3 (and the ceilings), so a profile shows the status path alone. */
@@ -61,7 +75,14 @@ const AIMS = {
 interface ShapeFigures {
   shape: 'sqlite' | 'postgres';
   name: string;
-  broadcast: BroadcastFigures;
+  broadcast: BroadcastRuns;
+}
+
+interface BroadcastRuns {
+  import: ImportFigures;
+  paced: BroadcastFigures;
+  /** At the plugin's maximum pace; undefined when the paced run already used it. */
+  uncapped?: BroadcastFigures;
 }
 
 interface IngestFigures extends ShapeFigures {
@@ -89,59 +110,77 @@ async function reachable(kind: 'postgres' | 'nats'): Promise<boolean> {
   );
 }
 
-async function benchShape(shape: 'sqlite' | 'postgres', name: string, env: Record<string, string>, databaseUrl?: string): Promise<ShapeFigures | IngestFigures> {
-  const target = await startObrolTarget({ name, env, databaseUrl, cpuProfileDir: PROFILE_DIR });
+/** Env and database of one Obrol process of a shape: a fresh PostgreSQL database and NATS namespace each time. */
+async function withTarget<T>(shape: 'sqlite' | 'postgres', name: string, postsWebhooks: boolean, run: (target: ObrolTarget) => Promise<T>): Promise<T> {
+  const db = shape === 'postgres' ? await freshPostgres() : undefined;
+  const env: Record<string, string> = db
+    ? { OBROL_DATABASE_URL: db.url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') }
+    : {};
   try {
-    if (ONLY_BROADCAST) return { shape, name, broadcast: await broadcastRun(target, name) };
-    if (ONLY_FLOOD) {
+    const target = await startObrolTarget({ name, env, databaseUrl: db?.url, cpuProfileDir: PROFILE_DIR, postsWebhooks });
+    try {
+      return await run(target);
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await db?.drop();
+  }
+}
+
+async function benchShape(shape: 'sqlite' | 'postgres', name: string): Promise<ShapeFigures | IngestFigures> {
+  if (ONLY_FLOOD) {
+    return withTarget(shape, name, false, async (target) => {
       console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
       const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
       console.log(`  ${JSON.stringify(flood)}`);
       return { shape, name, flood } as unknown as ShapeFigures;
-    }
-    console.log(`${name}: inbound messages as fast as answered…`);
-    const inbound = await runInboundThroughput(target, SECONDS, CONNECTIONS);
-    console.log(`${name}: customers' messages at ${RATE}/s…`);
-    const live = await runLiveLatency(target, RATE, RATE_SECONDS);
-    console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
-    const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
-    const broadcast = await broadcastRun(target, name);
-    return { shape, name, inbound, live, flood, broadcast };
-  } finally {
-    await target.close();
+    });
   }
+  const ingest = ONLY_BROADCAST
+    ? undefined
+    : await withTarget(shape, name, false, async (target) => {
+        console.log(`${name}: inbound messages as fast as answered…`);
+        const inbound = await runInboundThroughput(target, SECONDS, CONNECTIONS);
+        console.log(`${name}: customers' messages at ${RATE}/s…`);
+        const live = await runLiveLatency(target, RATE, RATE_SECONDS);
+        console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
+        const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
+        return { inbound, live, flood };
+      });
+  // A process of its own: the flood leaves nothing behind in it, and its memory is the broadcasts' alone.
+  const broadcast = await withTarget(shape, name, STATUS_WEBHOOKS, (target) => broadcastRuns(target, name));
+  return { shape, name, ...ingest, broadcast };
 }
 
-async function broadcastRun(target: ObrolTarget, name: string): Promise<BroadcastFigures> {
-  console.log(`${name}: a ${BROADCAST_RECIPIENTS}-recipient broadcast at the 1,000/s cap…`);
-  const broadcast = await runBroadcastSend(target, BROADCAST_RECIPIENTS, 1000, 1_000_000);
-  console.log(formatBroadcast(name, broadcast));
-  return broadcast;
+async function broadcastRuns(target: ObrolTarget, name: string): Promise<BroadcastRuns> {
+  console.log(`${name}: an audience import of ${IMPORT_ROWS.toLocaleString('en-US')} rows…`);
+  const imported = await runAudienceImport(target, IMPORT_ROWS, 10_000_000);
+  console.log(formatImport(name, imported));
+  const webhooks = STATUS_WEBHOOKS ? 'status webhooks flowing back' : 'no status webhooks';
+  console.log(`${name}: a ${BROADCAST_RECIPIENTS.toLocaleString('en-US')}-recipient broadcast at ${BROADCAST_CAP}/s, ${webhooks}…`);
+  const paced = await runBroadcastSend(target, 'paced', BROADCAST_RECIPIENTS, BROADCAST_CAP, 1_000_000, STATUS_WEBHOOKS);
+  console.log(formatBroadcast(name, paced));
+  if (BROADCAST_CAP >= PLUGIN_MAX_PER_SECOND) {
+    console.log(`${name}: no "no cap" run: the paced run used the plugin's maximum, ${PLUGIN_MAX_PER_SECOND}/s (aim of issue 10 with no cap: ≥ ${BROADCAST_AIMS.uncappedPerSecond.toLocaleString('en-US')}/s)`);
+    return { import: imported, paced };
+  }
+  console.log(`${name}: a ${BROADCAST_RECIPIENTS.toLocaleString('en-US')}-recipient broadcast at the plugin's maximum, ${PLUGIN_MAX_PER_SECOND}/s…`);
+  const uncapped = await runBroadcastSend(target, 'no cap', BROADCAST_RECIPIENTS, PLUGIN_MAX_PER_SECOND, 3_000_000, STATUS_WEBHOOKS);
+  console.log(`${formatBroadcast(name, uncapped)}\n  aim with no cap:  ≥ ${BROADCAST_AIMS.uncappedPerSecond.toLocaleString('en-US')}/s`);
+  return { import: imported, paced, uncapped };
 }
 
 console.log(`Webhook ingest benchmark: ${SECONDS} s runs, ${CONNECTIONS} connections, ${BROADCAST}-message broadcast, ${RATE}/s fixed rate for ${RATE_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}\n`);
 const shapes: (ShapeFigures | IngestFigures)[] = [];
-if (SHAPES.includes('sqlite')) shapes.push(await benchShape('sqlite', 'Obrol: SQLite + in-process bus', {}));
+if (SHAPES.includes('sqlite')) shapes.push(await benchShape('sqlite', 'Obrol: SQLite + in-process bus'));
 if (SHAPES.includes('postgres')) {
-  if ((await reachable('postgres')) && (await reachable('nats'))) {
-    const db = await freshPostgres();
-    try {
-      shapes.push(
-        await benchShape(
-          'postgres',
-          'Obrol: PostgreSQL + NATS',
-          { OBROL_DATABASE_URL: db.url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') },
-          db.url,
-        ),
-      );
-    } finally {
-      await db.drop();
-    }
-  } else console.log('skipped: Obrol on PostgreSQL + NATS (services not reachable)\n');
+  if ((await reachable('postgres')) && (await reachable('nats'))) shapes.push(await benchShape('postgres', 'Obrol: PostgreSQL + NATS'));
+  else console.log('skipped: Obrol on PostgreSQL + NATS (services not reachable)\n');
 }
 
 if (ONLY_BROADCAST) {
-  console.log(`\n${JSON.stringify({ recipients: BROADCAST_RECIPIENTS, shapes })}`);
+  console.log(`\n${JSON.stringify({ recipients: BROADCAST_RECIPIENTS, cap: BROADCAST_CAP, importRows: IMPORT_ROWS, statusWebhooks: STATUS_WEBHOOKS, shapes })}`);
 } else {
   await reportIngest(shapes.filter((s): s is IngestFigures => 'inbound' in s));
 }

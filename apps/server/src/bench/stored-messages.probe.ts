@@ -12,6 +12,8 @@ export type MessageCounts = Map<string, number>;
  */
 export interface StoredMessagesProbe {
   counts(): Promise<MessageCounts>;
+  /** The stored status of each of these messages, by the provider's id (those not stored are left out). */
+  statusesOf(externalIds: string[]): Promise<Map<string, string>>;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,9 @@ export async function settledCounts(probe: StoredMessagesProbe): Promise<Message
 }
 
 const COUNT_SQL = 'select direction, status, count(*) as n from messages group by direction, status';
+const statusesSql = (count: number, placeholder: (i: number) => string) =>
+  `select external_id, status from messages where external_id in (${Array.from({ length: count }, (_, i) => placeholder(i)).join(', ')})`;
+const toStatuses = (rows: Array<{ external_id: string; status: string }>) => new Map(rows.map((r) => [r.external_id, r.status]));
 
 export async function openStoredMessagesProbe(target: { databaseUrl?: string; dataDir: string }): Promise<StoredMessagesProbe> {
   const toCounts = (rows: Array<{ direction: string; status: string; n: number | string }>) => new Map(rows.map((r) => [`${r.direction}:${r.status}`, Number(r.n)]));
@@ -38,6 +43,7 @@ export async function openStoredMessagesProbe(target: { databaseUrl?: string; da
     await client.connect();
     return {
       counts: async () => toCounts((await client.query<{ direction: string; status: string; n: string }>(COUNT_SQL)).rows),
+      statusesOf: async (ids) => (ids.length ? toStatuses((await client.query<{ external_id: string; status: string }>(statusesSql(ids.length, (i) => `$${i + 1}`), ids)).rows) : new Map()),
       close: () => client.end(),
     };
   }
@@ -46,6 +52,7 @@ export async function openStoredMessagesProbe(target: { databaseUrl?: string; da
   const statement = db.prepare(COUNT_SQL);
   return {
     counts: async () => toCounts(statement.all() as Array<{ direction: string; status: string; n: number }>),
+    statusesOf: async (ids) => (ids.length ? toStatuses(db.prepare(statusesSql(ids.length, () => '?')).all(...ids) as Array<{ external_id: string; status: string }>) : new Map()),
     close: async () => {
       db.close();
     },

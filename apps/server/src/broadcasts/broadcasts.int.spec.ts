@@ -132,6 +132,18 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect((await env.api('GET', `/api/v1/broadcasts/${created.body.id}/recipients`)).body.items).toEqual([]);
   });
 
+  it('finds a duplicate hundreds of rows after its first row, stored in an earlier batch, and imports nothing', async () => {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Late duplicate', template: { name: 'hello_world', language: 'en_US' } });
+    const numbers = Array.from({ length: 700 }, (_, i) => `0812345${String(i).padStart(5, '0')}`);
+    const csv = ['phone', ...numbers, numbers[0]].join('\n');
+    const r = await env.api('POST', `/api/v1/broadcasts/${created.body.id}/audience`, undefined, { raw: csv, headers: { 'content-type': 'text/csv' } });
+    expect(r.status).toBe(422);
+    expect(r.body.details.errors).toEqual([
+      { row: 702, column: 'phone', code: 'PHONE_DUPLICATE', params: { phone: '+6281234500000', earlier: 2 }, message: '+6281234500000 is already on row 2.' },
+    ]);
+    expect((await env.api('GET', `/api/v1/broadcasts/${created.body.id}/recipients`)).body.items).toEqual([]);
+  });
+
   it('takes the audience as a file in multipart/form-data, streamed', async () => {
     const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Multipart', template: { name: 'order_update', language: 'en_US' }, variables });
     const form = new FormData();

@@ -11,6 +11,8 @@ import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema 
 import { containsText } from '../database/contains-text.filter.js';
 import { jsonArrayContains } from '../database/json-array-contains.filter.js';
 import { type DatabaseKind, databaseKindOf } from '../database/orm-config.js';
+import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { newId } from '../database/base.entity.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { recordEvent } from '../outbox/outbox.js';
 import { applyTagChange, tagChangeShape } from '../tags/tag-change.js';
@@ -106,9 +108,17 @@ export interface FoundContact {
   created: boolean;
 }
 
+/** A contact as `findOrCreateMany` found or made it: its id, not an entity in a unit of work. */
+export interface ContactRef {
+  id: string;
+  externalId: string;
+  created: boolean;
+}
+
 @Injectable()
 export class ContactsService {
   private readonly kind: DatabaseKind;
+  private readonly sql: HandWrittenSql;
 
   constructor(
     private readonly orm: MikroORM,
@@ -118,6 +128,7 @@ export class ContactsService {
     @Inject(CORE_OPTIONS) options: CoreOptions,
   ) {
     this.kind = databaseKindOf(options.database.url);
+    this.sql = new HandWrittenSql(this.kind);
   }
 
   /**
@@ -143,6 +154,39 @@ export class ContactsService {
       }
       if (identity.name && identity.name !== known.contact.name) known.contact.name = identity.name;
       if (identity.phone && identity.phone !== known.contact.phone) known.contact.phone = identity.phone;
+    }
+    return found;
+  }
+
+  /**
+   * The contacts of these identities on one channel account, set-based and outside any unit of
+   * work, for callers that handle thousands at once (a broadcast's hand-out): per few hundred
+   * identities, one insert that skips those already stored (the unique key on channel account
+   * + external id, so two workers racing get the same contact) and one select of their ids.
+   * Unlike `findOrCreate`, a stored contact's name and phone are left as they are.
+   */
+  async findOrCreateMany(em: EntityManager, account: { id: string; tenantId: string }, identities: ChannelIdentity[]): Promise<Map<string, ContactRef>> {
+    const { sql } = this;
+    const unique = [...new Map(identities.map((i) => [i.externalId, i])).values()];
+    const found = new Map<string, ContactRef>();
+    // Bookkeeping on the wall clock, as the entity's defaults do.
+    const now = sql.date(new Date());
+    for (const chunk of chunksOf(unique)) {
+      const values = sql.rows(chunk.length, `(?, ?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ${sql.jsonParam})`);
+      const params = chunk.flatMap((i) => [newId(), now, now, account.tenantId, account.id, i.externalId, i.phone ?? null, i.name ?? null, '{}', '[]']);
+      const inserted = await sql.all<{ id: string }>(
+        em,
+        `insert into contacts (id, created_at, updated_at, tenant_id, channel_account_id, external_id, phone, name, attributes, tags) values ${values} ` +
+          'on conflict (channel_account_id, external_id) do nothing returning id',
+        params,
+      );
+      const created = new Set(inserted.map((r) => r.id));
+      const rows = await sql.all<{ id: string; external_id: string }>(
+        em,
+        `select id, external_id from contacts where channel_account_id = ? and external_id in (${chunk.map(() => '?').join(', ')})`,
+        [account.id, ...chunk.map((i) => i.externalId)],
+      );
+      for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, created: created.has(row.id) });
     }
     return found;
   }

@@ -9,6 +9,7 @@ import { messageView } from '../messages/message.view.js';
 import { Message } from '../messages/message.entity.js';
 import type { IngestBatch, IngestedMessage } from '../messages/message-ingest.writer.js';
 import { newId } from '../database/base.entity.js';
+import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
@@ -63,11 +64,19 @@ export interface FoundConversation {
   created: boolean;
 }
 
+/** A conversation as `findOrCreateMany` found or made it: its id, not an entity in a unit of work. */
+export interface ConversationRef {
+  id: string;
+  contactId: string;
+  created: boolean;
+}
+
 @Injectable()
 export class ConversationsService {
   private readonly logger = new Logger('ConversationsService');
   private readonly closingSoonMs: number;
   private readonly kind: DatabaseKind;
+  private readonly sql: HandWrittenSql;
 
   constructor(
     private readonly orm: MikroORM,
@@ -78,6 +87,7 @@ export class ConversationsService {
   ) {
     this.closingSoonMs = options.windowClosingSoonMs ?? 2 * HOUR;
     this.kind = databaseKindOf(options.database.url);
+    this.sql = new HandWrittenSql(this.kind);
   }
 
   /** The conversation as clients see it, with its window computed by the channel's policy. */
@@ -103,6 +113,44 @@ export class ConversationsService {
       if (found.has(contact.id)) continue;
       const conversation = em.create(Conversation, { tenantId: account.tenantId, channelAccount: account.id, contact, windowed: plugin.capabilities.sessionWindow });
       found.set(contact.id, { conversation, created: true });
+    }
+    return found;
+  }
+
+  /**
+   * The conversation of each contact on one channel account, set-based and outside any unit of
+   * work (a broadcast's hand-out): per few hundred contacts, one insert that skips contacts
+   * that have one (a contact has one conversation per channel account: the unique key on
+   * channel account + contact) and one select of their ids. New ones get `status`; stored ones
+   * keep theirs.
+   */
+  async findOrCreateMany(
+    em: EntityManager,
+    { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>,
+    contactIds: string[],
+    status: Conversation['status'] = 'open',
+  ): Promise<Map<string, ConversationRef>> {
+    const { sql } = this;
+    const found = new Map<string, ConversationRef>();
+    // Bookkeeping on the wall clock, as the entity's defaults do.
+    const now = sql.date(new Date());
+    const windowed = sql.flag(plugin.capabilities.sessionWindow);
+    for (const chunk of chunksOf([...new Set(contactIds)])) {
+      const values = sql.rows(chunk.length, `(?, ?, ?, ?, ?, ?, ?, ?, 0, ${sql.jsonParam})`);
+      const params = chunk.flatMap((contactId) => [newId(), now, now, account.tenantId, account.id, contactId, status, windowed, '[]']);
+      const inserted = await sql.all<{ id: string }>(
+        em,
+        `insert into conversations (id, created_at, updated_at, tenant_id, channel_account_id, contact_id, status, windowed, unread_count, tags) values ${values} ` +
+          'on conflict (channel_account_id, contact_id) do nothing returning id',
+        params,
+      );
+      const created = new Set(inserted.map((r) => r.id));
+      const rows = await sql.all<{ id: string; contact_id: string }>(
+        em,
+        `select id, contact_id from conversations where channel_account_id = ? and contact_id in (${chunk.map(() => '?').join(', ')})`,
+        [account.id, ...chunk],
+      );
+      for (const row of rows) found.set(row.contact_id, { id: row.id, contactId: row.contact_id, created: created.has(row.id) });
     }
     return found;
   }

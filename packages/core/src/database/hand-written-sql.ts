@@ -24,6 +24,11 @@ export class HandWrittenSql {
     return this.kind === 'sqlite' ? value.getTime() : value;
   }
 
+  /** A boolean as the column stores it (SQLite: 0 or 1). */
+  flag(value: boolean): boolean | number {
+    return this.kind === 'sqlite' ? Number(value) : value;
+  }
+
   json(value: unknown): string | null {
     return value === null || value === undefined ? null : JSON.stringify(value);
   }

@@ -11,8 +11,26 @@ export interface AudienceRow {
   columns: Record<string, string>;
 }
 
+/** A row refused because its number is on an earlier row. */
+export interface DuplicateRow {
+  row: number;
+  phone: string;
+  earlier: number;
+}
+
+/**
+ * Where valid rows go as the file streams in, a batch at a time; answers the rows of the batch
+ * whose number an earlier row already has (the store knows: the reader keeps no rows itself).
+ */
+export type AudienceSink = (rows: AudienceRow[]) => Promise<DuplicateRow[]>;
+
+/** Rows handed to the sink at once. */
+const SINK_BATCH = 500;
+
 export interface AudienceCsv {
+  /** The valid rows, when no sink was given; empty otherwise (they went to the sink). */
   rows: AudienceRow[];
+  /** Row errors in row order, at most `maxErrors`. */
   errors: RowError[];
   /** Data rows read (the header not counted). */
   rowCount: number;
@@ -24,6 +42,27 @@ export interface AudienceCsvOptions {
   requiredColumns: string[];
   /** Row errors listed at most; the count goes on. */
   maxErrors?: number;
+  /** Takes the valid rows in batches instead of the answer's `rows`, so a file of any size reads in flat memory. */
+  sink?: AudienceSink;
+}
+
+/** A sink that keeps every row in memory and finds duplicates itself: for small files and tests. */
+export function audienceInMemory(): { rows: AudienceRow[]; sink: AudienceSink } {
+  const rows: AudienceRow[] = [];
+  const seen = new Map<string, number>();
+  const sink: AudienceSink = async (batch) => {
+    const duplicates: DuplicateRow[] = [];
+    for (const r of batch) {
+      const earlier = seen.get(r.phone);
+      if (earlier !== undefined) duplicates.push({ row: r.row, phone: r.phone, earlier });
+      else {
+        seen.set(r.phone, r.row);
+        rows.push(r);
+      }
+    }
+    return duplicates;
+  };
+  return { rows, sink };
 }
 
 const PHONE_COLUMNS = ['phone', 'phone_number', 'number', 'wa_id', 'whatsapp', 'msisdn'];
@@ -43,8 +82,22 @@ export async function readAudienceCsv(input: Readable | string, options: Audienc
   const report = (error: RowError) => {
     if (errors.length < maxErrors) errors.push(error);
   };
-  const rows: AudienceRow[] = [];
-  const seen = new Map<string, number>();
+  const inMemory = options.sink ? undefined : audienceInMemory();
+  const sink = options.sink ?? inMemory!.sink;
+  let batch: AudienceRow[] = [];
+  let phoneColumn = '';
+  // A failure of the sink (the database) is not the file's: it is thrown, not reported as a row error.
+  let sinkFailure: { error: unknown } | undefined;
+  const flush = async () => {
+    const duplicates = await sink(batch).catch((error: unknown) => {
+      sinkFailure = { error };
+      throw error;
+    });
+    batch = [];
+    for (const { row, phone, earlier } of duplicates) {
+      report({ row, column: phoneColumn, code: 'PHONE_DUPLICATE', params: { phone, earlier }, message: `${phone} is already on row ${earlier}.` });
+    }
+  };
   const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true });
   let header: string[] | null = null;
   let phoneIndex = -1;
@@ -72,6 +125,7 @@ export async function readAudienceCsv(input: Readable | string, options: Audienc
           if (!header.includes(column.toLowerCase())) report({ row, column, code: 'HEADER_COLUMN_MISSING', params: { column }, message: `The header has no "${column}" column, which a template variable is mapped to.` });
         }
         if (errors.length) break;
+        phoneColumn = header[phoneIndex]!;
         continue;
       }
       rowCount += 1;
@@ -93,26 +147,25 @@ export async function readAudienceCsv(input: Readable | string, options: Audienc
         continue;
       }
       const phone = number.number;
-      const earlier = seen.get(phone);
-      if (earlier !== undefined) {
-        report({ row, column: header[phoneIndex], code: 'PHONE_DUPLICATE', params: { phone, earlier }, message: `${phone} is already on row ${earlier}.` });
-        continue;
-      }
       const missing = options.requiredColumns.filter((c) => !columns[c.toLowerCase()]);
       if (missing.length) {
         for (const column of missing) report({ row, column, code: 'VALUE_MISSING', params: { column }, message: `"${column}" is empty and its variable has no fallback.` });
         continue;
       }
-      seen.set(phone, row);
-      rows.push({ row, phone, country: number.country ?? null, columns });
+      batch.push({ row, phone, country: number.country ?? null, columns });
+      if (batch.length >= SINK_BATCH) await flush();
     }
+    if (batch.length) await flush();
     if (!header && errors.length === 0) report({ row: 1, code: 'FILE_EMPTY', params: {}, message: 'The file is empty; it needs a header row and one row per customer.' });
   } catch (error) {
+    if (sinkFailure) throw sinkFailure.error;
     const csv = error as CsvError & { lines?: number };
     report({ row: csv.lines ?? rowCount + 1, code: 'CSV_MALFORMED', params: { detail: csv.message }, message: `The file is not valid CSV here: ${csv.message}` });
   } finally {
     parser.destroy();
     await feeding.catch(() => undefined);
   }
-  return { rows, errors, rowCount };
+  // Duplicates are known only once their batch is stored, after the rows that follow them.
+  errors.sort((a, b) => a.row - b.row);
+  return { rows: inMemory?.rows ?? [], errors, rowCount };
 }

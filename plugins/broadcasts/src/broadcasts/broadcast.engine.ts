@@ -1,21 +1,21 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type EntityManager, LockMode, MikroORM } from '@mikro-orm/core';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { type ChannelError, type Clock, type OutgoingEvent, type MessageStatus, type TemplateParameters, commands, facts, isStatusAdvance, liveEvents, previewOf } from '@obrol/contracts';
 import {
   CLOCK,
-  CORE_OPTIONS,
   type ChannelAccount,
   ChannelsService,
   MediaService,
   Contact,
+  newId,
+  OutboxWriter,
+  outboxRow,
   ContactsService,
-  type CoreOptions,
   ConversationsService,
   Every,
   Message,
   Template,
   TenantsService,
-  databaseKindOf,
   definitionOf,
   recordEvent,
   recordLive,
@@ -28,6 +28,9 @@ import { type CounterShift, shiftCounters } from './broadcast-counters.js';
 import { countersOf } from './broadcast.view.js';
 import { planRecipient } from './recipient.plan.js';
 import { type FollowedRecipient, type RecipientMove, RecipientMovesWriter } from './recipient-moves.writer.js';
+import { dailyLimitOf } from '../pacing/daily-limit.js';
+import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
+import { BroadcastHandOutWriter, type QueuedBroadcastMessage, type RecipientQueued } from './broadcast-hand-out.writer.js';
 
 /** A message's status, as `follow` is told it. */
 export interface FollowedStatus {
@@ -35,8 +38,6 @@ export interface FollowedStatus {
   status: MessageStatus;
   error: ChannelError | null;
 }
-import { dailyLimitOf } from '../pacing/daily-limit.js';
-import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
 
 const CHUNK = 1000;
 /** Recipients handed to the sender ahead of the pace: about this many seconds of sends. */
@@ -51,7 +52,6 @@ const FOLLOW_ATTEMPTS = 5;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A number's messages of the last 24 hours are counted again after this long. */
 const DAILY_USE_TTL_MS = 5_000;
-/** The start of the reason a running broadcast shows while its number's daily limit is used up. */
 
 type BroadcastFactBuilder = (tenant: string, data: Parameters<typeof facts.broadcastStarted>[1]) => OutgoingEvent;
 const FACT_OF: Partial<Record<BroadcastStatus | 'resumed', BroadcastFactBuilder>> = {
@@ -74,7 +74,6 @@ const RECIPIENT_OF: Partial<Record<MessageStatus, RecipientStatus>> = { sent: 's
 @Injectable()
 export class BroadcastEngine implements OnModuleDestroy {
   private readonly logger = new Logger('BroadcastEngine');
-  private readonly skipLocked: { lockMode?: LockMode.PESSIMISTIC_PARTIAL_WRITE };
   /** Per broadcast: when its last progress event went out (wall clock), and the timer of the next one. */
   private readonly progress = new Map<string, { sentAt: number; timer?: ReturnType<typeof setTimeout> }>();
   /** Per number: its broadcast messages of the last 24 hours, and when they were counted. */
@@ -90,14 +89,12 @@ export class BroadcastEngine implements OnModuleDestroy {
     private readonly conversations: ConversationsService,
     private readonly tenants: TenantsService,
     private readonly media: MediaService,
+    private readonly handOutSql: BroadcastHandOutWriter,
+    private readonly outbox: OutboxWriter,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
-    @Inject(CORE_OPTIONS) core: CoreOptions,
     private readonly moves: RecipientMovesWriter,
-  ) {
-    // SQLite has one writer and no row locks; on PostgreSQL several workers share the claims.
-    this.skipLocked = databaseKindOf(core.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE };
-  }
+  ) {}
 
   /**
    * Records the broadcast's fact and its live progress, in the caller's transaction. The tenant's
@@ -302,7 +299,8 @@ export class BroadcastEngine implements OnModuleDestroy {
 
   /**
    * Claims up to `limit` pending recipients and creates their messages and send commands in one
-   * transaction: a recipient gets exactly one message per attempt, whatever crashes.
+   * transaction: a recipient gets exactly one message per attempt, whatever crashes. Set-based
+   * (ADR 0027): a handful of statements per few hundred recipients, whatever the batch's size.
    */
   async handOut(broadcastId: string, limit: number): Promise<number> {
     const em = this.orm.em.fork();
@@ -314,44 +312,39 @@ export class BroadcastEngine implements OnModuleDestroy {
     return em.transactional(async (tx) => {
       const b = await tx.findOne(Broadcast, { id: broadcastId, status: 'running' }, { populate: ['channelAccount'] });
       if (!b) return 0;
-      const claimed = await tx.find(BroadcastRecipient, { broadcast: b.id, status: 'pending' }, { orderBy: { id: 'asc' }, limit, ...this.skipLocked });
+      const claimed = await this.handOutSql.claim(tx, b.id, limit);
       if (claimed.length === 0) return 0;
       const template = await this.templateOf(tx, b);
       const now = this.clock.now();
-      const contacts = await this.contacts.findOrCreate(
+      const contacts = await this.contacts.findOrCreateMany(
         tx,
         resolved.account,
         claimed.map((r) => ({ externalId: r.phone.slice(1), phone: r.phone })),
       );
-      const conversations = await this.conversations.findOrCreate(tx, resolved, [...contacts.values()]);
-      const render = template && resolved.plugin.templates ? (p: TemplateParameters) => resolved.plugin.templates!.render(definitionOf(template), p) : () => undefined;
+      // A broadcast shows in the customer's timeline without opening a conversation in the inbox.
+      const conversations = await this.conversations.findOrCreateMany(tx, resolved, [...contacts.values()].map((c) => c.id), 'resolved');
+      // The template's definition once per hand-out, not once per recipient.
+      const definition = template && resolved.plugin.templates ? definitionOf(template) : undefined;
+      const render = definition ? (p: TemplateParameters) => resolved.plugin.templates!.render(definition, p) : () => undefined;
+      const messages: QueuedBroadcastMessage[] = [];
+      const previews: Array<{ conversationId: string; preview: string }> = [];
+      const moves: RecipientQueued[] = [];
+      const sends: ReturnType<typeof outboxRow>[] = [];
       for (const r of claimed) {
-        const { contact } = contacts.get(r.phone.slice(1))!;
-        const { conversation, created } = conversations.get(contact.id)!;
-        // A broadcast shows in the customer's timeline without opening a conversation in the inbox.
-        if (created) conversation.status = 'resolved';
+        const contact = contacts.get(r.phone.slice(1))!;
+        const conversationId = conversations.get(contact.id)!.id;
         const parameters = r.parameters ?? {};
         const content = { type: 'template' as const, template: { name: b.templateName, language: b.templateLanguage, parameters, renderedText: render(parameters) } };
-        const message = tx.create(Message, {
-          tenantId: b.tenantId,
-          channelAccount: b.channelAccount,
-          conversation,
-          direction: 'outbound',
-          content,
-          status: 'queued',
-          broadcastId: b.id,
-          idempotencyKey: `broadcast-${r.id}-${r.attempts + 1}`,
-        });
-        conversation.lastMessageAt = now;
-        conversation.lastMessagePreview = previewOf(content).slice(0, 255);
-        r.status = 'queued';
-        r.messageId = message.id;
-        r.contactId = contact.id;
-        r.attempts += 1;
-        r.nextAttemptAt = null;
-        recordEvent(tx, tenant, now, commands.send(tenant, resolved.plugin.id, { messageId: message.id, channelAccountId: b.channelAccount.id, conversationId: conversation.id, attempt: 1 }));
+        const messageId = newId();
+        messages.push({ id: messageId, tenantId: b.tenantId, channelAccountId: b.channelAccount.id, conversationId, broadcastId: b.id, content, idempotencyKey: `broadcast-${r.id}-${r.attempts + 1}` });
+        previews.push({ conversationId, preview: previewOf(content).slice(0, 255) });
+        moves.push({ recipientId: r.id, messageId, contactId: contact.id });
+        sends.push(outboxRow(tenant, now, commands.send(tenant, resolved.plugin.id, { messageId, channelAccountId: b.channelAccount.id, conversationId, attempt: 1 })));
       }
-      await tx.flush();
+      await this.handOutSql.insertMessages(tx, messages);
+      await this.handOutSql.touchConversations(tx, now, previews);
+      await this.handOutSql.markQueued(tx, moves);
+      await this.outbox.insert(tx, sends);
       await shiftCounters(tx, b.id, { pending: -claimed.length, queued: claimed.length });
       return claimed.length;
     });

@@ -19,6 +19,7 @@ import {
 } from '@obrol/core';
 import type { z } from 'zod';
 import { readAudienceCsv } from '../audience/audience-csv.reader.js';
+import { AudienceRecipientsWriter } from '../audience/audience-recipients.writer.js';
 import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
 import { BroadcastRecipient } from './broadcast-recipient.entity.js';
 import { Broadcast } from './broadcast.entity.js';
@@ -54,6 +55,7 @@ export class BroadcastsService {
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
     private readonly engine: BroadcastEngine,
+    private readonly audience: AudienceRecipientsWriter,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
   ) {}
@@ -128,31 +130,35 @@ export class BroadcastsService {
   }
 
   /**
-   * Replaces the broadcast's uploaded audience with a CSV, read as it streams in. Every row is
-   * checked first; with any row error nothing is imported and the answer lists them.
+   * Replaces the broadcast's uploaded audience with a CSV, read as it streams in and stored a
+   * batch at a time in one transaction, so memory stays flat whatever the file's size. With any
+   * row error the transaction is rolled back: nothing is imported and the answer lists them.
    */
   async importAudience(principal: Principal, id: string, csv: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
     const em = this.orm.em.fork();
     const b = await this.get(principal, id, em);
     this.assertStatus(b, ['draft'], 'given a new audience');
-    const read = await readAudienceCsv(csv, { defaultCountry: b.defaultCountry, requiredColumns: requiredColumns(b.variables) });
-    if (read.errors.length) {
-      throw new ObrolError('AUDIENCE_INVALID', `${read.errors.length === 1 ? 'One row has a problem' : `${read.errors.length} rows have problems`}; nothing was imported. Fix them and upload the file again.`, {
-        rows: read.rowCount,
-        errors: read.errors,
-      });
-    }
-    await em.transactional(async (tx) => {
+    let imported = 0;
+    const read = await em.transactional(async (tx) => {
       await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
-      for (let i = 0; i < read.rows.length; i += 1000) {
-        for (const row of read.rows.slice(i, i + 1000)) {
-          tx.create(BroadcastRecipient, { broadcast: b.id, phone: row.phone, country: row.country, csvRow: row.row, columns: row.columns });
-        }
-        await tx.flush();
-        tx.clear();
+      const read = await readAudienceCsv(csv, {
+        defaultCountry: b.defaultCountry,
+        requiredColumns: requiredColumns(b.variables),
+        sink: async (rows) => {
+          const duplicates = await this.audience.insert(tx, b.id, rows);
+          imported += rows.length - duplicates.length;
+          return duplicates;
+        },
+      });
+      if (read.errors.length) {
+        throw new ObrolError('AUDIENCE_INVALID', `${read.errors.length === 1 ? 'One row has a problem' : `${read.errors.length} rows have problems`}; nothing was imported. Fix them and upload the file again.`, {
+          rows: read.rowCount,
+          errors: read.errors,
+        });
       }
+      return read;
     });
-    return { broadcastId: b.id, imported: read.rows.length, rows: read.rowCount, errors: [] };
+    return { broadcastId: b.id, imported, rows: read.rowCount, errors: [] };
   }
 
   /** Starts now, or schedules a start at a local date-time in an IANA time zone. */
