@@ -65,5 +65,4 @@ export { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from './http/api
 export { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from './http/pagination.js';
 export { CORE_OPTIONS, type CoreOptions } from './core-options.js';
 export { firstFilePart, type FilePartStream } from './http/multipart.js';
-export { HandWrittenSql, chunksOf } from './database/hand-written-sql.js';
 export { SendConsumer } from './messages/send.consumer.js';
