@@ -13,13 +13,14 @@ export interface GatedSend {
 
 /**
  * A gate's answer before a send:
- * - `send`: go ahead now;
+ * - `send`: go ahead now, or (`afterMs`) no sooner than that long from now: the gate reserved
+ *   the send a moment of its pace, and the consumer waits until then without asking again;
  * - `wait`: try again after `delayMs` (a pace, a window), nothing recorded;
  * - `hold`: do not send now and forget the command; the gate's owner queues the message again
  *   later (a paused broadcast), so no retry budget is spent while it waits;
  * - `refuse`: never send it; the message fails with `error` (a cancelled broadcast).
  */
-export type SendGateVerdict = { action: 'send' } | { action: 'wait'; delayMs: number } | { action: 'hold' } | { action: 'refuse'; error: ChannelError };
+export type SendGateVerdict = { action: 'send'; afterMs?: number } | { action: 'wait'; delayMs: number } | { action: 'hold' } | { action: 'refuse'; error: ChannelError };
 
 /** An extension point the send consumer passes before every provider call. */
 export interface SendGate {
@@ -68,7 +69,12 @@ export class SendGates {
       const open = sends.map((send, i) => ({ send, i })).filter(({ i }) => verdicts[i]!.action === 'send');
       if (open.length === 0) break;
       const answers = gate.admitMany ? await gate.admitMany(open.map((o) => o.send)) : await this.oneByOne(gate, open.map((o) => o.send));
-      open.forEach(({ i }, k) => (verdicts[i] = answers[k]!));
+      open.forEach(({ i }, k) => {
+        const answer = answers[k]!;
+        // Two gates that both let a send go: it waits for the later of their moments.
+        const earlier = verdicts[i]!.action === 'send' ? ((verdicts[i] as { afterMs?: number }).afterMs ?? 0) : 0;
+        verdicts[i] = answer.action === 'send' && earlier > (answer.afterMs ?? 0) ? { action: 'send', afterMs: earlier } : answer;
+      });
     }
     return verdicts;
   }

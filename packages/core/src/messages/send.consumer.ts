@@ -15,7 +15,7 @@ import { sendFactOf } from './send.facts.js';
 import { MAX_SEND_ATTEMPTS, SingleSendHandler } from './single-send.handler.js';
 
 /** Send commands the bus hands the consumer at once: the batches are made of them. */
-const IN_FLIGHT = 256;
+const IN_FLIGHT = 1024;
 /** A gate's waits, summed, up to this long are waited out in process; a longer one goes back to the bus. */
 const MAX_WAIT_IN_PROCESS_MS = 1_000;
 
@@ -34,6 +34,8 @@ interface PendingSend {
 interface Candidate {
   pending: PendingSend;
   send: QueuedSend;
+  /** When a gate reserved the send a moment of its pace: not before this (`performance.now()`). */
+  notBefore?: number;
 }
 
 /**
@@ -120,7 +122,7 @@ export class SendConsumer {
     const admitted: Candidate[] = [];
     candidates.forEach((c, i) => {
       const verdict = verdicts[i]!;
-      if (verdict.action === 'send') admitted.push(c);
+      if (verdict.action === 'send') admitted.push(verdict.afterMs ? { ...c, notBefore: performance.now() + verdict.afterMs } : c);
       else if (verdict.action === 'wait') this.waitOrRetry(c, verdict.delayMs);
       else if (verdict.action === 'hold') finish(c.pending, { action: 'ack' });
       else this.settleWith(c.pending, (em, message) => this.single.giveUp(em, message, verdict.error), c.send.id);
@@ -147,6 +149,9 @@ export class SendConsumer {
     const outcomes = await Promise.all(
       winners.map(async (candidate) => {
         try {
+          // A send the gate reserved a moment for goes at that moment, not before.
+          const early = (candidate.notBefore ?? 0) - performance.now();
+          if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
           return { candidate, result: await this.callProvider(candidate.send) };
         } catch (error) {
           candidate.pending.done = true;

@@ -8,8 +8,13 @@ import { Broadcast } from '../broadcasts/broadcast.entity.js';
 import { RecipientMovesWriter } from '../broadcasts/recipient-moves.writer.js';
 import { SendPaceStore } from './send-pace.store.js';
 import { broadcastReasons } from '../broadcasts/broadcast-reason.js';
-import { burstOf } from './token-bucket.js';
 
+/**
+ * How far ahead a batch of sends reserves the number's pace: its sends go at their moments
+ * within this time (the send consumer waits them out), so sends already reserved may still go
+ * out up to this long after a pause.
+ */
+const RESERVE_AHEAD_MS = 500;
 /** A broadcast's state is read at most this often per process. */
 const STATE_TTL_MS = 250;
 /** Waits shorter than this are slept through in the sender; longer ones go back to the queue. */
@@ -82,14 +87,12 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
         for (const i of indexes) verdicts[i] = this.stopped(state.status);
         continue;
       }
-      // A broadcast sends from one number: one take for all its sends of the batch.
-      const taken = await this.pace.takeUpTo(sends[indexes[0]!]!.channelAccountId, state.messagesPerSecond, indexes.length);
-      // The rest come back a burst at a time, each burst when its tokens should be there again.
-      const burst = burstOf(state.messagesPerSecond);
+      // A broadcast sends from one number: one take for all its sends of the batch, reserving
+      // the pace of the next moments, so each goes when the bucket would have let it go.
+      const taken = await this.pace.takeUpTo(sends[indexes[0]!]!.channelAccountId, state.messagesPerSecond, indexes.length, RESERVE_AHEAD_MS);
       indexes.forEach((i, k) => {
-        if (k < taken.granted) return;
-        const round = Math.floor((k - taken.granted) / burst) + 1;
-        verdicts[i] = { action: 'wait', delayMs: Math.max(taken.waitMs, Math.ceil((round * burst * 1000) / state.messagesPerSecond)) };
+        const due = taken.dueInMs[k];
+        verdicts[i] = due === undefined ? { action: 'wait', delayMs: taken.waitMs } : due > 0 ? { action: 'send', afterMs: due } : { action: 'send' };
       });
     }
     return verdicts;

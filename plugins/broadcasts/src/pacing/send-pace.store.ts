@@ -3,15 +3,19 @@ import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Clock } from '@obrol/contracts';
 import { CLOCK, CORE_OPTIONS, type CoreOptions, HandWrittenSql, databaseKindOf } from '@obrol/core';
 import { SendPace } from './send-pace.entity.js';
-import { type BucketState, slowDown, takeTokens } from './token-bucket.js';
+import { type BucketState, reserveTokens, slowDown } from './token-bucket.js';
 
 const CONFLICT_RETRIES = 8;
 
 export type Take = { granted: true } | { granted: false; waitMs: number };
 
-/** Tokens granted to one taker (0 to the number it asked for); when fewer, how long until the next one. */
+/**
+ * Tokens granted to one taker (0 to the number it asked for), each usable `dueInMs[k]` from now
+ * (0 unless reserved ahead); when fewer than asked, how long until the next one.
+ */
 export interface TakenTokens {
   granted: number;
+  dueInMs: number[];
   waitMs: number;
 }
 
@@ -48,32 +52,33 @@ export class SendPaceStore {
   }
 
   /**
-   * Takes up to `wanted` tokens of the number's bucket for a batch of sends (the first
-   * `granted` of them go now), served with the other takers of this process as `take` is.
+   * Takes up to `wanted` tokens of the number's bucket for a batch of sends, served with the
+   * other takers of this process as `take` is. With `horizonMs`, tokens due within that long
+   * are reserved too (`reserveTokens`): the k-th send may go `dueInMs[k]` from now.
    */
-  takeUpTo(channelAccountId: string, ratePerSecond: number, wanted: number): Promise<TakenTokens> {
-    const key = `${channelAccountId}:${ratePerSecond}`;
+  takeUpTo(channelAccountId: string, ratePerSecond: number, wanted: number, horizonMs = 0): Promise<TakenTokens> {
+    const key = `${channelAccountId}:${ratePerSecond}:${horizonMs}`;
     const takers = this.takers.get(key) ?? { waiting: [], busy: false };
     this.takers.set(key, takers);
     const taken = new Promise<TakenTokens>((resolve, reject) => takers.waiting.push({ wanted, resolve, reject }));
-    if (!takers.busy) void this.serve(key, takers, channelAccountId, ratePerSecond);
+    if (!takers.busy) void this.serve(key, takers, channelAccountId, ratePerSecond, horizonMs);
     return taken;
   }
 
   /** Serves the waiting senders, a batch per round trip, until none is left. */
-  private async serve(key: string, takers: Takers, channelAccountId: string, ratePerSecond: number): Promise<void> {
+  private async serve(key: string, takers: Takers, channelAccountId: string, ratePerSecond: number, horizonMs: number): Promise<void> {
     takers.busy = true;
     try {
       while (takers.waiting.length > 0) {
         const batch = takers.waiting.splice(0);
         try {
-          const result = await this.takeMany(channelAccountId, ratePerSecond, batch.reduce((sum, taker) => sum + taker.wanted, 0));
-          // Handed out in the order asked: the first takers are served in full.
-          let left = result.granted;
+          const result = await this.takeMany(channelAccountId, ratePerSecond, batch.reduce((sum, taker) => sum + taker.wanted, 0), horizonMs);
+          // Handed out in the order asked: the first takers are served in full, and first.
+          let next = 0;
           for (const taker of batch) {
-            const granted = Math.min(taker.wanted, left);
-            left -= granted;
-            taker.resolve({ granted, waitMs: granted < taker.wanted ? result.waitMs : 0 });
+            const dueInMs = result.dueInMs.slice(next, next + taker.wanted);
+            next += dueInMs.length;
+            taker.resolve({ granted: dueInMs.length, dueInMs, waitMs: dueInMs.length < taker.wanted ? result.waitMs : 0 });
           }
         } catch (error) {
           // The bucket could not be read or written: each sender fails as it would have alone.
@@ -86,15 +91,15 @@ export class SendPaceStore {
     }
   }
 
-  /** Takes up to `wanted` tokens in one read and one conditional write (retried on conflicts). */
-  private async takeMany(channelAccountId: string, ratePerSecond: number, wanted: number): Promise<{ granted: number; waitMs: number }> {
+  /** Takes (or reserves) up to `wanted` tokens in one read and one conditional write (retried on conflicts). */
+  private async takeMany(channelAccountId: string, ratePerSecond: number, wanted: number, horizonMs: number): Promise<{ dueInMs: number[]; waitMs: number }> {
     for (let i = 0; i < CONFLICT_RETRIES; i++) {
       const row = await this.read(channelAccountId);
-      const result = takeTokens(row, this.clock.now().getTime(), ratePerSecond, wanted);
+      const result = reserveTokens(row, this.clock.now().getTime(), ratePerSecond, wanted, horizonMs);
       if (await this.write(channelAccountId, row.version, result.state)) return result;
     }
     // Many takers at once: the bucket is busy, which means it is being spent.
-    return { granted: 0, waitMs: Math.ceil(1000 / ratePerSecond) };
+    return { dueInMs: [], waitMs: Math.ceil(1000 / ratePerSecond) };
   }
 
   /** The provider said "too fast": the number's pace halves and recovers over the next seconds. */

@@ -13,6 +13,11 @@ export interface TakeResult {
   waitMs: number;
 }
 
+/** Tokens reserved: `dueInMs[k]` is when the k-th may be used, from now (0: now), ascending. */
+export interface ReserveResult extends TakeResult {
+  dueInMs: number[];
+}
+
 /** The pace comes back to full in about this long after a throttling error. */
 const RECOVERY_PER_SECOND = 0.1;
 const MIN_FACTOR = 0.05;
@@ -33,15 +38,33 @@ export const refillOf = (ratePerSecond: number) => Math.max(ratePerSecond - burs
  * update, so concurrent takers serialise on the row.
  */
 export function takeTokens(state: BucketState, nowMs: number, ratePerSecond: number, wanted: number): TakeResult {
+  const { granted, state: next, waitMs } = reserveTokens(state, nowMs, ratePerSecond, wanted, 0);
+  return { granted, state: next, waitMs };
+}
+
+/**
+ * Reserves up to `wanted` tokens, each for the moment the bucket will hold it, as long as that
+ * is at most `horizonMs` away: the k-th may be used `dueInMs[k]` from now. Used at those moments,
+ * they make exactly the sends one-by-one taking would have allowed, so no one-second window gets
+ * more (the bucket lends ahead: its tokens go below zero, and every other taker, in this process
+ * or another, queues behind the reservations). A batch of sends can thus take its pace for the
+ * next second in one round trip, instead of a burst per round trip. `horizonMs` 0 takes only
+ * what the bucket holds now.
+ */
+export function reserveTokens(state: BucketState, nowMs: number, ratePerSecond: number, wanted: number, horizonMs: number): ReserveResult {
   const elapsedMs = Math.max(0, nowMs - state.refilledAtMs);
   const factor = Math.min(1, state.factor + (elapsedMs / 1000) * RECOVERY_PER_SECOND);
   const rate = refillOf(ratePerSecond * factor);
   const burst = burstOf(ratePerSecond * factor);
-  const tokens = Math.min(burst, state.tokens + (elapsedMs / 1000) * rate);
-  const granted = Math.max(0, Math.min(wanted, Math.floor(tokens)));
-  const left = tokens - granted;
-  const waitMs = granted < wanted ? Math.ceil(((1 - left) / rate) * 1000) : 0;
-  return { granted, state: { tokens: left, refilledAtMs: nowMs, factor }, waitMs };
+  let tokens = Math.min(burst, state.tokens + (elapsedMs / 1000) * rate);
+  const dueOf = (t: number) => (t >= 1 ? 0 : Math.ceil(((1 - t) / rate) * 1000));
+  const dueInMs: number[] = [];
+  while (dueInMs.length < wanted && dueOf(tokens) <= horizonMs) {
+    dueInMs.push(dueOf(tokens));
+    tokens -= 1;
+  }
+  const waitMs = dueInMs.length < wanted ? Math.max(1, dueOf(tokens) - horizonMs) : 0;
+  return { granted: dueInMs.length, dueInMs, state: { tokens, refilledAtMs: nowMs, factor }, waitMs };
 }
 
 /** A throttling answer from the provider halves the pace (not below a twentieth). */
