@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,6 +13,7 @@ import { RealtimeGateway } from '../realtime/realtime.gateway.js';
 import { CORE_VERSION } from '../version.js';
 import { PinoNestLogger, REDACT_PATHS } from './pino-nest.logger.js';
 import { registerMultipart } from '../http/multipart.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 export interface ObrolAppOptions extends CoreOptions {
   host?: string;
@@ -56,31 +56,8 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  // Security headers on every answer (the inbox, the API docs, the API, errors): a CSP that loads
-  // only this origin's scripts, no framing, nosniff, no referrer.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
-        mediaSrc: ["'self'", 'blob:', 'https:'],
-        connectSrc: ["'self'", 'ws:', 'wss:'],
-        fontSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    // Obrol is often reached over plain http on a LAN or localhost; TLS is the proxy's business.
-    strictTransportSecurity: false,
-  });
   const fastify = app.getHttpAdapter().getInstance();
+  registerSecurityHeaders(fastify);
   // Provider webhooks are read once, by the plugin, after it checked the signature on the raw bytes.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: options.bodyLimitBytes ?? 4 * 1024 * 1024 }, (req, body, done) => {

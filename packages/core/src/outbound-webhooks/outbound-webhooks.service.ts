@@ -22,6 +22,7 @@ import { endpointUrlProblem } from './endpoint-url.policy.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
 import { WebhookDeliverySender } from './webhook-delivery.sender.js';
 import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointCache } from './webhook-endpoint.cache.js';
 import { newSigningSecret } from './webhook-signature.js';
 
 const eventsSchema = z
@@ -58,6 +59,7 @@ export class OutboundWebhooksService {
     private readonly orm: MikroORM,
     private readonly audit: AuditService,
     private readonly sender: WebhookDeliverySender,
+    private readonly endpointCache: WebhookEndpointCache,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(CORE_OPTIONS) options: CoreOptions,
   ) {
@@ -99,6 +101,7 @@ export class OutboundWebhooksService {
     });
     this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'webhook_endpoint.create', targetType: 'webhook_endpoint', targetId: endpoint.id, details: { events: input.events } });
     await em.flush();
+    this.endpointCache.changed(principal.tenantId);
     return { ...(await this.view(em, endpoint)), secret };
   }
 
@@ -115,6 +118,7 @@ export class OutboundWebhooksService {
     endpoint.updatedAt = this.clock.now();
     this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'webhook_endpoint.update', targetType: 'webhook_endpoint', targetId: id, details: { fields: Object.keys(input) } });
     await em.flush();
+    this.endpointCache.changed(principal.tenantId);
     return this.view(em, endpoint);
   }
 
@@ -127,6 +131,7 @@ export class OutboundWebhooksService {
       await tx.nativeDelete(WebhookEndpoint, { id: endpoint.id });
       this.audit.record(tx, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'webhook_endpoint.delete', targetType: 'webhook_endpoint', targetId: id, details: {} });
     });
+    this.endpointCache.changed(principal.tenantId);
   }
 
   /** A new signing secret replaces the old one at once; returned this once. */

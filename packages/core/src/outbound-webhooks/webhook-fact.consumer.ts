@@ -5,7 +5,7 @@ import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { OnCommand } from '../work/declared-work.js';
 import { WebhookDelivery } from './webhook-delivery.entity.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointCache } from './webhook-endpoint.cache.js';
 import { WebhookDeliverySender } from './webhook-delivery.sender.js';
 
 /** What a receiver gets of a fact: the envelope's id, type and time, and the fact without its internal fields. */
@@ -26,6 +26,7 @@ export class WebhookFactConsumer {
   constructor(
     private readonly orm: MikroORM,
     private readonly sender: WebhookDeliverySender,
+    private readonly endpointCache: WebhookEndpointCache,
   ) {}
 
   @OnCommand({ durableName: 'core-outbound-webhooks', subjects: [subjects.all.chat], concurrency: 4 })
@@ -37,8 +38,8 @@ export class WebhookFactConsumer {
     if (!tenantId) return { action: 'drop', reason: `unknown tenant ${data.tenantId}` };
     const occurredAt = new Date(data.occurredAt);
     // An endpoint hears about what happened after it was created, even when the bus hands the fact over late.
-    const endpoints = (await em.find(WebhookEndpoint, { tenantId, enabled: true })).filter(
-      (e) => subscribesTo(e.events, type) && e.createdAt.getTime() <= occurredAt.getTime(),
+    const endpoints = (await this.endpointCache.enabledOf(tenantId)).filter(
+      (e) => subscribesTo(e.events, type) && e.createdAtMs <= occurredAt.getTime(),
     );
     if (!endpoints.length) return { action: 'ack' };
     const payload = payloadOf(type, data);

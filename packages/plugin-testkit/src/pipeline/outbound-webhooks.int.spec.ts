@@ -216,6 +216,29 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`outbound webhooks on ${
     }
   });
 
+  it('lets an endpoint created after facts were recorded hear the next one, and stop hearing once disabled', async () => {
+    // Earlier facts of this tenant were matched against its endpoints: whatever the consumer keeps of them is warm now.
+    await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.text('wh-warm', customer, 'Sebelum')] });
+    await eventually(() => receiver.of('message.received').find((r) => r.json.data.message.externalId === 'wh-warm'), 15_000, 'the first endpoint');
+    const late = await startReceiver();
+    const created = await env.api('POST', '/api/v1/webhook-endpoints', { url: late.url, events: ['message.received'] });
+    try {
+      await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.text('wh-late-1', customer, 'Sesudah')] });
+      await eventually(() => late.of('message.received').find((r) => r.json.data.message.externalId === 'wh-late-1'), 15_000, 'the endpoint created after the cache was warm');
+      expect(late.received.some((r) => r.json.data.message.externalId === 'wh-warm')).toBe(false);
+
+      expect((await env.api('PATCH', `/api/v1/webhook-endpoints/${created.body.id}`, { enabled: false })).status).toBe(200);
+      await env.postWebhook(inbox.id, inbox.webhookSecret, { events: [testEvents.text('wh-late-2', customer, 'Dimatikan')] });
+      await eventually(() => receiver.of('message.received').find((r) => r.json.data.message.externalId === 'wh-late-2'), 15_000, 'the enabled endpoint');
+      expect(late.received.some((r) => r.json.data.message.externalId === 'wh-late-2')).toBe(false);
+      const deliveries = (await env.api('GET', `/api/v1/webhook-endpoints/${created.body.id}/deliveries`)).body.data;
+      expect(deliveries).toHaveLength(1);
+    } finally {
+      await env.api('DELETE', `/api/v1/webhook-endpoints/${created.body.id}`);
+      await late.close();
+    }
+  });
+
   it('refuses bad input with stable codes, and non-admins', async () => {
     const bad = await env.api('POST', '/api/v1/webhook-endpoints', { url: 'ftp://example.com/hooks', events: ['message.received'] });
     expect(bad.status).toBe(422);
