@@ -16,6 +16,8 @@ import { MAX_SEND_ATTEMPTS, SingleSendHandler } from './single-send.handler.js';
 
 /** Send commands the bus hands the consumer at once: the batches are made of them. */
 const IN_FLIGHT = 1024;
+/** Sends of a batch whose reserved moments fall within this long of each other are recorded together. */
+const RECORD_SLICE_MS = 50;
 /** A gate's waits, summed, up to this long are waited out in process; a longer one goes back to the bus. */
 const MAX_WAIT_IN_PROCESS_MS = 1_000;
 
@@ -95,8 +97,10 @@ export class SendConsumer {
       for (const pending of batch) if (!pending.done) this.alone(pending);
       return;
     }
-    const accepted = await this.callProviders(winners);
-    await this.recordAccepted(accepted);
+    // Sends the gate reserved later moments for go in slices of the pace, each recorded as soon
+    // as its calls are answered: a send stays unrecorded (in doubt) for moments, not for the
+    // whole batch, and its provider's statuses find it recorded.
+    await Promise.all(slicesOf(winners, RECORD_SLICE_MS).map(async (slice) => this.recordAccepted(await this.callProviders(slice))));
   }
 
   /**
@@ -266,4 +270,19 @@ function finish(pending: PendingSend, outcome: HandlerOutcome): void {
   if (pending.done) return;
   pending.done = true;
   pending.resolve(outcome);
+}
+
+/** The candidates in order of their moments, cut wherever a moment is `sliceMs` or more after its slice's first. */
+function slicesOf(candidates: Candidate[], sliceMs: number): Candidate[][] {
+  const slices: Candidate[][] = [];
+  let start = Number.NEGATIVE_INFINITY;
+  for (const c of [...candidates].sort((a, b) => (a.notBefore ?? 0) - (b.notBefore ?? 0))) {
+    const at = c.notBefore ?? 0;
+    if (at - start >= sliceMs || slices.length === 0) {
+      slices.push([]);
+      start = at;
+    }
+    slices.at(-1)!.push(c);
+  }
+  return slices;
 }

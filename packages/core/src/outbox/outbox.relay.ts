@@ -87,10 +87,14 @@ export class OutboxRelay {
     const rows = this.handed.splice(0, BATCH);
     await publishInWindow(rows, PUBLISH_WINDOW, (row) => this.publishRow(row));
     const { sql } = this;
-    await sql.run(this.orm.em.fork(), `update outbox_events set published_at = ?, attempts = attempts + 1 where published_at is null and id in (${rows.map(() => '?').join(', ')})`, [
-      sql.date(new Date()),
-      ...rows.map((r) => r.id),
-    ]);
+    // In a transaction of its own, as every statement the ORM runs: a plain statement outside one
+    // never settled after the connection pool was closed and opened again (a database outage).
+    await this.orm.em.fork().transactional((tx) =>
+      sql.run(tx, `update outbox_events set published_at = ?, attempts = attempts + 1 where published_at is null and id in (${rows.map(() => '?').join(', ')})`, [
+        sql.date(new Date()),
+        ...rows.map((r) => r.id),
+      ]),
+    );
     return rows.length;
   }
 
