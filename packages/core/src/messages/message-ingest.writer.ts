@@ -95,7 +95,8 @@ export const statusAdvanceSql = (current: string, next: string) =>
 const MESSAGE_COLUMNS =
   'id, created_at, updated_at, tenant_id, channel_account_id, conversation_id, direction, content, status, error, external_id, reply_to_external_id, provider_timestamp, referral, send_attempts';
 
-interface StoredRow {
+/** A `messages` row joined with its conversation's contact id, as hand-written selects read it. */
+export interface StoredMessageRow {
   id: string;
   tenant_id: string;
   channel_account_id: string;
@@ -105,7 +106,8 @@ interface StoredRow {
   content: unknown;
   status: MessageStatus;
   error: unknown;
-  external_id: string;
+  /** Always set on the rows ingest looks up (it finds them by it); a queued send has none yet. */
+  external_id: string | null;
   reply_to_external_id: string | null;
   provider_timestamp: unknown;
   sent_by_agent_id: string | null;
@@ -142,14 +144,14 @@ export class MessageIngestWriter {
     const ids = [...new Set(externalIds)].sort();
     const lock = this.sql.kind === 'postgresql' ? ' order by m.id for update of m' : '';
     for (const chunk of chunksOf(ids)) {
-      const rows = await this.sql.all<StoredRow>(
+      const rows = await this.sql.all<StoredMessageRow>(
         em,
         'select m.id, m.tenant_id, m.channel_account_id, m.conversation_id, c.contact_id, m.direction, m.content, m.status, m.error, m.external_id, ' +
           'm.reply_to_external_id, m.provider_timestamp, m.sent_by_agent_id, m.referral, m.broadcast_id, m.created_at ' +
           `from messages m join conversations c on c.id = m.conversation_id where m.channel_account_id = ? and m.external_id in (${chunk.map(() => '?').join(', ')})${lock}`,
         [channelAccountId, ...chunk],
       );
-      for (const row of rows) found.set(row.external_id, this.fromRow(row));
+      for (const row of rows) found.set(row.external_id!, storedMessageOf(this.sql, row));
     }
     return found;
   }
@@ -219,25 +221,25 @@ export class MessageIngestWriter {
       if (moved !== chunk.length) throw new Error(`${chunk.length - moved} message status(es) of this batch changed while it was applied`);
     }
   }
+}
 
-  private fromRow(row: StoredRow): IngestedMessage {
-    const { sql } = this;
-    return {
-      id: row.id,
-      tenantId: row.tenant_id,
-      channelAccount: { id: row.channel_account_id },
-      conversation: { id: row.conversation_id, contact: { id: row.contact_id } },
-      direction: row.direction,
-      content: sql.readJson<MessageContent>(row.content),
-      status: row.status,
-      error: row.error === null ? null : sql.readJson<ChannelError>(row.error),
-      externalId: row.external_id,
-      replyToExternalId: row.reply_to_external_id,
-      providerTimestamp: sql.readDate(row.provider_timestamp),
-      sentByAgentId: row.sent_by_agent_id,
-      broadcastId: row.broadcast_id,
-      referral: row.referral === null ? null : sql.readJson<Record<string, unknown>>(row.referral),
-      createdAt: sql.readDate(row.created_at)!,
-    };
-  }
+/** A message row read by hand, as the plain `IngestedMessage` (the send path adds its own columns to it). */
+export function storedMessageOf(sql: HandWrittenSql, row: StoredMessageRow): IngestedMessage {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    channelAccount: { id: row.channel_account_id },
+    conversation: { id: row.conversation_id, contact: { id: row.contact_id } },
+    direction: row.direction,
+    content: sql.readJson<MessageContent>(row.content),
+    status: row.status,
+    error: row.error === null ? null : sql.readJson<ChannelError>(row.error),
+    externalId: row.external_id,
+    replyToExternalId: row.reply_to_external_id,
+    providerTimestamp: sql.readDate(row.provider_timestamp),
+    sentByAgentId: row.sent_by_agent_id,
+    broadcastId: row.broadcast_id,
+    referral: row.referral === null ? null : sql.readJson<Record<string, unknown>>(row.referral),
+    createdAt: sql.readDate(row.created_at)!,
+  };
 }

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import type { ChannelError, MessageContent, MessageStatus } from '@obrol/contracts';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
-import type { IngestedMessage } from './message-ingest.writer.js';
+import { type IngestedMessage, type StoredMessageRow, storedMessageOf } from './message-ingest.writer.js';
 
 /**
  * A queued outbound message as the send path reads it: a plain row with its conversation's
@@ -23,26 +22,10 @@ export interface AcceptedSend {
   externalId: string;
 }
 
-interface QueuedRow {
-  id: string;
-  tenant_id: string;
-  channel_account_id: string;
-  conversation_id: string;
-  contact_id: string;
+interface QueuedRow extends StoredMessageRow {
   contact_external_id: string;
   contact_phone: string | null;
   contact_name: string | null;
-  direction: QueuedSend['direction'];
-  content: unknown;
-  status: MessageStatus;
-  error: unknown;
-  external_id: string | null;
-  reply_to_external_id: string | null;
-  provider_timestamp: unknown;
-  sent_by_agent_id: string | null;
-  referral: unknown;
-  broadcast_id: string | null;
-  created_at: unknown;
   send_attempts: number | string;
   idempotency_key: string | null;
 }
@@ -143,23 +126,9 @@ export class SendBatchWriter {
   }
 
   private fromRow(row: QueuedRow): QueuedSend {
-    const { sql } = this;
     return {
-      id: row.id,
-      tenantId: row.tenant_id,
-      channelAccount: { id: row.channel_account_id },
+      ...storedMessageOf(this.sql, row),
       conversation: { id: row.conversation_id, contact: { id: row.contact_id, externalId: row.contact_external_id, phone: row.contact_phone, name: row.contact_name } },
-      direction: row.direction,
-      content: sql.readJson<MessageContent>(row.content),
-      status: row.status,
-      error: row.error === null ? null : sql.readJson<ChannelError>(row.error),
-      externalId: row.external_id,
-      replyToExternalId: row.reply_to_external_id,
-      providerTimestamp: sql.readDate(row.provider_timestamp),
-      sentByAgentId: row.sent_by_agent_id,
-      referral: row.referral === null ? null : sql.readJson<Record<string, unknown>>(row.referral),
-      broadcastId: row.broadcast_id,
-      createdAt: sql.readDate(row.created_at)!,
       sendAttempts: Number(row.send_attempts),
       idempotencyKey: row.idempotency_key,
     };

@@ -11,6 +11,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { Message } from './message.entity.js';
 import { type QueuedSend, SendBatchWriter } from './send-batch.writer.js';
 import { SendGates, gatedOf } from './send-gate.js';
+import { callProvider } from './provider-call.js';
 import { sendFactOf } from './send.facts.js';
 import { MAX_SEND_ATTEMPTS, SingleSendHandler } from './single-send.handler.js';
 
@@ -182,18 +183,7 @@ export class SendConsumer {
   }
 
   private async callProvider(send: QueuedSend) {
-    const resolved = await this.channels.resolve(send.channelAccount.id);
-    const contact = send.conversation.contact;
-    return resolved.plugin.send(
-      {
-        messageId: send.id,
-        to: { externalId: contact.externalId, phone: contact.phone ?? undefined, name: contact.name ?? undefined },
-        content: send.content,
-        replyToExternalId: send.replyToExternalId ?? undefined,
-      },
-      send.idempotencyKey ?? `msg-${send.id}`,
-      resolved.context,
-    );
+    return callProvider(await this.channels.resolve(send.channelAccount.id), send);
   }
 
   /**

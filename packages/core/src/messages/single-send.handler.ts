@@ -11,6 +11,7 @@ import { Message } from './message.entity.js';
 import { sendFactOf } from './send.facts.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendGates, gatedOf } from './send-gate.js';
+import { callProvider } from './provider-call.js';
 
 /** Give up on retryable failures after this many attempts. */
 export const MAX_SEND_ATTEMPTS = 6;
@@ -53,19 +54,9 @@ export class SingleSendHandler {
     // here, and so does any command while an earlier attempt is in doubt.
     if (!(await this.attempts.open(message))) return { action: 'ack' };
     const resolved = await this.channels.resolve(message.channelAccount.id);
-    const contact = message.conversation.contact;
     const uploadError = await this.uploadMedia(message, resolved);
     if (uploadError) return this.settle(em, message, uploadError);
-    const result = await resolved.plugin.send(
-      {
-        messageId: message.id,
-        to: { externalId: contact.externalId, phone: contact.phone ?? undefined, name: contact.name ?? undefined },
-        content: message.content,
-        replyToExternalId: message.replyToExternalId ?? undefined,
-      },
-      message.idempotencyKey ?? `msg-${message.id}`,
-      resolved.context,
-    );
+    const result = await callProvider(resolved, message);
     await this.gates.afterSend(gated, result.ok ? null : result.error);
     if (result.ok) return this.recordSent(em, message, result.value.externalId);
     return this.settle(em, message, result.error);
