@@ -46,7 +46,8 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`WhatsApp channel agains
       shuffleStatuses: true,
       statusDelaysMs: { sent: 5, delivered: 10, read: 15 },
       templateReview: { mode: 'approve', delayMs: 20 },
-      webhookRetry: { maxAttempts: 5, baseDelayMs: 20 },
+      // Meta keeps retrying for days; here enough retries to outlast a simulated outage on a loaded machine.
+      webhookRetry: { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 1_000 },
       pairRateLimit: false,
     });
     env = await startTestObrol({ database: stack.database, bus: stack.bus, clock, plugins: [WhatsAppPlugin] });

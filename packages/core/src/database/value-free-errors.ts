@@ -25,16 +25,41 @@ export function withoutValues<E extends Error>(error: E): E {
   return error;
 }
 
-/** PostgreSQL driver whose errors carry no statement values. */
+/** The error a query asked for while the connection closes gets (the API answers it with a 503). */
+export const CLOSING_MESSAGE = 'Unable to acquire a connection: the database connection is closing';
+
+/**
+ * Makes every query asked for from now on fail at once. Closing destroys knex's pool, which
+ * first waits for the connections in use to be given back; a query asked for meanwhile joined
+ * the destroyed pool's queue and waited out the whole acquire timeout (60 s) before failing,
+ * holding up whatever loop asked for it, well after a new pool was opened (`orm.connect()`),
+ * and the process's shutdown with it.
+ */
+function refuseNewQueries(connection: unknown): void {
+  const client = (connection as { getKnex(): { client: { acquireConnection(): Promise<unknown> } } }).getKnex().client;
+  client.acquireConnection = () => Promise.reject(new Error(CLOSING_MESSAGE));
+}
+
+/** PostgreSQL driver whose errors carry no statement values, and whose close refuses new queries at once. */
 export class ValueFreePostgreSqlDriver extends PostgreSqlDriver {
   override convertException(exception: Error): DriverException {
     return withoutValues(super.convertException(exception));
   }
+
+  override async close(force?: boolean): Promise<void> {
+    refuseNewQueries(this.connection);
+    await super.close(force);
+  }
 }
 
-/** SQLite (libsql) driver whose errors carry no statement values. */
+/** SQLite (libsql) driver whose errors carry no statement values, and whose close refuses new queries at once. */
 export class ValueFreeLibSqlDriver extends LibSqlDriver {
   override convertException(exception: Error): DriverException {
     return withoutValues(super.convertException(exception));
+  }
+
+  override async close(force?: boolean): Promise<void> {
+    refuseNewQueries(this.connection);
+    await super.close(force);
   }
 }
