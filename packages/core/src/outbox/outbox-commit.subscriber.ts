@@ -6,9 +6,9 @@ import { OutboxEvent } from './outbox-event.entity.js';
 import { OutboxRelay } from './outbox.relay.js';
 
 /**
- * Acts on a commit that recorded outbox events: wakes the relay (so nobody calls it by hand
- * after a write) and emits each fact in-process through `@nestjs/event-emitter`, under its
- * name (`message.received`…), for `@OnEvent` hooks. Events recorded in a transaction wait
+ * Acts on a commit that recorded outbox events: hands them to the relay (so nobody calls it by
+ * hand after a write, and it need not read them back) and emits each fact in-process through
+ * `@nestjs/event-emitter`, under its name (`message.received`…), for `@OnEvent` hooks. Events recorded in a transaction wait
  * for its commit, and are forgotten on rollback.
  */
 @Injectable()
@@ -57,7 +57,7 @@ export class OutboxCommitSubscriber implements EventSubscriber, OnModuleInit {
   }
 
   private committed(recorded: OutboxEvent[]): void {
-    this.relay.wake();
+    this.relay.committed(recorded);
     const hooks = recorded.flatMap((row) => {
       const name = row.subject ? factNameOf(row.subject) : null;
       return name ? [{ name, payload: row.payload }] : [];
