@@ -76,11 +76,30 @@ export class HandWrittenSql {
    * a batch of the same shape sends the same text and the database parses no values.
    */
   private async execute(em: EntityManager, sql: string, params: unknown[]): Promise<unknown> {
-    const query = (em.getConnection() as unknown as { getKnex(): Knex }).getKnex().raw(sql, params as Knex.RawBinding[]);
     const transaction = em.getTransactionContext<Knex.Transaction>();
+    if (transaction && this.kind === 'sqlite') return this.onSqliteTransaction(em, transaction, sql, params);
+    const query = (em.getConnection() as unknown as { getKnex(): Knex }).getKnex().raw(sql, params as Knex.RawBinding[]);
     if (transaction) query.transacting(transaction);
     try {
       return await query;
+    } catch (error) {
+      throw this.converted(em, error);
+    }
+  }
+
+  /**
+   * SQLite inside a transaction: straight on the transaction's connection (knex hands a
+   * transaction's own connection out at once), with each text prepared once per connection.
+   * knex's machinery around a query and libsql's parsing of the same text again cost more than
+   * most of these statements take to run (ADR 0028). The one connection is the transaction's
+   * alone until it ends, so nothing else runs on it meanwhile.
+   */
+  private async onSqliteTransaction(em: EntityManager, transaction: Knex.Transaction, sql: string, params: unknown[]): Promise<unknown> {
+    const connection = (await transaction.client.acquireConnection()) as SqliteConnection;
+    try {
+      const statement = preparedOn(connection, sql);
+      const values = params.map(sqliteValue);
+      return statement.reader ? statement.all(values) : statement.run(values);
     } catch (error) {
       throw this.converted(em, error);
     }
@@ -94,6 +113,43 @@ export class HandWrittenSql {
   private converted(em: EntityManager, error: unknown): unknown {
     return error instanceof Error ? em.getDriver().convertException(error) : error;
   }
+}
+
+/** What of a libsql connection and its statements the direct path uses. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(values: unknown[]): unknown[];
+  run(values: unknown[]): unknown;
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+/** Prepared statements kept per connection; texts differ by their row count, so a few hundred cover a flood. */
+const PREPARED_PER_CONNECTION = 256;
+const prepared = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+
+/** `sql` prepared on `connection`, from its cache (least recently used first out). */
+function preparedOn(connection: SqliteConnection, sql: string): SqliteStatement {
+  let cache = prepared.get(connection);
+  if (!cache) prepared.set(connection, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (statement) {
+    cache.delete(sql);
+  } else {
+    statement = connection.prepare(sql);
+    if (cache.size >= PREPARED_PER_CONNECTION) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(sql, statement);
+  return statement;
+}
+
+/** A bound value as knex's SQLite dialect binds it: dates as epoch milliseconds, booleans as 0 or 1. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'boolean') return Number(value);
+  if (value === undefined) throw new Error('A hand-written statement was given an undefined value.');
+  return value;
 }
 
 /** Splits `items` into statements of at most `ROWS_PER_STATEMENT` rows. */

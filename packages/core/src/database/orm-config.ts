@@ -10,6 +10,9 @@ import { ValueFreeLibSqlDriver, ValueFreePostgreSqlDriver } from './value-free-e
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
+/** WAL pages after which a commit checkpoints by itself (SQLite's default is 1,000). */
+export const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+
 export interface DatabaseOptions {
   /** `postgres://…` for PostgreSQL; unset for SQLite in `dataDir`. */
   url?: string;
@@ -87,6 +90,9 @@ export function ormOptions(options: DatabaseOptions): Options {
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         db.pragma('busy_timeout = 5000');
+        // A worker thread checkpoints the file (sqlite-checkpoints.ts); the automatic checkpoint,
+        // which runs inside a commit on the event loop, is only a backstop (~40 MB of WAL).
+        if (dbName !== ':memory:') db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
         done(null, db);
       },
     } as Options['pool'],

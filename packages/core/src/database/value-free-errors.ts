@@ -1,5 +1,6 @@
 import { DriverException } from '@mikro-orm/core';
-import { LibSqlDriver } from '@mikro-orm/libsql';
+import { type LibSqlConnection, LibSqlDriver } from '@mikro-orm/libsql';
+import { SqliteCheckpoints } from './sqlite-checkpoints.js';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 
 /** Properties of a driver error that quote the values of the failed statement. */
@@ -52,14 +53,32 @@ export class ValueFreePostgreSqlDriver extends PostgreSqlDriver {
   }
 }
 
-/** SQLite (libsql) driver whose errors carry no statement values, and whose close refuses new queries at once. */
+/**
+ * SQLite (libsql) driver whose errors carry no statement values, whose close refuses new
+ * queries at once, and whose file is checkpointed by a worker thread while it is connected.
+ */
 export class ValueFreeLibSqlDriver extends LibSqlDriver {
+  /** The worker's checkpoints of the file; none for an in-memory database. */
+  checkpoints: SqliteCheckpoints | undefined;
+
   override convertException(exception: Error): DriverException {
     return withoutValues(super.convertException(exception));
   }
 
+  override async connect(): Promise<LibSqlConnection> {
+    const connection = await super.connect();
+    const file = this.config.get('dbName');
+    if (file && file !== ':memory:') this.checkpoints ??= SqliteCheckpoints.start(file);
+    return connection;
+  }
+
   override async close(force?: boolean): Promise<void> {
     refuseNewQueries(this.connection);
-    await super.close(force);
+    try {
+      await super.close(force);
+    } finally {
+      await this.checkpoints?.stop();
+      this.checkpoints = undefined;
+    }
   }
 }
