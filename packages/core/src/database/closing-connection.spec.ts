@@ -59,7 +59,7 @@ describe('a query asked for while the database closes', () => {
       return true;
     }, { at: url.replace(/\/\/[^@]*@/, '//') });
     if (!reachable) return context.skip();
-    const orm = await MikroORM.init(ormOptions({ url }));
+    const orm = await MikroORM.init(ormOptions({ url, dataDir: '.' }));
     expect(await queryWhileClosing(orm)).toMatchObject({ message: CLOSING_MESSAGE });
     await orm.connect();
     expect(await orm.em.fork().getConnection().execute('select 1 as one')).toEqual([{ one: 1 }]);
