@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/core';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { requireService } from '../testing/require-service.js';
+import { requirePostgres, testPostgresUrl } from '../testing/test-postgres.js';
 import { ormOptions } from './orm-config.js';
 import { CLOSING_MESSAGE } from './value-free-errors.js';
 
@@ -51,14 +50,8 @@ describe('a query asked for while the database closes', () => {
   });
 
   it('fails at once on PostgreSQL, and the close completes', async (context) => {
-    const url = process.env.OBROL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-    const reachable = await requireService('postgres', async () => {
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-      await client.connect();
-      await client.end();
-      return true;
-    }, { at: url.replace(/\/\/[^@]*@/, '//') });
-    if (!reachable) return context.skip();
+    if (!(await requirePostgres())) return context.skip();
+    const url = testPostgresUrl;
     const orm = await MikroORM.init(ormOptions({ url, dataDir: '.' }));
     expect(await queryWhileClosing(orm)).toMatchObject({ message: CLOSING_MESSAGE });
     await orm.connect();
