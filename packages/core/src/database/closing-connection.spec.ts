@@ -5,7 +5,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { describe, expect, it } from 'vitest';
 import { requirePostgres, testPostgresUrl } from '../testing/test-postgres.js';
 import { ormOptions } from './orm-config.js';
-import { CLOSING_MESSAGE } from './value-free-errors.js';
+import { CLOSING_MESSAGE } from './drivers.js';
 
 /**
  * Closing the database (shutdown, or a test's simulated outage) while a connection is in use:

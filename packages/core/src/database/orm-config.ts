@@ -6,7 +6,7 @@ import { coreEntities } from './entities.js';
 import { FULL_TEXT_OBJECTS } from './full-text-objects.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
-import { ValueFreeLibSqlDriver, ValueFreePostgreSqlDriver } from './value-free-errors.js';
+import { ValueFreeLibSqlDriver, ValueFreePostgreSqlDriver } from './drivers.js';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 

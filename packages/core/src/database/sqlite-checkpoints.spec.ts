@@ -5,7 +5,7 @@ import { MikroORM } from '@mikro-orm/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKSTOP_CHECKPOINT_PAGES, ormOptions } from './orm-config.js';
 import type { CheckpointResult } from './sqlite-checkpoints.js';
-import type { ValueFreeLibSqlDriver } from './value-free-errors.js';
+import type { ValueFreeLibSqlDriver } from './drivers.js';
 
 describe('checkpoints of the SQLite file', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-checkpoints-'));

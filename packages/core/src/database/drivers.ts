@@ -1,7 +1,11 @@
+/**
+ * Obrol's two MikroORM drivers: errors without the statement's values, a close that refuses new
+ * queries at once, and (SQLite) the file's checkpoints in a worker thread while connected.
+ */
 import { DriverException } from '@mikro-orm/core';
 import { type LibSqlConnection, LibSqlDriver } from '@mikro-orm/libsql';
-import { SqliteCheckpoints } from './sqlite-checkpoints.js';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { SqliteCheckpoints } from './sqlite-checkpoints.js';
 
 /** Properties of a driver error that quote the values of the failed statement. */
 const VALUE_FIELDS = ['detail', 'where', 'internalQuery', 'query', 'params', 'sql', 'sqlMessage', 'errmsg'] as const;
