@@ -1,5 +1,6 @@
 import { err, ok, type ChannelError, type Result } from '@obrol/contracts';
 import { mapGraphResponseError, networkError } from './graph-errors.js';
+import type { GraphHttp, GraphHttpResponse } from './graph-http.js';
 import type { WhatsAppConfig } from './whatsapp-config.schema.js';
 
 /** The request body of a Graph call: JSON, a multipart form (media upload), or a file's bytes (resumable upload). */
@@ -28,7 +29,7 @@ export interface GraphBinary {
 export class GraphApiClient {
   constructor(
     private readonly config: WhatsAppConfig,
-    private readonly fetchFn: typeof fetch,
+    private readonly http: GraphHttp,
   ) {}
 
   /** The absolute URL for a Graph path. */
@@ -46,8 +47,8 @@ export class GraphApiClient {
     if (!response.ok) return response;
     const text = await response.value.text().catch(() => '');
     const body = parseJson(text);
-    if (!response.value.ok) {
-      return err(mapGraphResponseError(response.value.status, body, retryAfterMs(response.value.headers.get('retry-after'))));
+    if (!isOk(response.value)) {
+      return err(mapGraphResponseError(response.value.status, body, retryAfterMs(response.value.header('retry-after'))));
     }
     if (body === undefined) {
       // Never echo what came back: the origin is configurable, so it could be any internal service.
@@ -61,18 +62,18 @@ export class GraphApiClient {
     const response = await this.send(req);
     if (!response.ok) return response;
     const res = response.value;
-    if (!res.ok) {
+    if (!isOk(res)) {
       const body = parseJson(await res.text().catch(() => ''));
-      return err(mapGraphResponseError(res.status, body, retryAfterMs(res.headers.get('retry-after'))));
+      return err(mapGraphResponseError(res.status, body, retryAfterMs(res.header('retry-after'))));
     }
     try {
-      return ok({ bytes: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? undefined });
+      return ok({ bytes: await res.bytes(), contentType: res.header('content-type') });
     } catch (cause) {
       return err(networkError(cause));
     }
   }
 
-  private async send(req: GraphRequest): Promise<Result<Response, ChannelError>> {
+  private async send(req: GraphRequest): Promise<Result<GraphHttpResponse, ChannelError>> {
     const headers: Record<string, string> = { authorization: `${req.authScheme ?? 'Bearer'} ${this.config.accessToken}` };
     let body: string | FormData | Uint8Array | undefined;
     if (req.body && 'json' in req.body) {
@@ -85,11 +86,15 @@ export class GraphApiClient {
       body = new Uint8Array(req.body.bytes);
     }
     try {
-      return ok(await this.fetchFn(this.url(req.path, req.query), { method: req.method, headers, body }));
+      return ok(await this.http(this.url(req.path, req.query), { method: req.method, headers, body }));
     } catch (cause) {
       return err(networkError(cause));
     }
   }
+}
+
+function isOk(response: GraphHttpResponse): boolean {
+  return response.status >= 200 && response.status < 300;
 }
 
 function parseJson(text: string): unknown {
@@ -101,7 +106,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-function retryAfterMs(header: string | null): number | undefined {
+function retryAfterMs(header: string | undefined): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
   return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;

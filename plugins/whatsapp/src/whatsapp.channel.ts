@@ -8,6 +8,7 @@ import {
   type ChannelPlugin,
 } from '@obrol/contracts';
 import { GraphApiClient } from './graph-api.client.js';
+import { fetchGraphHttp, pooledGraphHttp } from './graph-http.js';
 import { downloadMedia, uploadMedia, WHATSAPP_MEDIA_MAX_BYTES, WHATSAPP_MEDIA_MIME_TYPES } from './media.transfer.js';
 import { asArray, asRecord, asString } from './json-payload.reader.js';
 import { toGraphMessage } from './outbound.mapper.js';
@@ -24,7 +25,7 @@ import { whatsAppConfigSchemaFor, WHATSAPP_SECRET_FIELDS, type WhatsAppConfig } 
 
 /** Options of the WhatsApp channel. */
 export interface WhatsAppChannelOptions {
-  /** The fetch used for every Graph call (default: the global fetch). Tests inject a fake. */
+  /** A fetch for every Graph call instead of the pooled default (`pooledGraphHttp`). Tests inject a fake. */
   fetch?: typeof fetch;
   /** Allow a plain-http Graph origin on any host (OBROL_ALLOW_INSECURE_GRAPH); loopback is always allowed. */
   allowInsecureGraph?: boolean;
@@ -39,8 +40,8 @@ type Ctx = ChannelContext<WhatsAppConfig>;
  * registers the value this returns.
  */
 export function createWhatsAppChannel(options: WhatsAppChannelOptions = {}): ChannelPlugin<WhatsAppConfig> {
-  const fetchFn: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const graphOf = (ctx: Ctx) => new GraphApiClient(ctx.config, fetchFn);
+  const http = options.fetch ? fetchGraphHttp(options.fetch) : pooledGraphHttp();
+  const graphOf = (ctx: Ctx) => new GraphApiClient(ctx.config, http);
 
   return defineChannelPlugin<WhatsAppConfig>({
     id: 'whatsapp',
