@@ -75,6 +75,12 @@ export interface WhatsAppSimulatorOptions {
   statusDelaysMs?: Partial<StatusDelays>;
   templateReview?: Partial<TemplateReview>;
   webhookRetry?: Partial<WebhookRetry>;
+  /**
+   * Webhook POSTs awaiting an answer at once; the rest queue. Meta delivers concurrently but
+   * publishes no number; a pooled sender keeps tens of connections, not one per webhook.
+   * Default 64.
+   */
+  webhookConcurrency?: number;
   /** Deliver each webhook a second time (true, or a probability between 0 and 1). */
   duplicateWebhooks?: boolean | number;
   /** Deliver the statuses of each message in a shuffled order once the last one is known. */
@@ -116,6 +122,7 @@ export interface ResolvedSimulatorOptions {
   statusDelaysMs: StatusDelays;
   templateReview: TemplateReview;
   webhookRetry: WebhookRetry;
+  webhookConcurrency: number;
   duplicateWebhooks: number;
   shuffleStatuses: boolean;
   autoReply: AutoReply | undefined;
@@ -159,6 +166,7 @@ export function resolveSimulatorOptions(options: WhatsAppSimulatorOptions = {}):
     statusDelaysMs: { sent: 100, delivered: 400, read: 1_500, ...options.statusDelaysMs },
     templateReview: { mode: 'approve', delayMs: 1_000, reason: 'INVALID_FORMAT', ...options.templateReview },
     webhookRetry: { maxAttempts: 6, baseDelayMs: 1_000, maxDelayMs: 60_000, ...options.webhookRetry },
+    webhookConcurrency: Math.max(1, Math.floor(options.webhookConcurrency ?? 64)),
     duplicateWebhooks: duplicate === true ? 1 : duplicate === false || duplicate === undefined ? 0 : duplicate,
     shuffleStatuses: options.shuffleStatuses ?? false,
     autoReply: options.autoReply,

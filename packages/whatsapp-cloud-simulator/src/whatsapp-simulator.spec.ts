@@ -1,5 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWhatsAppSimulator, type WhatsAppSimulator, type WhatsAppSimulatorOptions } from './index.js';
 import { DEFAULT_TEMPLATES } from './template-store.js';
@@ -342,6 +344,39 @@ describe('webhooks', () => {
     simulator.customers.send(CUSTOMER, 'never acknowledged');
     const delivery = await waitFor('failed', () => simulator.deliveries.find((entry) => entry.state === 'failed'));
     expect(delivery.attempts).toHaveLength(3);
+  });
+
+  it('keeps at most webhookConcurrency POSTs in flight, each slot on one kept-alive socket', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let sockets = 0;
+    let answered = 0;
+    const slow = createServer((request, response) => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      request.resume();
+      request.on('end', () =>
+        setTimeout(() => {
+          inFlight--;
+          answered++;
+          response.writeHead(200).end();
+        }, 15),
+      );
+    });
+    slow.on('connection', () => sockets++);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      await setup({ webhookUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`, webhookConcurrency: 3 });
+      // Twenty customers: no ordering key holds one behind another, only the cap does.
+      for (let i = 0; i < 20; i++) simulator.customers.send(`628120000${String(i).padStart(4, '0')}`, `hi ${i}`);
+      await waitFor('twenty answers', () => answered === 20);
+      expect(simulator.deliveries.filter((d) => d.state === 'delivered')).toHaveLength(20);
+      expect(mostInFlight).toBe(3);
+      expect(sockets).toBeLessThanOrEqual(3);
+    } finally {
+      await simulator.close();
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   it('holds webhooks until a URL is set', async () => {

@@ -135,6 +135,7 @@ export class SimulatorCore {
     this.dispatcher = new WebhookDispatcher({
       appSecret: config.appSecret,
       retry: config.webhookRetry,
+      concurrency: config.webhookConcurrency,
       scheduler: this.scheduler,
       now: () => clock.now(),
       duplicateProbability: config.duplicateWebhooks,

@@ -61,6 +61,8 @@ export interface ObrolTargetOptions {
   cpuProfileDir?: string;
   /** The simulator posts its webhooks (statuses, replies) to Obrol as they happen, keeping no long log of them. */
   postsWebhooks?: boolean;
+  /** Webhook POSTs the simulator keeps in flight at once, like the flood's connections. */
+  webhookConnections?: number;
 }
 
 export async function startObrolTarget(options: ObrolTargetOptions): Promise<ObrolTarget> {
@@ -76,6 +78,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     statusDelaysMs: { sent: 0, delivered: 0, read: 0 },
     // The status flood reads every queued delivery back; posted ones need no long log.
     deliveryLogLimit: options.postsWebhooks ? 1_000 : 1_000_000,
+    webhookConcurrency: options.webhookConnections,
   });
   const port = freePort();
   const password = randomBytes(12).toString('hex');

@@ -117,7 +117,7 @@ async function withTarget<T>(shape: 'sqlite' | 'postgres', name: string, postsWe
     ? { OBROL_DATABASE_URL: db.url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') }
     : {};
   try {
-    const target = await startObrolTarget({ name, env, databaseUrl: db?.url, cpuProfileDir: PROFILE_DIR, postsWebhooks });
+    const target = await startObrolTarget({ name, env, databaseUrl: db?.url, cpuProfileDir: PROFILE_DIR, postsWebhooks, webhookConnections: CONNECTIONS });
     try {
       return await run(target);
     } finally {
