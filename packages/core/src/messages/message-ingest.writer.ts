@@ -4,7 +4,7 @@ import type { ChannelError, MessageContent, MessageStatus } from '@obrol/contrac
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
-import type { OutboxEvent } from '../outbox/outbox-event.entity.js';
+import type { OutboxRow } from '../outbox/outbox.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
 import type { Message } from './message.entity.js';
 
@@ -61,7 +61,7 @@ export class IngestBatch {
   /** Stored messages whose status moved, by id; each holds its final status and error. */
   readonly moved = new Map<string, IngestedMessage>();
   /** Outbox rows, in the order they were recorded. */
-  readonly outbox: OutboxEvent[] = [];
+  readonly outbox: OutboxRow[] = [];
   private readonly createdIds = new Set<string>();
 
   create(message: IngestedMessage): void {
@@ -75,7 +75,7 @@ export class IngestBatch {
     if (!this.createdIds.has(message.id)) this.moved.set(message.id, message);
   }
 
-  record(row: OutboxEvent): void {
+  record(row: OutboxRow): void {
     this.outbox.push(row);
   }
 }

@@ -3,6 +3,7 @@ import { type EntityManager, type EventSubscriber, type FlushEventArgs, MikroORM
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { factNameOf } from '@obrol/contracts';
 import { OutboxEvent } from './outbox-event.entity.js';
+import type { OutboxRow } from './outbox.js';
 import { OutboxRelay } from './outbox.relay.js';
 
 /**
@@ -14,7 +15,7 @@ import { OutboxRelay } from './outbox.relay.js';
 @Injectable()
 export class OutboxCommitSubscriber implements EventSubscriber, OnModuleInit {
   private readonly logger = new Logger('DomainEvents');
-  private readonly pending = new WeakMap<Transaction, OutboxEvent[]>();
+  private readonly pending = new WeakMap<Transaction, OutboxRow[]>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -36,7 +37,7 @@ export class OutboxCommitSubscriber implements EventSubscriber, OnModuleInit {
   }
 
   /** Rows written without the unit of work (`OutboxWriter`): acted on like flushed ones. */
-  written(em: EntityManager, recorded: OutboxEvent[]): void {
+  written(em: EntityManager, recorded: OutboxRow[]): void {
     const transaction = em.isInTransaction() ? em.getTransactionContext<Transaction>() : undefined;
     // Written outside a transaction: the write committed on its own.
     if (!transaction) return this.committed(recorded);
@@ -56,7 +57,7 @@ export class OutboxCommitSubscriber implements EventSubscriber, OnModuleInit {
     if (transaction) this.pending.delete(transaction);
   }
 
-  private committed(recorded: OutboxEvent[]): void {
+  private committed(recorded: OutboxRow[]): void {
     this.relay.committed(recorded);
     const hooks = recorded.flatMap((row) => {
       const name = row.subject ? factNameOf(row.subject) : null;

@@ -7,6 +7,7 @@ import { databaseKindOf } from '../database/orm-config.js';
 import { BackgroundLoop } from '../work/background-loop.js';
 import { Every } from '../work/declared-work.js';
 import { OutboxEvent } from './outbox-event.entity.js';
+import type { OutboxRow } from './outbox.js';
 import { publishInWindow } from './publish-window.js';
 
 const BATCH = 200;
@@ -56,7 +57,7 @@ export class OutboxRelay {
   }
 
   /** Rows whose transaction just committed: published from memory in the next pass. */
-  committed(rows: readonly OutboxEvent[]): void {
+  committed(rows: readonly OutboxRow[]): void {
     if (this.handed.length + rows.length <= MAX_HANDED) this.handed.push(...rows);
     this.loop.kick();
   }

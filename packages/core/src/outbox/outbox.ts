@@ -9,29 +9,30 @@ import { OutboxEvent } from './outbox-event.entity.js';
  * browsers sent after the durable publish. The commit wakes the relay (`OutboxCommitSubscriber`).
  */
 export function recordEvent<E extends OutgoingEvent>(em: EntityManager, tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): EventEnvelope & E['data'] {
-  const { row, payload } = rowOf(tenant, now, event, live);
+  const row = new OutboxEvent();
+  const { payload, ...columns } = outboxRow(tenant, now, event, live);
+  Object.assign(row, columns, { payload });
   em.persist(row);
   return payload;
 }
 
-/**
- * The outbox row `recordEvent` would record, not handed to any unit of work: for writers that
- * insert rows in bulk (`OutboxWriter`).
- */
-export function outboxRow<E extends OutgoingEvent>(tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): OutboxEvent {
-  return rowOf(tenant, now, event, live).row;
-}
+/** An outbox row as bulk writers insert it and the relay publishes it: its columns, not an entity. */
+export type OutboxRow = Pick<OutboxEvent, 'id' | 'subject' | 'payload' | 'live' | 'createdAt'>;
 
-function rowOf<E extends OutgoingEvent>(tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): { row: OutboxEvent; payload: EventEnvelope & E['data'] } {
-  const row = new OutboxEvent();
-  row.id = newId();
-  row.subject = event.subject;
-  const envelope: EventEnvelope = { eventId: row.id, occurredAt: now.toISOString(), schemaVersion: 1, tenantId: tenant };
-  const payload = { ...envelope, ...event.data };
-  row.payload = payload;
-  row.live = live ? { subject: live.subject, data: { ...envelope, ...live.event } } : null;
-  row.createdAt = now;
-  return { row, payload };
+/**
+ * The outbox row `recordEvent` would record, as a plain object handed to no unit of work: for
+ * writers that insert rows in bulk (`OutboxWriter`), thousands a second in a status flood.
+ */
+export function outboxRow<E extends OutgoingEvent>(tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): OutboxRow & { payload: EventEnvelope & E['data'] } {
+  const id = newId();
+  const envelope: EventEnvelope = { eventId: id, occurredAt: now.toISOString(), schemaVersion: 1, tenantId: tenant };
+  return {
+    id,
+    subject: event.subject,
+    payload: { ...envelope, ...event.data },
+    live: live ? { subject: live.subject, data: { ...envelope, ...live.event } } : null,
+    createdAt: now,
+  };
 }
 
 /** Records a live-only push (no durable fact), sent after the transaction commits. */

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
-import type { OutboxEvent } from './outbox-event.entity.js';
+import type { OutboxRow } from './outbox.js';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber.js';
 
 /**
@@ -22,7 +22,7 @@ export class OutboxWriter {
     this.sql = new HandWrittenSql(databaseKindOf(options.database.url));
   }
 
-  async insert(em: EntityManager, rows: OutboxEvent[]): Promise<void> {
+  async insert(em: EntityManager, rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     const { sql } = this;
     for (const chunk of chunksOf(rows)) {

@@ -189,7 +189,8 @@ export class RealtimeGateway {
 
   private dispatch(event: LiveEvent): void {
     if (!event || typeof event !== 'object') return;
-    const frame = JSON.stringify(event);
+    // Serialised for the first socket that hears it: a flood with nobody watching costs nothing here.
+    let frame: string | undefined;
     const recipient = 'recipientAgentId' in event ? event.recipientAgentId : null;
     const actor = event.type === 'conversation.activity' ? event.data.agentId : null;
     for (const client of this.clients) {
@@ -199,7 +200,7 @@ export class RealtimeGateway {
       if (recipient && agentId !== recipient) continue;
       // An agent does not need to hear about their own viewing or typing.
       if (actor && agentId === actor) continue;
-      if (client.socket.readyState === WebSocket.OPEN) client.socket.send(frame);
+      if (client.socket.readyState === WebSocket.OPEN) client.socket.send((frame ??= JSON.stringify(event)));
     }
   }
 
