@@ -1,4 +1,5 @@
 // The broadcasts plugin with the WhatsApp plugin and the simulator: lives in the server, the one package that may compose plugins.
+import { request } from 'node:http';
 import { MikroORM } from '@mikro-orm/core';
 import { SendConsumer, SendGates } from '@obrol/core';
 import { requireService } from '@obrol/core/testing';
@@ -155,6 +156,35 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     empty.append('note', 'no file');
     const refused = await fetch(`${env.url}/api/v1/broadcasts/${created.body.id}/audience`, { method: 'POST', headers: { authorization: `Bearer ${await env.adminToken()}` }, body: empty });
     expect(refused.status).toBe(400);
+  });
+
+  it('keeps answering other requests while an audience file is still arriving', async () => {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Slow upload', template: { name: 'order_update', language: 'en_US' }, variables });
+    const lines = csvOf(phones(810_000, 400)).split('\n');
+    const boundary = 'obrol-slow-upload';
+    const upload = request(`${env.url}/api/v1/broadcasts/${created.body.id}/audience`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await env.adminToken()}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      upload.on('response', (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      upload.on('error', reject);
+    });
+    upload.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="audience.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+    upload.write(lines.slice(0, 200).join('\n') + '\n');
+    // The first half is in; the rest has not been sent. A write elsewhere must not wait for it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const meanwhile = env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Meanwhile', template: { name: 'hello_world', language: 'en_US' } });
+    const first = await Promise.race([meanwhile.then((r) => r.status), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 15_000))]);
+    upload.end(`${lines.slice(200).join('\n')}\r\n--${boundary}--\r\n`);
+    expect(first).toBe(201);
+    const done = await answered;
+    expect(done.status, done.body).toBe(201);
+    expect(JSON.parse(done.body)).toMatchObject({ imported: 400, rows: 400, errors: [] });
   });
 
   it(`sends a ${stack.large.toLocaleString('en-US')}-recipient CSV broadcast once to everyone and accounts for each`, async () => {

@@ -20,6 +20,7 @@ import {
 import type { z } from 'zod';
 import { readAudienceCsv } from '../audience/audience-csv.reader.js';
 import { AudienceRecipientsWriter } from '../audience/audience-recipients.writer.js';
+import { withSpooledUpload } from '../audience/spooled-upload.js';
 import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
 import { BroadcastRecipient } from './broadcast-recipient.entity.js';
 import { Broadcast } from './broadcast.entity.js';
@@ -130,16 +131,24 @@ export class BroadcastsService {
   }
 
   /**
-   * Replaces the broadcast's uploaded audience with a CSV, read as it streams in and stored a
-   * batch at a time in one transaction, so memory stays flat whatever the file's size. With any
-   * row error the transaction is rolled back: nothing is imported and the answer lists them.
+   * Replaces the broadcast's uploaded audience with a CSV. A streamed upload is first spooled to
+   * a temporary file, so the transaction never waits on the network; the file is then read as a
+   * stream and stored a batch at a time in one transaction, so memory stays flat whatever its
+   * size. With any row error the transaction is rolled back: nothing is imported and the answer
+   * lists them.
    */
-  async importAudience(principal: Principal, id: string, csv: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
-    const em = this.orm.em.fork();
-    const b = await this.get(principal, id, em);
-    this.assertStatus(b, ['draft'], 'given a new audience');
+  async importAudience(principal: Principal, id: string, upload: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
+    this.assertStatus(await this.get(principal, id), ['draft'], 'given a new audience');
+    return withSpooledUpload(upload, (csv) => this.importCsv(principal, id, csv));
+  }
+
+  private async importCsv(principal: Principal, id: string, csv: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
     let imported = 0;
-    const read = await em.transactional(async (tx) => {
+    const em = this.orm.em.fork();
+    const { b, read } = await em.transactional(async (tx) => {
+      // Checked again: the broadcast may have been started while the file arrived.
+      const b = await this.get(principal, id, tx);
+      this.assertStatus(b, ['draft'], 'given a new audience');
       await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
       const read = await readAudienceCsv(csv, {
         defaultCountry: b.defaultCountry,
@@ -156,7 +165,7 @@ export class BroadcastsService {
           errors: read.errors,
         });
       }
-      return read;
+      return { b, read };
     });
     return { broadcastId: b.id, imported, rows: read.rowCount, errors: [] };
   }

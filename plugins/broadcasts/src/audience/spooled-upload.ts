@@ -1,0 +1,26 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/**
+ * Runs `use` on an uploaded file once it has arrived whole, read back from a private temporary
+ * file (removed afterwards, whatever happens). An import's transaction then lasts as long as the
+ * disk takes to read, not as long as the client takes to upload: on SQLite that transaction
+ * holds the only connection, so a slow upload would otherwise stall every request meanwhile.
+ * A string (a body already read) is used as it is.
+ */
+export async function withSpooledUpload<T>(upload: Readable | string, use: (file: Readable | string) => Promise<T>): Promise<T> {
+  if (typeof upload === 'string') return use(upload);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'obrol-upload-'));
+  try {
+    const file = path.join(dir, 'upload');
+    // The upload's own errors (too large, the client gone) reject here, before any database work.
+    await pipeline(upload, createWriteStream(file, { mode: 0o600 }));
+    return await use(createReadStream(file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
