@@ -9,6 +9,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { applyStatus } from './message-status.js';
 import { Message } from './message.entity.js';
 import { sendFactOf } from './send.facts.js';
+import { outboxEntity } from '../outbox/outbox.js';
 import { SendAttempts } from './send-attempts.service.js';
 import { SendGates, gatedOf } from './send-gate.js';
 import { callProvider } from './provider-call.js';
@@ -138,6 +139,6 @@ export class SingleSendHandler {
   }
 
   private record(em: EntityManager, tenant: string, now: Date, message: Message, event: 'sent' | 'status'): void {
-    em.persist(sendFactOf(tenant, now, message, event));
+    em.persist(outboxEntity(sendFactOf(tenant, now, message, event)));
   }
 }

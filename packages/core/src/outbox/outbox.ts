@@ -9,11 +9,14 @@ import { OutboxEvent } from './outbox-event.entity.js';
  * browsers sent after the durable publish. The commit wakes the relay (`OutboxCommitSubscriber`).
  */
 export function recordEvent<E extends OutgoingEvent>(em: EntityManager, tenant: string, now: Date, event: E, live?: OutgoingLiveEvent): EventEnvelope & E['data'] {
-  const row = new OutboxEvent();
-  const { payload, ...columns } = outboxRow(tenant, now, event, live);
-  Object.assign(row, columns, { payload });
-  em.persist(row);
-  return payload;
+  const row = outboxRow(tenant, now, event, live);
+  em.persist(outboxEntity(row));
+  return row.payload;
+}
+
+/** An outbox row as an entity, for a unit of work to persist with the change it records. */
+export function outboxEntity(row: OutboxRow): OutboxEvent {
+  return Object.assign(new OutboxEvent(), row);
 }
 
 /** An outbox row as bulk writers insert it and the relay publishes it: its columns, not an entity. */
