@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,11 +10,14 @@ import { pipeline } from 'node:stream/promises';
  * file (removed afterwards, whatever happens). An import's transaction then lasts as long as the
  * disk takes to read, not as long as the client takes to upload: on SQLite that transaction
  * holds the only connection, so a slow upload would otherwise stall every request meanwhile.
- * A string (a body already read) is used as it is.
+ * A string (a body already read) is used as it is. Call it as soon as the upload is in hand,
+ * before awaiting anything else.
  */
 export async function withSpooledUpload<T>(upload: Readable | string, use: (file: Readable | string) => Promise<T>): Promise<T> {
   if (typeof upload === 'string') return use(upload);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'obrol-upload-'));
+  // Synchronously, so the pipeline listens to the upload in this tick: an upload error with
+  // nobody listening would be thrown as an uncaught exception.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'obrol-upload-'));
   try {
     const file = path.join(dir, 'upload');
     // The upload's own errors (too large, the client gone) reject here, before any database work.

@@ -138,7 +138,7 @@ export class BroadcastsService {
    * lists them.
    */
   async importAudience(principal: Principal, id: string, upload: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
-    this.assertStatus(await this.get(principal, id), ['draft'], 'given a new audience');
+    // Spooled before anything is awaited: the upload must have a reader from the start.
     return withSpooledUpload(upload, (csv) => this.importCsv(principal, id, csv));
   }
 
