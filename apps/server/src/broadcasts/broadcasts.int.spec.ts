@@ -337,6 +337,13 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const skipped = (await allRecipients(id)).filter((r) => r.status === 'skipped');
     expect(skipped.length).toBe(numbers.length - final.size);
     expect(skipped.every((r) => /cancelled/.test(r.reason ?? ''))).toBe(true);
+    // Past its draft a broadcast keeps its audience: a new file is refused and changes nothing.
+    const form = new FormData();
+    form.append('file', new Blob([csvOf(phones(300_500, 2))], { type: 'text/csv' }), 'late.csv');
+    const late = await fetch(`${env.url}/api/v1/broadcasts/${id}/audience`, { method: 'POST', headers: { authorization: `Bearer ${await env.adminToken()}` }, body: form });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { code: string }).code).toBe('BROADCAST_STATE_INVALID');
+    expect(await allRecipients(id)).toHaveLength(numbers.length);
   });
 
   it('lets a held send go the moment its broadcast runs again: the gate never answers from a stale pause', async () => {
