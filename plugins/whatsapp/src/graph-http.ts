@@ -10,7 +10,7 @@ export interface GraphHttpResponse {
 }
 
 export interface GraphHttpRequest {
-  method: string;
+  method: 'GET' | 'POST' | 'DELETE';
   headers: Record<string, string>;
   body: string | FormData | Uint8Array | undefined;
 }
@@ -34,7 +34,7 @@ export function pooledGraphHttp(connections = GRAPH_CONNECTIONS_PER_ORIGIN): Gra
   const pool = new Agent({ connections, keepAliveTimeout: 30_000 });
   return async (url, init) => {
     const answer = await request(url, {
-      method: init.method as 'GET' | 'POST' | 'DELETE',
+      method: init.method,
       headers: init.headers,
       body: init.body instanceof FormData ? toUndiciForm(init.body) : init.body,
       dispatcher: pool,

@@ -145,8 +145,8 @@ export class BroadcastsService {
   private async importCsv(principal: Principal, id: string, csv: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
     let imported = 0;
     const em = this.orm.em.fork();
-    const { b, read } = await em.transactional(async (tx) => {
-      // Checked again: the broadcast may have been started while the file arrived.
+    const read = await em.transactional(async (tx) => {
+      // Checked in the transaction, after the file arrived: it may have been started meanwhile.
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['draft'], 'given a new audience');
       await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
@@ -165,9 +165,9 @@ export class BroadcastsService {
           errors: read.errors,
         });
       }
-      return { b, read };
+      return read;
     });
-    return { broadcastId: b.id, imported, rows: read.rowCount, errors: [] };
+    return { broadcastId: id, imported, rows: read.rowCount, errors: [] };
   }
 
   /** Starts now, or schedules a start at a local date-time in an IANA time zone. */
