@@ -1,8 +1,7 @@
 import { PrimaryKey, Property, type Opt } from '@mikro-orm/core';
-import { v7 as uuidv7 } from 'uuid';
+import { newId } from './new-id.js';
 
-/** Ids are UUIDv7: unique across processes and ordered by creation time (cursor pagination). */
-export const newId = (): string => uuidv7();
+export { newId };
 
 export abstract class BaseEntity {
   @PrimaryKey({ type: 'string', length: 36 })
