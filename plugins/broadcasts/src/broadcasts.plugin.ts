@@ -7,6 +7,7 @@ import { Broadcast } from './broadcasts/broadcast.entity.js';
 import { RecipientMovesWriter } from './broadcasts/recipient-moves.writer.js';
 import { BroadcastEngine } from './broadcasts/broadcast.engine.js';
 import { AudienceRecipientsWriter } from './audience/audience-recipients.writer.js';
+import { StagedAudienceRow } from './audience/staged-audience-row.entity.js';
 import { BroadcastHandOutWriter } from './broadcasts/broadcast-hand-out.writer.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { BroadcastsService } from './broadcasts/broadcasts.service.js';
@@ -25,7 +26,7 @@ let options: BroadcastOptions = DEFAULT_BROADCAST_OPTIONS;
  */
 @ObrolPlugin({
   compatibility: '^0.1.0',
-  entities: [Broadcast, BroadcastRecipient, SendPace],
+  entities: [Broadcast, BroadcastRecipient, SendPace, StagedAudienceRow],
   migrations: { sqlite: sqliteMigrations, postgresql: postgresqlMigrations },
   imports: [ChannelsModule, ContactsModule, ConversationsModule, MediaModule, MessagesModule, OutboxModule, TemplatesModule, TenantsModule],
   controllers: [BroadcastsController],

@@ -119,6 +119,12 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     return all;
   }
 
+  /** Rows of an audience file still staged for a broadcast (ADR 0030): none once its import is over. */
+  const stagedRows = async (id: string) => {
+    const [row] = await env.app.app.get(MikroORM).em.fork().getConnection().execute<{ n: number | string }[]>('select count(*) as n from broadcast_audience_staged where broadcast_id = ?', [id]);
+    return Number(row!.n);
+  };
+
   it('refuses a malformed CSV with its row errors and imports nothing', async () => {
     const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Bad file', template: { name: 'order_update', language: 'en_US' }, variables });
     const csv = ['phone,name,order', '081234560001,Sari,#1', 'banana,Budi,#2', '081234560001,Again,#3', '081234560004,Dewi,'].join('\n');
@@ -131,6 +137,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
       { row: 5, column: 'order', code: 'VALUE_MISSING', params: { column: 'order' }, message: '"order" is empty and its variable has no fallback.' },
     ]);
     expect((await env.api('GET', `/api/v1/broadcasts/${created.body.id}/recipients`)).body.items).toEqual([]);
+    expect(await stagedRows(created.body.id)).toBe(0);
   });
 
   it('finds a duplicate hundreds of rows after its first row, stored in an earlier batch, and imports nothing', async () => {
@@ -185,6 +192,27 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const done = await answered;
     expect(done.status, done.body).toBe(201);
     expect(JSON.parse(done.body)).toMatchObject({ imported: 400, rows: 400, errors: [] });
+  });
+
+  it('keeps answering other requests while a large audience file is being read, and stores it whole', async () => {
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Large file', template: { name: 'order_update', language: 'en_US' }, variables });
+    const id = created.body.id as string;
+    const rows = 30_000;
+    let settled = false;
+    const importing = env.api('POST', `/api/v1/broadcasts/${id}/audience`, undefined, { raw: csvOf(phones(1_000_000, rows)), headers: { 'content-type': 'text/csv' } }).finally(() => (settled = true));
+    // Rows are staged a batch at a time, each batch committed: the writer is free between two.
+    await eventually(async () => (await stagedRows(id)) > 0 || null, 60_000, 'the first rows staged');
+    const meanwhile = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Meanwhile, large', template: { name: 'hello_world', language: 'en_US' } });
+    expect(meanwhile.status).toBe(201);
+    expect(settled).toBe(false);
+    // Not one recipient until the whole file proved valid.
+    expect((await env.api('GET', `/api/v1/broadcasts/${id}/recipients?limit=1`)).body.items).toEqual([]);
+    const done = await importing;
+    expect(done.status, JSON.stringify(done.body)).toBe(201);
+    expect(done.body).toMatchObject({ imported: rows, rows, errors: [] });
+    const [stored] = await env.app.app.get(MikroORM).em.fork().getConnection().execute<{ n: number | string }[]>("select count(*) as n from broadcast_recipients where broadcast_id = ? and status = 'pending'", [id]);
+    expect(Number(stored!.n)).toBe(rows);
+    expect(await stagedRows(id)).toBe(0);
   });
 
   it(`sends a ${stack.large.toLocaleString('en-US')}-recipient CSV broadcast once to everyone and accounts for each`, async () => {

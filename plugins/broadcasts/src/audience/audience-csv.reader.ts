@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type CsvError, parse } from 'csv-parse';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { RowError } from '../broadcasts/broadcast.schemas.js';
@@ -97,6 +98,9 @@ export async function readAudienceCsv(input: Readable | string, options: Audienc
     for (const { row, phone, earlier } of duplicates) {
       report({ row, column: phoneColumn, code: 'PHONE_DUPLICATE', params: { phone, earlier }, message: `${phone} is already on row ${earlier}.` });
     }
+    // A file already in memory (or a SQLite sink, which answers without I/O) would otherwise be
+    // read in one run of promise callbacks: the process answers other requests between batches.
+    await nextTurn();
   };
   const parser = parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true });
   let header: string[] | null = null;

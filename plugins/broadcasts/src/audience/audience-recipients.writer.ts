@@ -3,11 +3,16 @@ import type { EntityManager } from '@mikro-orm/core';
 import { CORE_OPTIONS, type CoreOptions, HandWrittenSql, databaseKindOf, newId } from '@obrol/core';
 import type { AudienceRow, DuplicateRow } from './audience-csv.reader.js';
 
+/** Staged rows removed per statement once their import is over: SQLite's writer is free between two. */
+const DISCARD_CHUNK = 5_000;
+
 /**
- * Stores an audience CSV's rows as pending recipients as the file streams in (ADR 0027): one
- * multi-row insert per batch in the import's transaction, written by hand like the ingest path's
- * statements, instead of a unit of work holding every row. The unique key on broadcast + phone
- * finds the duplicates, so the import keeps no set of the numbers it has seen.
+ * Stores an audience file's rows as pending recipients (ADR 0027, ADR 0030). As the file streams
+ * in, each batch of rows is staged with one multi-row insert of its own, so the database's
+ * writer (SQLite has one) is held for a few milliseconds at a time, not for the whole file. The
+ * unique key on import + phone finds the duplicates, so the import keeps no set of the numbers it
+ * has seen. Once the whole file proved valid, one statement copies the staged rows into the
+ * broadcast's recipients, in the transaction that replaces its audience.
  */
 @Injectable()
 export class AudienceRecipientsWriter {
@@ -17,18 +22,17 @@ export class AudienceRecipientsWriter {
     this.sql = new HandWrittenSql(databaseKindOf(options.database.url));
   }
 
-  /** Inserts a batch (at most a few hundred rows); answers the rows whose number an earlier row has. */
-  async insert(em: EntityManager, broadcastId: string, rows: AudienceRow[]): Promise<DuplicateRow[]> {
+  /** Stages a batch (at most a few hundred rows) of one import; answers the rows whose number an earlier row has. */
+  async stage(em: EntityManager, importId: string, broadcastId: string, rows: AudienceRow[]): Promise<DuplicateRow[]> {
     if (rows.length === 0) return [];
     const { sql } = this;
-    // Bookkeeping on the wall clock, as the entity's defaults do.
     const now = sql.date(new Date());
-    const values = sql.rows(rows.length, `(?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, 'pending', 0)`);
-    const params = rows.flatMap((r) => [newId(), now, now, broadcastId, r.phone, r.country, r.row, sql.json(r.columns)]);
+    const values = sql.rows(rows.length, `(?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ?)`);
+    const params = rows.flatMap((r) => [newId(), importId, broadcastId, r.phone, r.country, r.row, sql.json(r.columns), now]);
     const inserted = await sql.all<{ phone: string }>(
       em,
-      `insert into broadcast_recipients (id, created_at, updated_at, broadcast_id, phone, country, csv_row, columns, status, attempts) values ${values} ` +
-        'on conflict (broadcast_id, phone) do nothing returning phone',
+      `insert into broadcast_audience_staged (id, import_id, broadcast_id, phone, country, csv_row, columns, created_at) values ${values} ` +
+        'on conflict (import_id, phone) do nothing returning phone',
       params,
     );
     // A number twice in one batch is inserted once: its first row is the one stored.
@@ -37,10 +41,42 @@ export class AudienceRecipientsWriter {
     if (refused.length === 0) return [];
     const earlier = await sql.all<{ phone: string; csv_row: number | string }>(
       em,
-      `select phone, csv_row from broadcast_recipients where broadcast_id = ? and phone in (${refused.map(() => '?').join(', ')})`,
-      [broadcastId, ...refused.map((r) => r.phone)],
+      `select phone, csv_row from broadcast_audience_staged where import_id = ? and phone in (${refused.map(() => '?').join(', ')})`,
+      [importId, ...refused.map((r) => r.phone)],
     );
     const rowOf = new Map(earlier.map((r) => [r.phone, Number(r.csv_row)]));
     return refused.map((r) => ({ row: r.row, phone: r.phone, earlier: rowOf.get(r.phone) ?? 0 }));
+  }
+
+  /** The staged rows of an import become the broadcast's pending recipients: one statement, in `tx`. */
+  async commit(tx: EntityManager, importId: string, broadcastId: string): Promise<void> {
+    await this.sql.run(
+      tx,
+      'insert into broadcast_recipients (id, created_at, updated_at, broadcast_id, phone, country, csv_row, columns, status, attempts) ' +
+        "select id, created_at, created_at, broadcast_id, phone, country, csv_row, columns, 'pending', 0 from broadcast_audience_staged where import_id = ? and broadcast_id = ?",
+      [importId, broadcastId],
+    );
+  }
+
+  /**
+   * Removes an import's staged rows, a chunk per transaction. (Each is one: outside a
+   * transaction knex hands SQLite's `delete … returning` to `run`, which leaves it unfinished.)
+   */
+  async discard(em: EntityManager, importId: string): Promise<void> {
+    for (;;) {
+      const removed = await em.transactional((tx) =>
+        this.sql.all<{ id: string }>(
+          tx,
+          `delete from broadcast_audience_staged where id in (select id from broadcast_audience_staged where import_id = ? limit ${DISCARD_CHUNK}) returning id`,
+          [importId],
+        ),
+      );
+      if (removed.length < DISCARD_CHUNK) return;
+    }
+  }
+
+  /** Removes what imports that never finished (a crash mid-file) left, once older than `before`. */
+  async sweep(em: EntityManager, before: Date): Promise<void> {
+    await this.sql.run(em, 'delete from broadcast_audience_staged where created_at < ?', [this.sql.date(before)]);
   }
 }

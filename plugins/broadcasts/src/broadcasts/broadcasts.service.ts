@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { type Clock, ERROR_CODES, type ErrorCode, ObrolError } from '@obrol/contracts';
 import {
@@ -16,6 +16,7 @@ import {
   definitionOf,
   encodeCursor,
   idCursorSchema,
+  newId,
 } from '@obrol/core';
 import type { z } from 'zod';
 import { readAudienceCsv } from '../audience/audience-csv.reader.js';
@@ -49,9 +50,14 @@ import { broadcastReasons, setReason } from './broadcast-reason.js';
 
 const EXAMPLES = 5;
 
+/** Staged rows of an import that never finished (a crash mid-file) are removed after a day. */
+const STAGED_ROWS_KEPT_MS = 24 * 60 * 60 * 1000;
+
 /** The broadcasts API's rules: who may see and change what, in which state. */
 @Injectable()
 export class BroadcastsService {
+  private readonly logger = new Logger('BroadcastsService');
+
   constructor(
     private readonly orm: MikroORM,
     private readonly channels: ChannelsService,
@@ -142,19 +148,26 @@ export class BroadcastsService {
     return withSpooledUpload(upload, (csv) => this.importCsv(principal, id, csv));
   }
 
+  /**
+   * Reads the file into staged rows, each batch its own short write, then replaces the
+   * broadcast's audience with them in one transaction (ADR 0030): on SQLite the writer is not held
+   * while the file is parsed and its numbers checked, so the inbox and webhooks go on meanwhile.
+   * A file with any row error imports nothing; its staged rows are removed.
+   */
   private async importCsv(principal: Principal, id: string, csv: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
-    let imported = 0;
     const em = this.orm.em.fork();
-    const read = await em.transactional(async (tx) => {
-      // Checked in the transaction, after the file arrived: it may have been started meanwhile.
-      const b = await this.get(principal, id, tx);
-      this.assertStatus(b, ['draft'], 'given a new audience');
-      await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
+    // Refused before the file is read; checked again when the audience is replaced.
+    const b = await this.get(principal, id, em);
+    this.assertStatus(b, ['draft'], 'given a new audience');
+    await this.audience.sweep(em, new Date(this.clock.now().getTime() - STAGED_ROWS_KEPT_MS));
+    const importId = newId();
+    let imported = 0;
+    try {
       const read = await readAudienceCsv(csv, {
         defaultCountry: b.defaultCountry,
         requiredColumns: requiredColumns(b.variables),
         sink: async (rows) => {
-          const duplicates = await this.audience.insert(tx, b.id, rows);
+          const duplicates = await this.audience.stage(em, importId, b.id, rows);
           imported += rows.length - duplicates.length;
           return duplicates;
         },
@@ -165,9 +178,17 @@ export class BroadcastsService {
           errors: read.errors,
         });
       }
-      return read;
-    });
-    return { broadcastId: id, imported, rows: read.rowCount, errors: [] };
+      await em.fork().transactional(async (tx) => {
+        // It may have been started while the file was read.
+        this.assertStatus(await this.get(principal, id, tx), ['draft'], 'given a new audience');
+        await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
+        await this.audience.commit(tx, importId, b.id);
+      });
+      return { broadcastId: id, imported, rows: read.rowCount, errors: [] };
+    } finally {
+      // When even this fails (the database is gone), the sweep of a later import removes them.
+      await this.audience.discard(this.orm.em.fork(), importId).catch((error: Error) => this.logger.warn(`staged rows of import ${importId} not removed yet: ${error.message}`));
+    }
   }
 
   /** Starts now, or schedules a start at a local date-time in an IANA time zone. */
