@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { LatencySummary } from './latency-stats.js';
+import { type LatencySummary, summariseLatencies } from './latency-stats.js';
 import type { ObrolTarget } from './obrol-target.fixture.js';
 import { StatusLagSampler } from './status-lag.sampler.js';
 
@@ -28,6 +28,8 @@ export interface ImportFigures {
   rows: number;
   rowsPerSecond: number;
   peakRssMb: number | null;
+  /** Reads of the API sent one after another while the file was imported: how long they took (ms). */
+  meanwhile: LatencySummary;
 }
 
 /** Resident memory of a process, from /proc (Linux); null elsewhere. */
@@ -84,8 +86,28 @@ async function uploadAudience(target: ObrolTarget, broadcastId: string, rows: nu
 /** An audience of `rows` numbers imported into a draft that is never started: rows/s and the memory it took. */
 export async function runAudienceImport(target: ObrolTarget, rows: number, offset: number): Promise<ImportFigures> {
   const id = await createBroadcast(target, `bench import of ${rows}`, 1);
-  const { result: seconds, peakRssMb } = await withPeakRss(target, () => target.phase('audience import', () => uploadAudience(target, id, rows, offset)));
-  return { rows, rowsPerSecond: Math.round(rows / seconds), peakRssMb };
+  const { result, peakRssMb } = await withPeakRss(target, () =>
+    target.phase('audience import', async () => {
+      const uploading = uploadAudience(target, id, rows, offset);
+      const meanwhile = await readsWhile(target, `/api/v1/broadcasts/${id}`, uploading);
+      return { seconds: await uploading, meanwhile };
+    }),
+  );
+  return { rows, rowsPerSecond: Math.round(rows / result.seconds), peakRssMb, meanwhile: summariseLatencies(result.meanwhile) };
+}
+
+/** Reads `route` one after another, 20 ms apart, until `during` settles: how long each took (ms). */
+async function readsWhile(target: ObrolTarget, route: string, during: Promise<unknown>): Promise<number[]> {
+  let over = false;
+  void during.finally(() => (over = true)).catch(() => undefined);
+  const took: number[] = [];
+  while (!over) {
+    const started = performance.now();
+    await target.api('GET', route);
+    took.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return took;
 }
 
 /**
@@ -170,5 +192,8 @@ export function formatBroadcast(name: string, f: BroadcastFigures): string {
 }
 
 export function formatImport(name: string, f: ImportFigures): string {
-  return `${name}: audience import of ${f.rows.toLocaleString('en-US')} rows (multipart, streamed): ${f.rowsPerSecond.toLocaleString('en-US')} rows/s, peak RSS ${f.peakRssMb ?? '?'} MB (aim < ${BROADCAST_AIMS.peakRssMb} MB)`;
+  return (
+    `${name}: audience import of ${f.rows.toLocaleString('en-US')} rows (multipart, streamed): ${f.rowsPerSecond.toLocaleString('en-US')} rows/s, peak RSS ${f.peakRssMb ?? '?'} MB (aim < ${BROADCAST_AIMS.peakRssMb} MB)\n` +
+    `  other reads meanwhile: p50 ${f.meanwhile.p50Ms} ms, p99 ${f.meanwhile.p99Ms} ms, max ${f.meanwhile.maxMs} ms (${f.meanwhile.count} reads, one at a time)`
+  );
 }
