@@ -50,6 +50,7 @@ export type { FactMap as DomainEventMap, FactName as DomainEventName } from '@ob
 export { type OutboundWebhookSettings } from './outbound-webhooks/outbound-webhook.options.js';
 export { SIGNATURE_HEADER, EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_TOLERANCE_SECONDS, verifySignature as verifyWebhookSignature } from './outbound-webhooks/webhook-signature.js';
 export { SendGates, type SendGate, type SendGateVerdict, type GatedSend } from './messages/send-gate.js';
+export type { DeparturePace } from './messages/departure-windows.js';
 export { Message } from './messages/message.entity.js';
 export { messageView } from './messages/message.view.js';
 export { Contact } from './contacts/contact.entity.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import type { ChannelError } from '@obrol/contracts';
+import type { DeparturePace } from './departure-windows.js';
 
 /** The message a gate decides about: enough to find its owner without loading anything else. */
 export interface GatedSend {
@@ -14,13 +15,15 @@ export interface GatedSend {
 /**
  * A gate's answer before a send:
  * - `send`: go ahead now, or (`afterMs`) no sooner than that long from now: the gate reserved
- *   the send a moment of its pace, and the consumer waits until then without asking again;
+ *   the send a moment of its pace, and the consumer waits until then without asking again. With
+ *   `pace`, no more than `pace.perSecond` sends of `pace.key` leave the consumer in any second,
+ *   however late their moments' timers fire (`DepartureWindows`);
  * - `wait`: try again after `delayMs` (a pace, a window), nothing recorded;
  * - `hold`: do not send now and forget the command; the gate's owner queues the message again
  *   later (a paused broadcast), so no retry budget is spent while it waits;
  * - `refuse`: never send it; the message fails with `error` (a cancelled broadcast).
  */
-export type SendGateVerdict = { action: 'send'; afterMs?: number } | { action: 'wait'; delayMs: number } | { action: 'hold' } | { action: 'refuse'; error: ChannelError };
+export type SendGateVerdict = { action: 'send'; afterMs?: number; pace?: DeparturePace } | { action: 'wait'; delayMs: number } | { action: 'hold' } | { action: 'refuse'; error: ChannelError };
 
 /** An extension point the send consumer passes before every provider call. */
 export interface SendGate {
@@ -71,9 +74,12 @@ export class SendGates {
       const answers = gate.admitMany ? await gate.admitMany(open.map((o) => o.send)) : await this.oneByOne(gate, open.map((o) => o.send));
       open.forEach(({ i }, k) => {
         const answer = answers[k]!;
-        // Two gates that both let a send go: it waits for the later of their moments.
-        const earlier = verdicts[i]!.action === 'send' ? ((verdicts[i] as { afterMs?: number }).afterMs ?? 0) : 0;
-        verdicts[i] = answer.action === 'send' && earlier > (answer.afterMs ?? 0) ? { action: 'send', afterMs: earlier } : answer;
+        // Two gates that both let a send go: it waits for the later of their moments, and keeps a pace either named.
+        const before = verdicts[i] as Extract<SendGateVerdict, { action: 'send' }>;
+        verdicts[i] =
+          answer.action === 'send'
+            ? { action: 'send', afterMs: Math.max(before.afterMs ?? 0, answer.afterMs ?? 0) || undefined, pace: answer.pace ?? before.pace }
+            : answer;
       });
     }
     return verdicts;

@@ -9,6 +9,7 @@ import { OutboxWriter } from '../outbox/outbox.writer.js';
 import { OnCommand } from '../work/declared-work.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { Message } from './message.entity.js';
+import { DepartureWindows, type DeparturePace } from './departure-windows.js';
 import { type QueuedSend, SendBatchWriter } from './send-batch.writer.js';
 import { SendGates, gatedOf } from './send-gate.js';
 import { callProvider } from './provider-call.js';
@@ -39,6 +40,8 @@ interface Candidate {
   send: QueuedSend;
   /** When a gate reserved the send a moment of its pace: not before this (`performance.now()`). */
   notBefore?: number;
+  /** The pace a gate named: the send also waits for room in its window (`DepartureWindows`). */
+  pace?: DeparturePace;
 }
 
 /**
@@ -56,6 +59,7 @@ interface Candidate {
 export class SendConsumer {
   private readonly logger = new Logger('SendConsumer');
   private readonly pending: PendingSend[] = [];
+  private readonly departures = new DepartureWindows();
   private draining = false;
 
   constructor(
@@ -127,7 +131,7 @@ export class SendConsumer {
     const admitted: Candidate[] = [];
     candidates.forEach((c, i) => {
       const verdict = verdicts[i]!;
-      if (verdict.action === 'send') admitted.push(verdict.afterMs ? { ...c, notBefore: performance.now() + verdict.afterMs } : c);
+      if (verdict.action === 'send') admitted.push({ ...c, notBefore: verdict.afterMs ? performance.now() + verdict.afterMs : undefined, pace: verdict.pace });
       else if (verdict.action === 'wait') this.waitOrRetry(c, verdict.delayMs);
       else if (verdict.action === 'hold') finish(c.pending, { action: 'ack' });
       else this.settleWith(c.pending, (em, message) => this.single.giveUp(em, message, verdict.error), c.send.id);
@@ -157,6 +161,8 @@ export class SendConsumer {
           // A send the gate reserved a moment for goes at that moment, not before.
           const early = (candidate.notBefore ?? 0) - performance.now();
           if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+          // Moments whose timers fired late, together, leave no faster than their pace.
+          if (candidate.pace) await this.departures.turn(candidate.pace);
           return { candidate, result: await this.callProvider(candidate.send) };
         } catch (error) {
           candidate.pending.done = true;

@@ -89,10 +89,13 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       }
       // A broadcast sends from one number: one take for all its sends of the batch, reserving
       // the pace of the next moments, so each goes when the bucket would have let it go.
-      const taken = await this.pace.takeUpTo(sends[indexes[0]!]!.channelAccountId, state.messagesPerSecond, indexes.length, RESERVE_AHEAD_MS);
+      const channelAccountId = sends[indexes[0]!]!.channelAccountId;
+      const taken = await this.pace.takeUpTo(channelAccountId, state.messagesPerSecond, indexes.length, RESERVE_AHEAD_MS);
+      // Reserved moments whose timers fire late still leave no faster than the number's pace.
+      const pace = { key: channelAccountId, perSecond: state.messagesPerSecond };
       indexes.forEach((i, k) => {
         const due = taken.dueInMs[k];
-        verdicts[i] = due === undefined ? { action: 'wait', delayMs: taken.waitMs } : due > 0 ? { action: 'send', afterMs: due } : { action: 'send' };
+        verdicts[i] = due === undefined ? { action: 'wait', delayMs: taken.waitMs } : { action: 'send', afterMs: due > 0 ? due : undefined, pace };
       });
     }
     return verdicts;
