@@ -445,6 +445,43 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     }
   });
 
+  it('holds the sends of a batch still waiting for their moments when the broadcast is paused: none leaves, none is left in doubt, a resume sends each once', async () => {
+    const numbers = phones(483_000, 4);
+    let b!: { id: string; messageIds: string[] };
+    // Every send of the batch is reserved a moment 1.5 s ahead (the broadcast's own gate would
+    // reserve moments within half a second at a higher pace), and the test pauses meanwhile.
+    const later = { on: false, admitted: () => {} };
+    const admitted = new Promise<void>((resolve) => (later.admitted = resolve));
+    env.app.app.get(SendGates).register({
+      admit: async () => ({ action: 'send' }),
+      admitMany: async (sends) => {
+        if (!later.on) return sends.map(() => ({ action: 'send' }));
+        later.admitted();
+        return sends.map(() => ({ action: 'send', afterMs: 1_500 }));
+      },
+    });
+    const outcomes = sendInOneBatch(async () => {
+      b = await queuedMessagesOf('Paused before its moments', numbers);
+      later.on = true;
+      return b.messageIds;
+    });
+    await admitted;
+    later.on = false;
+    expect((await env.api('POST', `/api/v1/broadcasts/${b.id}/pause`)).body.status).toBe('paused');
+    expect(await outcomes).toEqual(numbers.map(() => ({ action: 'ack' })));
+    expect(sentTo(numbers).size).toBe(0);
+    const sql = env.app.app.get(MikroORM).em.fork().getConnection();
+    const attempts = await sql.execute<{ send_attempts: number | string; send_started_at: unknown; status: string }[]>(
+      `select send_attempts, send_started_at, status from messages where id in (${b.messageIds.map(() => '?').join(', ')})`,
+      b.messageIds,
+    );
+    expect(attempts.map((m) => [Number(m.send_attempts), m.send_started_at, m.status])).toEqual(numbers.map(() => [0, null, 'queued']));
+    expect((await env.api('POST', `/api/v1/broadcasts/${b.id}/resume`)).body.status).toBe('running');
+    await eventually(() => sentTo(numbers).size === numbers.length || null, 30_000, 'every held send after resuming');
+    await eventually(async () => (await broadcast(b.id)).status === 'completed' || null, 30_000, 'the broadcast to complete');
+    expect([...sentTo(numbers).values()]).toEqual(numbers.map(() => 1));
+  });
+
   it('sends the rest of a batch when another process opened the attempt of one of its messages first', async () => {
     const numbers = phones(482_000, 4);
     let b!: { id: string; messageIds: string[] };

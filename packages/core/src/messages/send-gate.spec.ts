@@ -42,4 +42,29 @@ describe('the send gates deciding a batch', () => {
     await gates.acceptedMany({} as never, [send('a'), send('c')]);
     expect(accepted).toEqual(['a', 'c']);
   });
+  it('keeps the later moment and a named pace when two gates let a send go', async () => {
+    const gates = new SendGates();
+    gates.register({ admit: async () => ({ action: 'send' }), admitMany: async (sends) => sends.map(() => ({ action: 'send', afterMs: 40, pace: { key: 'c', perSecond: 80 } })) });
+    gates.register({ admit: async () => ({ action: 'send' }), admitMany: async (sends) => sends.map((_, i) => ({ action: 'send', afterMs: i === 0 ? 10 : 90 })) });
+    expect(await gates.admitMany([send('a'), send('b')])).toEqual([
+      { action: 'send', afterMs: 40, pace: { key: 'c', perSecond: 80 } },
+      { action: 'send', afterMs: 90, pace: { key: 'c', perSecond: 80 } },
+    ]);
+  });
+
+  it('asks again before departure only the gates that can, and only about the sends still going', async () => {
+    const gates = new SendGates();
+    const asked: string[][] = [];
+    gates.register({ admit: async () => ({ action: 'send' }) });
+    gates.register({ admit: async () => ({ action: 'send' }), beforeDeparture: async (sends) => sends.map((s) => (s.broadcastId === 'paused' ? { action: 'hold' } : { action: 'send' })) });
+    gates.register({
+      admit: async () => ({ action: 'send' }),
+      beforeDeparture: async (sends) => {
+        asked.push(sends.map((s) => s.messageId));
+        return sends.map(() => ({ action: 'send' }));
+      },
+    });
+    expect(await gates.beforeDeparture([send('a', 'running'), send('b', 'paused'), send('c')])).toEqual([{ action: 'send' }, { action: 'hold' }, { action: 'send' }]);
+    expect(asked).toEqual([['a', 'c']]);
+  });
 });

@@ -34,6 +34,12 @@ export interface SendGate {
    * is asked one `admit` at a time. A `wait` of a few milliseconds is waited out by the sender.
    */
   admitMany?(sends: GatedSend[]): Promise<SendGateVerdict[]>;
+  /**
+   * Asked again, in bulk, for sends that waited for their reserved moments, just before their
+   * attempts open: a pause or cancel since `admitMany` holds or refuses them (`send`, `hold` or
+   * `refuse`). Optional: without it they go.
+   */
+  beforeDeparture?(sends: GatedSend[]): Promise<SendGateVerdict[]>;
   /** What the provider answered (`null` when it accepted the message), for pacing and auto-pause. */
   afterSend?(send: GatedSend, error: ChannelError | null): Promise<void> | void;
   /**
@@ -81,6 +87,19 @@ export class SendGates {
             ? { action: 'send', afterMs: Math.max(before.afterMs ?? 0, answer.afterMs ?? 0) || undefined, pace: answer.pace ?? before.pace }
             : answer;
       });
+    }
+    return verdicts;
+  }
+
+  /** `beforeDeparture` of every gate that has one: each send gets the first answer that is not `send`. */
+  async beforeDeparture(sends: GatedSend[]): Promise<SendGateVerdict[]> {
+    const verdicts: SendGateVerdict[] = sends.map(() => ({ action: 'send' }));
+    for (const gate of this.gates) {
+      if (!gate.beforeDeparture) continue;
+      const open = sends.map((send, i) => ({ send, i })).filter(({ i }) => verdicts[i]!.action === 'send');
+      if (open.length === 0) break;
+      const answers = await gate.beforeDeparture(open.map((o) => o.send));
+      open.forEach(({ i }, k) => (verdicts[i] = answers[k]!.action === 'send' ? verdicts[i]! : answers[k]!));
     }
     return verdicts;
   }

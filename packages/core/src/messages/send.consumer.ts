@@ -89,23 +89,52 @@ export class SendConsumer {
 
   /** Sends a batch of commands; every one of them gets its outcome, whatever fails. */
   private async sendBatch(batch: PendingSend[]): Promise<void> {
-    let winners: Candidate[];
+    let admitted: Candidate[];
     try {
-      const admitted = await this.admit(batch);
-      const won = new Set((await this.batches.openAttempts(this.orm.em.fork(), admitted.map((c) => c.send), this.clock.now())).map((s) => s.id));
-      winners = admitted.filter((c) => won.has(c.send.id));
-      // Lost to another delivery, or an earlier attempt is in doubt: not ours to send, as alone.
-      for (const c of admitted) if (!won.has(c.send.id)) finish(c.pending, { action: 'ack' });
+      admitted = await this.admit(batch);
     } catch (error) {
-      // Nothing was sent: each command goes its own way, as before batches.
-      this.logger.warn(`send batch of ${batch.length} failed before sending, sending one by one: ${(error as Error).message}`);
-      for (const pending of batch) if (!pending.done) this.alone(pending);
+      this.oneByOne(batch, error);
       return;
     }
-    // Sends the gate reserved later moments for go in slices of the pace, each recorded as soon
-    // as its calls are answered: a send stays unrecorded (in doubt) for moments, not for the
-    // whole batch, and its provider's statuses find it recorded.
-    await Promise.all(slicesOf(winners, RECORD_SLICE_MS).map(async (slice) => this.recordAccepted(await this.callProviders(slice))));
+    // Sends the gate reserved later moments for go in slices of the pace, each opened at its
+    // moment and recorded as soon as its calls are answered: a pause since the batch was admitted
+    // holds the slices still waiting, and a send stays unrecorded (in doubt) for moments, not for
+    // the whole batch, so its provider's statuses find it recorded.
+    await Promise.all(slicesOf(admitted, RECORD_SLICE_MS).map(async (slice) => this.recordAccepted(await this.callProviders(await this.open(slice)))));
+  }
+
+  /** Nothing was sent: each command goes its own way, as before batches. */
+  private oneByOne(pendings: PendingSend[], error: unknown): void {
+    this.logger.warn(`send batch of ${pendings.length} failed before sending, sending one by one: ${(error as Error).message}`);
+    for (const pending of pendings) if (!pending.done) this.alone(pending);
+  }
+
+  /**
+   * At the slice's first moment, asks the gates again (a broadcast paused or cancelled meanwhile
+   * holds or refuses its sends) and opens the attempts of the rest. Returns the sends it won.
+   */
+  private async open(slice: Candidate[]): Promise<Candidate[]> {
+    const early = (slice[0]?.notBefore ?? 0) - performance.now();
+    if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+    try {
+      const verdicts = await this.gates.beforeDeparture(slice.map((c) => gatedOf(c.send)));
+      const going: Candidate[] = [];
+      slice.forEach((c, i) => {
+        const verdict = verdicts[i]!;
+        if (verdict.action === 'send') going.push(c);
+        else if (verdict.action === 'refuse') this.settleWith(c.pending, (em, message) => this.single.giveUp(em, message, verdict.error), c.send.id);
+        else if (verdict.action === 'wait') this.waitOrRetry(c, verdict.delayMs);
+        // Held: nothing opened, the message stays queued for its owner to queue again.
+        else finish(c.pending, { action: 'ack' });
+      });
+      const won = new Set((await this.batches.openAttempts(this.orm.em.fork(), going.map((c) => c.send), this.clock.now())).map((s) => s.id));
+      // Lost to another delivery, or an earlier attempt is in doubt: not ours to send, as alone.
+      for (const c of going) if (!won.has(c.send.id)) finish(c.pending, { action: 'ack' });
+      return going.filter((c) => won.has(c.send.id));
+    } catch (error) {
+      this.oneByOne(slice.map((c) => c.pending), error);
+      return [];
+    }
   }
 
   /**

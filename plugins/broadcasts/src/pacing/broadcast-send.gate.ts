@@ -11,8 +11,8 @@ import { broadcastReasons } from '../broadcasts/broadcast-reason.js';
 
 /**
  * How far ahead a batch of sends reserves the number's pace: its sends go at their moments
- * within this time (the send consumer waits them out), so sends already reserved may still go
- * out up to this long after a pause.
+ * within this time (the send consumer waits them out, and asks `beforeDeparture` at each
+ * slice's moment, so a pause holds the sends not yet on their way).
  */
 const RESERVE_AHEAD_MS = 500;
 /** A broadcast's state is read at most this often per process. */
@@ -101,6 +101,20 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     return verdicts;
   }
 
+  /**
+   * Sends that waited for their moments are held (or refused) if their broadcast stopped
+   * meanwhile: its state is read again, not taken from the cache, so a pause or cancel holds
+   * every send not yet on its way, in whichever process it was made.
+   */
+  async beforeDeparture(sends: GatedSend[]): Promise<SendGateVerdict[]> {
+    const stopped = new Map<string, SendGateVerdict>();
+    for (const broadcastId of new Set(sends.flatMap((s) => (s.broadcastId ? [s.broadcastId] : [])))) {
+      const state = await this.stateOf(broadcastId, 0);
+      if (state && state.status !== 'running') stopped.set(broadcastId, this.stopped(state.status));
+    }
+    return sends.map((s) => (s.broadcastId && stopped.get(s.broadcastId)) || { action: 'send' });
+  }
+
   /** The recipients move to sent in the transaction that records their messages as sent. */
   async acceptedMany(tx: EntityManager, sends: GatedSend[]): Promise<void> {
     const moves = sends.filter((s) => s.broadcastId).map((s) => ({ broadcastId: s.broadcastId!, messageId: s.messageId }));
@@ -149,10 +163,10 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
    * Only a running state is taken from the cache: a hold or a refusal read from a stale cache
    * would strand a message that a resume had just queued again.
    */
-  private async stateOf(broadcastId: string) {
+  private async stateOf(broadcastId: string, maxAgeMs = STATE_TTL_MS) {
     const hit = this.states.get(broadcastId);
     const now = Date.now();
-    if (hit && hit.status === 'running' && now - hit.at < STATE_TTL_MS) return hit;
+    if (hit && hit.status === 'running' && now - hit.at < maxAgeMs) return hit;
     const b = await this.orm.em.fork().findOne(Broadcast, broadcastId, { fields: ['status', 'messagesPerSecond'] });
     if (!b) return null;
     const state = { at: now, status: b.status, messagesPerSecond: b.messagesPerSecond };
