@@ -94,7 +94,7 @@ export interface WhatsAppSimulatorOptions {
   errorHttpStatus?: Record<number, number>;
   /** Source of randomness for duplicates and shuffling. */
   random?: () => number;
-  /** Completed deliveries kept in `handle.deliveries`. Default 10 000. */
+  /** Completed deliveries kept in `handle.deliveries` (about: up to a tenth more). Default 10 000. */
   deliveryLogLimit?: number;
   /**
    * A JSON file that keeps customers, their messages and the templates across restarts: read

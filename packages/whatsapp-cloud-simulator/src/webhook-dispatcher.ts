@@ -59,6 +59,9 @@ export class WebhookDispatcher {
   private readonly controllers = new Set<AbortController>();
   private inFlight = 0;
   private readonly slotQueue: Array<() => void> = [];
+  /** Deliveries still pending, and finished ones still in the log: a backlog of any size costs no scan. */
+  private pending = 0;
+  private finishedInLog = 0;
   /** One keep-alive socket per slot; undici's `request` costs the simulator far less CPU than `fetch`. */
   private readonly pool: Agent;
 
@@ -92,6 +95,7 @@ export class WebhookDispatcher {
       attempts: [],
       duplicate,
     };
+    if (delivery.state === 'pending') this.pending++;
     this.remember(delivery);
     const previous = (orderingKey && this.chains.get(orderingKey)) || Promise.resolve();
     const run = previous.then(() => this.deliver(delivery));
@@ -106,7 +110,7 @@ export class WebhookDispatcher {
 
   /** Resolves once no delivery is pending (deliveries waiting for a URL do not count). */
   async whenIdle(): Promise<void> {
-    while (!this.options.scheduler.isClosed && this.log.some((delivery) => delivery.state === 'pending')) {
+    while (!this.options.scheduler.isClosed && this.pending > 0) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -122,18 +126,26 @@ export class WebhookDispatcher {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       if (this.options.scheduler.isClosed) return;
       delivery.state = 'pending';
+      this.pending++;
     }
     for (let attempt = 1; attempt <= this.options.retry.maxAttempts; attempt++) {
       if (this.options.scheduler.isClosed) return;
       if (await this.attempt(delivery)) {
-        delivery.state = 'delivered';
+        this.finish(delivery, 'delivered');
         if (!delivery.duplicate && this.options.duplicateProbability > 0 && this.options.random() < this.options.duplicateProbability)
           this.dispatch(delivery.kind, delivery.payload, undefined, true);
         return;
       }
       if (attempt < this.options.retry.maxAttempts) await this.sleep(this.backoff(attempt));
     }
-    delivery.state = 'failed';
+    this.finish(delivery, 'failed');
+  }
+
+  private finish(delivery: WebhookDelivery, state: 'delivered' | 'failed'): void {
+    delivery.state = state;
+    this.pending--;
+    this.finishedInLog++;
+    this.trim();
   }
 
   /** First retry is immediate, then `base * 2^(n-1)`, capped: "decreasing frequency". */
@@ -198,8 +210,29 @@ export class WebhookDispatcher {
 
   private remember(delivery: WebhookDelivery): void {
     this.log.push(delivery);
-    if (this.log.length <= this.options.logLimit) return;
-    const index = this.log.findIndex((entry) => entry.state === 'delivered' || entry.state === 'failed');
-    if (index >= 0) this.log.splice(index, 1);
+    this.trim();
+  }
+
+  /**
+   * Keeps about `logLimit` deliveries, dropping the oldest finished ones (pending ones stay).
+   * Trimmed in place (callers may hold the array), in one pass once enough can go: a tenth of the
+   * limit over it, and finished ones a quarter of the log, so a pass costs O(1) per delivery
+   * however long the pending backlog (a broadcast's statuses are 300,000 at once).
+   */
+  private trim(): void {
+    const { logLimit } = this.options;
+    const slack = Math.max(1, Math.floor(logLimit / 10));
+    let drop = this.log.length - logLimit;
+    if (drop < slack || this.finishedInLog < Math.max(slack, this.log.length >> 2)) return;
+    let kept = 0;
+    for (const entry of this.log) {
+      if (drop > 0 && (entry.state === 'delivered' || entry.state === 'failed')) {
+        drop--;
+        this.finishedInLog--;
+        continue;
+      }
+      this.log[kept++] = entry;
+    }
+    this.log.length = kept;
   }
 }

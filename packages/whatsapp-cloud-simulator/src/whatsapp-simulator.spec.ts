@@ -380,6 +380,19 @@ describe('webhooks', () => {
     }
   });
 
+  it('keeps about its log limit of deliveries, the newest, and knows when a backlog is done without scanning it', async () => {
+    await setup({ deliveryLogLimit: 10 });
+    for (let i = 0; i < 60; i++) simulator.customers.send(`628120001${String(i).padStart(4, '0')}`, `hi ${i}`);
+    await simulator.whenIdle();
+    expect(receiver.received).toHaveLength(60);
+    const kept = simulator.deliveries;
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept.every((d) => d.state === 'delivered')).toBe(true);
+    // The newest, in order.
+    expect(kept.map((d) => d.id)).toEqual(Array.from({ length: kept.length }, (_, i) => 60 - kept.length + 1 + i));
+  });
+
   it('holds webhooks until a URL is set', async () => {
     await setup({ webhookUrl: undefined });
     simulator.customers.send(CUSTOMER, 'early');

@@ -62,7 +62,7 @@ export class DepartureWindows {
       window.times = window.times.slice(window.head);
       window.head = 0;
     }
-    if (window.times.length - window.head >= perSecond) return false;
+    if (window.times.length - window.head >= Math.max(1, perSecond)) return false;
     window.times.push(now);
     return true;
   }
