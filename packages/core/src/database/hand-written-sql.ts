@@ -5,6 +5,8 @@ import type { DatabaseKind } from './orm-config.js';
 /** Rows per statement: well under SQLite's and PostgreSQL's limits on bound values. */
 export const ROWS_PER_STATEMENT = 500;
 
+const DELETE_RETURNING = /^\s*delete\b[\s\S]*\breturning\b/i;
+
 /**
  * What statements written by hand (the set-based ingest path) need to know about the database:
  * how a value is bound the way MikroORM stores it (SQLite keeps dates as epoch milliseconds and
@@ -61,6 +63,11 @@ export class HandWrittenSql {
    * changed on both databases), in the transaction of `em`.
    */
   async all<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+    // knex hands a SQLite `delete … returning` outside a transaction to `run`: the statement is
+    // left unfinished and the connection's next COMMIT fails ("SQL statements in progress").
+    if (this.kind === 'sqlite' && !em.getTransactionContext() && DELETE_RETURNING.test(sql)) {
+      throw new Error('On SQLite a `delete … returning` must run in a transaction (em.transactional).');
+    }
     const result: unknown = await this.execute(em, sql, params);
     return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
   }

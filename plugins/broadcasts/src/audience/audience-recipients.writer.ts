@@ -58,10 +58,7 @@ export class AudienceRecipientsWriter {
     );
   }
 
-  /**
-   * Removes an import's staged rows, a chunk per transaction. (Each is one: outside a
-   * transaction knex hands SQLite's `delete … returning` to `run`, which leaves it unfinished.)
-   */
+  /** Removes an import's staged rows, a chunk per transaction (SQLite's `delete … returning` needs one). */
   async discard(em: EntityManager, importId: string): Promise<void> {
     for (;;) {
       const removed = await em.transactional((tx) =>
