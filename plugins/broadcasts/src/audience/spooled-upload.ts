@@ -7,11 +7,10 @@ import { pipeline } from 'node:stream/promises';
 
 /**
  * Runs `use` on an uploaded file once it has arrived whole, read back from a private temporary
- * file (removed afterwards, whatever happens). An import's transaction then lasts as long as the
- * disk takes to read, not as long as the client takes to upload: on SQLite that transaction
- * holds the only connection, so a slow upload would otherwise stall every request meanwhile.
- * A string (a body already read) is used as it is. Call it as soon as the upload is in hand,
- * before awaiting anything else.
+ * file (removed afterwards, whatever happens). The upload's own failures (too large, the client
+ * gone) reject before `use` runs, so they are never taken for a malformed file, and an import
+ * does no database work for an upload that will not arrive. A string (a body already read) is
+ * used as it is. Call it as soon as the upload is in hand, before awaiting anything else.
  */
 export async function withSpooledUpload<T>(upload: Readable | string, use: (file: Readable | string) => Promise<T>): Promise<T> {
   if (typeof upload === 'string') return use(upload);

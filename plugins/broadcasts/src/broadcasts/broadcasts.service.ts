@@ -138,10 +138,10 @@ export class BroadcastsService {
 
   /**
    * Replaces the broadcast's uploaded audience with a CSV. A streamed upload is first spooled to
-   * a temporary file, so the transaction never waits on the network; the file is then read as a
-   * stream and stored a batch at a time in one transaction, so memory stays flat whatever its
-   * size. With any row error the transaction is rolled back: nothing is imported and the answer
-   * lists them.
+   * a temporary file, so a failed upload (too large, the client gone) is told apart from a bad
+   * file before any row is stored; the file is then read as a stream and staged a batch at a
+   * time, so memory stays flat whatever its size (`importCsv`). With any row error nothing is
+   * imported and the answer lists them.
    */
   async importAudience(principal: Principal, id: string, upload: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
     // Spooled before anything is awaited: the upload must have a reader from the start.
