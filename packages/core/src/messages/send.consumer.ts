@@ -20,6 +20,12 @@ import { MAX_SEND_ATTEMPTS, SingleSendHandler } from './single-send.handler.js';
 const IN_FLIGHT = 1024;
 /** Sends of a batch whose reserved moments fall within this long of each other are recorded together. */
 const RECORD_SLICE_MS = 50;
+/**
+ * A slice is opened (gates asked again, attempts opened) this long before its first moment, so
+ * those round trips to the database are done when the moment comes: a send leaves at its moment,
+ * not a round trip or two later, by however long the database took under load.
+ */
+const OPEN_AHEAD_MS = 100;
 /** A gate's waits, summed, up to this long are waited out in process; a longer one goes back to the bus. */
 const MAX_WAIT_IN_PROCESS_MS = 1_000;
 
@@ -110,11 +116,12 @@ export class SendConsumer {
   }
 
   /**
-   * At the slice's first moment, asks the gates again (a broadcast paused or cancelled meanwhile
-   * holds or refuses its sends) and opens the attempts of the rest. Returns the sends it won.
+   * Just before the slice's first moment (`OPEN_AHEAD_MS`), asks the gates again (a broadcast
+   * paused or cancelled meanwhile holds or refuses its sends) and opens the attempts of the rest.
+   * Returns the sends it won.
    */
   private async open(slice: Candidate[]): Promise<Candidate[]> {
-    const early = (slice[0]?.notBefore ?? 0) - performance.now();
+    const early = (slice[0]?.notBefore ?? 0) - OPEN_AHEAD_MS - performance.now();
     if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
     try {
       const verdicts = await this.gates.beforeDeparture(slice.map((c) => gatedOf(c.send)));
