@@ -63,6 +63,7 @@ const phones = (base: number, n: number) => Array.from({ length: n }, (_, i) => 
  */
 describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreSQL + NATS, WhatsApp simulator)', () => {
   const children = new Set<ChildProcess>();
+  const workers = new Set<ChildProcess>();
   let database: { url: string; drop(): Promise<void> };
   let simulator: WhatsAppSimulator;
   let link: { url: string; server: Server };
@@ -81,6 +82,10 @@ describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreS
       if (code !== 0 && signal !== 'SIGKILL') process.stderr.write(`obrol ${role} exited with ${code ?? signal}:\n${output}\n`);
     });
     children.add(child);
+    if (role === 'worker') {
+      workers.add(child);
+      child.once('exit', () => workers.delete(child));
+    }
     return child;
   }
 
@@ -186,7 +191,12 @@ describe.runIf(run)('broadcasts across worker processes (api + workers, PostgreS
   }, 700_000);
 
   it('keeps two workers together under the pace, counted at the simulator in one-second windows', async () => {
-    startProcess('worker', await freePort());
+    // Two workers, whichever ran before (the crash test leaves its restarted one running).
+    while (workers.size < 2) {
+      const port = await freePort();
+      startProcess('worker', port);
+      await ready(port);
+    }
     const numbers = phones(10_000, 60);
     const cap = 10;
     const id = await broadcastTo(numbers, cap);
