@@ -41,7 +41,9 @@ export class OutboxRelay {
   private readonly logger = new Logger('OutboxRelay');
   private readonly loop = new BackgroundLoop('outbox relay', () => this.pass(), BATCH, this.logger);
   private readonly sql: HandWrittenSql;
-  private readonly handed: RelayedRow[] = [];
+  /** Rows handed over and not published yet: `handed` from `handedHead` on (a queue, not shifted per batch). */
+  private handed: RelayedRow[] = [];
+  private handedHead = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -58,7 +60,7 @@ export class OutboxRelay {
 
   /** Rows whose transaction just committed: published from memory in the next pass. */
   committed(rows: readonly OutboxRow[]): void {
-    if (this.handed.length + rows.length <= MAX_HANDED) this.handed.push(...rows);
+    if (this.handedCount() + rows.length <= MAX_HANDED) this.handed.push(...rows);
     this.loop.kick();
   }
 
@@ -76,7 +78,29 @@ export class OutboxRelay {
 
   /** One batch, handed-over rows first; returns how many rows it published. */
   private async pass(): Promise<number> {
-    return this.handed.length > 0 ? this.publishHanded() : this.publishStored();
+    return this.handedCount() > 0 ? this.publishHanded() : this.publishStored();
+  }
+
+  private handedCount(): number {
+    return this.handed.length - this.handedHead;
+  }
+
+  /**
+   * The next batch of handed-over rows. A status flood queues thousands while a batch is being
+   * marked; `splice(0, n)` moved all of them per batch (3 % of a broadcast's CPU in a profile),
+   * so the queue advances a head and drops the published part once it is the larger half.
+   */
+  private takeHanded(): RelayedRow[] {
+    const rows = this.handed.slice(this.handedHead, this.handedHead + BATCH);
+    this.handedHead += rows.length;
+    if (this.handedHead === this.handed.length) {
+      this.handed = [];
+      this.handedHead = 0;
+    } else if (this.handedHead * 2 > this.handed.length) {
+      this.handed = this.handed.slice(this.handedHead);
+      this.handedHead = 0;
+    }
+    return rows;
   }
 
   /**
@@ -85,7 +109,7 @@ export class OutboxRelay {
    * leaves them unmarked, and the poll publishes them again.
    */
   private async publishHanded(): Promise<number> {
-    const rows = this.handed.splice(0, BATCH);
+    const rows = this.takeHanded();
     await publishInWindow(rows, PUBLISH_WINDOW, (row) => this.publishRow(row));
     const { sql } = this;
     await sql.run(this.orm.em.fork(), `update outbox_events set published_at = ?, attempts = attempts + 1 where published_at is null and id in (${rows.map(() => '?').join(', ')})`, [
