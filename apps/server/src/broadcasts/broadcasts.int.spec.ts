@@ -8,7 +8,7 @@ import { DEFAULT_TEMPLATES, type WhatsAppSimulator, type WhatsAppSimulatorOption
 import { WhatsAppPlugin } from '@obrol/whatsapp';
 import { migratedSchemaDrift } from '@obrol/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BroadcastEngine, BroadcastsPlugin } from '@obrol/plugin-broadcasts';
+import { Broadcast, BroadcastEngine, BroadcastsPlugin } from '@obrol/plugin-broadcasts';
 
 // Hundreds of sends cross the bus, a worker and the simulator on a loaded 2-core machine.
 vi.setConfig({ testTimeout: 660_000, hookTimeout: 120_000 });
@@ -213,6 +213,45 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const [stored] = await env.app.app.get(MikroORM).em.fork().getConnection().execute<{ n: number | string }[]>("select count(*) as n from broadcast_recipients where broadcast_id = ? and status = 'pending'", [id]);
     expect(Number(stored!.n)).toBe(rows);
     expect(await stagedRows(id)).toBe(0);
+  });
+
+  it('keeps answering other requests while a large audience is planned at its start, and plans every recipient', async () => {
+    const rows = 30_000;
+    const id = await draft('Large start', csvOf(phones(2_000_000, rows)), { messagesPerSecond: 1 });
+    const orm = env.app.app.get(MikroORM);
+    const count = async (where: string) =>
+      Number((await orm.em.fork().getConnection().execute<{ n: number | string }[]>(`select count(*) as n from broadcast_recipients where broadcast_id = ? and ${where}`, [id]))[0]!.n);
+    let settled = false;
+    const starting = env.api('POST', `/api/v1/broadcasts/${id}/start`, {}).finally(() => (settled = true));
+    // Planned a chunk per transaction while still a draft: the writer is free between two.
+    await eventually(async () => (await count('parameters is not null')) > 0 || null, 60_000, 'the first recipients planned');
+    const meanwhile = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: channelId, name: 'Meanwhile, a start', template: { name: 'hello_world', language: 'en_US' } });
+    expect(meanwhile.status).toBe(201);
+    expect(settled).toBe(false);
+    const started = await starting;
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body.status).toBe('running');
+    expect(started.body.counters).toMatchObject({ total: rows });
+    expect(await count('parameters is not null')).toBe(rows);
+    await env.api('POST', `/api/v1/broadcasts/${id}/cancel`, {});
+  });
+
+  it('plans the audience again at its start when the broadcast changed after it was planned ahead', async () => {
+    const numbers = phones(2_100_000, 3);
+    const id = await draft('Changed after planning', csvOf(numbers));
+    const engine = env.app.app.get(BroadcastEngine);
+    const ahead = await engine.planAhead(id, 'draft');
+    expect(ahead?.counts).toMatchObject({ total: 3, pending: 3 });
+    // Another mapping after the plan: the plan ahead no longer holds.
+    const constant = { body: [{ source: { from: 'constant', value: 'Friend' } }, { source: { from: 'column', column: 'order' } }, { source: { from: 'constant', value: 'packed' } }] };
+    expect((await env.api('PATCH', `/api/v1/broadcasts/${id}`, { variables: constant })).status).toBe(200);
+    await env.app.app.get(MikroORM).em.fork().transactional(async (tx) => {
+      const b = await tx.findOneOrFail(Broadcast, id, { populate: ['channelAccount'] });
+      await engine.freeze(tx, b, (await engine.templateOf(tx, b))!, ahead);
+    });
+    const planned = await env.app.app.get(MikroORM).em.fork().getConnection().execute<{ parameters: unknown }[]>('select parameters from broadcast_recipients where broadcast_id = ?', [id]);
+    expect(planned).toHaveLength(3);
+    for (const row of planned) expect(JSON.stringify(row.parameters)).toContain('Friend');
   });
 
   it(`sends a ${stack.large.toLocaleString('en-US')}-recipient CSV broadcast once to everyone and accounts for each`, async () => {

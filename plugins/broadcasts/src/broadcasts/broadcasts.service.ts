@@ -362,7 +362,8 @@ export class BroadcastsService {
       if (b.status === 'draft') await this.engine.addFilteredContacts(tx, b);
       let after = '';
       for (;;) {
-        const chunk = await tx.find(BroadcastRecipient, { broadcast: b.id, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000 });
+        // Unmanaged: the unit of work would otherwise hold every recipient of the audience by the end.
+        const chunk = await tx.find(BroadcastRecipient, { broadcast: b.id, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000, disableIdentityMap: true });
         if (chunk.length === 0) break;
         after = chunk.at(-1)!.id;
         const contacts = await this.engine.contactsOf(tx, b, chunk);

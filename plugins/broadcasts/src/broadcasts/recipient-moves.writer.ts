@@ -23,6 +23,17 @@ export interface RecipientMove {
   nextAttemptAt: Date | null;
 }
 
+/** A pending recipient as the audience's freeze planned it (`planRecipient`). */
+export interface PlannedRecipient {
+  id: string;
+  status: RecipientStatus;
+  reason: string | null;
+  reasonCode: string | null;
+  reasonParams: Record<string, string | number> | null;
+  parameters: unknown;
+  contactId: string | null;
+}
+
 /** A broadcast message whose recipient moves. */
 export interface RecipientOfMessage {
   broadcastId: string;
@@ -44,6 +55,21 @@ export class RecipientMovesWriter {
     @Inject(CORE_OPTIONS) core: CoreOptions,
   ) {
     this.sql = new HandWrittenSql(databaseKindOf(core.database.url));
+  }
+
+  /** Stores the plan of each recipient (its status, reason and parameters) with one statement per chunk. */
+  async planned(tx: EntityManager, recipients: PlannedRecipient[]): Promise<void> {
+    const { sql } = this;
+    const json = (column: string) => (sql.kind === 'postgresql' ? `v.${column}::jsonb` : `v.${column}`);
+    for (const chunk of chunksOf(recipients)) {
+      await sql.run(
+        tx,
+        `with v (ref, status, reason, reason_code, reason_params, parameters, contact_id) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?, ?)')}) ` +
+          `update broadcast_recipients set status = v.status, reason = v.reason, reason_code = v.reason_code, reason_params = ${json('reason_params')}, ` +
+          `parameters = ${json('parameters')}, contact_id = v.contact_id, updated_at = ? from v where broadcast_recipients.id = v.ref`,
+        [...chunk.flatMap((r) => [r.id, r.status, r.reason, r.reasonCode, sql.json(r.reasonParams), sql.json(r.parameters), r.contactId]), sql.date(this.clock.now())],
+      );
+    }
   }
 
   /**
