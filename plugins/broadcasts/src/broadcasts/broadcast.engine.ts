@@ -268,16 +268,7 @@ export class BroadcastEngine implements OnModuleDestroy {
     const planned: PlannedRecipient[] = [];
     for (const r of chunk) {
       const contact = contacts.get(r.phone) ?? null;
-      const plan = planRecipient({
-        mapping: b.variables,
-        templateCategory: template.category,
-        country: r.country,
-        marketingBlockedCountries: this.options.marketingBlockedCountries,
-        optedOutAt: contact?.optedOutAt ?? null,
-        headerMediaProviderId: b.headerMediaProviderId,
-        columns: r.columns,
-        contact: contact ? { name: contact.name, phone: contact.phone, attributes: contact.attributes } : null,
-      });
+      const plan = this.planFor(b, template, r, contact);
       planned.push({
         id: r.id,
         status: plan.status,
@@ -292,6 +283,20 @@ export class BroadcastEngine implements OnModuleDestroy {
     }
     await this.moves.planned(em, planned);
     return chunk.at(-1)!.id;
+  }
+
+  /** What `r` gets from this broadcast (`planRecipient`): its parameters, or why it is skipped or suppressed. */
+  planFor(b: Broadcast, template: Template, r: BroadcastRecipient, contact: Pick<Contact, 'optedOutAt' | 'name' | 'phone' | 'attributes'> | null) {
+    return planRecipient({
+      mapping: b.variables,
+      templateCategory: template.category,
+      country: r.country,
+      marketingBlockedCountries: this.options.marketingBlockedCountries,
+      optedOutAt: contact?.optedOutAt ?? null,
+      headerMediaProviderId: b.headerMediaProviderId,
+      columns: r.columns,
+      contact: contact ? { name: contact.name, phone: contact.phone, attributes: contact.attributes } : null,
+    });
   }
 
   /** What a plan ahead is valid for: the broadcast as it was (any update moves `updatedAt`) and its recipients, by number and last id. */

@@ -42,7 +42,6 @@ import type {
 import { shiftCounters } from './broadcast-counters.js';
 import { BroadcastEngine } from './broadcast.engine.js';
 import { broadcastView, recipientView } from './broadcast.view.js';
-import { planRecipient } from './recipient.plan.js';
 import { isTimeZone, localTimeToInstant } from './schedule-time.js';
 import { requiredColumns } from './variable-resolution.js';
 import { dailyLimitOf } from '../pacing/daily-limit.js';
@@ -369,7 +368,7 @@ export class BroadcastsService {
         const contacts = await this.engine.contactsOf(tx, b, chunk);
         for (const r of chunk) {
           const contact = contacts.get(r.phone) ?? null;
-          const plan = this.planWith(b, template, r, contact);
+          const plan = this.engine.planFor(b, template, r, contact);
           counts.total += 1;
           if (plan.status === 'pending') counts.ready += 1;
           else {
@@ -425,21 +424,9 @@ export class BroadcastsService {
 
   private async planOf(em: EntityManager, b: Broadcast, template: Template, r: BroadcastRecipient) {
     const contact = (await this.engine.contactsOf(em, b, [r])).get(r.phone) ?? null;
-    return this.planWith(b, template, r, contact);
+    return this.engine.planFor(b, template, r, contact);
   }
 
-  private planWith(b: Broadcast, template: Template, r: BroadcastRecipient, contact: { optedOutAt: Date | null; name: string | null; phone: string | null; attributes: Record<string, string> } | null) {
-    return planRecipient({
-      mapping: b.variables,
-      templateCategory: template.category,
-      country: r.country,
-      marketingBlockedCountries: this.options.marketingBlockedCountries,
-      optedOutAt: contact?.optedOutAt ?? null,
-      headerMediaProviderId: b.headerMediaProviderId,
-      columns: r.columns,
-      contact: contact ? { name: contact.name, phone: contact.phone, attributes: contact.attributes } : null,
-    });
-  }
 
   /** An uploaded header file must be one stored for this channel account, of the header's kind. */
   private async assertHeaderFile(em: EntityManager, channelAccountId: string, variables: VariableMapping): Promise<void> {
