@@ -11,7 +11,7 @@ import { TenantsService } from '../tenants/tenants.service.js';
 import { Message } from './message.entity.js';
 import { DepartureWindows, type DeparturePace } from './departure-windows.js';
 import { type QueuedSend, SendBatchWriter } from './send-batch.writer.js';
-import { SendGates, gatedOf } from './send-gate.js';
+import { SendGates, type SendGateVerdict, gatedOf } from './send-gate.js';
 import { callProvider } from './provider-call.js';
 import { sendFactOf } from './send.facts.js';
 import { MAX_SEND_ATTEMPTS, SingleSendHandler } from './single-send.handler.js';
@@ -102,8 +102,8 @@ export class SendConsumer {
       this.oneByOne(batch, error);
       return;
     }
-    // Sends the gate reserved later moments for go in slices of the pace, each opened at its
-    // moment and recorded as soon as its calls are answered: a pause since the batch was admitted
+    // Sends the gate reserved later moments for go in slices of the pace, each opened just before
+    // its moment and recorded as soon as its calls are answered: a pause since the batch was admitted
     // holds the slices still waiting, and a send stays unrecorded (in doubt) for moments, not for
     // the whole batch, so its provider's statuses find it recorded.
     await Promise.all(slicesOf(admitted, RECORD_SLICE_MS).map(async (slice) => this.recordAccepted(await this.callProviders(await this.open(slice)))));
@@ -121,18 +121,14 @@ export class SendConsumer {
    * Returns the sends it won.
    */
   private async open(slice: Candidate[]): Promise<Candidate[]> {
-    const early = (slice[0]?.notBefore ?? 0) - OPEN_AHEAD_MS - performance.now();
-    if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+    await until((slice[0]?.notBefore ?? 0) - OPEN_AHEAD_MS);
     try {
       const verdicts = await this.gates.beforeDeparture(slice.map((c) => gatedOf(c.send)));
       const going: Candidate[] = [];
       slice.forEach((c, i) => {
         const verdict = verdicts[i]!;
         if (verdict.action === 'send') going.push(c);
-        else if (verdict.action === 'refuse') this.settleWith(c.pending, (em, message) => this.single.giveUp(em, message, verdict.error), c.send.id);
-        else if (verdict.action === 'wait') this.waitOrRetry(c, verdict.delayMs);
-        // Held: nothing opened, the message stays queued for its owner to queue again.
-        else finish(c.pending, { action: 'ack' });
+        else this.notSent(c, verdict);
       });
       const won = new Set((await this.batches.openAttempts(this.orm.em.fork(), going.map((c) => c.send), this.clock.now())).map((s) => s.id));
       // Lost to another delivery, or an earlier attempt is in doubt: not ours to send, as alone.
@@ -168,11 +164,16 @@ export class SendConsumer {
     candidates.forEach((c, i) => {
       const verdict = verdicts[i]!;
       if (verdict.action === 'send') admitted.push({ ...c, notBefore: verdict.afterMs ? performance.now() + verdict.afterMs : undefined, pace: verdict.pace });
-      else if (verdict.action === 'wait') this.waitOrRetry(c, verdict.delayMs);
-      else if (verdict.action === 'hold') finish(c.pending, { action: 'ack' });
-      else this.settleWith(c.pending, (em, message) => this.single.giveUp(em, message, verdict.error), c.send.id);
+      else this.notSent(c, verdict);
     });
     return admitted;
+  }
+
+  /** A gate's verdict other than `send`: wait and ask again, forget it (held: its owner queues it again), or fail it. */
+  private notSent(c: Candidate, verdict: Exclude<SendGateVerdict, { action: 'send' }>): void {
+    if (verdict.action === 'wait') this.waitOrRetry(c, verdict.delayMs);
+    else if (verdict.action === 'hold') finish(c.pending, { action: 'ack' });
+    else this.settleWith(c.pending, (em, message) => this.single.giveUp(em, message, verdict.error), c.send.id);
   }
 
   /** A short wait is waited here and the command joins a later batch; a long one goes back to the bus. */
@@ -195,8 +196,7 @@ export class SendConsumer {
       winners.map(async (candidate) => {
         try {
           // A send the gate reserved a moment for goes at that moment, not before.
-          const early = (candidate.notBefore ?? 0) - performance.now();
-          if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
+          await until(candidate.notBefore ?? 0);
           // Moments whose timers fired late, together, leave no faster than their pace.
           if (candidate.pace) await this.departures.turn(candidate.pace);
           return { candidate, result: await this.callProvider(candidate.send) };
@@ -296,6 +296,12 @@ export class SendConsumer {
 function needsUpload(content: MessageContent): boolean {
   const media = 'media' in content ? content.media : undefined;
   return !!media?.mediaId && !media.providerMediaId && !media.url;
+}
+
+/** Resolves at `at` (`performance.now()` time), at once when that is past. */
+async function until(at: number): Promise<void> {
+  const early = at - performance.now();
+  if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
 }
 
 function finish(pending: PendingSend, outcome: HandlerOutcome): void {
