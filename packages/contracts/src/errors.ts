@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   PAIR_RATE_LIMITED: 429,
   RECIPIENT_UNDELIVERABLE: 422,
   MARKETING_LIMIT_REACHED: 422,
+  /** Not sent: the customer opted out after the broadcast's audience was planned. */
+  RECIPIENT_OPTED_OUT: 422,
   MEDIA_FAILED: 422,
   CHANNEL_UNAVAILABLE: 503,
   CHANNEL_ERROR: 502,

@@ -612,6 +612,50 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect(sentTo([other!]).size).toBe(1);
   });
 
+  it('sends nothing to customers who opt out while it runs: one whose message waited out a pause, one not handed out yet', async () => {
+    const numbers = phones(505_000, 20);
+    const id = await draft('STOP while running', csvOf(numbers), { messagesPerSecond: 4 });
+    await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
+    await eventually(() => sentTo(numbers).size >= 1 || null, 60_000, 'the first send');
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/pause`)).body.status).toBe('paused');
+    // Sends already past the gate may still land; then the queued ones are held.
+    let atPause = -1;
+    await eventually(async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      const still = sentTo(numbers).size === atPause;
+      atPause = sentTo(numbers).size;
+      return still || null;
+    }, 60_000, 'the sends to stop');
+    const before = await allRecipients(id);
+    const held = before.find((r) => r.status === 'queued');
+    const waiting = before.findLast((r) => r.status === 'pending');
+    expect(held, 'a recipient whose message is queued and held').toBeDefined();
+    expect(waiting, 'a recipient not handed out yet').toBeDefined();
+    // The customer writes STOP; an agent opts the other out in the console.
+    sim.customers.send(held!.phone, 'STOP');
+    expect((await env.api('POST', '/api/v1/opt-outs', { channelAccountId: channelId, phone: waiting!.phone })).status).toBe(201);
+    await eventually(async () => {
+      const items = (await env.api('GET', `/api/v1/opt-outs?channelAccountId=${channelId}&limit=200`)).body.items as { phone: string }[];
+      return [held!.phone, waiting!.phone].every((p) => items.some((o) => o.phone === p)) || null;
+    }, 30_000, 'both opt-outs');
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).body.status).toBe('running');
+    const done = await eventually(async () => {
+      const b = await broadcast(id);
+      return b.status === 'completed' ? b : null;
+    }, 60_000, 'completion');
+    expect(done.counters).toMatchObject({ total: 20, suppressed: 2, queued: 0, pending: 0 });
+    const after = new Map((await allRecipients(id)).map((r) => [r.phone, r]));
+    const optedOutNow = { status: 'suppressed', reasonCode: 'OPTED_OUT', reasonParams: { date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } };
+    // Refused at its departure (the message fails in the timeline with the code), or suppressed at its hand-out (no message).
+    expect(after.get(held!.phone)).toMatchObject({ ...optedOutNow, errorCode: 'RECIPIENT_OPTED_OUT', messageId: held!.messageId });
+    expect(after.get(waiting!.phone)).toMatchObject({ ...optedOutNow, errorCode: null, messageId: null });
+    const timeline = await env.app.app.get(MikroORM).em.fork().getConnection().execute<{ status: string; error: unknown }[]>('select status, error from messages where id = ?', [held!.messageId]);
+    expect(timeline.map((m) => [m.status, (typeof m.error === 'string' ? JSON.parse(m.error) : m.error)?.code])).toEqual([['failed', 'RECIPIENT_OPTED_OUT']]);
+    const reached = numbers.filter((p) => p !== held!.phone && p !== waiting!.phone);
+    expect(sentTo([held!.phone, waiting!.phone]).size).toBe(0);
+    expect([...sentTo(reached).values()]).toEqual(reached.map(() => 1));
+  });
+
   it('chooses contacts by tags and attributes, or by id, each once beside the CSV', async () => {
     const numbers = phones(830_000, 6);
     const [jakartaVip, bandungVip, jakartaVip2, jakartaOnly, surabayaVip, fromCsv] = numbers as [string, string, string, string, string, string];

@@ -113,6 +113,8 @@ export interface ContactRef {
   id: string;
   externalId: string;
   created: boolean;
+  /** When the customer opted out, if they did (a broadcast's hand-out suppresses them). */
+  optedOutAt: Date | null;
 }
 
 @Injectable()
@@ -181,12 +183,12 @@ export class ContactsService {
         params,
       );
       const created = new Set(inserted.map((r) => r.id));
-      const rows = await sql.all<{ id: string; external_id: string }>(
+      const rows = await sql.all<{ id: string; external_id: string; opted_out_at: unknown }>(
         em,
-        `select id, external_id from contacts where channel_account_id = ? and external_id in (${chunk.map(() => '?').join(', ')})`,
+        `select id, external_id, opted_out_at from contacts where channel_account_id = ? and external_id in (${chunk.map(() => '?').join(', ')})`,
         [account.id, ...chunk.map((i) => i.externalId)],
       );
-      for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, created: created.has(row.id) });
+      for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, created: created.has(row.id), optedOutAt: sql.readDate(row.opted_out_at) });
     }
     return found;
   }

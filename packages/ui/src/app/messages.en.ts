@@ -44,6 +44,7 @@ export default {
     PAIR_RATE_LIMITED: 'Too many messages to this customer in a short time; wait a moment.',
     RECIPIENT_UNDELIVERABLE: 'The message could not be delivered to this customer.',
     MARKETING_LIMIT_REACHED: 'This customer has received enough marketing messages for now.',
+    RECIPIENT_OPTED_OUT: 'Not sent: the customer opted out before it went out.',
     MEDIA_FAILED: 'The file could not be processed by the channel.',
     CHANNEL_UNAVAILABLE: 'The channel is not reachable right now; try again in a moment.',
     CHANNEL_ERROR: 'The channel reported an error; try again.',

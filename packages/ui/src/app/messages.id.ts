@@ -43,6 +43,7 @@ const id: typeof en = {
     PAIR_RATE_LIMITED: 'Terlalu banyak pesan ke pelanggan ini dalam waktu singkat; tunggu sebentar.',
     RECIPIENT_UNDELIVERABLE: 'Pesan tidak dapat dikirim ke pelanggan ini.',
     MARKETING_LIMIT_REACHED: 'Pelanggan ini sudah menerima cukup banyak pesan pemasaran untuk saat ini.',
+    RECIPIENT_OPTED_OUT: 'Tidak terkirim: pelanggan ini berhenti berlangganan sebelum pesan dikirim.',
     MEDIA_FAILED: 'Berkas tidak dapat diproses oleh kanal.',
     CHANNEL_UNAVAILABLE: 'Kanal sedang tidak dapat dihubungi; coba lagi sebentar lagi.',
     CHANNEL_ERROR: 'Kanal melaporkan kesalahan; coba lagi.',

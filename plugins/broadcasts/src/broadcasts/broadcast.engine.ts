@@ -27,7 +27,7 @@ import { Broadcast } from './broadcast.entity.js';
 import type { BroadcastStatus, RecipientStatus } from './broadcast.schemas.js';
 import { type CounterShift, shiftCounters } from './broadcast-counters.js';
 import { countersOf } from './broadcast.view.js';
-import { planRecipient } from './recipient.plan.js';
+import { optedOut, planRecipient } from './recipient.plan.js';
 import { type FollowedRecipient, type PlannedRecipient, type RecipientMove, RecipientMovesWriter } from './recipient-moves.writer.js';
 import { dailyLimitOf } from '../pacing/daily-limit.js';
 import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
@@ -407,8 +407,18 @@ export class BroadcastEngine implements OnModuleDestroy {
         resolved.account,
         claimed.map((r) => ({ externalId: r.phone.slice(1), phone: r.phone })),
       );
+      // A customer who opted out since the audience was planned is suppressed, as at start, and gets no message.
+      const suppressed: PlannedRecipient[] = [];
+      const sending = claimed.filter((r) => {
+        const contact = contacts.get(r.phone.slice(1))!;
+        if (!contact.optedOutAt) return true;
+        const problem = optedOut(contact.optedOutAt);
+        suppressed.push({ id: r.id, status: 'suppressed', reason: problem.text, reasonCode: problem.code, reasonParams: problem.params, parameters: null, contactId: contact.id });
+        return false;
+      });
       // A broadcast shows in the customer's timeline without opening a conversation in the inbox.
-      const conversations = await this.conversations.findOrCreateMany(tx, resolved, [...contacts.values()].map((c) => c.id), 'resolved');
+      const reached = sending.map((r) => contacts.get(r.phone.slice(1))!.id);
+      const conversations = await this.conversations.findOrCreateMany(tx, resolved, reached, 'resolved');
       // The template's definition once per hand-out, not once per recipient.
       const definition = template && resolved.plugin.templates ? definitionOf(template) : undefined;
       const render = definition ? (p: TemplateParameters) => resolved.plugin.templates!.render(definition, p) : () => undefined;
@@ -416,7 +426,7 @@ export class BroadcastEngine implements OnModuleDestroy {
       const previews: Array<{ conversationId: string; preview: string }> = [];
       const moves: RecipientQueued[] = [];
       const sends: ReturnType<typeof outboxRow>[] = [];
-      for (const r of claimed) {
+      for (const r of sending) {
         const contact = contacts.get(r.phone.slice(1))!;
         const conversationId = conversations.get(contact.id)!.id;
         const parameters = r.parameters ?? {};
@@ -431,7 +441,8 @@ export class BroadcastEngine implements OnModuleDestroy {
       await this.handOutSql.touchConversations(tx, now, previews);
       await this.handOutSql.markQueued(tx, moves);
       await this.outbox.insert(tx, sends);
-      await shiftCounters(tx, b.id, { pending: -claimed.length, queued: claimed.length });
+      await this.moves.planned(tx, suppressed);
+      await shiftCounters(tx, b.id, { pending: -claimed.length, queued: sending.length, suppressed: suppressed.length });
       return claimed.length;
     });
   }
@@ -515,6 +526,12 @@ export class BroadcastEngine implements OnModuleDestroy {
     const deferral = next === 'failed' && String(error?.providerCode) === '131049' && recipient.attempts <= this.options.marketingLimitRetries;
     // Refused by the gate because the broadcast was cancelled: never sent, so skipped rather than failed.
     const cancelled = next === 'failed' && error?.code === 'BROADCAST_STATE_INVALID';
+    // Refused by the gate because the customer opted out meanwhile: suppressed, as at start.
+    const optedOutOn = next === 'failed' && error?.code === 'RECIPIENT_OPTED_OUT' ? (error.details as { date?: string } | undefined)?.date : undefined;
+    if (optedOutOn) {
+      const problem = optedOut(new Date(optedOutOn));
+      return { recipient, to: 'suppressed', reason: problem.text, reasonCode: problem.code, reasonParams: problem.params, errorCode: error!.code, nextAttemptAt: null };
+    }
     return {
       recipient,
       to: deferral ? 'deferred' : cancelled ? 'skipped' : next,

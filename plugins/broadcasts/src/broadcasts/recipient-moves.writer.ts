@@ -19,6 +19,9 @@ export interface RecipientMove {
   recipient: FollowedRecipient;
   to: RecipientStatus;
   reason: string | null;
+  /** What the apps translate `reason` from, with the values it names (null: Meta's reason, in `reason`). */
+  reasonCode?: string | null;
+  reasonParams?: Record<string, string | number> | null;
   errorCode: string | null;
   nextAttemptAt: Date | null;
 }
@@ -119,11 +122,23 @@ export class RecipientMovesWriter {
     for (const chunk of chunksOf(moves)) {
       const rows = await sql.all<{ id: string }>(
         tx,
-        `with v (ref, from_status, to_status, reason, error_code, next_attempt_at) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?)')}) ` +
-          `update broadcast_recipients set status = v.to_status, reason = v.reason, error_code = v.error_code, ` +
-          `next_attempt_at = ${pg ? 'cast(v.next_attempt_at as timestamptz)' : 'v.next_attempt_at'}, updated_at = ? ` +
+        `with v (ref, from_status, to_status, reason, reason_code, reason_params, error_code, next_attempt_at) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?, ?, ?)')}) ` +
+          `update broadcast_recipients set status = v.to_status, reason = v.reason, reason_code = v.reason_code, reason_params = ${pg ? 'v.reason_params::jsonb' : 'v.reason_params'}, ` +
+          `error_code = v.error_code, next_attempt_at = ${pg ? 'cast(v.next_attempt_at as timestamptz)' : 'v.next_attempt_at'}, updated_at = ? ` +
           `from v where broadcast_recipients.id = v.ref and broadcast_recipients.status = v.from_status returning broadcast_recipients.id`,
-        [...chunk.flatMap((m) => [m.recipient.id, m.recipient.status, m.to, m.reason, m.errorCode, pg ? m.nextAttemptAt?.toISOString() ?? null : sql.date(m.nextAttemptAt)]), sql.date(this.clock.now())],
+        [
+          ...chunk.flatMap((m) => [
+            m.recipient.id,
+            m.recipient.status,
+            m.to,
+            m.reason,
+            m.reasonCode ?? null,
+            sql.json(m.reasonParams ?? null),
+            m.errorCode,
+            pg ? m.nextAttemptAt?.toISOString() ?? null : sql.date(m.nextAttemptAt),
+          ]),
+          sql.date(this.clock.now()),
+        ],
       );
       const moved = new Set(rows.map((r) => r.id));
       applied.push(...chunk.filter((m) => moved.has(m.recipient.id)));
@@ -137,6 +152,24 @@ export class RecipientMovesWriter {
     }
     for (const [broadcastId, shift] of shifts) await this.shiftCounters(tx, broadcastId, shift);
     return applied;
+  }
+
+  /**
+   * The broadcast messages among these whose customer has opted out (since the audience was
+   * planned), with when: one select per few hundred messages, through their recipients' contacts.
+   */
+  async optedOutOf(em: EntityManager, messageIds: string[]): Promise<Map<string, Date>> {
+    const found = new Map<string, Date>();
+    for (const chunk of chunksOf([...new Set(messageIds)])) {
+      const rows = await this.sql.all<{ message_id: string; opted_out_at: unknown }>(
+        em,
+        `select r.message_id, c.opted_out_at from broadcast_recipients r join contacts c on c.id = r.contact_id ` +
+          `where r.message_id in (${chunk.map(() => '?').join(', ')}) and c.opted_out_at is not null`,
+        chunk,
+      );
+      for (const row of rows) found.set(row.message_id, this.sql.readDate(row.opted_out_at)!);
+    }
+    return found;
   }
 
   /** `shiftCounters` without the unit of work: one update of the broadcast's row. */

@@ -25,10 +25,7 @@ function notSent(status: 'skipped' | 'suppressed', problems: RecipientProblem[])
 
 /** Decides one recipient at start; validation runs the same decision without storing it. */
 export function planRecipient(input: RecipientPlanInput): RecipientPlan {
-  if (input.optedOutAt) {
-    const date = input.optedOutAt.toISOString().slice(0, 10);
-    return notSent('suppressed', [{ code: 'OPTED_OUT', params: { date }, text: `Opted out on ${date}.` }]);
-  }
+  if (input.optedOutAt) return notSent('suppressed', [optedOut(input.optedOutAt)]);
   if (input.templateCategory === 'MARKETING' && input.country && input.marketingBlockedCountries.includes(input.country)) {
     const { country } = input;
     return notSent('skipped', [{ code: 'MARKETING_COUNTRY_BLOCKED', params: { country }, text: `WhatsApp does not deliver marketing templates to numbers in ${country}.` }]);
@@ -36,4 +33,10 @@ export function planRecipient(input: RecipientPlanInput): RecipientPlan {
   const resolved = resolveParameters(input.mapping, input, { providerMediaId: input.headerMediaProviderId });
   if (!resolved.ok) return notSent('skipped', resolved.problems);
   return { status: 'pending', reason: null, reasonCode: null, reasonParams: null, parameters: resolved.parameters };
+}
+
+/** Why a customer who opted out at `at` is suppressed: at start, or when they opt out while the broadcast runs. */
+export function optedOut(at: Date): RecipientProblem & { params: { date: string } } {
+  const date = at.toISOString().slice(0, 10);
+  return { code: 'OPTED_OUT', params: { date }, text: `Opted out on ${date}.` };
 }

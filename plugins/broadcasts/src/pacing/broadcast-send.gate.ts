@@ -8,6 +8,7 @@ import { Broadcast } from '../broadcasts/broadcast.entity.js';
 import { RecipientMovesWriter } from '../broadcasts/recipient-moves.writer.js';
 import { SendPaceStore } from './send-pace.store.js';
 import { broadcastReasons } from '../broadcasts/broadcast-reason.js';
+import { optedOut } from '../broadcasts/recipient.plan.js';
 
 /**
  * How far ahead a batch of sends reserves the number's pace: its sends go at their moments
@@ -28,8 +29,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The broadcast engine's send gate, passed by the core's send consumer before each broadcast
- * message: it holds messages of a paused broadcast, refuses those of a cancelled one, and paces
- * the rest with the number's shared token bucket. After each send it slows the pace on
+ * message: it holds messages of a paused broadcast, refuses those of a cancelled one and those to
+ * a customer who opted out since the audience was planned, and paces the rest with the number's
+ * shared token bucket. After each send it slows the pace on
  * throttling and pauses the broadcast on failures that every later send would repeat, or when
  * too many of its recent sends failed.
  */
@@ -56,6 +58,8 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
     const state = await this.stateOf(send.broadcastId);
     if (!state) return { action: 'send' };
     if (state.status !== 'running') return this.stopped(state.status);
+    const optedOutAt = (await this.moves.optedOutOf(this.orm.em.fork(), [send.messageId])).get(send.messageId);
+    if (optedOutAt) return this.refusedOptedOut(optedOutAt);
     let slept = 0;
     for (;;) {
       const taken = await this.pace.take(send.channelAccountId, state.messagesPerSecond);
@@ -104,7 +108,9 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
   /**
    * Sends that waited for their moments are held (or refused) if their broadcast stopped
    * meanwhile: its state is read again, not taken from the cache, so a pause or cancel holds
-   * every send not yet on its way, in whichever process it was made.
+   * every send not yet on its way, in whichever process it was made. A customer who opted out
+   * since the audience was planned (a STOP while the broadcast runs, or during a pause) is
+   * refused here, the last moment before the send leaves, and their recipient is suppressed.
    */
   async beforeDeparture(sends: GatedSend[]): Promise<SendGateVerdict[]> {
     const stopped = new Map<string, SendGateVerdict>();
@@ -112,7 +118,14 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       const state = await this.stateOf(broadcastId, 0);
       if (state && state.status !== 'running') stopped.set(broadcastId, this.stopped(state.status));
     }
-    return sends.map((s) => (s.broadcastId && stopped.get(s.broadcastId)) || { action: 'send' });
+    const going = sends.filter((s) => s.broadcastId && !stopped.has(s.broadcastId)).map((s) => s.messageId);
+    const optedOutAt = going.length ? await this.moves.optedOutOf(this.orm.em.fork(), going) : new Map<string, Date>();
+    return sends.map((s) => {
+      const stop = s.broadcastId && stopped.get(s.broadcastId);
+      if (stop) return stop;
+      const at = optedOutAt.get(s.messageId);
+      return at ? this.refusedOptedOut(at) : { action: 'send' };
+    });
   }
 
   /** The recipients move to sent in the transaction that records their messages as sent. */
@@ -157,6 +170,15 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       return { action: 'refuse', error: { code: 'BROADCAST_STATE_INVALID', message: 'Not sent: the broadcast was cancelled first.', retryable: false } };
     }
     return { action: 'hold' };
+  }
+
+  /** The verdict on a send to a customer who opted out at `at`: never sent (its recipient is suppressed, `BroadcastEngine.follow`). */
+  private refusedOptedOut(at: Date): SendGateVerdict {
+    const { params } = optedOut(at);
+    return {
+      action: 'refuse',
+      error: { code: 'RECIPIENT_OPTED_OUT', message: `Not sent: the customer opted out on ${params.date}, before it went out.`, retryable: false, details: params },
+    };
   }
 
   /**
