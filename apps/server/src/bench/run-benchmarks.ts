@@ -223,5 +223,7 @@ async function reportIngest(shapes: IngestFigures[]): Promise<void> {
       `${s.name.padEnd(40)}${pad(total, 9)}${pad(r.webhooksPerSecond, 7)}${pad(share(r.webhooksPerSecond), 12)}${pad(aimShare(s), 7)}${pad(r.statusesPerSecond, 12)}${pad(statusAim, 8)}${pad(pct(r.ack), 20)}${pad(pct(r.statusLag), 22)}${pad(r.storeTailMs, 9)}${pad(`${r.readStored}/${r.broadcast}`, 14)}${pad(`${r.inboundStored}/${r.inboundWebhooks}`, 16)}${pad(r.errors, 8)}`,
     );
   }
+  // Receipts wait behind customers' messages in the webhook queue (ADR 0034): the replies' lag against the statuses'.
+  for (const s of shapes) console.log(`${s.name}: customers' replies during the flood, webhook → agent's socket p50/p99 ${pct(s.flood.replyLag)} ms (${s.flood.replyLag.count} seen), statuses ${pct(s.flood.statusLag)} ms`);
   console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, broadcast: BROADCAST, rate: RATE, ceilings: [jsonCeiling, hmacCeiling], shapes })}`);
 }

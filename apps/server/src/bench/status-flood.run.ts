@@ -17,6 +17,8 @@ export interface StatusFloodFigures {
   ack: LatencySummary;
   /** From a status webhook's first copy to the changed status on the agent's socket (stored, then published). */
   statusLag: LatencySummary;
+  /** Customers' replies mixed into the flood: webhook sent → shown on the agent's socket (ms). */
+  replyLag: LatencySummary;
   /** From the last answer until the store held every status and message (0: stored when acknowledged). */
   storeTailMs: number;
   /** Broadcast messages whose final status (read) is stored, against `broadcast`. */
@@ -75,12 +77,14 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
   const plan = planFlood(queued, 0.1, Math.random);
 
   const seen = new Map<string, number>();
+  const replySeen = new Map<string, number>();
   const unsubscribe = target.onLive((frame, at) => {
     const message = frame.data?.message;
     if (frame.type === 'message.updated' && message?.externalId) {
       const key = `${message.externalId}:${message.status}`;
       if (!seen.has(key)) seen.set(key, at);
     }
+    if (frame.type === 'message.created' && message?.externalId && !replySeen.has(message.externalId)) replySeen.set(message.externalId, at);
   });
   const cpuBefore = target.cpuMs();
   let counts = await target.store.counts();
@@ -102,12 +106,14 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
   unsubscribe();
 
   const firstSent = new Map<string, number>();
+  const replySent = new Map<string, number>();
   plan.forEach((w, i) => {
-    if (w.kind !== 'status') return;
-    const key = `${w.wamid}:${w.status}`;
+    const key = w.kind === 'status' ? `${w.wamid}:${w.status}` : w.wamid;
+    const sent = w.kind === 'status' ? firstSent : replySent;
     const at = times.sentAt[i]!;
-    if (!(firstSent.get(key)! <= at)) firstSent.set(key, at);
+    if (!(sent.get(key)! <= at)) sent.set(key, at);
   });
+  const replyLags = [...replySent].flatMap(([wamid, sentAt]) => (replySeen.has(wamid) ? [replySeen.get(wamid)! - sentAt] : []));
   const lags: number[] = [];
   for (const [key, sentAt] of firstSent) {
     const at = seen.get(key);
@@ -125,6 +131,7 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
     errors: plan.length - acknowledged(times),
     ack: summariseLatencies(ackLatencies(times)),
     statusLag: summariseLatencies(lags),
+    replyLag: summariseLatencies(replyLags),
     storeTailMs: Math.round(storeTailMs),
     readStored: counts.get('outbound:read') ?? 0,
     inboundStored: (counts.get('inbound:received') ?? 0) - inboundBefore,

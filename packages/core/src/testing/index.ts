@@ -2,3 +2,5 @@
 export { requireService, type RequireServiceOptions, type RequiredService } from './require-service.js';
 export { describeEventBusContract } from './event-bus.contract.js';
 export { migratedSchemaDrift } from './schema-drift.js';
+/** The webhook ingest's group commit, for tests that hand it deliveries in one turn of the event loop. */
+export { InboundQueue } from '../webhooks/inbound.queue.js';

@@ -20,11 +20,20 @@ const MAX_BATCH = 256;
  * delivery that cannot be applied at all (a conflict with another process, a bug) is stored as
  * it came and retried in the background, so the provider still gets its 200 and nothing is
  * lost. Only when even that write fails (the database is down) does the provider get a 5xx.
+ *
+ * Deliveries of statuses alone (a broadcast's receipts: three per message sent) wait behind
+ * the others: a batch takes customers' messages and everything else first, and fills up with
+ * receipts. A broadcast's flood of receipts then delays its receipts, not a customer's reply.
+ * Nothing depends on the order between the two: statuses are of our own messages and move them
+ * forward only.
  */
 @Injectable()
 export class InboundQueue {
   private readonly logger = new Logger('InboundQueue');
+  /** Deliveries with customers' messages, or anything but statuses. */
   private readonly pending: Pending[] = [];
+  /** Deliveries of statuses alone, taken after `pending`. */
+  private readonly receipts: Pending[] = [];
   private writing = false;
 
   constructor(
@@ -38,7 +47,8 @@ export class InboundQueue {
   enqueue(delivery: Delivery): Promise<void> {
     if (delivery.events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ ...delivery, resolve, reject });
+      const receiptsOnly = delivery.events.every((e) => e.kind === 'status');
+      (receiptsOnly ? this.receipts : this.pending).push({ ...delivery, resolve, reject });
       if (!this.writing) {
         this.writing = true;
         setImmediate(() => void this.write());
@@ -58,8 +68,9 @@ export class InboundQueue {
 
   private async write(): Promise<void> {
     try {
-      while (this.pending.length > 0) {
+      while (this.pending.length + this.receipts.length > 0) {
         const batch = this.pending.splice(0, MAX_BATCH);
+        if (batch.length < MAX_BATCH) batch.push(...this.receipts.splice(0, MAX_BATCH - batch.length));
         try {
           await this.applyNow(batch);
           batch.forEach((d) => d.resolve());

@@ -1,6 +1,7 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { isStatusAdvance, type MessageStatus } from '@obrol/contracts';
-import { MikroORM, statusAdvanceSql } from '@obrol/core';
+import { ChannelsService, MikroORM, statusAdvanceSql } from '@obrol/core';
+import { InboundQueue } from '@obrol/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClock } from '../test-clock.js';
 import { testEvents } from '../test-channel/test-webhook.js';
@@ -196,5 +197,27 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`webhook ingest batches 
     }
     await eventually(async () => (await messagesOf(customer.id)).some((m) => m.externalId === 'poisoned-1'), 15_000, 'the refused delivery to land on retry');
     expect((await messagesOf(customer.id)).map((m) => m.externalId).sort()).toEqual([...ids].sort());
+  });
+
+  it("applies a customer's message before the receipts waiting ahead of it: a broadcast's flood of statuses never holds a reply back", async () => {
+    const customer = { id: '6281200000011' };
+    const sent = await sentMessage(customer, 'struk belanja');
+    const queue = env.app.app.get(InboundQueue);
+    const resolved = await env.app.app.get(ChannelsService).resolve(inbox.id);
+    const applied: string[] = [];
+    // Handed over in one turn, as a flood is: 600 deliveries of receipts, then the reply.
+    const receipts = Array.from({ length: 600 }, (_, i) =>
+      queue.enqueue({ resolved, events: [{ kind: 'status', externalId: sent.externalId, status: i < 300 ? 'delivered' : 'read', timestamp: clock.now() }] }).then(() => applied.push('receipt')),
+    );
+    const reply = queue
+      .enqueue({ resolved, events: [{ kind: 'inbound_message', externalId: `reply-${customer.id}`, from: { externalId: customer.id }, timestamp: clock.now(), content: { type: 'text', text: 'stop kirim struk' }, opensWindow: true }] })
+      .then(() => applied.push('reply'));
+    await Promise.all([...receipts, reply]);
+    // In the first transaction, ahead of the receipts (a batch holds 256 deliveries).
+    expect(applied.indexOf('reply')).toBe(0);
+    expect(applied).toHaveLength(601);
+    const messages = await messagesOf(customer.id);
+    expect(messages.filter((m) => m.externalId === `reply-${customer.id}`)).toHaveLength(1);
+    expect(messages.find((m) => m.id === sent.id)!.status).toBe('read');
   });
 });
