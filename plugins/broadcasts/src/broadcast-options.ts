@@ -22,6 +22,12 @@ export interface BroadcastOptions {
   dailyLimit: number | null;
   /** How often each worker hands out the next batch of recipients. */
   dispatchIntervalMs: number;
+  /**
+   * A start of more recipients than this answers at once: the broadcast is due now (`scheduled`,
+   * no local time) and a worker plans its audience and starts it (ADR 0033). Smaller audiences
+   * are planned while the start waits, and it answers `running`.
+   */
+  startInBackgroundAbove: number;
 }
 
 export const BROADCAST_OPTIONS = Symbol.for('obrol.BroadcastOptions');
@@ -38,4 +44,5 @@ export const DEFAULT_BROADCAST_OPTIONS: BroadcastOptions = {
   currency: 'USD',
   dailyLimit: null,
   dispatchIntervalMs: 200,
+  startInBackgroundAbove: 10_000,
 };

@@ -21,7 +21,7 @@ export default {
     empty: 'No broadcasts yet. Press “New broadcast” to plan your first one.',
     noMatch: 'No broadcast matches this search or filter.',
     name: 'Name', state: 'State', template: 'Template', audience: 'Recipients', progress: 'Progress', funnel: 'Sent · Delivered · Read · Failed', when: 'When',
-    scheduledFor: 'Starts {time}', finishedAt: 'Finished {time}', createdAt: 'Created {time}',
+    scheduledFor: 'Starts {time}', starting: 'Starting: preparing the audience', finishedAt: 'Finished {time}', createdAt: 'Created {time}',
     more: 'Show more',
   },
   wizard: {
@@ -210,6 +210,7 @@ export default {
     phone: 'Phone', status: 'Status', reason: 'Reason', updated: 'Updated', row: 'CSV row',
     loadMore: 'Load more',
     scheduledFor: 'Scheduled for {time} ({zone})',
+    starting: 'Starting: the recipients are being prepared (each one checked and given their values). Sending begins by itself in a moment.',
     pausedBecause: 'Paused because: {reason}',
     explain: 'This page updates by itself while the broadcast sends.',
     edit: 'Continue planning',

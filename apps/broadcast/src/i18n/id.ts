@@ -23,7 +23,7 @@ const id: typeof en = {
     empty: 'Belum ada siaran. Tekan “Siaran baru” untuk merencanakan yang pertama.',
     noMatch: 'Tidak ada siaran yang cocok dengan pencarian atau filter ini.',
     name: 'Nama', state: 'Status', template: 'Template', audience: 'Penerima', progress: 'Kemajuan', funnel: 'Terkirim · Diterima · Dibaca · Gagal', when: 'Waktu',
-    scheduledFor: 'Mulai {time}', finishedAt: 'Selesai {time}', createdAt: 'Dibuat {time}',
+    scheduledFor: 'Mulai {time}', starting: 'Memulai: menyiapkan penerima', finishedAt: 'Selesai {time}', createdAt: 'Dibuat {time}',
     more: 'Tampilkan lebih banyak',
   },
   wizard: {
@@ -212,6 +212,7 @@ const id: typeof en = {
     phone: 'Telepon', status: 'Status', reason: 'Alasan', updated: 'Diperbarui', row: 'Baris CSV',
     loadMore: 'Muat lebih banyak',
     scheduledFor: 'Dijadwalkan {time} ({zone})',
+    starting: 'Memulai: penerima sedang disiapkan (masing-masing diperiksa dan diberi nilainya). Pengiriman dimulai sendiri sebentar lagi.',
     pausedBecause: 'Dijeda karena: {reason}',
     explain: 'Halaman ini diperbarui sendiri selama siaran mengirim.',
     edit: 'Lanjutkan perencanaan',

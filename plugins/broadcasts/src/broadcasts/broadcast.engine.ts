@@ -89,6 +89,8 @@ export class BroadcastEngine implements OnModuleDestroy {
   /** Statuses to follow, collected in one turn and moved together. */
   private readonly statusesToFollow: { status: FollowedStatus; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
   private followScheduled = false;
+  /** Set when the process shuts down: a plan in progress stops between two chunks, and its broadcast stays due. */
+  private stopping = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -147,8 +149,21 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.stopping = true;
     for (const { timer } of this.progress.values()) clearTimeout(timer);
     this.progress.clear();
+  }
+
+  /**
+   * How many recipients a start would plan, at most: the uploaded ones, and the contacts its
+   * filter names, or every contact of the number when it filters by tags or attributes.
+   */
+  async audienceSize(em: EntityManager, b: Broadcast): Promise<number> {
+    const uploaded = await em.count(BroadcastRecipient, { broadcast: b.id });
+    const filter = b.audienceFilter;
+    if (!filter) return uploaded;
+    if (filter.tags?.length || filter.attributes) return uploaded + (await em.count(Contact, { channelAccount: b.channelAccount.id }));
+    return uploaded + (filter.contactIds?.length ?? 0);
   }
 
   /** The template as stored, or null. */
@@ -212,6 +227,7 @@ export class BroadcastEngine implements OnModuleDestroy {
     const counts: CounterShift = { total: 0, pending: 0, skipped: 0, suppressed: 0 };
     let after = '';
     for (;;) {
+      if (this.stopping) return null;
       const next = await this.orm.em.fork().transactional(async (tx) => {
         // Still the broadcast it was: a change (a new audience, another mapping, a start elsewhere) ends planning ahead.
         const still = await tx.findOne(Broadcast, { id, status: from }, { fields: ['updatedAt'], disableIdentityMap: true });
@@ -582,12 +598,22 @@ export class BroadcastEngine implements OnModuleDestroy {
     return due.length;
   }
 
-  /** Starts scheduled broadcasts that came due, and completes running ones with nothing left to send. */
-  @Every({ name: 'broadcast schedule and completion', intervalMs: 1_000, roles: ['worker'] })
-  async advance(): Promise<void> {
+  /**
+   * Starts scheduled broadcasts that came due, and those started with an audience too large to
+   * plan while the start waited (ADR 0033). A job of its own: a plan of a million recipients
+   * takes a while, and completions go on meanwhile.
+   */
+  @Every({ name: 'broadcast schedule', intervalMs: 1_000, roles: ['worker'] })
+  async launchDue(): Promise<void> {
+    const due = await this.orm.em.fork().find(Broadcast, { status: 'scheduled', scheduledAt: { $lte: this.clock.now() } }, { fields: ['id'], orderBy: { scheduledAt: 'asc' } });
+    for (const b of due) await this.launch(b.id, 'scheduled');
+  }
+
+  /** Completes running broadcasts with nothing left to send. */
+  @Every({ name: 'broadcast completion', intervalMs: 1_000, roles: ['worker'] })
+  async completeFinished(): Promise<void> {
     const em = this.orm.em.fork();
     const now = this.clock.now();
-    for (const due of await em.find(Broadcast, { status: 'scheduled', scheduledAt: { $lte: now } }, { fields: ['id'] })) await this.launch(due.id, 'scheduled');
     for (const b of await em.find(Broadcast, { status: 'running', pending: 0, queued: 0, deferred: 0 }, { fields: ['id', 'tenantId'] })) {
       const tenant = await this.tenants.slugOf(b.tenantId);
       await em.fork().transactional(async (tx) => {
@@ -628,6 +654,8 @@ export class BroadcastEngine implements OnModuleDestroy {
     // Uploaded before the transaction: on SQLite's single connection a lookup inside it would wait forever.
     const uploadFailed = await this.uploadHeaderMedia(id);
     const ahead = uploadFailed ? null : await this.planAhead(id, from);
+    // Shutting down mid-plan: not started here; a due broadcast is started by the next worker.
+    if (this.stopping) return false;
     return this.orm.em.fork().transactional(async (tx) => {
       const b = await tx.findOne(Broadcast, { id, status: from }, { populate: ['channelAccount'] });
       if (!b) return false;

@@ -207,6 +207,13 @@ export class BroadcastsService {
         return broadcastView(b);
       }
     }
+    // A large audience is planned by a worker, not while the caller waits (ADR 0033): due now,
+    // without a local time, it starts as soon as its plan is made.
+    if ((await this.engine.audienceSize(em, b)) > this.options.startInBackgroundAbove) {
+      Object.assign(b, { status: 'scheduled', scheduledAt: this.clock.now(), scheduledLocal: null, timeZone: null });
+      await em.flush();
+      return broadcastView(b);
+    }
     if (b.status === 'scheduled') {
       b.status = 'draft';
       await em.flush();

@@ -15,8 +15,8 @@ const recipient = (i: number) => ({ id: `r${i}`, phone: `+62812000${String(i).pa
 
 let failures: { errorCode: string | null; code: string | null; reason: string | null; count: number }[] = [];
 
-function setup(locale: 'en' | 'id' = 'en', initial: Record<string, number> = { pending: 600, sent: 300, delivered: 80, read: 20 }) {
-  let state = broadcast('running', initial);
+function setup(locale: 'en' | 'id' = 'en', initial: Record<string, number> = { pending: 600, sent: 300, delivered: 80, read: 20 }, patch: Record<string, unknown> = {}) {
+  let state = { ...broadcast('running', initial), ...patch };
   const fake = fakeServer({
     'GET /api/v1/broadcasts/b1': () => state,
     'GET /api/v1/broadcasts/b1/recipients': (_b, q) => ({ items: Array.from({ length: q.get('status') ? 1 : 200 }, (_, i) => recipient(i)), nextCursor: null }),
@@ -96,6 +96,27 @@ describe('LivePage', () => {
     // Numbers in the page's language, whatever the browser's.
     expect(w.findAll('[data-testid="live-failure-count"]').map((c) => c.text())).toEqual(['1.200', '1']);
     w.unmount();
+  });
+
+  it('says a broadcast a worker is starting (a large audience) is starting, not scheduled, until it runs', async () => {
+    const { w, push } = setup('en', { pending: 1000 }, { status: 'scheduled', scheduledAt: '2026-11-01T00:00:00.000Z', startedAt: null });
+    await flushPromises();
+    expect(w.find('[data-testid="live-starting"]').text()).toBe('Starting: the recipients are being prepared (each one checked and given their values). Sending begins by itself in a moment.');
+    expect(w.find('[data-testid="live-scheduled"]').exists()).toBe(false);
+    // Only a running broadcast can be paused (the server refuses a scheduled one); a scheduled one can be cancelled.
+    expect(w.find('[data-testid="live-pause"]').exists()).toBe(false);
+    expect(w.find('[data-testid="live-cancel"]').exists()).toBe(true);
+    push({ pending: 1000 }, 'running');
+    await flushPromises();
+    expect(w.find('[data-testid="live-starting"]').exists()).toBe(false);
+    expect(w.find('[data-testid="live-pause"]').exists()).toBe(true);
+  });
+
+  it('says when a broadcast scheduled for a local time starts, in its time zone', async () => {
+    const { w } = setup('en', { pending: 1000 }, { status: 'scheduled', scheduledAt: '2026-12-01T02:00:00.000Z', scheduledLocal: '2026-12-01T09:00:00', timeZone: 'Asia/Jakarta', startedAt: null });
+    await flushPromises();
+    expect(w.find('[data-testid="live-scheduled"]').text()).toBe('Scheduled for 2026-12-01 09:00:00 (Asia/Jakarta)');
+    expect(w.find('[data-testid="live-starting"]').exists()).toBe(false);
   });
 
   it('opens another broadcast when its id changes while the page shows', async () => {
