@@ -828,6 +828,43 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     }
   });
 
+  it('pauses by itself when WhatsApp cannot be reached, and reaches everyone once after it is back', async () => {
+    const { sim: first, channel } = await ownNumber('WhatsApp (outage)', {});
+    const address = { port: Number(new URL(first.url).port), phoneNumberId: first.config.phoneNumberId, wabaId: first.config.wabaId };
+    let back: WhatsAppSimulator | undefined;
+    try {
+      const numbers = phones(820_000, 300);
+      const id = await draft('Outage', csvOf(numbers), { channelAccountId: channel, messagesPerSecond: 50 });
+      const templatesAt = (sim: WhatsAppSimulator) => sim.sent.filter((m) => m.type === 'template').map((m) => m.waId);
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+      await eventually(() => templatesAt(first).length >= 20 || null, 60_000, 'the first sends');
+      // WhatsApp out of reach: every call is refused before it gets anywhere.
+      await first.close();
+      const paused = await eventually(async () => {
+        const b = await broadcast(id);
+        return b.status === 'paused' ? b : null;
+      }, 60_000, 'the auto-pause');
+      expect(paused).toMatchObject({ reasonCode: 'PAUSED_FAILURE_RATE', reasonParams: { error: 'CHANNEL_UNAVAILABLE' } });
+      expect(paused.reason).toMatch(/could not be reached/);
+      // Paused long before the recipients used up their retries.
+      expect(paused.counters.failed).toBe(0);
+      back = await startWhatsAppSimulator({ appSecret, accessToken, pairRateLimit: false, statusDelaysMs: { sent: 5, delivered: 10, read: 20 }, ...address });
+      back.setWebhookUrl(`${env.url}/webhooks/whatsapp/${channel}`);
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).status).toBe(200);
+      const done = await eventually(async () => {
+        const b = await broadcast(id);
+        return b.status === 'completed' ? b : null;
+      }, 120_000, 'completion once WhatsApp is back');
+      expect(done.counters).toMatchObject({ total: 300, failed: 0 });
+      const counts = new Map<string, number>();
+      for (const waId of [...templatesAt(first), ...templatesAt(back)]) counts.set(waId, (counts.get(waId) ?? 0) + 1);
+      expect(counts.size).toBe(300);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await back?.close();
+    }
+  });
+
   it("sends no more in 24 hours than the number's messaging tier allows, and says it waits", async () => {
     // A new number: Meta reports TIER_250, at most 250 business-initiated messages a day.
     const { sim: young, channel } = await ownNumber('WhatsApp (TIER_250)', { throughputPerSecond: 1_000, messagingLimit: 'TIER_250' });

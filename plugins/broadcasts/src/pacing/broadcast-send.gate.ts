@@ -150,8 +150,10 @@ export class BroadcastSendGate implements SendGate, OnModuleInit {
       this.states.delete(send.broadcastId);
       return;
     }
-    // Only the provider's refusals count towards the failure rate; retries are not outcomes yet.
-    if (error?.retryable) return;
+    // The provider's refusals count towards the failure rate, and so does WhatsApp out of reach
+    // (every later send would wait for it too, and used up its retries); other retries are not
+    // outcomes yet.
+    if (error?.retryable && error.code !== 'CHANNEL_UNAVAILABLE') return;
     const window = this.outcomes.get(send.broadcastId) ?? [];
     window.push(!!error);
     if (window.length > this.options.failureWindow) window.shift();
