@@ -31,9 +31,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The broadcast engine's send gate, passed by the core's send consumer before each broadcast
  * message: it holds messages of a paused broadcast, refuses those of a cancelled one and those to
  * a customer who opted out since the audience was planned, and paces the rest with the number's
- * shared token bucket. After each send it slows the pace on
- * throttling and pauses the broadcast on failures that every later send would repeat, or when
- * too many of its recent sends failed.
+ * shared token bucket. After each send it slows the pace on throttling and pauses the broadcast
+ * on failures that every later send would repeat, or when too many of its recent sends failed.
  */
 @Injectable()
 export class BroadcastSendGate implements SendGate, OnModuleInit {
