@@ -1,4 +1,4 @@
-import type { BroadcastCounters } from '@obrol/client';
+import type { BroadcastCounters, BroadcastView } from '@obrol/client';
 
 /** Recipients the engine is done with, whatever the outcome. */
 export function handled(c: BroadcastCounters): number {
@@ -15,4 +15,12 @@ export function percentHandled(c: BroadcastCounters): number {
 /** Funnel stages are cumulative: a read message was delivered and sent too. */
 export function funnel(c: BroadcastCounters): { sent: number; delivered: number; read: number; failed: number } {
   return { sent: c.sent + c.delivered + c.read, delivered: c.delivered + c.read, read: c.read, failed: c.failed };
+}
+
+/**
+ * Started, and a worker plans its audience before it runs (a large one, ADR 0033): due now with
+ * no local time, unlike a broadcast scheduled for a time.
+ */
+export function isStarting(b: Pick<BroadcastView, 'status' | 'scheduledAt' | 'scheduledLocal'>): boolean {
+  return b.status === 'scheduled' && !!b.scheduledAt && !b.scheduledLocal;
 }
