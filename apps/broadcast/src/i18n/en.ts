@@ -8,6 +8,7 @@ export default {
   login: { title: 'Sign in to send broadcasts' },
   status: {
     draft: 'Draft', scheduled: 'Scheduled', running: 'Sending', paused: 'Paused', completed: 'Completed', cancelled: 'Cancelled',
+    starting: 'Starting',
   },
   recipientStatus: {
     pending: 'Waiting', queued: 'Queued', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', skipped: 'Skipped', suppressed: 'Opted out', deferred: 'Retrying later',
@@ -192,6 +193,7 @@ export default {
     headerFile: 'Sent to everyone at the top of the message: the {kind} {name}',
     back: '← All broadcasts',
     progress: '{done} of {total} handled ({percent}%)',
+    notCountedYet: 'The recipients are counted when it starts.',
     rate: 'Now: {rate} messages per second',
     eta: 'About {eta} left',
     funnel: 'How far the messages got',

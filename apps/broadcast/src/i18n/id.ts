@@ -10,6 +10,7 @@ const id: typeof en = {
   login: { title: 'Masuk untuk mengirim siaran' },
   status: {
     draft: 'Draf', scheduled: 'Terjadwal', running: 'Mengirim', paused: 'Dijeda', completed: 'Selesai', cancelled: 'Dibatalkan',
+    starting: 'Memulai',
   },
   recipientStatus: {
     pending: 'Menunggu', queued: 'Antre', sent: 'Terkirim', delivered: 'Diterima', read: 'Dibaca', failed: 'Gagal', skipped: 'Dilewati', suppressed: 'Berhenti langganan', deferred: 'Dicoba lagi nanti',
@@ -194,6 +195,7 @@ const id: typeof en = {
     headerFile: 'Dikirim ke semua orang di bagian atas pesan: {kind} {name}',
     back: '← Semua siaran',
     progress: '{done} dari {total} diproses ({percent}%)',
+    notCountedYet: 'Penerima dihitung saat siaran dimulai.',
     rate: 'Saat ini: {rate} pesan per detik',
     eta: 'Sekitar {eta} lagi',
     funnel: 'Sejauh mana pesan sampai',

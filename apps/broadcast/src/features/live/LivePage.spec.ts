@@ -99,16 +99,21 @@ describe('LivePage', () => {
   });
 
   it('says a broadcast a worker is starting (a large audience) is starting, not scheduled, until it runs', async () => {
-    const { w, push } = setup('en', { pending: 1000 }, { status: 'scheduled', scheduledAt: '2026-11-01T00:00:00.000Z', startedAt: null });
+    const { w, push } = setup('en', { total: 0 }, { status: 'scheduled', scheduledAt: '2026-11-01T00:00:00.000Z', startedAt: null });
     await flushPromises();
     expect(w.find('[data-testid="live-starting"]').text()).toBe('Starting: the recipients are being prepared (each one checked and given their values). Sending begins by itself in a moment.');
     expect(w.find('[data-testid="live-scheduled"]').exists()).toBe(false);
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Starting');
+    // Counted at start: not "0 of 0 handled".
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('The recipients are counted when it starts.');
     // Only a running broadcast can be paused (the server refuses a scheduled one); a scheduled one can be cancelled.
     expect(w.find('[data-testid="live-pause"]').exists()).toBe(false);
     expect(w.find('[data-testid="live-cancel"]').exists()).toBe(true);
     push({ pending: 1000 }, 'running');
     await flushPromises();
     expect(w.find('[data-testid="live-starting"]').exists()).toBe(false);
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Sending');
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('0 of 1,000 handled (0%)');
     expect(w.find('[data-testid="live-pause"]').exists()).toBe(true);
   });
 
