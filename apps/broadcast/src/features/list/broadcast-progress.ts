@@ -24,3 +24,8 @@ export function funnel(c: BroadcastCounters): { sent: number; delivered: number;
 export function isStarting(b: Pick<BroadcastView, 'status' | 'scheduledAt' | 'scheduledLocal'>): boolean {
   return b.status === 'scheduled' && !!b.scheduledAt && !b.scheduledLocal;
 }
+
+/** Whether its recipients are counted yet: they are when it starts (a draft or a broadcast still to start has no count). */
+export function isCounted(b: Pick<BroadcastView, 'startedAt' | 'counters'>): boolean {
+  return !!b.startedAt || b.counters.total > 0;
+}
