@@ -1,6 +1,5 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
-import { dictionary as englishDictionary, translations } from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { ObrolError } from '@obrol/contracts';
 
 /** The length NIST SP 800-63B and this API have always asked for. */
@@ -8,7 +7,31 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** zxcvbn's "safely unguessable" (about 10^10 guesses): common, repeated and keyboard passwords score lower. */
 const MIN_SCORE = 3;
 
-const strength = new ZxcvbnFactory({ dictionary: { ...commonDictionary, ...englishDictionary }, graphs: adjacencyGraphs, translations });
+/** How long the estimator stays built after a check; its dictionaries take ~13 MB of heap. */
+const KEEP_ESTIMATOR_MS = 60_000;
+
+const require = createRequire(import.meta.url);
+let estimator: ZxcvbnFactory | undefined;
+let release: NodeJS.Timeout | undefined;
+
+/**
+ * zxcvbn with its common and English dictionaries, loaded at the first check rather than at
+ * start: passwords are checked rarely (an agent added, a password changed), and its word lists
+ * and ranked dictionaries take about 25 MB of heap that every process, workers included, would
+ * otherwise carry. The built estimator is dropped a minute after the last check (the modules'
+ * word lists stay loaded; building again takes ~70 ms).
+ */
+function strength(): ZxcvbnFactory {
+  if (!estimator) {
+    const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    const english = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+    estimator = new Factory({ dictionary: { ...common.dictionary, ...english.dictionary }, graphs: common.adjacencyGraphs, translations: english.translations });
+  }
+  clearTimeout(release);
+  release = setTimeout(() => (estimator = undefined), KEEP_ESTIMATOR_MS).unref();
+  return estimator;
+}
 
 /**
  * Refuses a password that is short, or that a strength estimator finds guessable (common
@@ -25,7 +48,7 @@ export function passwordWeakness(password: string, userInputs: string[] = []): s
     return `The password must have at least ${MIN_PASSWORD_LENGTH} characters besides leading and trailing spaces.`;
   }
   const inputs = ['obrol', ...userInputs.flatMap((s) => [s, ...s.split(/[@.\s_-]+/)]).filter((s) => s.length >= 3)];
-  const result = strength.check(password, inputs);
+  const result = strength().check(password, inputs);
   if (result.score >= MIN_SCORE) return null;
   const why = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
   return `The password is too easy to guess.${why ? ` ${why}` : ''} Use a longer phrase of unrelated words.`;
