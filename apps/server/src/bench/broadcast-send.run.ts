@@ -1,16 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { type LatencySummary, summariseLatencies } from './latency-stats.js';
+import type { WhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import type { ObrolTarget } from './obrol-target.fixture.js';
 import { StatusLagSampler } from './status-lag.sampler.js';
 
 export interface BroadcastFigures {
   label: string;
   recipients: number;
+  /** Sending numbers, each with a broadcast of its share of the recipients. */
+  numbers: number;
+  /** The cap of all the numbers together. */
   capPerSecond: number;
   importRowsPerSecond: number;
-  /** Sends per second accepted by the simulator, from the first to the last send. */
+  /** Sends per second accepted by the simulators, from the first to the last send. */
   sendsPerSecond: number;
-  /** The best one-second window at the simulator. */
+  /** The best one-second window at the simulators together. */
   peakSecond: number;
   completedSeconds: number;
   /**
@@ -67,9 +71,15 @@ const MAX_UNANSWERED_POLLS = 20;
 const phone = (i: number) => `+62815${String(i).padStart(8, '0')}`;
 const loadAverage = () => Math.round((process.platform === 'linux' ? Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]) : 0) * 100) / 100;
 
-async function createBroadcast(target: ObrolTarget, name: string, capPerSecond: number): Promise<string> {
+/** A sending number: its channel account in Obrol and the simulator behind it. */
+export interface BenchNumber {
+  channelId: string;
+  sim: WhatsAppSimulator;
+}
+
+async function createBroadcast(target: ObrolTarget, name: string, capPerSecond: number, channelId = target.channelId): Promise<string> {
   const created = await target.api<{ id: string }>('POST', '/api/v1/broadcasts', {
-    channelAccountId: target.channelId,
+    channelAccountId: channelId,
     name,
     template: { name: 'hello_world', language: 'en_US' },
     messagesPerSecond: capPerSecond,
@@ -117,15 +127,31 @@ async function readsWhile(target: ObrolTarget, route: string, during: Promise<un
 }
 
 /**
- * One broadcast of `recipients` through the target at `capPerSecond`, with the simulator posting
- * its status webhooks back as it goes: the CSV import rate, the send rate the simulator saw, the
- * lag of the statuses, the Obrol process's CPU per send and peak memory while it ran.
+ * A broadcast of `recipients` through the target at `capPerSecond` per number, with the simulator
+ * posting its status webhooks back as it goes: the CSV import rate, the send rate the simulator
+ * saw, the lag of the statuses, the Obrol process's CPU per send and peak memory while it ran.
+ * Given several `numbers`, each sends a broadcast of its share at once, and the rates are of all
+ * of them together (the status lag is sampled on the first).
  */
-export async function runBroadcastSend(target: ObrolTarget, label: string, recipients: number, capPerSecond: number, offset: number, statusWebhooks: boolean): Promise<BroadcastFigures> {
-  const id = await createBroadcast(target, `bench ${label}: ${recipients} at ${capPerSecond}/s`, capPerSecond);
-  const importSeconds = await uploadAudience(target, id, recipients, offset);
-  const firstSend = target.sim.sent.length;
-  const lag = statusWebhooks ? new StatusLagSampler(target.sim, target.store) : undefined;
+export async function runBroadcastSend(
+  target: ObrolTarget,
+  label: string,
+  recipients: number,
+  capPerSecond: number,
+  offset: number,
+  statusWebhooks: boolean,
+  numbers: BenchNumber[] = [{ channelId: target.channelId, sim: target.sim }],
+): Promise<BroadcastFigures> {
+  const share = Math.ceil(recipients / numbers.length);
+  const ids: string[] = [];
+  let importSeconds = 0;
+  for (const [i, number] of numbers.entries()) {
+    const id = await createBroadcast(target, `bench ${label}: ${share} at ${capPerSecond}/s`, capPerSecond, number.channelId);
+    importSeconds += await uploadAudience(target, id, Math.min(share, recipients - i * share), offset + i * share);
+    ids.push(id);
+  }
+  const firstSends = numbers.map((n) => n.sim.sent.length);
+  const lag = statusWebhooks ? new StatusLagSampler(numbers[0]!.sim, target.store) : undefined;
   const cpuBefore = target.cpuMs();
   const started = performance.now();
   lag?.start();
@@ -134,27 +160,21 @@ export async function runBroadcastSend(target: ObrolTarget, label: string, recip
   let start: BroadcastFigures['start'] | undefined;
   try {
     let answeredMs = 0;
-    const running = target.api<{ status: string }>('POST', `/api/v1/broadcasts/${id}/start`, {}).then(async (answer) => {
-      answeredMs = performance.now() - started;
-      for (let status = answer.status; status === 'scheduled'; status = (await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`)).status) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    });
+    const running = Promise.all(
+      ids.map(async (id) => {
+        const answer = await target.api<{ status: string }>('POST', `/api/v1/broadcasts/${id}/start`, {});
+        answeredMs = Math.max(answeredMs, performance.now() - started);
+        for (let status = answer.status; status === 'scheduled'; status = (await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`)).status) {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }),
+    );
     const startMeanwhile = await readsWhile(target, '/api/v1/broadcasts?limit=1', running);
     await running;
     start = { ms: Math.round(answeredMs), runningMs: Math.round(performance.now() - started), meanwhile: summariseLatencies(startMeanwhile) };
     ({ peakRssMb } = await withPeakRss(target, () =>
       target.phase(`broadcast ${label}`, async () => {
-        for (let unanswered = 0; ; ) {
-          // Under the webhooks' load a poll may go unanswered for a while; the run goes on.
-          const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`).catch((error: Error) => {
-            if (++unanswered > MAX_UNANSWERED_POLLS) throw error;
-            return undefined;
-          });
-          if (b) unanswered = 0;
-          if (b?.status === 'completed' || b?.status === 'paused') break;
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        for (const id of ids) await untilDone(target, id);
       }),
     ));
   } finally {
@@ -162,32 +182,49 @@ export async function runBroadcastSend(target: ObrolTarget, label: string, recip
   }
   const completedSeconds = (performance.now() - started) / 1000;
   // The webhooks of the last sends are still on their way: counted once they stop coming.
-  await target.sim.whenIdle();
+  await Promise.all(numbers.map((n) => n.sim.whenIdle()));
   const cpuAfter = target.cpuMs();
-  const sent = target.sim.sent.slice(firstSend);
-  const times = sent.map((m) => m.acceptedAt.getTime()).sort((a, b) => a - b);
+  const times = numbers
+    .flatMap((n, i) => n.sim.sent.slice(firstSends[i]).map((m) => m.acceptedAt.getTime()))
+    .sort((a, b) => a - b);
   const spanSeconds = times.length > 1 ? (times.at(-1)! - times[0]!) / 1000 : 0;
   const perSecond = new Map<number, number>();
   for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
   // The counters follow the stored statuses a moment after each commit.
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const read = await target.api<{ counters: { read: number } }>('GET', `/api/v1/broadcasts/${id}`);
+  let readStored = 0;
+  for (const id of ids) readStored += (await target.api<{ counters: { read: number } }>('GET', `/api/v1/broadcasts/${id}`)).counters.read;
   return {
     label,
     recipients,
-    capPerSecond,
+    numbers: numbers.length,
+    capPerSecond: capPerSecond * numbers.length,
     importRowsPerSecond: Math.round(recipients / importSeconds),
-    sendsPerSecond: spanSeconds ? Math.round(sent.length / spanSeconds) : sent.length,
+    sendsPerSecond: spanSeconds ? Math.round(times.length / spanSeconds) : times.length,
     peakSecond: Math.max(0, ...perSecond.values()),
     completedSeconds: Math.round(completedSeconds * 10) / 10,
     start: start!,
     statusLag,
-    readStored: read.counters.read,
+    readStored,
     peakRssMb,
     // Includes the status webhooks the sends brought back: the whole cost of a recipient.
-    cpuUsPerSend: cpuBefore === undefined || cpuAfter === undefined || !sent.length ? undefined : Math.round(((cpuAfter - cpuBefore) * 1000) / sent.length),
+    cpuUsPerSend: cpuBefore === undefined || cpuAfter === undefined || !times.length ? undefined : Math.round(((cpuAfter - cpuBefore) * 1000) / times.length),
     loadAverage: loadAverage(),
   };
+}
+
+/** Polls a broadcast until it completes or pauses. */
+async function untilDone(target: ObrolTarget, id: string): Promise<void> {
+  for (let unanswered = 0; ; ) {
+    // Under the webhooks' load a poll may go unanswered for a while; the run goes on.
+    const b = await target.api<{ status: string }>('GET', `/api/v1/broadcasts/${id}`).catch((error: Error) => {
+      if (++unanswered > MAX_UNANSWERED_POLLS) throw error;
+      return undefined;
+    });
+    if (b) unanswered = 0;
+    if (b?.status === 'completed' || b?.status === 'paused') return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 /** Issue 10's aims for the broadcast bench. */
@@ -196,9 +233,11 @@ export const BROADCAST_AIMS = { shareOfCap: 98, uncappedPerSecond: 5000, peakRss
 export function formatBroadcast(name: string, f: BroadcastFigures): string {
   const lag = f.statusLag;
   return [
-    `${name}: ${f.label} broadcast of ${f.recipients.toLocaleString('en-US')} at a cap of ${f.capPerSecond}/s (load average ${f.loadAverage})`,
+    `${name}: ${f.label} broadcast of ${f.recipients.toLocaleString('en-US')} at a cap of ${f.capPerSecond.toLocaleString('en-US')}/s${f.numbers > 1 ? ` (${f.numbers} numbers at ${f.capPerSecond / f.numbers}/s each, a broadcast each)` : ''} (load average ${f.loadAverage})`,
     `  CSV import:       ${f.importRowsPerSecond.toLocaleString('en-US')} rows/s`,
-    `  sends:            ${f.sendsPerSecond.toLocaleString('en-US')}/s (${Math.round((f.sendsPerSecond / f.capPerSecond) * 100)} % of the cap; aim ≥ ${BROADCAST_AIMS.shareOfCap} %), best second ${f.peakSecond}`,
+    f.numbers > 1
+      ? `  sends:            ${f.sendsPerSecond.toLocaleString('en-US')}/s, all numbers together (aim with no cap ≥ ${BROADCAST_AIMS.uncappedPerSecond.toLocaleString('en-US')}/s), best second ${f.peakSecond}`
+      : `  sends:            ${f.sendsPerSecond.toLocaleString('en-US')}/s (${Math.round((f.sendsPerSecond / f.capPerSecond) * 100)} % of the cap; aim ≥ ${BROADCAST_AIMS.shareOfCap} %), best second ${f.peakSecond}`,
     `  start:            ${f.start.ms.toLocaleString('en-US')} ms to answer, running after ${f.start.runningMs.toLocaleString('en-US')} ms (the audience planned); other reads until then p50 ${f.start.meanwhile.p50Ms} ms, max ${f.start.meanwhile.maxMs} ms (${f.start.meanwhile.count} reads, one at a time)`,
     `  completed in:     ${f.completedSeconds} s`,
     lag

@@ -50,6 +50,12 @@ export interface ObrolTarget {
   phase<T>(label: string, run: () => Promise<T>): Promise<T>;
   /** CPU milliseconds the Obrol process has used so far (Linux), for CPU time per webhook or send. */
   cpuMs(): number | undefined;
+  /**
+   * Connects another WhatsApp number, on a simulator of its own that posts its webhooks back to
+   * Obrol as they happen (the "no cap" run: each number is held to 1,000/s, so the engine's own
+   * limit shows only across several). Closed with the target.
+   */
+  addNumber(index: number): Promise<{ channelId: string; sim: WhatsAppSimulator }>;
   close(): Promise<void>;
 }
 
@@ -65,14 +71,13 @@ export interface ObrolTargetOptions {
   webhookConnections?: number;
 }
 
-export async function startObrolTarget(options: ObrolTargetOptions): Promise<ObrolTarget> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-bench-'));
-  const sim = await startWhatsAppSimulator({
+/** A simulated number at Meta's top tier, with no per-customer pacing: the bench measures Obrol, not Meta's limits. */
+function startBenchSimulator(phoneNumberId: string, options: ObrolTargetOptions): Promise<WhatsAppSimulator> {
+  return startWhatsAppSimulator({
     appSecret: BENCH_APP_SECRET,
     accessToken: 'bench-token',
-    phoneNumberId: BENCH_PHONE_NUMBER_ID,
+    phoneNumberId,
     wabaId: BENCH_WABA_ID,
-    // A number at Meta's top tier, no per-customer pacing: the bench measures Obrol, not Meta's limits.
     throughputPerSecond: 1_000_000,
     pairRateLimit: false,
     statusDelaysMs: { sent: 0, delivered: 0, read: 0 },
@@ -80,10 +85,16 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     deliveryLogLimit: options.postsWebhooks ? 1_000 : 1_000_000,
     webhookConcurrency: options.webhookConnections,
   });
+}
+
+export async function startObrolTarget(options: ObrolTargetOptions): Promise<ObrolTarget> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-bench-'));
+  const sim = await startBenchSimulator(BENCH_PHONE_NUMBER_ID, options);
+  const moreSims: WhatsAppSimulator[] = [];
   const port = freePort();
   const password = randomBytes(12).toString('hex');
   let nodeFlags: string[] = [];
-  const inspectPort = freePort();
+  const inspectPort = port + 1;
   if (options.cpuProfileDir) {
     mkdirSync(options.cpuProfileDir, { recursive: true });
     nodeFlags = [`--inspect=127.0.0.1:${inspectPort}`];
@@ -109,11 +120,13 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
     return JSON.parse(text) as T;
   };
   token = (await api<{ token: string }>('POST', '/api/v1/auth/login', { email: 'bench@example.test', password })).token;
-  const channel = await api<{ id: string }>('POST', '/api/v1/channels', {
-    plugin: 'whatsapp',
-    name: 'Bench',
-    config: { phoneNumberId: BENCH_PHONE_NUMBER_ID, wabaId: BENCH_WABA_ID, accessToken: 'bench-token', appSecret: BENCH_APP_SECRET, verifyToken: 'bench-verify', graphApiBaseUrl: sim.url },
-  });
+  const connect = (name: string, phoneNumberId: string, graphApiBaseUrl: string) =>
+    api<{ id: string }>('POST', '/api/v1/channels', {
+      plugin: 'whatsapp',
+      name,
+      config: { phoneNumberId, wabaId: BENCH_WABA_ID, accessToken: 'bench-token', appSecret: BENCH_APP_SECRET, verifyToken: 'bench-verify', graphApiBaseUrl },
+    });
+  const channel = await connect('Bench', BENCH_PHONE_NUMBER_ID, sim.url);
 
   const webhookUrl = `${base}/webhooks/whatsapp/${channel.id}`;
   if (options.postsWebhooks) sim.setWebhookUrl(webhookUrl);
@@ -154,12 +167,21 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
       return result;
     },
     cpuMs: () => cpuMillisecondsOf(child.pid),
+    async addNumber(index) {
+      const phoneNumberId = String(Number(BENCH_PHONE_NUMBER_ID) + index);
+      const more = await startBenchSimulator(phoneNumberId, options);
+      moreSims.push(more);
+      const added = await connect(`Bench ${index}`, phoneNumberId, more.url);
+      if (options.postsWebhooks) more.setWebhookUrl(`${base}/webhooks/whatsapp/${added.id}`);
+      return { channelId: added.id, sim: more };
+    },
     async close() {
       inspector?.close();
       socket.close();
       await store.close();
       await stopChild(child);
       await sim.close();
+      await Promise.all(moreSims.map((s) => s.close()));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -519,7 +519,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
       `select send_attempts, send_started_at, status from messages where id in (${b.messageIds.map(() => '?').join(', ')})`,
       b.messageIds,
     );
-    expect(attempts.map((m) => [Number(m.send_attempts), m.send_started_at, m.status])).toEqual(numbers.map(() => [0, null, 'queued']));
+    expect(attempts.map((m: { send_attempts: number | string; send_started_at: unknown; status: string }) => [Number(m.send_attempts), m.send_started_at, m.status])).toEqual(numbers.map(() => [0, null, 'queued']));
     expect((await env.api('POST', `/api/v1/broadcasts/${b.id}/resume`)).body.status).toBe('running');
     await eventually(() => sentTo(numbers).size === numbers.length || null, 30_000, 'every held send after resuming');
     await eventually(async () => (await broadcast(b.id)).status === 'completed' || null, 30_000, 'the broadcast to complete');
@@ -655,7 +655,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect(after.get(held!.phone)).toMatchObject({ ...optedOutNow, errorCode: 'RECIPIENT_OPTED_OUT', messageId: held!.messageId });
     expect(after.get(waiting!.phone)).toMatchObject({ ...optedOutNow, errorCode: null, messageId: null });
     const timeline = await env.app.app.get(MikroORM).em.fork().getConnection().execute<{ status: string; error: unknown }[]>('select status, error from messages where id = ?', [held!.messageId]);
-    expect(timeline.map((m) => [m.status, (typeof m.error === 'string' ? JSON.parse(m.error) : m.error)?.code])).toEqual([['failed', 'RECIPIENT_OPTED_OUT']]);
+    expect(timeline.map((m: { status: string; error: unknown }) => [m.status, (typeof m.error === 'string' ? JSON.parse(m.error) : m.error)?.code])).toEqual([['failed', 'RECIPIENT_OPTED_OUT']]);
     const reached = numbers.filter((p) => p !== held!.phone && p !== waiting!.phone);
     expect(sentTo([held!.phone, waiting!.phone]).size).toBe(0);
     expect([...sentTo(reached).values()]).toEqual(reached.map(() => 1));
