@@ -66,4 +66,4 @@ export { ApiErrors, ApiJsonBody, ApiOk, ApiPage, ApiQueryFrom } from './http/api
 export { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema } from './http/pagination.js';
 export { CORE_OPTIONS, type CoreOptions } from './core-options.js';
 export { firstFilePart, type FilePartStream } from './http/multipart.js';
-export { SendConsumer } from './messages/send.consumer.js';
+export { SEND_SLOTS, SendConsumer } from './messages/send.consumer.js';

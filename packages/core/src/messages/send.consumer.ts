@@ -16,8 +16,14 @@ import { callProvider } from './provider-call.js';
 import { sendFactOf } from './send.facts.js';
 import { MAX_SEND_ATTEMPTS, SingleSendHandler } from './single-send.handler.js';
 
-/** Send commands the bus hands the consumer at once: the batches are made of them. */
-const IN_FLIGHT = 1024;
+/**
+ * Send commands the bus hands one process's consumer at once: the batches are made of them. A
+ * command waiting for its moment of a number's pace holds its slot, so features that queue sends
+ * ahead of their pace (a broadcast) keep what they queue well under this (`SEND_SLOTS`), or a
+ * command queued behind theirs (an agent's reply, another number's sends) waits for a slot.
+ */
+export const SEND_SLOTS = 4096;
+const IN_FLIGHT = SEND_SLOTS;
 /** Sends of a batch whose reserved moments fall within this long of each other are recorded together. */
 const RECORD_SLICE_MS = 50;
 /**

@@ -30,6 +30,7 @@ import { countersOf } from './broadcast.view.js';
 import { optedOut, planRecipient } from './recipient.plan.js';
 import { type FollowedRecipient, type PlannedRecipient, type RecipientMove, RecipientMovesWriter } from './recipient-moves.writer.js';
 import { dailyLimitOf } from '../pacing/daily-limit.js';
+import { handOutRoom } from '../pacing/hand-out-room.js';
 import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
 import { BroadcastHandOutWriter, type QueuedBroadcastMessage, type RecipientQueued } from './broadcast-hand-out.writer.js';
 
@@ -48,9 +49,6 @@ export interface FollowedStatus {
 }
 
 const CHUNK = 1000;
-/** Recipients handed to the sender ahead of the pace: about this many seconds of sends. */
-const AHEAD_SECONDS = 2;
-const MAX_BATCH = 1000;
 /** At most one `broadcast.progress` live event per broadcast in this interval, per process. */
 const PROGRESS_INTERVAL_MS = 500;
 /** A broadcast message queued this long without an attempt, while its broadcast runs, is sent again. */
@@ -338,16 +336,18 @@ export class BroadcastEngine implements OnModuleDestroy {
 
   /**
    * Each worker hands the next recipients of every running broadcast to the sender, a little
-   * ahead of the pace, and within what the number's daily limit leaves.
+   * ahead of the pace, within the broadcast's share of what the sender holds at once, and within
+   * what the number's daily limit leaves (`handOutRoom`).
    */
   @Every({ name: 'broadcast dispatch', intervalMs: (self: BroadcastEngine) => self.options.dispatchIntervalMs, roles: ['worker'] })
   async dispatch(): Promise<number> {
     const running = await this.orm.em.fork().find(Broadcast, { status: 'running', pending: { $gt: 0 } }, { populate: ['channelAccount'] });
+    const totalPerSecond = running.reduce((sum, b) => sum + b.messagesPerSecond, 0);
     let handed = 0;
     for (const b of running) {
       const daily = await this.dailyRoom(b.channelAccount);
       await this.noteDailyLimit(b, daily);
-      const room = Math.min(MAX_BATCH, b.messagesPerSecond * AHEAD_SECONDS - b.queued, daily?.room ?? Number.POSITIVE_INFINITY);
+      const room = handOutRoom(b, totalPerSecond, daily?.room);
       const claimed = room > 0 ? await this.handOut(b.id, room) : 0;
       if (claimed > 0) {
         this.progressChanged(b.id);
