@@ -27,6 +27,11 @@ export interface BroadcastFigures {
   statusLag: (LatencySummary & { unresolved: number }) | null;
   /** Messages of the broadcast stored as read once it completed (its status webhooks came back). */
   readStored: number;
+  /**
+   * A template sent through the notification API from the (first) number while the broadcast
+   * sends: from the request to its acceptance at the simulator (ms); null when it did not go within 60 s.
+   */
+  transactionalMs: number | null;
   peakRssMb: number | null;
   /** CPU time of the Obrol process per recipient sent (µs), load-independent where rates are not; undefined off Linux. */
   cpuUsPerSend: number | undefined;
@@ -158,6 +163,7 @@ export async function runBroadcastSend(
   let statusLag: BroadcastFigures['statusLag'] = null;
   let peakRssMb: number | null;
   let start: BroadcastFigures['start'] | undefined;
+  let transactionalMs: number | null = null;
   try {
     let answeredMs = 0;
     const running = Promise.all(
@@ -174,6 +180,7 @@ export async function runBroadcastSend(
     start = { ms: Math.round(answeredMs), runningMs: Math.round(performance.now() - started), meanwhile: summariseLatencies(startMeanwhile) };
     ({ peakRssMb } = await withPeakRss(target, () =>
       target.phase(`broadcast ${label}`, async () => {
+        transactionalMs = await transactionalWhileSending(target, numbers[0]!, firstSends[0]!);
         for (const id of ids) await untilDone(target, id);
       }),
     ));
@@ -206,11 +213,30 @@ export async function runBroadcastSend(
     start: start!,
     statusLag,
     readStored,
+    transactionalMs,
     peakRssMb,
     // Includes the status webhooks the sends brought back: the whole cost of a recipient.
     cpuUsPerSend: cpuBefore === undefined || cpuAfter === undefined || !times.length ? undefined : Math.round(((cpuAfter - cpuBefore) * 1000) / times.length),
     loadAverage: loadAverage(),
   };
+}
+
+/**
+ * Once the broadcast's sends flow (its first reached the simulator), a back-end system sends a
+ * template through the notification API from the same number, as an OTP would go: how long
+ * until the simulator accepted it (ms), or null when it was not sent within 60 s.
+ */
+async function transactionalWhileSending(target: ObrolTarget, number: BenchNumber, before: number): Promise<number | null> {
+  while (number.sim.sent.length === before) await new Promise((r) => setTimeout(r, 20));
+  const waId = '6281799999999';
+  const from = number.sim.sent.length;
+  const asked = performance.now();
+  await target.api('POST', '/api/v1/messages', { channelAccountId: number.channelId, to: `+${waId}`, template: { name: 'hello_world', language: 'en_US' } });
+  for (let seen = from; performance.now() - asked < 60_000; await new Promise((r) => setTimeout(r, 10))) {
+    const sent = number.sim.sent;
+    for (; seen < sent.length; seen++) if (sent[seen]!.waId === waId) return Math.round(sent[seen]!.acceptedAt.getTime() - (performance.timeOrigin + asked));
+  }
+  return null;
 }
 
 /** Polls a broadcast until it completes or pauses. */
@@ -243,6 +269,7 @@ export function formatBroadcast(name: string, f: BroadcastFigures): string {
     lag
       ? `  status lag:       accepted → read stored p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms (${lag.count} sampled${lag.unresolved ? `, ${lag.unresolved} not stored as read 10 s after the end` : ''}); read stored ${f.readStored}/${f.recipients}`
       : '  status lag:       (no status webhooks posted)',
+    `  transactional:    a template through the API meanwhile, from the same number, reached WhatsApp after ${f.transactionalMs === null ? 'more than 60 s' : `${f.transactionalMs.toLocaleString('en-US')} ms`}`,
     `  peak RSS (Obrol): ${f.peakRssMb ?? '?'} MB (aim < ${BROADCAST_AIMS.peakRssMb} MB)`,
     `  CPU per send:     ${f.cpuUsPerSend ?? '?'} µs of the Obrol process (${lag ? 'the send and its three status webhooks' : 'the send alone'})`,
   ].join('\n');
