@@ -62,6 +62,11 @@ export interface BroadcastView {
   finishedAt: string | null;
   createdAt: string;
   counters: BroadcastCounters;
+  /**
+   * While a worker plans the audience of a large start: recipients planned so far, of those
+   * uploaded. Only live progress events carry it (the API's answers do not).
+   */
+  planning?: { planned: number; of: number } | null;
 }
 
 /** Why a recipient was not sent (skipped, suppressed, cancelled): a stable code the apps word, with `reasonParams`. */

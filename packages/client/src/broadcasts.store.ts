@@ -52,8 +52,8 @@ export const useBroadcastsStore = defineStore('obrol/broadcasts', () => {
     if (event.type !== 'broadcast.progress') return false;
     const known = byId.value[event.data.broadcastId];
     if (!known) return true;
-    const { counters, status, reason, reasonCode = null, reasonParams = null } = event.data;
-    byId.value[known.id] = { ...known, counters, status, reason, reasonCode, reasonParams };
+    const { counters, status, reason, reasonCode = null, reasonParams = null, planning = null } = event.data;
+    byId.value[known.id] = { ...known, counters, status, reason, reasonCode, reasonParams, planning };
     return true;
   }
 

@@ -181,6 +181,11 @@ const broadcastDataSchema = z.object({
   reasonCode: z.string().nullable().optional(),
   reasonParams: z.record(z.string(), z.union([z.string(), z.number()])).nullable().optional(),
   counters: broadcastCountersSchema,
+  /**
+   * Live progress only, while a worker plans the audience of a large start (the broadcast is
+   * `scheduled`, due now): recipients planned so far, of those uploaded. Null otherwise.
+   */
+  planning: z.object({ planned: z.number().int().min(0), of: z.number().int().min(0) }).nullable().optional(),
 });
 
 /** `chat.<t>.broadcast.started|paused|resumed|completed|cancelled`. */

@@ -221,6 +221,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     const orm = env.app.app.get(MikroORM);
     const count = async (where: string) =>
       Number((await orm.em.fork().getConnection().execute<{ n: number | string }[]>(`select count(*) as n from broadcast_recipients where broadcast_id = ? and ${where}`, [id]))[0]!.n);
+    const socket = await env.realtime(await env.adminToken());
     const started = await env.api('POST', `/api/v1/broadcasts/${id}/start`, {});
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     // Due now, with no local time: what the apps show as starting.
@@ -238,6 +239,16 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     expect(running.counters).toMatchObject({ total: rows });
     expect(running.startedAt).not.toBeNull();
     expect(await count('parameters is not null')).toBe(rows);
+    try {
+      // The live page was told how far the plan got while it was starting, and no longer once it runs.
+      const ofThisOne = (f: { type: string; data: { broadcastId: string } }) => f.type === 'broadcast.progress' && f.data.broadcastId === id;
+      const midway = await socket.waitFor((f) => ofThisOne(f) && f.data.status === 'scheduled' && f.data.planning?.planned > 0 && f.data.planning.planned < rows, 30_000);
+      expect(midway.data.planning.of).toBe(rows);
+      const runningFrame = await socket.waitFor((f) => ofThisOne(f) && f.data.status === 'running', 30_000);
+      expect(runningFrame.data.planning).toBeNull();
+    } finally {
+      socket.close();
+    }
     await env.api('POST', `/api/v1/broadcasts/${id}/cancel`, {});
   });
 

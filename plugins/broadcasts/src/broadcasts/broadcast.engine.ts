@@ -89,6 +89,8 @@ export class BroadcastEngine implements OnModuleDestroy {
   private followScheduled = false;
   /** Set when the process shuts down: a plan in progress stops between two chunks, and its broadcast stays due. */
   private stopping = false;
+  /** Broadcasts this process plans ahead of their start: recipients planned so far, of those uploaded (sent live with the progress). */
+  private readonly planning = new Map<string, { planned: number; of: number }>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -110,7 +112,7 @@ export class BroadcastEngine implements OnModuleDestroy {
    */
   record(em: EntityManager, tenant: string, b: Broadcast, event: BroadcastStatus | 'resumed' | 'progress'): void {
     const data = { broadcastId: b.id, channelAccountId: b.channelAccount.id, name: b.name, status: b.status, reason: b.reason, reasonCode: b.reasonCode, reasonParams: b.reasonParams, counters: countersOf(b) };
-    const live = liveEvents.broadcastProgress(tenant, { channelAccountId: b.channelAccount.id, data });
+    const live = liveEvents.broadcastProgress(tenant, { channelAccountId: b.channelAccount.id, data: { ...data, planning: this.planning.get(b.id) ?? null } });
     const fact = event === 'progress' ? undefined : FACT_OF[event];
     if (fact) recordEvent(em, tenant, this.clock.now(), fact(tenant, data), live);
     else recordLive(em, tenant, this.clock.now(), live);
@@ -221,24 +223,31 @@ export class BroadcastEngine implements OnModuleDestroy {
     if (!b) return null;
     const template = await this.templateOf(em, b);
     if (!template || template.status !== 'APPROVED') return null;
-    const fingerprint = await this.audienceFingerprint(em, b);
+    const { fingerprint, uploaded } = await this.audienceFingerprint(em, b);
     const counts: CounterShift = { total: 0, pending: 0, skipped: 0, suppressed: 0 };
     let after = '';
-    for (;;) {
-      if (this.stopping) return null;
-      const next = await this.orm.em.fork().transactional(async (tx) => {
-        // Still the broadcast it was: a change (a new audience, another mapping, a start elsewhere) ends planning ahead.
-        const still = await tx.findOne(Broadcast, { id, status: from }, { fields: ['updatedAt'], disableIdentityMap: true });
-        if (!still || still.updatedAt.getTime() !== b.updatedAt.getTime()) return null;
-        return this.planChunk(tx, b, template, after, counts);
-      });
-      if (next === null) return null;
-      if (next === after) return { after, counts, fingerprint };
-      after = next;
-      // A turn of the event loop between two chunks: the pool hands the connection to whoever
-      // waits for it then. Without it, the next chunk's transaction asks first every time, and
-      // on SQLite's one connection no other request got a query in until the plan was done.
-      await nextTurn();
+    try {
+      for (;;) {
+        if (this.stopping) return null;
+        const next = await this.orm.em.fork().transactional(async (tx) => {
+          // Still the broadcast it was: a change (a new audience, another mapping, a start elsewhere) ends planning ahead.
+          const still = await tx.findOne(Broadcast, { id, status: from }, { fields: ['updatedAt'], disableIdentityMap: true });
+          if (!still || still.updatedAt.getTime() !== b.updatedAt.getTime()) return null;
+          return this.planChunk(tx, b, template, after, counts);
+        });
+        if (next === null) return null;
+        if (next === after) return { after, counts, fingerprint };
+        after = next;
+        // How far a start planned by a worker got, for the live page (a million recipients take a minute or two).
+        this.planning.set(id, { planned: counts.total!, of: uploaded });
+        this.progressChanged(id);
+        // A turn of the event loop between two chunks: the pool hands the connection to whoever
+        // waits for it then. Without it, the next chunk's transaction asks first every time, and
+        // on SQLite's one connection no other request got a query in until the plan was done.
+        await nextTurn();
+      }
+    } finally {
+      this.planning.delete(id);
     }
   }
 
@@ -250,7 +259,7 @@ export class BroadcastEngine implements OnModuleDestroy {
    * one it planned; only the rest (the contacts a filter adds) is planned here.
    */
   async freeze(em: EntityManager, b: Broadcast, template: Template, ahead?: PlannedAhead | null): Promise<void> {
-    const kept = ahead && ahead.fingerprint === (await this.audienceFingerprint(em, b)) ? ahead : null;
+    const kept = ahead && ahead.fingerprint === (await this.audienceFingerprint(em, b)).fingerprint ? ahead : null;
     const counts: CounterShift = kept ? { ...kept.counts } : { total: 0, pending: 0, skipped: 0, suppressed: 0 };
     let after = kept?.after ?? '';
     // Added after the fingerprint was compared: their ids (time-ordered) come after every planned one.
@@ -314,7 +323,7 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /** What a plan ahead is valid for: the broadcast as it was (any update moves `updatedAt`) and its recipients, by number and last id. */
-  private async audienceFingerprint(em: EntityManager, b: Broadcast): Promise<string> {
+  private async audienceFingerprint(em: EntityManager, b: Broadcast): Promise<{ fingerprint: string; uploaded: number }> {
     // In `em`'s transaction, if any: on SQLite's one connection a query outside it would wait for it forever.
     const [row] = await em.getConnection().execute<{ n: number | string; last: string | null }[]>(
       'select count(*) as n, max(id) as last from broadcast_recipients where broadcast_id = ?',
@@ -322,7 +331,8 @@ export class BroadcastEngine implements OnModuleDestroy {
       'all',
       em.getTransactionContext(),
     );
-    return `${b.updatedAt.getTime()}:${Number(row?.n ?? 0)}:${row?.last ?? ''}`;
+    const uploaded = Number(row?.n ?? 0);
+    return { fingerprint: `${b.updatedAt.getTime()}:${uploaded}:${row?.last ?? ''}`, uploaded };
   }
 
   /** The stored contacts of these recipients, by phone. */

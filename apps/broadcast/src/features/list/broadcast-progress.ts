@@ -29,3 +29,9 @@ export function isStarting(b: Pick<BroadcastView, 'status' | 'scheduledAt' | 'sc
 export function isCounted(b: Pick<BroadcastView, 'startedAt' | 'counters'>): boolean {
   return !!b.startedAt || b.counters.total > 0;
 }
+
+/** Whole percent of a starting broadcast's recipients prepared; 100 only when all are. */
+export function percentPlanned(planning: { planned: number; of: number }): number {
+  if (planning.of === 0) return 0;
+  return planning.planned >= planning.of ? 100 : Math.min(99, Math.floor((planning.planned / planning.of) * 100));
+}

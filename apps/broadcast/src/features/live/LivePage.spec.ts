@@ -27,8 +27,8 @@ function setup(locale: 'en' | 'id' = 'en', initial: Record<string, number> = { p
   useConnectionStore(fake.pinia).realtime.connect();
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'broadcasts', component: { template: '<div/>' } }, { path: '/b/:id/edit/:step', name: 'edit', component: { template: '<div/>' } }] });
   const w = mount(LivePage, { props: { id: 'b1' }, global: { plugins: [fake.pinia, router, createBroadcastI18n(locale)] }, attachTo: document.body });
-  const push = (c: Record<string, number>, status = 'running') =>
-    fake.socket.onmessage!({ data: JSON.stringify({ eventId: 'e', occurredAt: '2026-11-01T00:00:00.000Z', schemaVersion: 1, tenantId: 't', type: 'broadcast.progress', channelAccountId: 'ch1', data: { broadcastId: 'b1', channelAccountId: 'ch1', name: 'Promo', status, reason: null, counters: counters(c) } }) });
+  const push = (c: Record<string, number>, status = 'running', planning: { planned: number; of: number } | null = null) =>
+    fake.socket.onmessage!({ data: JSON.stringify({ eventId: 'e', occurredAt: '2026-11-01T00:00:00.000Z', schemaVersion: 1, tenantId: 't', type: 'broadcast.progress', channelAccountId: 'ch1', data: { broadcastId: 'b1', channelAccountId: 'ch1', name: 'Promo', status, reason: null, counters: counters(c), planning } }) });
   return { w, fake, push };
 }
 
@@ -109,6 +109,13 @@ describe('LivePage', () => {
     // Only a running broadcast can be paused (the server refuses a scheduled one); a scheduled one can be cancelled.
     expect(w.find('[data-testid="live-pause"]').exists()).toBe(false);
     expect(w.find('[data-testid="live-cancel"]').exists()).toBe(true);
+    // The worker says how far its plan got.
+    push({ total: 0 }, 'scheduled', { planned: 120_000, of: 1_000_000 });
+    await flushPromises();
+    expect(w.find('[data-testid="live-starting"]').text()).toBe(
+      'Starting: 120,000 of 1,000,000 recipients prepared (12%), each one checked and given their values. Sending begins by itself once all are ready.',
+    );
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Starting');
     push({ pending: 1000 }, 'running');
     await flushPromises();
     expect(w.find('[data-testid="live-starting"]').exists()).toBe(false);
