@@ -47,14 +47,29 @@ export const useBroadcastsStore = defineStore('obrol/broadcasts', () => {
     return remember(await connection.api.updateBroadcast(id, patch));
   }
 
-  /** Applies a live event; true when it concerned a broadcast. */
+  /**
+   * Applies a live event; true when it concerned a broadcast. A change of status also moves
+   * times the event does not carry (when a start is due, when it started or finished): they are
+   * read once then, and the rest is taken from the event, which is the fresher.
+   */
   function apply(event: LiveEventFrame): boolean {
     if (event.type !== 'broadcast.progress') return false;
     const known = byId.value[event.data.broadcastId];
     if (!known) return true;
     const { counters, status, reason, reasonCode = null, reasonParams = null, planning = null } = event.data;
     byId.value[known.id] = { ...known, counters, status, reason, reasonCode, reasonParams, planning };
+    if (status !== known.status) void refreshTimes(known.id);
     return true;
+  }
+
+  async function refreshTimes(id: string): Promise<void> {
+    try {
+      const { scheduledAt, scheduledLocal, timeZone, startedAt, finishedAt } = await connection.api.getBroadcast(id);
+      const current = byId.value[id];
+      if (current) byId.value[id] = { ...current, scheduledAt, scheduledLocal, timeZone, startedAt, finishedAt };
+    } catch {
+      // The next change of status, or the next visit, reads them again.
+    }
   }
 
   /** Listens to the realtime socket once for the app's lifetime; refetches what it shows on reconnect. */

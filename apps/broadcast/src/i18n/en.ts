@@ -213,7 +213,7 @@ export default {
     loadMore: 'Load more',
     scheduledFor: 'Scheduled for {time} ({zone})',
     starting: 'Starting: the recipients are being prepared (each one checked and given their values). Sending begins by itself in a moment.',
-    startingProgress: 'Starting: {planned} of {of} recipients prepared ({percent}%), each one checked and given their values. Sending begins by itself once all are ready.',
+    preparing: '{planned} of {of} recipients prepared ({percent}%)',
     pausedBecause: 'Paused because: {reason}',
     explain: 'This page updates by itself while the broadcast sends.',
     edit: 'Continue planning',

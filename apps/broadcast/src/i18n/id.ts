@@ -215,7 +215,7 @@ const id: typeof en = {
     loadMore: 'Muat lebih banyak',
     scheduledFor: 'Dijadwalkan {time} ({zone})',
     starting: 'Memulai: penerima sedang disiapkan (masing-masing diperiksa dan diberi nilainya). Pengiriman dimulai sendiri sebentar lagi.',
-    startingProgress: 'Memulai: {planned} dari {of} penerima sudah disiapkan ({percent}%), masing-masing diperiksa dan diberi nilainya. Pengiriman dimulai sendiri setelah semuanya siap.',
+    preparing: '{planned} dari {of} penerima sudah disiapkan ({percent}%)',
     pausedBecause: 'Dijeda karena: {reason}',
     explain: 'Halaman ini diperbarui sendiri selama siaran mengirim.',
     edit: 'Lanjutkan perencanaan',

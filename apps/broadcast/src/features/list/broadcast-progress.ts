@@ -19,10 +19,10 @@ export function funnel(c: BroadcastCounters): { sent: number; delivered: number;
 
 /**
  * Started, and a worker plans its audience before it runs (a large one, ADR 0033): due now with
- * no local time, unlike a broadcast scheduled for a time.
+ * no local time, unlike a broadcast scheduled for a time, or telling live how far its plan got.
  */
-export function isStarting(b: Pick<BroadcastView, 'status' | 'scheduledAt' | 'scheduledLocal'>): boolean {
-  return b.status === 'scheduled' && !!b.scheduledAt && !b.scheduledLocal;
+export function isStarting(b: Pick<BroadcastView, 'status' | 'scheduledAt' | 'scheduledLocal' | 'planning'>): boolean {
+  return b.status === 'scheduled' && (!!b.planning || (!!b.scheduledAt && !b.scheduledLocal));
 }
 
 /** Whether its recipients are counted yet: they are when it starts (a draft or a broadcast still to start has no count). */

@@ -112,9 +112,9 @@ describe('LivePage', () => {
     // The worker says how far its plan got.
     push({ total: 0 }, 'scheduled', { planned: 120_000, of: 1_000_000 });
     await flushPromises();
-    expect(w.find('[data-testid="live-starting"]').text()).toBe(
-      'Starting: 120,000 of 1,000,000 recipients prepared (12%), each one checked and given their values. Sending begins by itself once all are ready.',
-    );
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('120,000 of 1,000,000 recipients prepared (12%)');
+    expect(w.find('[role="progressbar"]').attributes('aria-valuenow')).toBe('12');
+    expect(w.find('[data-testid="live-starting"]').exists()).toBe(true);
     expect(w.find('[data-testid="live-status"]').text()).toBe('Starting');
     push({ pending: 1000 }, 'running');
     await flushPromises();
@@ -122,6 +122,28 @@ describe('LivePage', () => {
     expect(w.find('[data-testid="live-status"]').text()).toBe('Sending');
     expect(w.find('[data-testid="live-progress"]').text()).toBe('0 of 1,000 handled (0%)');
     expect(w.find('[data-testid="live-pause"]').exists()).toBe(true);
+  });
+
+  it('turns the draft it shows into a starting broadcast when someone starts it, and follows how far the plan got', async () => {
+    const { w, fake, push } = setup('en', { total: 0 }, { status: 'draft', startedAt: null });
+    await flushPromises();
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Draft');
+    // Started elsewhere: the event says scheduled; when it is due is read once, with the change of status.
+    fake.routes['GET /api/v1/broadcasts/b1'] = () => ({ ...broadcast('scheduled', { total: 0 }), scheduledAt: '2026-11-01T00:00:00.000Z', startedAt: null });
+    push({ total: 0 }, 'scheduled');
+    await flushPromises();
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Starting');
+    expect(w.find('[data-testid="live-scheduled"]').exists()).toBe(false);
+    push({ total: 0 }, 'scheduled', { planned: 5_000, of: 300_000 });
+    await flushPromises();
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('5,000 of 300,000 recipients prepared (1%)');
+    const gets = fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1').length;
+    push({ total: 0 }, 'scheduled', { planned: 10_000, of: 300_000 });
+    await flushPromises();
+    expect(w.find('[data-testid="live-progress"]').text()).toBe('10,000 of 300,000 recipients prepared (3%)');
+    // Progress alone is read from the event, not asked again.
+    expect(fake.calls.filter((c) => c.path === '/api/v1/broadcasts/b1')).toHaveLength(gets);
+    w.unmount();
   });
 
   it('says when a broadcast scheduled for a local time starts, in its time zone', async () => {
