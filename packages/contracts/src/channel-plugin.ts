@@ -118,8 +118,20 @@ export interface AccountEvent {
   event: string;
   description: string;
   error?: ChannelError;
+  /** The provider restricted what the account may send (recorded as the `channel.restricted` fact). */
+  restriction?: AccountRestriction;
   raw?: unknown;
   timestamp: Date;
+}
+
+/** What a provider no longer lets an account send, and until when. */
+export interface AccountRestriction {
+  /** It may not start conversations: no template to a customer whose window is closed, so no broadcast. */
+  businessInitiated: boolean;
+  /** It may not answer customers. */
+  customerInitiated: boolean;
+  /** When it ends, if the provider said. */
+  until: Date | null;
 }
 
 /**

@@ -29,6 +29,7 @@ export const subjects = {
   conversationTagged: (tenant: string) => `chat.${token(tenant, 'tenant')}.conversation.tagged`,
   contactUpdated: (tenant: string) => `chat.${token(tenant, 'tenant')}.contact.updated`,
   templateStatus: (tenant: string) => `chat.${token(tenant, 'tenant')}.template.status`,
+  channelRestricted: (tenant: string) => `chat.${token(tenant, 'tenant')}.channel.restricted`,
   send: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.send.${token(channel, 'channel')}`,
   fetchMedia: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.media.${token(channel, 'channel')}`,
   broadcastBatch: (tenant: string, broadcastId: string) =>
@@ -153,6 +154,23 @@ const templateStatusDataSchema = z.object({
 export const templateStatusFactSchema = eventEnvelopeSchema.extend(templateStatusDataSchema.shape);
 export type TemplateStatusFact = z.infer<typeof templateStatusFactSchema>;
 
+/**
+ * `chat.<t>.channel.restricted`: the provider restricted what a channel account may send (Meta's
+ * `account_update` with `ACCOUNT_RESTRICTION`, or the account disabled).
+ */
+export const channelRestrictedFactSchema = eventEnvelopeSchema.extend({
+  channelAccountId: z.string(),
+  /** It may not start conversations: no template to a customer whose window is closed, so no broadcast. */
+  businessInitiated: z.boolean(),
+  /** It may not answer customers. */
+  customerInitiated: z.boolean(),
+  /** When the restriction ends, if the provider said. */
+  until: z.iso.datetime().nullable(),
+  /** What the provider said, in English. */
+  description: z.string(),
+});
+export type ChannelRestrictedFact = z.infer<typeof channelRestrictedFactSchema>;
+
 /** Counters of a broadcast's recipients by state, kept incrementally. */
 export const broadcastCountersSchema = z.object({
   total: z.number().int(),
@@ -226,6 +244,7 @@ export interface FactMap {
   'conversation.tagged': ConversationTaggedFact;
   'contact.updated': ContactUpdatedFact;
   'template.status': TemplateStatusFact;
+  'channel.restricted': ChannelRestrictedFact;
   'broadcast.started': BroadcastFact;
   'broadcast.paused': BroadcastFact;
   'broadcast.resumed': BroadcastFact;
@@ -262,6 +281,7 @@ export const facts = {
   conversationTagged: fact('conversation.tagged', subjects.conversationTagged),
   contactUpdated: fact('contact.updated', subjects.contactUpdated),
   templateStatus: fact('template.status', subjects.templateStatus),
+  channelRestricted: fact('channel.restricted', subjects.channelRestricted),
   broadcastStarted: fact('broadcast.started', subjects.broadcastStarted),
   broadcastPaused: fact('broadcast.paused', subjects.broadcastPaused),
   broadcastResumed: fact('broadcast.resumed', subjects.broadcastResumed),
@@ -293,6 +313,7 @@ const FACT_NAMES: Record<FactName, true> = {
   'conversation.tagged': true,
   'contact.updated': true,
   'template.status': true,
+  'channel.restricted': true,
   'broadcast.started': true,
   'broadcast.paused': true,
   'broadcast.resumed': true,

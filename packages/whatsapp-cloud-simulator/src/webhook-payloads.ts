@@ -91,3 +91,27 @@ export function serialiseLikeMeta(payload: unknown): Buffer {
   const json = JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return Buffer.from(json, 'utf8');
 }
+
+/**
+ * Meta restricted the business account (`account_update`, `ACCOUNT_RESTRICTION`): each
+ * restriction type (`RESTRICTED_BIZ_INITIATED_MESSAGING`, `RESTRICTED_CUSTOMER_INITIATED_MESSAGING`,
+ * `RESTRICTED_ADD_PHONE_NUMBER_ACTION`, …) with its expiration in Unix seconds.
+ */
+export function accountRestrictionPayload(business: BusinessIdentity, types: readonly string[], expiresAt: Date, now: Date) {
+  const expiration = Math.floor(expiresAt.getTime() / 1_000);
+  return {
+    entry: [
+      {
+        id: business.wabaId,
+        time: Math.floor(now.getTime() / 1_000),
+        changes: [
+          {
+            value: { phone_number: business.displayPhoneNumber, event: 'ACCOUNT_RESTRICTION', restriction_info: types.map((restriction_type) => ({ restriction_type, expiration })) },
+            field: 'account_update',
+          },
+        ],
+      },
+    ],
+    object: 'whatsapp_business_account',
+  };
+}

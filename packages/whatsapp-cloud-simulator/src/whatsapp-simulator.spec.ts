@@ -262,6 +262,23 @@ describe('rate limits', () => {
     expect((await sendText(CUSTOMER)).status).toBe(200);
   });
 
+  it('announces a restriction of the account with its types and expiration, in the account_update shape', async () => {
+    await setup({ pairRateLimit: false });
+    const expiresAt = new Date('2026-12-01T00:00:00.000Z');
+    simulator.announceRestriction(['RESTRICTED_BIZ_INITIATED_MESSAGING', 'RESTRICTED_ADD_PHONE_NUMBER_ACTION'], expiresAt);
+    const announced = simulator.deliveries.at(-1)!;
+    expect(announced.kind).toBe('account');
+    expect(announced.payload).toMatchObject({
+      object: 'whatsapp_business_account',
+      entry: [{ changes: [{ field: 'account_update', value: { event: 'ACCOUNT_RESTRICTION', restriction_info: [
+        { restriction_type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: expiresAt.getTime() / 1000 },
+        { restriction_type: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION', expiration: expiresAt.getTime() / 1000 },
+      ] } }] }],
+    });
+    // Announced only: sends are refused once restrictAccount() says so.
+    expect((await sendText(CUSTOMER)).status).toBe(200);
+  });
+
   it('moves the portfolio to another messaging tier: the API answers it and the webhook announces it', async () => {
     await setup({ messagingLimit: 'TIER_250' });
     const before = await graph(`/v25.0/${PHONE_ID}?fields=whatsapp_business_manager_messaging_limit`);

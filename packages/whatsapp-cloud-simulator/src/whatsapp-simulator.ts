@@ -24,7 +24,7 @@ import { StatusPipeline } from './status-pipeline.js';
 import { checkTemplateSend } from './template-rules.js';
 import { DEFAULT_TEMPLATES, TemplateStore, type StoredTemplate } from './template-store.js';
 import { WebhookDispatcher, type WebhookDelivery } from './webhook-dispatcher.js';
-import { businessCapabilityPayload, inboundMessagePayload, templateStatusPayload, type BusinessIdentity } from './webhook-payloads.js';
+import { accountRestrictionPayload, businessCapabilityPayload, inboundMessagePayload, templateStatusPayload, type BusinessIdentity } from './webhook-payloads.js';
 
 /** The Cloud API's answer to an accepted send. */
 export interface SendResponse {
@@ -85,6 +85,13 @@ export interface WhatsAppSimulator {
   limitMarketing(phone: string, limited?: boolean): void;
   /** Meta restricts the business account for a policy violation: every send answers 368 until `false` lifts it. */
   restrictAccount(restricted?: boolean): void;
+  /**
+   * Meta announces a restriction of the business account (`account_update` with
+   * `ACCOUNT_RESTRICTION`): the webhook goes out with each of `types` (default
+   * `RESTRICTED_BIZ_INITIATED_MESSAGING`) expiring at `expiresAt` (default in 24 hours). Sends
+   * are still accepted; `restrictAccount()` makes them refused too.
+   */
+  announceRestriction(types?: readonly string[], expiresAt?: Date): void;
   /**
    * Meta moves the portfolio to another messaging tier (`TIER_250`, `TIER_2K`, `TIER_10K`,
    * `TIER_100K`, `TIER_UNLIMITED`): the phone number's API answers it from now on, and the
@@ -360,6 +367,10 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     },
     templates: () => core.templates.all(),
     restrictAccount: (restricted = true) => void (core.restricted = restricted),
+    announceRestriction: (types = ['RESTRICTED_BIZ_INITIATED_MESSAGING'], expiresAt) => {
+      const now = core.config.clock.now();
+      core.dispatcher.dispatch('account', accountRestrictionPayload(core.business, types, expiresAt ?? new Date(now.getTime() + 24 * 60 * 60 * 1_000), now));
+    },
     setMessagingLimit: (tier) => {
       core.messagingLimit = tier;
       core.dispatcher.dispatch('account', businessCapabilityPayload(core.business, tier, core.config.clock.now()));

@@ -437,6 +437,33 @@ describe('parseWhatsAppWebhook: value.errors, templates and account fields (hand
     expect(category).toMatchObject([{ change: 'category', category: 'MARKETING', status: 'CATEGORY_UPDATE', reason: 'Category changed from UTILITY to MARKETING.', externalId: '9' }]);
   });
 
+  it('an account restriction on starting conversations says what it takes away and until when', () => {
+    // The shape of Meta's account_update reference ("no longer allowed to send business-initiated messages").
+    const value = {
+      phone_number: '15550783881',
+      event: 'ACCOUNT_RESTRICTION',
+      restriction_info: [
+        { restriction_type: 'RESTRICTED_BIZ_INITIATED_MESSAGING', expiration: 1604703058 },
+        { restriction_type: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION', expiration: 1604789458 },
+      ],
+    };
+    const [event] = parse(templateChange('account_update', value)).events;
+    expect(event).toMatchObject({
+      kind: 'account_event',
+      event: 'account_update.ACCOUNT_RESTRICTION',
+      restriction: { businessInitiated: true, customerInitiated: false, until: new Date(1604703058 * 1000) },
+    });
+    expect((event as { description: string }).description).toBe(
+      'WhatsApp sent a "account_update" update (ACCOUNT_RESTRICTION). The number may not start conversations until 2020-11-06T22:50:58.000Z.',
+    );
+    // Adding numbers only takes nothing away from sending; a disabled account takes everything, for good.
+    expect(parse(templateChange('account_update', { event: 'ACCOUNT_RESTRICTION', restriction_info: [{ restriction_type: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION', expiration: 1 }] })).events[0]).not.toHaveProperty('restriction');
+    expect(parse(templateChange('account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: ['DISABLE'], waba_ban_date: '2026-11-30' } })).events[0]).toMatchObject({
+      restriction: { businessInitiated: true, customerInitiated: true, until: null },
+    });
+    expect(parse(templateChange('account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: ['SCHEDULE_FOR_DISABLE'] } })).events[0]).not.toHaveProperty('restriction');
+  });
+
   it('template events of another WABA are ignored', () => {
     expect(parse(templateChange('message_template_status_update', { event: 'APPROVED', message_template_name: 'x' }, '999999999')).events).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import type {
   AccountEvent,
+  AccountRestriction,
   ChannelEvent,
   ChannelIdentity,
   ContactCard,
@@ -436,10 +437,40 @@ function templateReason(value: Json): string | undefined {
 
 function accountFieldEvent(field: string, value: Json, timestamp: Date): AccountEvent {
   const event = asString(value['event']);
+  const restriction = field === 'account_update' ? accountRestriction(event, value) : undefined;
   const description = [
     `WhatsApp sent a "${field}" update`,
     event ? ` (${event})` : '',
     '.',
+    restriction ? ` ${restrictionText(restriction)}` : '',
   ].join('');
-  return { kind: 'account_event', event: event ? `${field}.${event}` : field, description, raw: value, timestamp };
+  return { kind: 'account_event', event: event ? `${field}.${event}` : field, description, ...(restriction ? { restriction } : {}), raw: value, timestamp };
+}
+
+/**
+ * What an `account_update` takes away from sending: an `ACCOUNT_RESTRICTION` on business- or
+ * customer-initiated messaging (its `restriction_info`, each with an `expiration` in Unix
+ * seconds), or the account disabled (`DISABLED_UPDATE` with `ban_info.waba_ban_state` DISABLE).
+ * Other restrictions (adding numbers, calling) and other events take nothing away.
+ */
+function accountRestriction(event: string | undefined, value: Json): AccountRestriction | undefined {
+  if (event === 'DISABLED_UPDATE') {
+    const state = asRecord(value['ban_info'])?.['waba_ban_state'];
+    const states = Array.isArray(state) ? state.map(asString) : [asString(state)];
+    return states.includes('DISABLE') ? { businessInitiated: true, customerInitiated: true, until: null } : undefined;
+  }
+  if (event !== 'ACCOUNT_RESTRICTION') return undefined;
+  const restrictions = asArray(value['restriction_info']).map(asRecord).filter((r): r is Json => !!r);
+  const applying = (type: string) => restrictions.filter((r) => asString(r['restriction_type']) === type);
+  const business = applying('RESTRICTED_BIZ_INITIATED_MESSAGING');
+  const customer = applying('RESTRICTED_CUSTOMER_INITIATED_MESSAGING');
+  if (business.length === 0 && customer.length === 0) return undefined;
+  const ends = [...business, ...customer].map((r) => fromUnixSeconds(r['expiration'])?.getTime());
+  const until = ends.every((t): t is number => t !== undefined && Number.isFinite(t)) ? new Date(Math.max(...ends)) : null;
+  return { businessInitiated: business.length > 0, customerInitiated: customer.length > 0, until };
+}
+
+function restrictionText(r: AccountRestriction): string {
+  const what = [r.businessInitiated ? 'start conversations' : '', r.customerInitiated ? 'answer customers' : ''].filter(Boolean).join(' or ');
+  return `The number may not ${what}${r.until ? ` until ${r.until.toISOString()}` : ''}.`;
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import type { ChannelEvent, InboundMessageEvent, StatusEvent } from '@obrol/contracts';
+import { type ChannelEvent, type InboundMessageEvent, type StatusEvent, facts } from '@obrol/contracts';
 import { AuditService } from '../audit/audit.service.js';
 import type { ResolvedAccount } from '../channels/channels.service.js';
 import { ContactsService, type FoundContact } from '../contacts/contacts.service.js';
@@ -9,6 +9,7 @@ import { IngestBatch, type IngestedMessage, MessageIngestWriter, ingestedOf } fr
 import { MessagesService } from '../messages/messages.service.js';
 import { SendAttempts } from '../messages/send-attempts.service.js';
 import { OptOutsService } from '../opt-outs/opt-outs.service.js';
+import { recordEvent } from '../outbox/outbox.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
@@ -146,6 +147,12 @@ export class InboundOrchestrator {
           targetId: account.id,
           details: { description: event.description, error: event.error ?? null },
         });
+        // What the number may no longer send is a fact: features act on it (a broadcast pauses
+        // before its first send is refused), and back-end systems can subscribe to it.
+        if (event.restriction) {
+          const { businessInitiated, customerInitiated, until } = event.restriction;
+          recordEvent(c.em, c.tenant, c.now, facts.channelRestricted(c.tenant, { channelAccountId: account.id, businessInitiated, customerInitiated, until: until?.toISOString() ?? null, description: event.description }));
+        }
     }
   }
 }
