@@ -286,7 +286,7 @@ export default {
         whatsapp: {
           1: 'Open developers.facebook.com, choose your app and go to WhatsApp, then Configuration.',
           2: 'Under Webhook, click Edit. Paste the webhook URL above as the Callback URL and the verify token as the Verify token, then Verify and save.',
-          3: 'Under Webhook fields, click Manage and subscribe to messages and message_template_status_update.',
+          3: 'Under Webhook fields, click Manage and subscribe to messages, message_template_status_update, account_update (restrictions pause broadcasts), business_capability_update (the daily limit) and user_preferences (marketing opt-outs).',
           4: 'Send a WhatsApp message to the number: it appears in this inbox, and the health below shows the last webhook.',
         },
         generic: {

@@ -287,7 +287,7 @@ const id: typeof en = {
         whatsapp: {
           1: 'Buka developers.facebook.com, pilih aplikasi Anda, lalu WhatsApp, lalu Configuration.',
           2: 'Di bagian Webhook, klik Edit. Tempel URL webhook di atas sebagai Callback URL dan token verifikasi sebagai Verify token, lalu Verify and save.',
-          3: 'Di Webhook fields, klik Manage dan berlangganan messages serta message_template_status_update.',
+          3: 'Di Webhook fields, klik Manage dan berlangganan messages, message_template_status_update, account_update (pembatasan menjeda siaran), business_capability_update (batas harian) serta user_preferences (berhenti berlangganan pemasaran).',
           4: 'Kirim pesan WhatsApp ke nomor itu: pesan muncul di kotak masuk ini, dan kesehatan di bawah menunjukkan webhook terakhir.',
         },
         generic: {

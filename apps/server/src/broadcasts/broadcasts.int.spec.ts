@@ -808,6 +808,42 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     }
   });
 
+  it('pauses at once when WhatsApp announces the number may no longer start conversations, with no recipient failed', async () => {
+    const { sim: restricted, channel } = await ownNumber('WhatsApp (restriction announced)', {});
+    try {
+      const numbers = phones(815_000, 30);
+      const id = await draft('Restriction announced', csvOf(numbers), { channelAccountId: channel, messagesPerSecond: 5 });
+      const reached = () => new Set(restricted.sent.filter((m) => m.type === 'template').map((m) => m.waId)).size;
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+      await eventually(() => reached() >= 3, 60_000, 'the first sends');
+      const until = new Date(Date.now() + 6 * 60 * 60 * 1000);
+      restricted.announceRestriction(['RESTRICTED_BIZ_INITIATED_MESSAGING'], until);
+      const paused = await eventually(async () => {
+        const b = await broadcast(id);
+        return b.status === 'paused' ? b : null;
+      }, 30_000, 'the pause on the announcement');
+      expect(paused).toMatchObject({ reasonCode: 'PAUSED_ON_ERROR', reasonParams: { error: 'CHANNEL_RESTRICTED' } });
+      expect(paused.reason).toContain(`restricted this number from starting conversations until ${new Date(Math.floor(until.getTime() / 1000) * 1000).toISOString()}`);
+      // Paused before any send was refused: nobody failed, and the rest wait for the resume.
+      expect(paused.counters.failed).toBe(0);
+      expect(paused.counters.pending + paused.counters.queued).toBeGreaterThan(0);
+      // A restriction on something else (adding numbers) pauses nothing.
+      expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).status).toBe(200);
+      restricted.announceRestriction(['RESTRICTED_ADD_PHONE_NUMBER_ACTION'], until);
+      const done = await eventually(async () => {
+        const b = await broadcast(id);
+        return b.status === 'completed' ? b : null;
+      }, 120_000, 'completion after the resume');
+      expect(done.counters).toMatchObject({ total: 30, failed: 0 });
+      const counts = new Map<string, number>();
+      for (const m of restricted.sent) if (m.type === 'template') counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
+      expect(counts.size).toBe(30);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      await restricted.close();
+    }
+  });
+
   it('pauses by itself when WhatsApp restricts the account (368), and reaches everyone once after it is lifted', async () => {
     const { sim: restricted, channel } = await ownNumber('WhatsApp (restricted)', {});
     try {

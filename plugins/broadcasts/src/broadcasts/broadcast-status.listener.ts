@@ -9,7 +9,7 @@ import { broadcastReasons } from './broadcast-reason.js';
  * Follows broadcast messages after each commit: their statuses move the recipients (an accepted
  * send moved its recipient in its own transaction already); a reply
  * quoting one is marked as a reply to its broadcast and counted; a template Meta paused or disabled pauses
- * the broadcasts using it. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
+ * the broadcasts using it, and a number restricted from starting conversations pauses its broadcasts. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
  */
 @Injectable()
 export class BroadcastStatusListener {
@@ -44,6 +44,19 @@ export class BroadcastStatusListener {
       return marked > 0;
     });
     if (counted) this.engine.progressChanged(broadcastId);
+  }
+
+  /**
+   * A number WhatsApp restricted from starting conversations pauses its broadcasts at once,
+   * rather than at the first send it refuses (which would fail that recipient). The sends
+   * already queued are held, as on any pause; resuming while the restriction lasts pauses again
+   * at the first refusal.
+   */
+  @OnEvent('channel.restricted')
+  async onChannelRestricted(event: DomainEventMap['channel.restricted']): Promise<void> {
+    if (!event.businessInitiated) return;
+    const until = event.until ? ` until ${event.until}` : '';
+    await this.engine.pauseByAccount(event.channelAccountId, broadcastReasons.pausedOnError('CHANNEL_RESTRICTED', `WhatsApp restricted this number from starting conversations${until}.`));
   }
 
   @OnEvent('template.status')

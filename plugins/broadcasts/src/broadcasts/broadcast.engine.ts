@@ -753,6 +753,14 @@ export class BroadcastEngine implements OnModuleDestroy {
     return b ? this.tenants.slugOf(b.tenantId) : null;
   }
 
+  /** Pauses the running broadcasts of a number the provider restricted from starting conversations. */
+  async pauseByAccount(channelAccountId: string, reason: BroadcastReason): Promise<number> {
+    const running = await this.orm.em.fork().find(Broadcast, { channelAccount: channelAccountId, status: 'running' }, { fields: ['id'] });
+    let paused = 0;
+    for (const b of running) if (await this.pause(b.id, reason)) paused += 1;
+    return paused;
+  }
+
   /** Pauses the running broadcasts of a template Meta paused or disabled. */
   async pauseByTemplate(channelAccountId: string, name: string, language: string, reason: BroadcastReason): Promise<number> {
     const running = await this.orm.em.fork().find(Broadcast, { channelAccount: channelAccountId, templateName: name, templateLanguage: language, status: 'running' }, { fields: ['id'] });
