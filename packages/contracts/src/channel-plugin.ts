@@ -130,7 +130,7 @@ export interface AccountRestriction {
   businessInitiated: boolean;
   /** It may not answer customers. */
   customerInitiated: boolean;
-  /** When it ends, if the provider said. */
+  /** When the last of these restrictions ends, if the provider said. */
   until: Date | null;
 }
 

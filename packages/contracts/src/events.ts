@@ -164,7 +164,7 @@ export const channelRestrictedFactSchema = eventEnvelopeSchema.extend({
   businessInitiated: z.boolean(),
   /** It may not answer customers. */
   customerInitiated: z.boolean(),
-  /** When the restriction ends, if the provider said. */
+  /** When the last of these restrictions ends, if the provider said. */
   until: z.iso.datetime().nullable(),
   /** What the provider said, in English. */
   description: z.string(),

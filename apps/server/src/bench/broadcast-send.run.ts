@@ -224,10 +224,13 @@ export async function runBroadcastSend(
 /**
  * Once the broadcast's sends flow (its first reached the simulator), a back-end system sends a
  * template through the notification API from the same number, as an OTP would go: how long
- * until the simulator accepted it (ms), or null when it was not sent within 60 s.
+ * until the simulator accepted it (ms), or null when it was not sent within 60 s (or the
+ * broadcast sent nothing for 60 s).
  */
 async function transactionalWhileSending(target: ObrolTarget, number: BenchNumber, before: number): Promise<number | null> {
-  while (number.sim.sent.length === before) await new Promise((r) => setTimeout(r, 20));
+  for (const waiting = performance.now(); number.sim.sent.length === before; await new Promise((r) => setTimeout(r, 20))) {
+    if (performance.now() - waiting > 60_000) return null;
+  }
   const waId = '6281799999999';
   const from = number.sim.sent.length;
   const asked = performance.now();

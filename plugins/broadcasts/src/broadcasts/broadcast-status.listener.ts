@@ -9,7 +9,8 @@ import { broadcastReasons } from './broadcast-reason.js';
  * Follows broadcast messages after each commit: their statuses move the recipients (an accepted
  * send moved its recipient in its own transaction already); a reply
  * quoting one is marked as a reply to its broadcast and counted; a template Meta paused or disabled pauses
- * the broadcasts using it, and a number restricted from starting conversations pauses its broadcasts. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
+ * the broadcasts using it, and a number restricted from starting conversations pauses its
+ * broadcasts. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
  */
 @Injectable()
 export class BroadcastStatusListener {
