@@ -22,7 +22,7 @@ export default {
     empty: 'No broadcasts yet. Press “New broadcast” to plan your first one.',
     noMatch: 'No broadcast matches this search or filter.',
     name: 'Name', state: 'State', template: 'Template', audience: 'Recipients', progress: 'Progress', funnel: 'Sent · Delivered · Read · Failed', when: 'When',
-    scheduledFor: 'Starts {time}', starting: 'Starting: preparing the audience', finishedAt: 'Finished {time}', createdAt: 'Created {time}',
+    scheduledFor: 'Starts {time}', starting: 'Starting: preparing the audience', startingPercent: 'Starting: preparing the audience ({percent}%)', finishedAt: 'Finished {time}', createdAt: 'Created {time}',
     more: 'Show more',
   },
   wizard: {

@@ -24,7 +24,7 @@ const id: typeof en = {
     empty: 'Belum ada siaran. Tekan “Siaran baru” untuk merencanakan yang pertama.',
     noMatch: 'Tidak ada siaran yang cocok dengan pencarian atau filter ini.',
     name: 'Nama', state: 'Status', template: 'Template', audience: 'Penerima', progress: 'Kemajuan', funnel: 'Terkirim · Diterima · Dibaca · Gagal', when: 'Waktu',
-    scheduledFor: 'Mulai {time}', starting: 'Memulai: menyiapkan penerima', finishedAt: 'Selesai {time}', createdAt: 'Dibuat {time}',
+    scheduledFor: 'Mulai {time}', starting: 'Memulai: menyiapkan penerima', startingPercent: 'Memulai: menyiapkan penerima ({percent}%)', finishedAt: 'Selesai {time}', createdAt: 'Dibuat {time}',
     more: 'Tampilkan lebih banyak',
   },
   wizard: {

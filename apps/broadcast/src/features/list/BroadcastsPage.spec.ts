@@ -1,3 +1,4 @@
+import { useBroadcastsStore } from '@obrol/client';
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
@@ -24,7 +25,9 @@ function setup() {
     }),
   });
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'broadcasts', component: { template: '<div/>' } }, { path: '/b/:id', name: 'live', component: { template: '<div/>' } }, { path: '/b/:id/edit/:step', name: 'edit', component: { template: '<div/>' } }, { path: '/new', name: 'new', component: { template: '<div/>' } }] });
-  return mount(BroadcastsPage, { global: { plugins: [fake.pinia, router, createBroadcastI18n('en')] } });
+  const w = mount(BroadcastsPage, { global: { plugins: [fake.pinia, router, createBroadcastI18n('en')] } });
+  const store = useBroadcastsStore(fake.pinia);
+  return Object.assign(w, { store });
 }
 
 describe('BroadcastsPage', () => {
@@ -43,5 +46,12 @@ describe('BroadcastsPage', () => {
     const running = cells('running');
     expect(running[1]).toBe('Sending');
     expect(running[3]).toBe('2,000');
+    // The worker says how far its plan got: the row says it too.
+    w.store.apply({
+      eventId: 'e', occurredAt: '2026-11-30T10:00:01.000Z', schemaVersion: 1, tenantId: 't', type: 'broadcast.progress', channelAccountId: 'ch1',
+      data: { broadcastId: 'starting', channelAccountId: 'ch1', name: 'Broadcast starting', status: 'scheduled', reason: null, counters: counters({}), planning: { planned: 45_000, of: 100_000 } },
+    } as Parameters<typeof w.store.apply>[0]);
+    await flushPromises();
+    expect(cells('starting')[6]).toBe('Starting: preparing the audience (45%)');
   });
 });
