@@ -101,12 +101,29 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     return created.body.id as string;
   }
   const broadcast = async (id: string) => (await env.api('GET', `/api/v1/broadcasts/${id}`)).body;
-  const sentTo = (numbers: string[]) => {
+  const sentTo = (numbers: string[], on: WhatsAppSimulator = sim) => {
     const wanted = new Set(numbers.map((p) => p.slice(1)));
     const counts = new Map<string, number>();
     // Templates only: an opt-out's confirmation reply is a session message, not a broadcast send.
-    for (const m of sim.sent) if (m.type === 'template' && wanted.has(m.waId)) counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
+    for (const m of on.sent) if (m.type === 'template' && wanted.has(m.waId)) counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
     return counts;
+  };
+  /** Every one of `numbers` got the template from `on` exactly once. */
+  const expectEachReachedOnce = (numbers: string[], on: WhatsAppSimulator) => {
+    const counts = sentTo(numbers, on);
+    expect(counts.size).toBe(numbers.length);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  };
+  /** The broadcast once it is in `status`. */
+  const untilStatus = (id: string, status: string, timeoutMs: number, what: string) =>
+    eventually(async () => {
+      const b = await broadcast(id);
+      return b.status === status ? b : null;
+    }, timeoutMs, what);
+  /** Starts the broadcast, and resolves once `on` has sent its first three recipients. */
+  const startAndSendSome = async (id: string, on: WhatsAppSimulator) => {
+    expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
+    await eventually(() => new Set(on.sent.filter((m) => m.type === 'template').map((m) => m.waId)).size >= 3 || null, 60_000, 'the first sends');
   };
   async function allRecipients(id: string) {
     const all: { phone: string; status: string; reason: string | null; messageId: string | null }[] = [];
@@ -798,11 +815,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
       }, 300_000, 'completion at the slower pace');
       expect(narrow.throttled.get(130429)).toBeGreaterThan(0);
       expect(done.counters).toMatchObject({ total: 40, failed: 0 });
-      const wanted = new Set(numbers.map((p) => p.slice(1)));
-      const counts = new Map<string, number>();
-      for (const m of narrow.sent) if (wanted.has(m.waId)) counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
-      expect(counts.size).toBe(40);
-      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      expectEachReachedOnce(numbers, narrow);
     } finally {
       await narrow.close();
     }
@@ -813,15 +826,10 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     try {
       const numbers = phones(815_000, 30);
       const id = await draft('Restriction announced', csvOf(numbers), { channelAccountId: channel, messagesPerSecond: 5 });
-      const reached = () => new Set(restricted.sent.filter((m) => m.type === 'template').map((m) => m.waId)).size;
-      expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
-      await eventually(() => reached() >= 3, 60_000, 'the first sends');
+      await startAndSendSome(id, restricted);
       const until = new Date(Date.now() + 6 * 60 * 60 * 1000);
       restricted.announceRestriction(['RESTRICTED_BIZ_INITIATED_MESSAGING'], until);
-      const paused = await eventually(async () => {
-        const b = await broadcast(id);
-        return b.status === 'paused' ? b : null;
-      }, 30_000, 'the pause on the announcement');
+      const paused = await untilStatus(id, 'paused', 30_000, 'the pause on the announcement');
       expect(paused).toMatchObject({ reasonCode: 'PAUSED_ON_ERROR', reasonParams: { error: 'CHANNEL_RESTRICTED' } });
       expect(paused.reason).toContain(`restricted this number from starting conversations until ${new Date(Math.floor(until.getTime() / 1000) * 1000).toISOString()}`);
       // Paused before any send was refused: nobody failed, and the rest wait for the resume.
@@ -830,15 +838,9 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
       // A restriction on something else (adding numbers) pauses nothing.
       expect((await env.api('POST', `/api/v1/broadcasts/${id}/resume`)).status).toBe(200);
       restricted.announceRestriction(['RESTRICTED_ADD_PHONE_NUMBER_ACTION'], until);
-      const done = await eventually(async () => {
-        const b = await broadcast(id);
-        return b.status === 'completed' ? b : null;
-      }, 120_000, 'completion after the resume');
+      const done = await untilStatus(id, 'completed', 120_000, 'completion after the resume');
       expect(done.counters).toMatchObject({ total: 30, failed: 0 });
-      const counts = new Map<string, number>();
-      for (const m of restricted.sent) if (m.type === 'template') counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
-      expect(counts.size).toBe(30);
-      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      expectEachReachedOnce(numbers, restricted);
     } finally {
       await restricted.close();
     }
@@ -849,14 +851,9 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
     try {
       const numbers = phones(810_000, 30);
       const id = await draft('Restricted', csvOf(numbers), { channelAccountId: channel, messagesPerSecond: 10 });
-      const reached = () => new Set(restricted.sent.filter((m) => m.type === 'template').map((m) => m.waId)).size;
-      expect((await env.api('POST', `/api/v1/broadcasts/${id}/start`, {})).status).toBe(200);
-      await eventually(() => reached() >= 3, 60_000, 'the first sends');
+      await startAndSendSome(id, restricted);
       restricted.restrictAccount();
-      const paused = await eventually(async () => {
-        const b = await broadcast(id);
-        return b.status === 'paused' ? b : null;
-      }, 60_000, 'the auto-pause');
+      const paused = await untilStatus(id, 'paused', 60_000, 'the auto-pause');
       expect(paused.reason).toMatch(/restricted for a policy violation/);
       expect(paused).toMatchObject({ reasonCode: 'PAUSED_ON_ERROR', reasonParams: { error: 'CHANNEL_RESTRICTED' } });
       restricted.restrictAccount(false);
@@ -866,10 +863,7 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
         if (b.status === 'completed' && b.counters.failed > 0) await env.api('POST', `/api/v1/broadcasts/${id}/retry-failed`);
         return b.status === 'completed' && b.counters.failed === 0 ? b : null;
       }, 300_000, 'completion after the restriction was lifted');
-      const counts = new Map<string, number>();
-      for (const m of restricted.sent) if (m.type === 'template') counts.set(m.waId, (counts.get(m.waId) ?? 0) + 1);
-      expect(counts.size).toBe(30);
-      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+      expectEachReachedOnce(numbers, restricted);
     } finally {
       await restricted.close();
     }
