@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { type EntityManager, MikroORM } from '@mikro-orm/core';
+import { type EntityManager, type FilterQuery, MikroORM } from '@mikro-orm/core';
 import { type ChannelError, type Clock, type OutgoingEvent, type MessageStatus, type TemplateParameters, commands, facts, isStatusAdvance, liveEvents, previewOf } from '@obrol/contracts';
 import {
   CLOCK,
@@ -754,16 +754,18 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /** Pauses the running broadcasts of a number the provider restricted from starting conversations. */
-  async pauseByAccount(channelAccountId: string, reason: BroadcastReason): Promise<number> {
-    const running = await this.orm.em.fork().find(Broadcast, { channelAccount: channelAccountId, status: 'running' }, { fields: ['id'] });
-    let paused = 0;
-    for (const b of running) if (await this.pause(b.id, reason)) paused += 1;
-    return paused;
+  pauseByAccount(channelAccountId: string, reason: BroadcastReason): Promise<number> {
+    return this.pauseRunning({ channelAccount: channelAccountId }, reason);
   }
 
   /** Pauses the running broadcasts of a template Meta paused or disabled. */
-  async pauseByTemplate(channelAccountId: string, name: string, language: string, reason: BroadcastReason): Promise<number> {
-    const running = await this.orm.em.fork().find(Broadcast, { channelAccount: channelAccountId, templateName: name, templateLanguage: language, status: 'running' }, { fields: ['id'] });
+  pauseByTemplate(channelAccountId: string, name: string, language: string, reason: BroadcastReason): Promise<number> {
+    return this.pauseRunning({ channelAccount: channelAccountId, templateName: name, templateLanguage: language }, reason);
+  }
+
+  /** Pauses every running broadcast `where` says; how many it paused. */
+  private async pauseRunning(where: FilterQuery<Broadcast>, reason: BroadcastReason): Promise<number> {
+    const running = await this.orm.em.fork().find(Broadcast, { $and: [where, { status: 'running' }] }, { fields: ['id'] });
     let paused = 0;
     for (const b of running) if (await this.pause(b.id, reason)) paused += 1;
     return paused;
