@@ -23,3 +23,29 @@ describe('safeText', () => {
     expect(withSafeText(query)).toEqual({ channelAccountId: '' });
   });
 });
+
+describe('withSafeText copies only what it changes', () => {
+  it('gives back the very object when every string was storable, and copies the path to a change', () => {
+    const clean = { a: 'teks biasa', list: ['x', { n: 1, when: new Date(0) }] };
+    expect(withSafeText(clean)).toBe(clean);
+
+    const untouched = { keep: 'ok' };
+    const dirty = { untouched, list: ['fine', 'bad\u0000'] };
+    const safe = withSafeText(dirty);
+    expect(safe).not.toBe(dirty);
+    expect(safe.untouched).toBe(untouched);
+    expect(safe.list).toEqual(['fine', 'bad']);
+    // The input is left as it was.
+    expect(dirty.list[1]).toBe('bad\u0000');
+  });
+
+  it('still turns a clean query string into a plain object', () => {
+    const Empty = function () {} as unknown as { new (): Record<string, string>; prototype: object };
+    Empty.prototype = Object.create(null) as object;
+    const query = new Empty();
+    query.page = '2';
+    const safe = withSafeText(query);
+    expect(Object.getPrototypeOf(safe)).toBe(Object.prototype);
+    expect(safe).toEqual({ page: '2' });
+  });
+});
