@@ -14,6 +14,7 @@ import { CORE_VERSION } from '../version.js';
 import { PinoNestLogger, REDACT_PATHS } from './pino-nest.logger.js';
 import { registerMultipart } from '../http/multipart.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { WebhookReceiver, registerWebhookRoute } from '../webhooks/webhook.receiver.js';
 
 export interface ObrolAppOptions extends CoreOptions {
   host?: string;
@@ -76,6 +77,7 @@ export async function startObrolApp(options: ObrolAppOptions): Promise<ObrolApp>
       await reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: 'A worker serves only /healthz and /readyz.' });
     });
   }
+  registerWebhookRoute(fastify, app.get(WebhookReceiver));
   await registerMultipart(app);
   fastify.addContentTypeParser(['text/csv', 'text/plain'], { parseAs: 'string', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   // Media uploads (POST /api/v1/media): raw bytes; the channel's own size limits apply after.

@@ -9,6 +9,7 @@ import { TemplatesModule } from '../templates/templates.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { InboundOrchestrator } from './inbound.orchestrator.js';
 import { InboundQueue } from './inbound.queue.js';
+import { WebhookReceiver } from './webhook.receiver.js';
 import { WebhookRetryStore } from './webhook-retry.store.js';
 import { WebhooksController } from './webhooks.controller.js';
 
@@ -16,6 +17,6 @@ import { WebhooksController } from './webhooks.controller.js';
 @Module({
   imports: [ChannelsModule, ContactsModule, ConversationsModule, MessagesModule, TemplatesModule, AuditModule, TenantsModule, OptOutsModule],
   controllers: [WebhooksController],
-  providers: [InboundOrchestrator, InboundQueue, WebhookRetryStore],
+  providers: [InboundOrchestrator, InboundQueue, WebhookRetryStore, WebhookReceiver],
 })
 export class WebhooksModule {}

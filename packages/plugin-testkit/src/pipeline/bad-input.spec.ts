@@ -137,9 +137,11 @@ describe('bad input', () => {
     expectError(await env.api('GET', '/api/v1/conversations?limit=100000'), 400, 'VALIDATION_FAILED');
   });
 
-  it('every answer carries the browser security headers', async () => {
-    for (const [path, token] of [['/healthz', null], ['/api/v1/me', undefined], ['/api/v1/nothing-here', undefined], ['/api/docs', null]] as const) {
-      const r = await env.api('GET', path, undefined, { token });
+  it('every answer carries the browser security headers, provider webhooks (a plain Fastify route) included', async () => {
+    const answers = [['/healthz', null], ['/api/v1/me', undefined], ['/api/v1/nothing-here', undefined], ['/api/docs', null]].map(([path, token]) => [path, () => env.api('GET', path!, undefined, { token })] as const);
+    answers.push([`POST /webhooks/test/${inbox.id}`, () => env.postWebhook(inbox.id, inbox.webhookSecret, { events: [] } as never)]);
+    for (const [path, answer] of answers) {
+      const r = await answer();
       const csp = r.headers.get('content-security-policy') ?? '';
       expect(csp, path).toContain("frame-ancestors 'none'");
       expect(csp, path).toContain("script-src 'self'");
@@ -154,6 +156,11 @@ describe('bad input', () => {
     const r = await env.api('POST', '/api/v1/messages', { channelAccountId: inbox.id, to: '+6281100000001', content: { type: 'location', latitude: 1, longitude: 2, url: 'javascript:alert(1)' } });
     expectError(r, 400, 'VALIDATION_FAILED');
     expect(r.body.message).toContain('content.url');
+  });
+
+  it('a webhook in a content type that is not JSON is a 415 in the API error shape', async () => {
+    const r = await env.api('POST', `/webhooks/test/${inbox.id}`, undefined, { token: null, raw: '<a/>', headers: { 'content-type': 'application/xml' } });
+    expectError(r, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('a webhook for the test channel with a bad body is a 400 after the signature check', async () => {
