@@ -299,10 +299,18 @@ export const commands = {
 
 /** The fact name of a durable subject (`chat.acme.message.received` → `message.received`), or null. */
 export function factNameOf(subject: string): FactName | null {
+  // Asked several times for every event on the bus, of a few subjects per tenant: remembered.
+  const known = factNames.get(subject);
+  if (known !== undefined) return known;
   const [kind, , aggregate, event] = subject.split('.');
   const name = `${aggregate}.${event}`;
-  return kind === 'chat' && name in FACT_NAMES ? (name as FactName) : null;
+  const fact = kind === 'chat' && name in FACT_NAMES ? (name as FactName) : null;
+  if (factNames.size >= FACT_NAMES_REMEMBERED) factNames.clear();
+  factNames.set(subject, fact);
+  return fact;
 }
+const factNames = new Map<string, FactName | null>();
+const FACT_NAMES_REMEMBERED = 10_000;
 const FACT_NAMES: Record<FactName, true> = {
   'message.received': true,
   'message.sent': true,

@@ -3,6 +3,7 @@ import { MikroORM, QueryOrder } from '@mikro-orm/core';
 import { OnEvent } from '@nestjs/event-emitter';
 import type { Clock, ConversationFact } from '@obrol/contracts';
 import { Agent } from '../agents/agent.entity.js';
+import { ChannelsService } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { Conversation } from './conversation.entity.js';
 import { ConversationsService } from './conversations.service.js';
@@ -22,14 +23,28 @@ export class AutoAssignmentService {
   constructor(
     private readonly orm: MikroORM,
     private readonly conversations: ConversationsService,
+    private readonly channels: ChannelsService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @OnEvent('conversation.opened')
-  onOpened(fact: ConversationFact): Promise<unknown> {
+  async onOpened(fact: ConversationFact): Promise<unknown> {
     if (fact.assigneeId) return this.queue;
+    // Most numbers do not auto-assign: their conversations cost no query here. The account is
+    // cached (`ChannelsService.resolve`): a number switched to auto-assignment in another
+    // process is seen here within its cache's 5 s.
+    if (!(await this.autoAssigns(fact.channelAccountId))) return this.queue;
     this.queue = this.queue.then(() => this.assign(fact.tenantId, fact.conversationId)).catch((error: Error) => this.logger.warn(`auto-assigning ${fact.conversationId} failed: ${error.message}`));
     return this.queue;
+  }
+
+  private async autoAssigns(channelAccountId: string): Promise<boolean> {
+    try {
+      return (await this.channels.resolve(channelAccountId)).account.autoAssign;
+    } catch {
+      // Removed meanwhile, or unreadable: `assign` reads the conversation and decides.
+      return true;
+    }
   }
 
   /** Assigns the conversation by the rules above; returns the agent's id, or null when it stays unassigned. */

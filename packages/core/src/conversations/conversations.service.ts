@@ -105,7 +105,9 @@ export class ConversationsService {
     // A contact created in this unit of work has no conversation yet.
     const stored = contacts.filter((c) => !c.created).map((c) => c.contact);
     if (stored.length > 0) {
-      for (const conversation of await em.find(Conversation, { channelAccount: account.id, contact: { $in: stored } }, { populate: ['contact', 'channelAccount'] })) {
+      // The contacts are this unit of work's already; the account is the caller's (`account`):
+      // only its id is read through the conversation, so it is not loaded (nor checked at flush).
+      for (const conversation of await em.find(Conversation, { channelAccount: account.id, contact: { $in: stored } })) {
         found.set(conversation.contact.id, { conversation, created: false });
       }
     }

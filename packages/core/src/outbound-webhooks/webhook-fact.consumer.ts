@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { type EventEnvelope, type WebhookPayload, factNameOf, subjects, subscribesTo } from '@obrol/contracts';
 import type { DeliveredMessage, HandlerOutcome } from '../bus/event-bus.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -33,8 +33,7 @@ export class WebhookFactConsumer {
   record = async ({ subject, data }: DeliveredMessage<EventEnvelope & Record<string, unknown>>): Promise<HandlerOutcome> => {
     const type = factNameOf(subject);
     if (!type) return { action: 'ack' };
-    const em = this.orm.em.fork();
-    const tenantId = await this.tenantIdOf(em, data.tenantId);
+    const tenantId = await this.tenantIdOf(data.tenantId);
     if (!tenantId) return { action: 'drop', reason: `unknown tenant ${data.tenantId}` };
     const occurredAt = new Date(data.occurredAt);
     // An endpoint hears about what happened after it was created, even when the bus hands the fact over late.
@@ -43,6 +42,8 @@ export class WebhookFactConsumer {
     );
     if (!endpoints.length) return { action: 'ack' };
     const payload = payloadOf(type, data);
+    // Forked only now: most facts have no endpoint to go to, and a fork is not free.
+    const em = this.orm.em.fork();
     let recorded = 0;
     for (const endpoint of endpoints) {
       try {
@@ -67,10 +68,10 @@ export class WebhookFactConsumer {
   };
 
   /** Facts name their tenant by its subject token (slug); endpoints belong to its id. Slugs never change. */
-  private async tenantIdOf(em: EntityManager, slug: string): Promise<string | null> {
+  private async tenantIdOf(slug: string): Promise<string | null> {
     const cached = this.tenantIds.get(slug);
     if (cached) return cached;
-    const tenant = await em.findOne(Tenant, { slug }, { fields: ['id'] });
+    const tenant = await this.orm.em.fork().findOne(Tenant, { slug }, { fields: ['id'] });
     if (tenant) this.tenantIds.set(slug, tenant.id);
     return tenant?.id ?? null;
   }
