@@ -25,7 +25,8 @@
  * and OBROL_BENCH_RATE_SECONDS (default 5),
  * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile the
  * Obrol process during each run through its inspector and print where its time went), OBROL_BENCH_ONLY
- * (`broadcast`: run 4 alone, without the ceilings and runs 1–3), OBROL_BENCH_BROADCAST_IMPORT_ROWS
+ * (`broadcast`: run 4 alone, without the ceilings and runs 1–3; `flood` or `inbound`: run 3 or 1
+ * alone, with the ceilings), OBROL_BENCH_BROADCAST_IMPORT_ROWS
  * (rows of the import alone, default the recipients; 1,000,000 for issue 10's figure),
  * OBROL_BENCH_BROADCAST_WEBHOOKS (`false`: the simulator posts no status webhooks, as before issue 10),
  * OBROL_BENCH_BROADCAST_NUMBERS (numbers of the "no cap" run, default 6; 0 skips it),
@@ -66,6 +67,8 @@ const PLUGIN_MAX_PER_SECOND = 1000;
 const ONLY_BROADCAST = process.env.OBROL_BENCH_ONLY === 'broadcast';
 /** `flood`: only run 3 (and the ceilings), so a profile shows the status path alone. */
 const ONLY_FLOOD = process.env.OBROL_BENCH_ONLY === 'flood';
+/** `inbound`: only run 1 (and the ceilings), so a profile shows a customer message's path alone. */
+const ONLY_INBOUND = process.env.OBROL_BENCH_ONLY === 'inbound';
 const PROFILE_DIR = process.env.OBROL_BENCH_CPU_PROFILE ? path.resolve(process.env.OBROL_BENCH_CPU_PROFILE) : undefined;
 
 /** Issue 9's aims, printed next to the figures. */
@@ -140,6 +143,17 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string): Promise<S
       const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
       console.log(`  ${JSON.stringify(flood)}`);
       return { shape, name, flood } as unknown as ShapeFigures;
+    });
+  }
+  if (ONLY_INBOUND) {
+    return withTarget(shape, name, false, async (target) => {
+      console.log(`${name}: inbound messages as fast as answered…`);
+      const cpuBefore = target.cpuMs();
+      const inbound = await target.phase('inbound', () => runInboundThroughput(target, SECONDS, CONNECTIONS));
+      const cpuAfter = target.cpuMs();
+      const cpuUsPerMessage = cpuBefore !== undefined && cpuAfter !== undefined ? Math.round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, inbound.ok)) : undefined;
+      console.log(`  ${JSON.stringify({ ...inbound, cpuUsPerMessage })}`);
+      return { shape, name } as unknown as ShapeFigures;
     });
   }
   const ingest = ONLY_BROADCAST
