@@ -108,6 +108,15 @@ export interface FoundContact {
   created: boolean;
 }
 
+/** A contact as `findOrCreateRows` found or made it (webhook ingest): a plain row, outside any unit of work. */
+export interface IngestedContact {
+  id: string;
+  externalId: string;
+  name: string | null;
+  phone: string | null;
+  created: boolean;
+}
+
 /** A contact as `findOrCreateMany` found or made it: its id, not an entity in a unit of work. */
 export interface ContactRef {
   id: string;
@@ -156,6 +165,65 @@ export class ContactsService {
       }
       if (identity.name && identity.name !== known.contact.name) known.contact.name = identity.name;
       if (identity.phone && identity.phone !== known.contact.phone) known.contact.phone = identity.phone;
+    }
+    return found;
+  }
+
+  /**
+   * `findOrCreate` for webhook ingest, set-based and outside any unit of work (ADR 0037): per few
+   * hundred identities, one select, one insert of the new ones and, when a customer changed
+   * their profile name (or the channel now knows their phone), one update. A name or phone an
+   * identity carries replaces the stored one, later identities winning, as in `findOrCreate`.
+   * A contact another process created meanwhile fails the caller's batch, which is then retried
+   * delivery by delivery and finds it stored (as the unit of work did).
+   */
+  async findOrCreateRows(em: EntityManager, account: { id: string; tenantId: string }, identities: ChannelIdentity[]): Promise<Map<string, IngestedContact>> {
+    const { sql } = this;
+    const latest = new Map<string, ChannelIdentity>();
+    for (const i of identities) {
+      const before = latest.get(i.externalId);
+      latest.set(i.externalId, { externalId: i.externalId, name: i.name || before?.name, phone: i.phone || before?.phone });
+    }
+    const found = new Map<string, IngestedContact>();
+    // Bookkeeping on the wall clock, as the entity's defaults do.
+    const now = sql.date(new Date());
+    for (const chunk of chunksOf([...latest.values()])) {
+      const rows = await sql.all<{ id: string; external_id: string; name: string | null; phone: string | null }>(
+        em,
+        `select id, external_id, name, phone from contacts where channel_account_id = ? and external_id in (${chunk.map(() => '?').join(', ')})`,
+        [account.id, ...chunk.map((i) => i.externalId)],
+      );
+      for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, name: row.name, phone: row.phone, created: false });
+      const fresh: IngestedContact[] = [];
+      const changed: IngestedContact[] = [];
+      for (const identity of chunk) {
+        const known = found.get(identity.externalId);
+        if (!known) {
+          const contact = { id: newId(), externalId: identity.externalId, name: identity.name ?? null, phone: identity.phone ?? null, created: true };
+          found.set(contact.externalId, contact);
+          fresh.push(contact);
+        } else if ((identity.name && identity.name !== known.name) || (identity.phone && identity.phone !== known.phone)) {
+          known.name = identity.name || known.name;
+          known.phone = identity.phone || known.phone;
+          changed.push(known);
+        }
+      }
+      if (fresh.length > 0) {
+        const inserted = await sql.all<{ id: string }>(
+          em,
+          `insert into contacts (id, created_at, updated_at, tenant_id, channel_account_id, external_id, phone, name, attributes, tags) values ${sql.rows(fresh.length, `(?, ?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ${sql.jsonParam})`)} ` +
+            'on conflict (channel_account_id, external_id) do nothing returning id',
+          fresh.flatMap((c) => [c.id, now, now, account.tenantId, account.id, c.externalId, c.phone, c.name, '{}', '[]']),
+        );
+        if (inserted.length !== fresh.length) throw new Error(`${fresh.length - inserted.length} contact(s) of this batch were stored meanwhile by another process`);
+      }
+      if (changed.length > 0) {
+        await sql.run(
+          em,
+          `with v (ref, name, phone) as (values ${sql.rows(changed.length, '(?, ?, ?)')}) update contacts set name = v.name, phone = v.phone, updated_at = ? from v where contacts.id = v.ref`,
+          [...changed.flatMap((c) => [c.id, c.name, c.phone]), now],
+        );
+      }
     }
     return found;
   }

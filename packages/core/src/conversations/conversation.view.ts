@@ -3,7 +3,14 @@ import type { Conversation } from './conversation.entity.js';
 
 export { type ConversationView, conversationViewSchema } from '@obrol/contracts';
 
-export function conversationView(c: Conversation, window: SessionWindow, now: Date, closingSoonMs: number): ConversationView {
+/** What a view is made of: a `Conversation` with its contact, or the plain row webhook ingest works with. */
+export type ConversationViewSource = Pick<Conversation, 'id' | 'status' | 'tags' | 'snoozedUntil' | 'lastInboundAt' | 'lastMessageAt' | 'lastMessagePreview' | 'unreadCount' | 'createdAt'> & {
+  channelAccount: { id: string };
+  contact: { id: string; name: string | null; phone: string | null; externalId: string };
+  assignee: { id: string } | null;
+};
+
+export function conversationView(c: ConversationViewSource, window: SessionWindow, now: Date, closingSoonMs: number): ConversationView {
   const expiresAt = window.expiresAt;
   const closingSoon = window.open && !!expiresAt && expiresAt.getTime() - now.getTime() <= closingSoonMs;
   return {

@@ -4,7 +4,7 @@ import { type ChannelPlugin, type Clock, type InboundMessageEvent, type MessageC
 import { z } from 'zod';
 import { Agent } from '../agents/agent.entity.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
-import type { FoundContact } from '../contacts/contacts.service.js';
+import type { FoundContact, IngestedContact } from '../contacts/contacts.service.js';
 import { messageView } from '../messages/message.view.js';
 import { Message } from '../messages/message.entity.js';
 import type { IngestBatch, IngestedMessage } from '../messages/message-ingest.writer.js';
@@ -22,7 +22,7 @@ import { applyTagChange, tagChangeShape } from '../tags/tag-change.js';
 import { phoneSpellingsOf } from '../search/search-query.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { Conversation } from './conversation.entity.js';
-import { type ConversationView, conversationView } from './conversation.view.js';
+import { type ConversationView, type ConversationViewSource, conversationView } from './conversation.view.js';
 
 export const listConversationsQuerySchema = pageQuerySchema.extend({
   /** `open`: unresolved and not snoozed; `snoozed`: unresolved, snoozed until a later time; `resolved`. Leave out for every conversation. */
@@ -64,6 +64,32 @@ export interface FoundConversation {
   created: boolean;
 }
 
+/**
+ * A conversation as webhook ingest reads and writes it (`findOrCreateRows`): a plain row, never
+ * managed by a unit of work, shaped like the entity where a view reads it. `created` holds until
+ * its first message is recorded.
+ */
+export interface IngestedConversation extends ConversationViewSource {
+  windowExpiresAt: Date | null;
+  created: boolean;
+}
+
+/** A conversation row as `findOrCreateRows` reads it. */
+interface StoredConversationRow {
+  id: string;
+  contact_id: string;
+  status: Conversation['status'];
+  assignee_id: string | null;
+  tags: unknown;
+  snoozed_until: unknown;
+  last_inbound_at: unknown;
+  window_expires_at: unknown;
+  last_message_at: unknown;
+  last_message_preview: string | null;
+  unread_count: number | string;
+  created_at: unknown;
+}
+
 /** A conversation as `findOrCreateMany` found or made it: its id, not an entity in a unit of work. */
 export interface ConversationRef {
   id: string;
@@ -91,7 +117,10 @@ export class ConversationsService {
   }
 
   /** The conversation as clients see it, with its window computed by the channel's policy. */
-  view(c: Conversation, now = this.clock.now(), plugin: ChannelPlugin<unknown> = this.registry.get(c.channelAccount.pluginId)): ConversationView {
+  view(c: Conversation, now?: Date, plugin?: ChannelPlugin<unknown>): ConversationView;
+  /** A plain row's view: its channel's plugin is the caller's. */
+  view(c: ConversationViewSource, now: Date, plugin: ChannelPlugin<unknown>): ConversationView;
+  view(c: ConversationViewSource, now = this.clock.now(), plugin: ChannelPlugin<unknown> = this.registry.get((c as Conversation).channelAccount.pluginId)): ConversationView {
     return conversationView(c, plugin.policy.canSendFreeform({ lastInboundAt: c.lastInboundAt }, now), now, this.closingSoonMs);
   }
 
@@ -115,6 +144,81 @@ export class ConversationsService {
       if (found.has(contact.id)) continue;
       const conversation = em.create(Conversation, { tenantId: account.tenantId, channelAccount: account.id, contact, windowed: plugin.capabilities.sessionWindow });
       found.set(contact.id, { conversation, created: true });
+    }
+    return found;
+  }
+
+  /**
+   * `findOrCreate` for webhook ingest (ADR 0037): the conversation of each contact on its channel
+   * account as a plain row, set-based and outside any unit of work: per few hundred contacts one
+   * select and, for contacts without one, one insert of a new open conversation. The messages
+   * recorded in them (`recordInbound`) are written at the end of the batch by
+   * `MessageIngestWriter`. A conversation another process opened meanwhile fails the caller's
+   * batch, which is then retried delivery by delivery and finds it stored.
+   */
+  async findOrCreateRows(em: EntityManager, { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>, contacts: IngestedContact[]): Promise<Map<string, IngestedConversation>> {
+    const { sql } = this;
+    const found = new Map<string, IngestedConversation>();
+    const now = new Date();
+    for (const chunk of chunksOf([...new Map(contacts.map((c) => [c.id, c])).values()])) {
+      // A contact created in this batch has no conversation yet.
+      const stored = chunk.filter((c) => !c.created);
+      const rows =
+        stored.length === 0
+          ? []
+          : await sql.all<StoredConversationRow>(
+              em,
+              'select id, contact_id, status, assignee_id, tags, snoozed_until, last_inbound_at, window_expires_at, last_message_at, last_message_preview, unread_count, created_at ' +
+                `from conversations where channel_account_id = ? and contact_id in (${stored.map(() => '?').join(', ')})`,
+              [account.id, ...stored.map((c) => c.id)],
+            );
+      const byId = new Map(chunk.map((c) => [c.id, c]));
+      for (const row of rows) {
+        found.set(row.contact_id, {
+          id: row.id,
+          channelAccount: { id: account.id },
+          contact: byId.get(row.contact_id)!,
+          status: row.status,
+          assignee: row.assignee_id ? { id: row.assignee_id } : null,
+          tags: sql.readJson<string[]>(row.tags),
+          snoozedUntil: sql.readDate(row.snoozed_until),
+          lastInboundAt: sql.readDate(row.last_inbound_at),
+          windowExpiresAt: sql.readDate(row.window_expires_at),
+          lastMessageAt: sql.readDate(row.last_message_at),
+          lastMessagePreview: row.last_message_preview,
+          unreadCount: Number(row.unread_count),
+          createdAt: sql.readDate(row.created_at)!,
+          created: false,
+        });
+      }
+      const fresh = chunk.filter((c) => !found.has(c.id));
+      if (fresh.length === 0) continue;
+      const opened = fresh.map(
+        (contact): IngestedConversation => ({
+          id: newId(),
+          channelAccount: { id: account.id },
+          contact,
+          status: 'open',
+          assignee: null,
+          tags: [],
+          snoozedUntil: null,
+          lastInboundAt: null,
+          windowExpiresAt: null,
+          lastMessageAt: null,
+          lastMessagePreview: null,
+          unreadCount: 0,
+          createdAt: now,
+          created: true,
+        }),
+      );
+      const inserted = await sql.all<{ id: string }>(
+        em,
+        `insert into conversations (id, created_at, updated_at, tenant_id, channel_account_id, contact_id, status, windowed, unread_count, tags) values ${sql.rows(opened.length, `(?, ?, ?, ?, ?, ?, 'open', ?, 0, ${sql.jsonParam})`)} ` +
+          'on conflict (channel_account_id, contact_id) do nothing returning id',
+        opened.flatMap((c) => [c.id, sql.date(now), sql.date(now), account.tenantId, account.id, c.contact.id, sql.flag(plugin.capabilities.sessionWindow), '[]']),
+      );
+      if (inserted.length !== opened.length) throw new Error(`${opened.length - inserted.length} conversation(s) of this batch were opened meanwhile by another process`);
+      for (const c of opened) found.set(c.contact.id, c);
     }
     return found;
   }
@@ -159,27 +263,31 @@ export class ConversationsService {
 
   /**
    * Records a customer's message of an ingest batch in its conversation: reopens a resolved
-   * conversation, moves the window (only forward, by the provider's timestamp), the preview
-   * and the unread count (the conversation stays in the caller's unit of work), and adds to the
-   * batch the message and `conversation.opened` (when it (re)opened), `message.received` and,
-   * for media, the command to fetch it.
+   * conversation, wakes a snoozed one, moves the window (only forward, by the provider's
+   * timestamp), the preview and the unread count, and adds to the batch the message, the
+   * conversation's change (written with the batch, forward only in SQL: `MessageIngestWriter`)
+   * and `conversation.opened` (when it (re)opened), `message.received` and, for media, the
+   * command to fetch it.
    */
-  recordInbound(batch: IngestBatch, tenant: string, now: Date, { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>, found: FoundConversation, event: InboundMessageEvent): IngestedMessage {
-    const conversation = found.conversation;
-    const opened = found.created || conversation.status === 'resolved';
+  recordInbound(batch: IngestBatch, tenant: string, now: Date, { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>, conversation: IngestedConversation, event: InboundMessageEvent): IngestedMessage {
+    const opened = conversation.created || conversation.status === 'resolved';
     if (conversation.status === 'resolved') conversation.status = 'open';
     // The customer writing wakes a snoozed conversation.
     conversation.snoozedUntil = null;
-    found.created = false;
+    conversation.created = false;
+    const touch = batch.touch(conversation);
     if (event.opensWindow && (!conversation.lastInboundAt || event.timestamp > conversation.lastInboundAt)) {
       conversation.lastInboundAt = event.timestamp;
       conversation.windowExpiresAt = plugin.policy.canSendFreeform({ lastInboundAt: event.timestamp }, event.timestamp).expiresAt;
+      touch.windowMoved = true;
     }
     if (!conversation.lastMessageAt || event.timestamp >= conversation.lastMessageAt) {
       conversation.lastMessageAt = event.timestamp;
       conversation.lastMessagePreview = previewOf(event.content).slice(0, 255);
+      touch.lastMessageMoved = true;
     }
     conversation.unreadCount += 1;
+    touch.messages += 1;
     const message: IngestedMessage = {
       id: newId(),
       tenantId: account.tenantId,

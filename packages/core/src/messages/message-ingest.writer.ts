@@ -51,6 +51,25 @@ export function ingestedOf(m: Message): IngestedMessage {
   };
 }
 
+/** A conversation as a batch leaves it, where the batch's writes read it. */
+interface TouchedConversation {
+  id: string;
+  lastInboundAt: Date | null;
+  windowExpiresAt: Date | null;
+  lastMessageAt: Date | null;
+  lastMessagePreview: string | null;
+}
+
+/** A conversation customers wrote to in one batch: how many messages it got, and what they moved. */
+export interface ConversationTouch {
+  conversation: TouchedConversation;
+  messages: number;
+  /** The window (last inbound time and its end) moved forward. */
+  windowMoved: boolean;
+  /** The last message's time and preview moved. */
+  lastMessageMoved: boolean;
+}
+
 /**
  * What one group commit writes to the hot tables, collected while its deliveries are applied
  * and written at the end with a handful of set-based statements (`MessageIngestWriter.write`).
@@ -62,6 +81,8 @@ export class IngestBatch {
   readonly moved = new Map<string, IngestedMessage>();
   /** Outbox rows, in the order they were recorded. */
   readonly outbox: OutboxRow[] = [];
+  /** Conversations customers wrote to, by id. */
+  readonly touched = new Map<string, ConversationTouch>();
   private readonly createdIds = new Set<string>();
 
   create(message: IngestedMessage): void {
@@ -73,6 +94,13 @@ export class IngestBatch {
   statusMoved(message: IngestedMessage): void {
     // A message created in this batch is inserted with its latest status anyway.
     if (!this.createdIds.has(message.id)) this.moved.set(message.id, message);
+  }
+
+  /** The change a customer's message makes to `conversation`, accumulated over the batch. */
+  touch(conversation: TouchedConversation): ConversationTouch {
+    let touch = this.touched.get(conversation.id);
+    if (!touch) this.touched.set(conversation.id, (touch = { conversation, messages: 0, windowMoved: false, lastMessageMoved: false }));
+    return touch;
   }
 
   record(row: OutboxRow): void {
@@ -117,11 +145,11 @@ export interface StoredMessageRow {
 }
 
 /**
- * The set-based write path of webhook ingest (ADR 0017): the message rows of a group commit
+ * The set-based write path of webhook ingest (ADR 0017, 0037): the message rows of a group commit
  * are looked up, inserted and moved with hand-written statements in the batch's transaction,
- * not through the unit of work — one lookup per few hundred external ids, one multi-row insert
- * (deduplicated on channel account + external id), one status update (forward-only in SQL) and
- * one outbox insert per batch. The one place that knows the SQL of these rows: a column added
+ * not through the unit of work — one lookup per few hundred external ids, one update of the
+ * conversations customers wrote to, one multi-row insert (deduplicated on channel account +
+ * external id), one status update (forward-only in SQL) and one outbox insert per batch. The one place that knows the SQL of these rows: a column added
  * to `messages` that ingest must fill goes here.
  */
 @Injectable()
@@ -158,9 +186,48 @@ export class MessageIngestWriter {
 
   /** Writes what the batch collected, in the caller's transaction, after its unit of work was flushed. */
   async write(em: EntityManager, batch: IngestBatch): Promise<void> {
+    await this.touchConversations(em, [...batch.touched.values()]);
     await this.insert(em, batch.created);
     await this.moveStatuses(em, [...batch.moved.values()]);
     await this.outbox.insert(em, batch.outbox);
+  }
+
+  /**
+   * Moves the conversations customers wrote to, relative to what is stored when the statement
+   * runs, so a change another process made since the batch read them is kept: the unread count
+   * grows by the batch's messages, a resolved conversation reopens (an open or pending one keeps
+   * its status), a snooze ends, and the window and the last message move only forward.
+   */
+  private async touchConversations(em: EntityManager, touches: ConversationTouch[]): Promise<void> {
+    const { sql } = this;
+    const pg = sql.kind === 'postgresql';
+    const at = pg ? '?::timestamptz' : '?';
+    const laterInbound = 'v.inbound_at is not null and (conversations.last_inbound_at is null or v.inbound_at > conversations.last_inbound_at)';
+    const laterMessage = 'v.message_at is not null and (conversations.last_message_at is null or v.message_at >= conversations.last_message_at)';
+    for (const chunk of chunksOf(touches)) {
+      const params = chunk.flatMap(({ conversation: c, messages, windowMoved, lastMessageMoved }) => [
+        c.id,
+        messages,
+        sql.date(windowMoved ? c.lastInboundAt : null),
+        sql.date(windowMoved ? c.windowExpiresAt : null),
+        sql.date(lastMessageMoved ? c.lastMessageAt : null),
+        lastMessageMoved ? c.lastMessagePreview : null,
+      ]);
+      const touched = await sql.all<{ id: string }>(
+        em,
+        `with v (ref, messages, inbound_at, expires_at, message_at, preview) as (values ${sql.rows(chunk.length, `(?, ${pg ? '?::int' : '?'}, ${at}, ${at}, ${at}, ?)`)}) ` +
+          "update conversations set status = case when conversations.status = 'resolved' then 'open' else conversations.status end, snoozed_until = null, " +
+          'unread_count = conversations.unread_count + v.messages, ' +
+          `last_inbound_at = case when ${laterInbound} then v.inbound_at else conversations.last_inbound_at end, ` +
+          `window_expires_at = case when ${laterInbound} then v.expires_at else conversations.window_expires_at end, ` +
+          `last_message_at = case when ${laterMessage} then v.message_at else conversations.last_message_at end, ` +
+          `last_message_preview = case when ${laterMessage} then v.preview else conversations.last_message_preview end, ` +
+          'updated_at = ? from v where conversations.id = v.ref returning conversations.id',
+          // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
+          [...params, sql.date(new Date())],
+      );
+      if (touched.length !== chunk.length) throw new Error(`${chunk.length - touched.length} conversation(s) of this batch were deleted while it was applied`);
+    }
   }
 
   /**

@@ -4,3 +4,5 @@ export { describeEventBusContract } from './event-bus.contract.js';
 export { migratedSchemaDrift } from './schema-drift.js';
 /** The webhook ingest's group commit, for tests that hand it deliveries in one turn of the event loop. */
 export { InboundQueue } from '../webhooks/inbound.queue.js';
+/** The ingest's set-based writer and what it writes, for tests that change rows between a batch's read and its write. */
+export { IngestBatch, MessageIngestWriter } from '../messages/message-ingest.writer.js';

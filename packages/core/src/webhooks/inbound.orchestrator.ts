@@ -3,8 +3,8 @@ import type { EntityManager } from '@mikro-orm/core';
 import { type ChannelEvent, type InboundMessageEvent, type StatusEvent, facts } from '@obrol/contracts';
 import { AuditService } from '../audit/audit.service.js';
 import type { ResolvedAccount } from '../channels/channels.service.js';
-import { ContactsService, type FoundContact } from '../contacts/contacts.service.js';
-import { ConversationsService, type FoundConversation } from '../conversations/conversations.service.js';
+import { ContactsService, type IngestedContact } from '../contacts/contacts.service.js';
+import { ConversationsService, type IngestedConversation } from '../conversations/conversations.service.js';
 import { IngestBatch, type IngestedMessage, MessageIngestWriter, ingestedOf } from '../messages/message-ingest.writer.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { SendAttempts } from '../messages/send-attempts.service.js';
@@ -57,9 +57,11 @@ export class InboundOrchestrator {
 
   /**
    * Applies the deliveries in `em`'s transaction; returns the statuses it could not match.
-   * Contacts, conversations, templates and audit go through the unit of work (few rows); the
-   * messages, their statuses and the outbox rows are collected in an `IngestBatch` and written
-   * at the end with set-based statements (`MessageIngestWriter`, ADR 0017).
+   * The customers' contacts and conversations are found or created with set-based statements
+   * as plain rows (ADR 0037); the messages, their statuses, the conversations' changes and the
+   * outbox rows are collected in an `IngestBatch` and written at the end the same way
+   * (`MessageIngestWriter`, ADR 0017). Templates, opt-outs and audit (rare) go through the unit
+   * of work.
    */
   async apply(em: EntityManager, deliveries: PreparedDelivery[], now: Date): Promise<UnmatchedStatuses> {
     const unmatched: UnmatchedStatuses = new Map();
@@ -78,8 +80,8 @@ export class InboundOrchestrator {
       const all = ordered.flatMap((d) => d.events);
       const messages = await this.ingest.findByExternalIds(em, accountId, all.flatMap((e) => (e.kind === 'inbound_message' || e.kind === 'status' ? [e.externalId] : [])));
       const fresh = all.filter((e): e is InboundMessageEvent => e.kind === 'inbound_message' && !messages.has(e.externalId));
-      const contacts = fresh.length > 0 ? await this.contacts.findOrCreate(em, resolved.account, fresh.map((e) => e.from)) : new Map<string, FoundContact>();
-      const conversations = contacts.size > 0 ? await this.conversations.findOrCreate(em, resolved, [...new Map([...contacts.values()].map((c) => [c.contact.id, c])).values()]) : new Map<string, FoundConversation>();
+      const contacts = fresh.length > 0 ? await this.contacts.findOrCreateRows(em, resolved.account, fresh.map((e) => e.from)) : new Map<string, IngestedContact>();
+      const conversations = contacts.size > 0 ? await this.conversations.findOrCreateRows(em, resolved, [...contacts.values()]) : new Map<string, IngestedConversation>();
       for (const { delivery, tenant, events } of ordered) {
         const missing: StatusEvent[] = [];
         for (const event of events) {
@@ -99,7 +101,7 @@ export class InboundOrchestrator {
         if (missing.length > 0) unmatched.set(delivery, missing);
       }
     }
-    // New contacts and conversations first: the messages refer to them.
+    // What went through the unit of work first (a marketing preference may create a contact).
     await em.flush();
     await this.ingest.write(em, batch);
     return unmatched;
@@ -113,8 +115,8 @@ export class InboundOrchestrator {
       now: Date;
       resolved: ResolvedAccount;
       messages: Map<string, IngestedMessage>;
-      contacts: Map<string, FoundContact>;
-      conversations: Map<string, FoundConversation>;
+      contacts: Map<string, IngestedContact>;
+      conversations: Map<string, IngestedConversation>;
     },
     event: ChannelEvent,
   ): Promise<void> {
@@ -122,7 +124,7 @@ export class InboundOrchestrator {
     switch (event.kind) {
       case 'inbound_message': {
         if (c.messages.has(event.externalId)) return;
-        const contact = c.contacts.get(event.from.externalId)!.contact;
+        const contact = c.contacts.get(event.from.externalId)!;
         const message = this.conversations.recordInbound(c.batch, c.tenant, c.now, c.resolved, c.conversations.get(contact.id)!, event);
         c.messages.set(event.externalId, message);
         return;
