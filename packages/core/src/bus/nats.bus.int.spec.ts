@@ -83,6 +83,35 @@ describe.runIf(run)('NatsBus', () => {
     }
   });
 
+  it('acks what its handlers finished, many at a time, and nothing is handed out again', async () => {
+    const bus = await NatsBus.connect({ url, namespace, ackWaitMs: 1_000 });
+    const tenant = `t${randomBytes(5).toString('hex')}`;
+    const durableName = `acks-${tenant}`;
+    const subject = `chat.${tenant}.message.received`;
+    const handled: string[] = [];
+    const nc = await connect({ servers: url });
+    try {
+      await bus.consume({ durableName, subjects: [subject], concurrency: 8, handler: async (m) => void handled.push((m.data as { eventId: string }).eventId) });
+      const ids = Array.from({ length: 40 }, () => randomBytes(8).toString('hex'));
+      await Promise.all(ids.map((eventId) => bus.publish(subject, { eventId })));
+      const jsm = await nc.jetstreamManager();
+      const deadline = Date.now() + 10_000;
+      let info = await jsm.consumers.info(natsStreamName('chat', namespace), durableName);
+      while ((info.ack_floor.stream_seq < info.delivered.stream_seq || info.delivered.consumer_seq < ids.length) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        info = await jsm.consumers.info(natsStreamName('chat', namespace), durableName);
+      }
+      expect(info).toMatchObject({ num_ack_pending: 0, num_redelivered: 0 });
+      expect(info.ack_floor.consumer_seq).toBe(ids.length);
+      // Past ackWait, nothing comes back.
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(handled.sort()).toEqual([...ids].sort());
+    } finally {
+      await nc.close();
+      await bus.close();
+    }
+  });
+
   it('refuses a namespace that is not one subject token', async () => {
     await expect(NatsBus.connect({ url, namespace: 'a.b' })).rejects.toThrow(/namespace/);
   });
