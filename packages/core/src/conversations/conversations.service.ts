@@ -160,6 +160,9 @@ export class ConversationsService {
     const { sql } = this;
     const found = new Map<string, IngestedConversation>();
     const now = new Date();
+    // On PostgreSQL locked until the batch commits, in one order: concurrent batches touching
+    // the same conversations wait for each other instead of deadlocking.
+    const lock = sql.kind === 'postgresql' ? ' order by id for update' : '';
     for (const chunk of chunksOf([...new Map(contacts.map((c) => [c.id, c])).values()])) {
       // A contact created in this batch has no conversation yet.
       const stored = chunk.filter((c) => !c.created);
@@ -169,7 +172,7 @@ export class ConversationsService {
           : await sql.all<StoredConversationRow>(
               em,
               'select id, contact_id, status, assignee_id, tags, snoozed_until, last_inbound_at, window_expires_at, last_message_at, last_message_preview, unread_count, created_at ' +
-                `from conversations where channel_account_id = ? and contact_id in (${stored.map(() => '?').join(', ')})`,
+                `from conversations where channel_account_id = ? and contact_id in (${stored.map(() => '?').join(', ')})${lock}`,
               [account.id, ...stored.map((c) => c.id)],
             );
       const byId = new Map(chunk.map((c) => [c.id, c]));

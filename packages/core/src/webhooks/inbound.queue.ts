@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/core';
 import { type Clock, ObrolError } from '@obrol/contracts';
 import { CLOCK } from '../clock/clock.token.js';
+import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { databaseKindOf } from '../database/orm-config.js';
 import { type Delivery, InboundOrchestrator } from './inbound.orchestrator.js';
 import { WebhookRetryStore } from './webhook-retry.store.js';
 
@@ -12,10 +14,18 @@ interface Pending extends Delivery {
 
 /** At most this many deliveries go into one transaction. */
 const MAX_BATCH = 256;
+/**
+ * Transactions written at once on PostgreSQL: while one waits for the database, the next is
+ * gathered and sent (ADR 0037). Their rows are locked in one order (messages, then contacts,
+ * then conversations, each by id, account by account), so two batches wait for each other
+ * rather than deadlock. SQLite has one writer: one at a time.
+ */
+const POSTGRES_WRITERS = 2;
 
 /**
  * The webhook's path to storage. Deliveries that arrive in the same turn of the event loop
- * (or while a batch is being written) are applied together in one transaction (group commit).
+ * (or while the writers are busy) are applied together in one transaction (group commit); on
+ * PostgreSQL two such transactions are written at once.
  * Statuses whose message is not known yet go to the retry store in that same transaction; a
  * delivery that cannot be applied at all (a conflict with another process, a bug) is stored as
  * it came and retried in the background, so the provider still gets its 200 and nothing is
@@ -34,14 +44,21 @@ export class InboundQueue {
   private readonly pending: Pending[] = [];
   /** Deliveries of statuses alone, taken after `pending`. */
   private readonly receipts: Pending[] = [];
-  private writing = false;
+  /** Batches being written. */
+  private writing = 0;
+  /** A turn of the event loop is gathering the next batch. */
+  private gathering = false;
+  private readonly writers: number;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly orchestrator: InboundOrchestrator,
     private readonly retryStore: WebhookRetryStore,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    @Inject(CORE_OPTIONS) options: CoreOptions,
+  ) {
+    this.writers = databaseKindOf(options.database.url) === 'postgresql' ? POSTGRES_WRITERS : 1;
+  }
 
   /** Resolves once the delivery is applied, or durably stored for a retry. */
   enqueue(delivery: Delivery): Promise<void> {
@@ -49,9 +66,24 @@ export class InboundQueue {
     return new Promise<void>((resolve, reject) => {
       const receiptsOnly = delivery.events.every((e) => e.kind === 'status');
       (receiptsOnly ? this.receipts : this.pending).push({ ...delivery, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        setImmediate(() => void this.write());
+      this.gather();
+    });
+  }
+
+  /** Starts a batch at the end of this turn of the event loop, when a writer is free. */
+  private gather(): void {
+    if (this.gathering || this.writing >= this.writers || this.pending.length + this.receipts.length === 0) return;
+    this.gathering = true;
+    setImmediate(() => {
+      this.gathering = false;
+      while (this.writing < this.writers && this.pending.length + this.receipts.length > 0) {
+        const batch = this.pending.splice(0, MAX_BATCH);
+        if (batch.length < MAX_BATCH) batch.push(...this.receipts.splice(0, MAX_BATCH - batch.length));
+        this.writing++;
+        void this.write(batch).finally(() => {
+          this.writing--;
+          this.gather();
+        });
       }
     });
   }
@@ -66,21 +98,13 @@ export class InboundQueue {
     });
   }
 
-  private async write(): Promise<void> {
+  private async write(batch: Pending[]): Promise<void> {
     try {
-      while (this.pending.length + this.receipts.length > 0) {
-        const batch = this.pending.splice(0, MAX_BATCH);
-        if (batch.length < MAX_BATCH) batch.push(...this.receipts.splice(0, MAX_BATCH - batch.length));
-        try {
-          await this.applyNow(batch);
-          batch.forEach((d) => d.resolve());
-        } catch {
-          // Find the deliveries that fail; the others still go through.
-          for (const delivery of batch) await this.applyAlone(delivery);
-        }
-      }
-    } finally {
-      this.writing = false;
+      await this.applyNow(batch);
+      batch.forEach((d) => d.resolve());
+    } catch {
+      // Find the deliveries that fail; the others still go through.
+      for (const delivery of batch) await this.applyAlone(delivery);
     }
   }
 

@@ -213,8 +213,9 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`webhook ingest batches 
       .enqueue({ resolved, events: [{ kind: 'inbound_message', externalId: `reply-${customer.id}`, from: { externalId: customer.id }, timestamp: clock.now(), content: { type: 'text', text: 'stop kirim struk' }, opensWindow: true }] })
       .then(() => applied.push('reply'));
     await Promise.all([...receipts, reply]);
-    // In the first transaction, ahead of the receipts (a batch holds 256 deliveries).
-    expect(applied.indexOf('reply')).toBe(0);
+    // In the first transaction, ahead of the receipts (a batch holds 256 deliveries). On
+    // PostgreSQL a second transaction, of receipts, is written beside it and may commit first.
+    expect(applied.indexOf('reply')).toBeLessThanOrEqual(stack.database === 'postgres' ? 256 : 0);
     expect(applied).toHaveLength(601);
     const messages = await messagesOf(customer.id);
     expect(messages.filter((m) => m.externalId === `reply-${customer.id}`)).toHaveLength(1);
