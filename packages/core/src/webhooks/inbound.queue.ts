@@ -16,9 +16,10 @@ interface Pending extends Delivery {
 const MAX_BATCH = 256;
 /**
  * Transactions written at once on PostgreSQL: while one waits for the database, the next is
- * gathered and sent (ADR 0037). Their rows are locked in one order (messages, then contacts,
- * then conversations, each by id, account by account), so two batches wait for each other
- * rather than deadlock. SQLite has one writer: one at a time.
+ * gathered and sent (ADR 0037). Messages, then conversations, are locked by id, account by
+ * account, so two batches touching the same ones wait for each other rather than deadlock (a
+ * deadlock PostgreSQL still finds fails a batch, applied again delivery by delivery). SQLite has
+ * one writer: one at a time.
  */
 const POSTGRES_WRITERS = 2;
 
