@@ -209,13 +209,8 @@ export class ContactsService {
         }
       }
       if (fresh.length > 0) {
-        const inserted = await sql.all<{ id: string }>(
-          em,
-          `insert into contacts (id, created_at, updated_at, tenant_id, channel_account_id, external_id, phone, name, attributes, tags) values ${sql.rows(fresh.length, `(?, ?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ${sql.jsonParam})`)} ` +
-            'on conflict (channel_account_id, external_id) do nothing returning id',
-          fresh.flatMap((c) => [c.id, now, now, account.tenantId, account.id, c.externalId, c.phone, c.name, '{}', '[]']),
-        );
-        if (inserted.length !== fresh.length) throw new Error(`${fresh.length - inserted.length} contact(s) of this batch were stored meanwhile by another process`);
+        const inserted = await this.insertRows(em, account, fresh);
+        if (inserted.size !== fresh.length) throw new Error(`${fresh.length - inserted.size} contact(s) of this batch were stored meanwhile by another process`);
       }
       if (changed.length > 0) {
         await sql.run(
@@ -239,18 +234,8 @@ export class ContactsService {
     const { sql } = this;
     const unique = [...new Map(identities.map((i) => [i.externalId, i])).values()];
     const found = new Map<string, ContactRef>();
-    // Bookkeeping on the wall clock, as the entity's defaults do.
-    const now = sql.date(new Date());
     for (const chunk of chunksOf(unique)) {
-      const values = sql.rows(chunk.length, `(?, ?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ${sql.jsonParam})`);
-      const params = chunk.flatMap((i) => [newId(), now, now, account.tenantId, account.id, i.externalId, i.phone ?? null, i.name ?? null, '{}', '[]']);
-      const inserted = await sql.all<{ id: string }>(
-        em,
-        `insert into contacts (id, created_at, updated_at, tenant_id, channel_account_id, external_id, phone, name, attributes, tags) values ${values} ` +
-          'on conflict (channel_account_id, external_id) do nothing returning id',
-        params,
-      );
-      const created = new Set(inserted.map((r) => r.id));
+      const created = await this.insertRows(em, account, chunk.map((i) => ({ id: newId(), externalId: i.externalId, phone: i.phone ?? null, name: i.name ?? null })));
       const rows = await sql.all<{ id: string; external_id: string; opted_out_at: unknown }>(
         em,
         `select id, external_id, opted_out_at from contacts where channel_account_id = ? and external_id in (${chunk.map(() => '?').join(', ')})`,
@@ -259,6 +244,28 @@ export class ContactsService {
       for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, created: created.has(row.id), optedOutAt: sql.readDate(row.opted_out_at) });
     }
     return found;
+  }
+
+  /**
+   * Inserts new contacts (at most a chunk's worth) and answers the ids it inserted: a contact
+   * another process stored first (the unique key on channel account + external id) is skipped.
+   * The one place that knows what a new contact row holds, for the set-based callers.
+   */
+  private async insertRows(
+    em: EntityManager,
+    account: { id: string; tenantId: string },
+    rows: { id: string; externalId: string; phone: string | null; name: string | null }[],
+  ): Promise<Set<string>> {
+    const { sql } = this;
+    // Bookkeeping on the wall clock, as the entity's defaults do.
+    const now = sql.date(new Date());
+    const inserted = await sql.all<{ id: string }>(
+      em,
+      `insert into contacts (id, created_at, updated_at, tenant_id, channel_account_id, external_id, phone, name, attributes, tags) values ${sql.rows(rows.length, `(?, ?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ${sql.jsonParam})`)} ` +
+        'on conflict (channel_account_id, external_id) do nothing returning id',
+      rows.flatMap((c) => [c.id, now, now, account.tenantId, account.id, c.externalId, c.phone, c.name, '{}', '[]']),
+    );
+    return new Set(inserted.map((r) => r.id));
   }
 
   async list(principal: Principal, query: z.infer<typeof listContactsQuerySchema>): Promise<Page<ContactView>> {

@@ -214,13 +214,8 @@ export class ConversationsService {
           created: true,
         }),
       );
-      const inserted = await sql.all<{ id: string }>(
-        em,
-        `insert into conversations (id, created_at, updated_at, tenant_id, channel_account_id, contact_id, status, windowed, unread_count, tags) values ${sql.rows(opened.length, `(?, ?, ?, ?, ?, ?, 'open', ?, 0, ${sql.jsonParam})`)} ` +
-          'on conflict (channel_account_id, contact_id) do nothing returning id',
-        opened.flatMap((c) => [c.id, sql.date(now), sql.date(now), account.tenantId, account.id, c.contact.id, sql.flag(plugin.capabilities.sessionWindow), '[]']),
-      );
-      if (inserted.length !== opened.length) throw new Error(`${opened.length - inserted.length} conversation(s) of this batch were opened meanwhile by another process`);
+      const inserted = await this.insertRows(em, { account, plugin }, opened.map((c) => ({ id: c.id, contactId: c.contact.id })), 'open', now);
+      if (inserted.size !== opened.length) throw new Error(`${opened.length - inserted.size} conversation(s) of this batch were opened meanwhile by another process`);
       for (const c of opened) found.set(c.contact.id, c);
     }
     return found;
@@ -241,19 +236,8 @@ export class ConversationsService {
   ): Promise<Map<string, ConversationRef>> {
     const { sql } = this;
     const found = new Map<string, ConversationRef>();
-    // Bookkeeping on the wall clock, as the entity's defaults do.
-    const now = sql.date(new Date());
-    const windowed = sql.flag(plugin.capabilities.sessionWindow);
     for (const chunk of chunksOf([...new Set(contactIds)])) {
-      const values = sql.rows(chunk.length, `(?, ?, ?, ?, ?, ?, ?, ?, 0, ${sql.jsonParam})`);
-      const params = chunk.flatMap((contactId) => [newId(), now, now, account.tenantId, account.id, contactId, status, windowed, '[]']);
-      const inserted = await sql.all<{ id: string }>(
-        em,
-        `insert into conversations (id, created_at, updated_at, tenant_id, channel_account_id, contact_id, status, windowed, unread_count, tags) values ${values} ` +
-          'on conflict (channel_account_id, contact_id) do nothing returning id',
-        params,
-      );
-      const created = new Set(inserted.map((r) => r.id));
+      const created = await this.insertRows(em, { account, plugin }, chunk.map((contactId) => ({ id: newId(), contactId })), status, new Date());
       const rows = await sql.all<{ id: string; contact_id: string }>(
         em,
         `select id, contact_id from conversations where channel_account_id = ? and contact_id in (${chunk.map(() => '?').join(', ')})`,
@@ -262,6 +246,31 @@ export class ConversationsService {
       for (const row of rows) found.set(row.contact_id, { id: row.id, contactId: row.contact_id, created: created.has(row.id) });
     }
     return found;
+  }
+
+  /**
+   * Inserts new conversations (at most a chunk's worth) with `status`, created `now` (bookkeeping on
+   * the wall clock, as the entity's defaults do), and answers the ids it
+   * inserted: a contact another process opened one for first (the unique key on channel account
+   * + contact) is skipped. The one place that knows what a new conversation row holds, for the
+   * set-based callers.
+   */
+  private async insertRows(
+    em: EntityManager,
+    { account, plugin }: Pick<ResolvedAccount, 'account' | 'plugin'>,
+    rows: { id: string; contactId: string }[],
+    status: Conversation['status'],
+    now: Date,
+  ): Promise<Set<string>> {
+    const { sql } = this;
+    const windowed = sql.flag(plugin.capabilities.sessionWindow);
+    const inserted = await sql.all<{ id: string }>(
+      em,
+      `insert into conversations (id, created_at, updated_at, tenant_id, channel_account_id, contact_id, status, windowed, unread_count, tags) values ${sql.rows(rows.length, `(?, ?, ?, ?, ?, ?, ?, ?, 0, ${sql.jsonParam})`)} ` +
+        'on conflict (channel_account_id, contact_id) do nothing returning id',
+      rows.flatMap((r) => [r.id, sql.date(now), sql.date(now), account.tenantId, account.id, r.contactId, status, windowed, '[]']),
+    );
+    return new Set(inserted.map((r) => r.id));
   }
 
   /**
