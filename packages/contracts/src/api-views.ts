@@ -32,8 +32,10 @@ export const conversationViewSchema = z.object({
     expiresAt: z.iso.datetime().nullable().describe('when the reply window closes; null for channels without one or before the customer wrote'),
     closingSoon: z.boolean().describe('open, and closes within the "closing soon" margin (2 h)'),
   }),
-  /** Whether a free-form reply may be sent now; when false, send a template. */
-  canReply: z.boolean().describe('whether a session message may be sent now; when false, send a template'),
+  /** Whether the reply window lets a free-form reply go now; when false, send a template. */
+  canReply: z
+    .boolean()
+    .describe("whether the reply window lets a session message go now; when false, send a template. A restriction of the number itself is on its channel account's `restriction`"),
   createdAt: z.iso.datetime(),
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
@@ -186,6 +188,19 @@ export const configFieldSchema = z.object({
 });
 export type ConfigField = z.infer<typeof configFieldSchema>;
 
+/**
+ * What the provider restricts a number from sending now (WhatsApp's `account_update`), until
+ * when. Sends it forbids are refused with `CHANNEL_RESTRICTED` before anything is stored.
+ */
+export const channelRestrictionViewSchema = z.object({
+  businessInitiated: z.boolean().describe('it may not start conversations: no template to a customer whose reply window is closed (so no broadcast)'),
+  customerInitiated: z.boolean().describe('it may not answer customers: no session message (reply)'),
+  until: z.iso.datetime().nullable().describe('when the restriction ends, if the provider said; afterwards the number may send again'),
+  since: z.iso.datetime().describe('when the provider announced it'),
+  description: z.string().describe('what the provider said, in English'),
+});
+export type ChannelRestrictionView = z.infer<typeof channelRestrictionViewSchema>;
+
 export const channelAccountViewSchema = z.object({
   id: z.string(),
   plugin: z.string(),
@@ -206,6 +221,7 @@ export const channelAccountViewSchema = z.object({
   autoAssign: z.boolean().describe('new and reopened conversations go round-robin to online agents of this inbox'),
   autoAssignLimit: z.number().int().describe('auto-assignment skips an agent with this many unresolved conversations'),
   health: channelHealthSchema,
+  restriction: channelRestrictionViewSchema.nullable().describe('what the provider restricts the number from sending now; null when nothing (or once it ended)'),
   createdAt: z.iso.datetime(),
 });
 export type ChannelAccountView = z.infer<typeof channelAccountViewSchema>;

@@ -118,13 +118,17 @@ export interface AccountEvent {
   event: string;
   description: string;
   error?: ChannelError;
-  /** The provider restricted what the account may send (recorded as the `channel.restricted` fact). */
+  /**
+   * What the provider restricts the account from sending as of this event, replacing what it
+   * said before: a restriction (recorded as the `channel.restricted` fact and kept on the account),
+   * or both flags false when it lifted them. Absent when the event says nothing about sending.
+   */
   restriction?: AccountRestriction;
   raw?: unknown;
   timestamp: Date;
 }
 
-/** What a provider no longer lets an account send, and until when. */
+/** What a provider no longer lets an account send, and until when (both false: nothing any more). */
 export interface AccountRestriction {
   /** It may not start conversations: no template to a customer whose window is closed, so no broadcast. */
   businessInitiated: boolean;

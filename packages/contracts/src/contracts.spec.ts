@@ -106,6 +106,10 @@ describe('event catalogue', () => {
     // An agent's presence is of no one inbox; every other event must name its inbox.
     expect(readLiveEvent({ type: 'agent.presence', data: { id: 'ag', availability: 'offline' } })?.type).toBe('agent.presence');
     expect(readLiveEvent({ type: 'conversation.updated', conversationId: 'c', data: { conversation: { id: 'c' } } })).toBeNull();
+    // A number WhatsApp restricted (or freed again) comes whole, as the channel's view.
+    expect(liveEvents.channelUpdated('acme', { channelAccountId: 'a', data: { channel: { id: 'a' } as never } }).subject).toBe('live.acme.channel.updated');
+    expect(readLiveEvent({ type: 'channel.updated', channelAccountId: 'a', data: { channel: { id: 'a', restriction: null } } })?.type).toBe('channel.updated');
+    expect(readLiveEvent({ type: 'channel.updated', channelAccountId: 'a', data: {} })).toBeNull();
   });
 });
 

@@ -27,7 +27,11 @@ export const ERROR_CODES = {
   TEMPLATE_LINT_FAILED: 422,
   CHANNEL_CONFIG_INVALID: 422,
   CHANNEL_AUTH_FAILED: 422,
-  /** The provider restricted the sending account (policy, spam, payment): every send fails until an admin acts. */
+  /**
+   * The provider restricted the sending account (policy, spam, payment): what it forbids fails
+   * until an admin acts or the restriction ends. The API refuses such a send before storing it,
+   * with the number's restriction as `details` (`businessInitiated`, `customerInitiated`, `until`).
+   */
   CHANNEL_RESTRICTED: 422,
   RECIPIENT_INVALID: 422,
   MEDIA_NOT_FOUND: 422,

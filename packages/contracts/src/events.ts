@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { channelErrorSchema } from './errors.js';
 import { messageContentSchema } from './message-content.js';
-import { contactViewSchema, conversationViewSchema, noteViewSchema, teammateViewSchema } from './api-views.js';
+import { channelAccountViewSchema, contactViewSchema, conversationViewSchema, noteViewSchema, teammateViewSchema } from './api-views.js';
 
 /**
  * Event subjects: `<kind>.<tenant>.<aggregate>.<event>`, lower case, built only through the
@@ -51,7 +51,7 @@ export const subjects = {
   },
 } as const;
 
-type LiveAggregate = 'conversation' | 'contact' | 'message' | 'template' | 'note' | 'agent' | 'broadcast';
+type LiveAggregate = 'conversation' | 'contact' | 'message' | 'template' | 'note' | 'agent' | 'broadcast' | 'channel';
 
 /** Fields every event payload carries. */
 export const eventEnvelopeSchema = z.object({
@@ -350,6 +350,8 @@ export const liveEventSchema = z.discriminatedUnion('type', [
   /** A contact was edited (name, attributes, tags, opt-in/out): contact panels showing it refresh. */
   liveBase.extend({ type: z.literal('contact.updated'), contactId: z.string(), data: z.object({ contact: contactViewSchema }) }),
   liveBase.extend({ type: z.literal('template.status'), data: templateStatusDataSchema }),
+  /** A channel account changed on the provider's word (WhatsApp restricted it or lifted that): apps showing it replace it. */
+  liveBase.extend({ type: z.literal('channel.updated'), data: z.object({ channel: channelAccountViewSchema }) }),
   liveBase.extend({ type: z.literal('broadcast.progress'), data: broadcastDataSchema }),
   liveBase.extend({ type: z.literal('note.created'), conversationId: z.string(), data: z.object({ note: noteViewSchema }) }),
   /** Only the mentioned agent receives it (`recipientAgentId`). */
@@ -380,6 +382,7 @@ const LIVE_EVENT_TYPES: Record<LiveEventType, true> = {
   'conversation.updated': true,
   'contact.updated': true,
   'template.status': true,
+  'channel.updated': true,
   'broadcast.progress': true,
   'note.created': true,
   'agent.mentioned': true,
@@ -402,6 +405,7 @@ export const liveEvents = {
   conversationUpdated: live('conversation.updated'),
   contactUpdated: live('contact.updated'),
   templateStatus: live('template.status'),
+  channelUpdated: live('channel.updated'),
   broadcastProgress: live('broadcast.progress'),
   noteCreated: live('note.created'),
   agentMentioned: live('agent.mentioned'),
@@ -426,6 +430,7 @@ export function readLiveEvent(frame: unknown): LiveEvent | null {
   if ((type === 'message.created' || type === 'message.updated') && !isObject(message)) return null;
   if ((type === 'message.created' || type === 'conversation.updated' || type === 'agent.assigned') && !isObject(conversation)) return null;
   if (type === 'contact.updated' && !isObject((data as Record<string, unknown>).contact)) return null;
+  if (type === 'channel.updated' && !isObject((data as Record<string, unknown>).channel)) return null;
   if ((type === 'note.created' || type === 'agent.mentioned') && !isObject((data as Record<string, unknown>).note)) return null;
   return frame as LiveEvent;
 }

@@ -456,12 +456,25 @@ describe('parseWhatsAppWebhook: value.errors, templates and account fields (hand
     expect((event as { description: string }).description).toBe(
       'WhatsApp sent a "account_update" update (ACCOUNT_RESTRICTION). The number may not start conversations until 2020-11-06T22:50:58.000Z.',
     );
-    // Adding numbers only takes nothing away from sending; a disabled account takes everything, for good.
-    expect(parse(templateChange('account_update', { event: 'ACCOUNT_RESTRICTION', restriction_info: [{ restriction_type: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION', expiration: 1 }] })).events[0]).not.toHaveProperty('restriction');
+    // A disabled account takes everything, for good; one only scheduled to be disabled nothing yet.
     expect(parse(templateChange('account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: ['DISABLE'], waba_ban_date: '2026-11-30' } })).events[0]).toMatchObject({
       restriction: { businessInitiated: true, customerInitiated: true, until: null },
     });
     expect(parse(templateChange('account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: ['SCHEDULE_FOR_DISABLE'] } })).events[0]).not.toHaveProperty('restriction');
+    expect(parse(templateChange('account_update', { event: 'ACCOUNT_VIOLATION', violation_info: { violation_type: 'ADULT' } })).events[0]).not.toHaveProperty('restriction');
+  });
+
+  it('a restriction on answering customers, and its lifting: an ACCOUNT_RESTRICTION lists every restriction in force', () => {
+    const [restricted] = parse(templateChange('account_update', { event: 'ACCOUNT_RESTRICTION', restriction_info: [{ restriction_type: 'RESTRICTED_CUSTOMER_INITIATED_MESSAGING', expiration: 1795600000 }] })).events;
+    expect(restricted).toMatchObject({ restriction: { businessInitiated: false, customerInitiated: true, until: new Date(1795600000 * 1000) } });
+    expect((restricted as { description: string }).description).toContain('The number may not answer customers until 2026-11-25T');
+    const lifted = { businessInitiated: false, customerInitiated: false, until: null };
+    // None left, or only one on adding numbers (which takes nothing away from sending): messaging is free again.
+    for (const restriction_info of [[], [{ restriction_type: 'RESTRICTED_ADD_PHONE_NUMBER_ACTION', expiration: 1 }]]) {
+      const [event] = parse(templateChange('account_update', { event: 'ACCOUNT_RESTRICTION', restriction_info })).events;
+      expect(event).toMatchObject({ restriction: lifted, description: 'WhatsApp sent a "account_update" update (ACCOUNT_RESTRICTION). Nothing restricts what the number may send any more.' });
+    }
+    expect(parse(templateChange('account_update', { event: 'DISABLED_UPDATE', ban_info: { waba_ban_state: 'REINSTATE', waba_ban_date: 'April 17, 2025' } })).events[0]).toMatchObject({ restriction: lifted });
   });
 
   it('template events of another WABA are ignored', () => {

@@ -447,30 +447,36 @@ function accountFieldEvent(field: string, value: Json, timestamp: Date): Account
   return { kind: 'account_event', event: event ? `${field}.${event}` : field, description, ...(restriction ? { restriction } : {}), raw: value, timestamp };
 }
 
+const LIFTED: Readonly<AccountRestriction> = { businessInitiated: false, customerInitiated: false, until: null };
+
 /**
- * What an `account_update` takes away from sending: an `ACCOUNT_RESTRICTION` on business- or
- * customer-initiated messaging (its `restriction_info`, each with an `expiration` in Unix
- * seconds), or the account disabled (`DISABLED_UPDATE` with `ban_info.waba_ban_state` DISABLE).
- * Other restrictions (adding numbers, calling) and other events take nothing away.
+ * What an `account_update` says about sending: an `ACCOUNT_RESTRICTION` lists the account's
+ * restrictions (`restriction_info`, each with an `expiration` in Unix seconds), so one without
+ * business- or customer-initiated messaging says neither is restricted any more; a disabled
+ * account (`DISABLED_UPDATE` with `ban_info.waba_ban_state` DISABLE) may send nothing, a
+ * reinstated one (REINSTATE) everything again. Other restrictions (adding numbers, calling) and
+ * other events say nothing about sending.
  */
 function accountRestriction(event: string | undefined, value: Json): AccountRestriction | undefined {
   if (event === 'DISABLED_UPDATE') {
     const state = asRecord(value['ban_info'])?.['waba_ban_state'];
     const states = Array.isArray(state) ? state.map(asString) : [asString(state)];
-    return states.includes('DISABLE') ? { businessInitiated: true, customerInitiated: true, until: null } : undefined;
+    if (states.includes('DISABLE')) return { businessInitiated: true, customerInitiated: true, until: null };
+    return states.includes('REINSTATE') ? { ...LIFTED } : undefined;
   }
   if (event !== 'ACCOUNT_RESTRICTION') return undefined;
   const restrictions = asArray(value['restriction_info']).map(asRecord).filter((r): r is Json => !!r);
   const applying = (type: string) => restrictions.filter((r) => asString(r['restriction_type']) === type);
   const business = applying('RESTRICTED_BIZ_INITIATED_MESSAGING');
   const customer = applying('RESTRICTED_CUSTOMER_INITIATED_MESSAGING');
-  if (business.length === 0 && customer.length === 0) return undefined;
+  if (business.length === 0 && customer.length === 0) return { ...LIFTED };
   const ends = [...business, ...customer].map((r) => fromUnixSeconds(r['expiration'])?.getTime());
   const until = ends.every((t): t is number => t !== undefined && Number.isFinite(t)) ? new Date(Math.max(...ends)) : null;
   return { businessInitiated: business.length > 0, customerInitiated: customer.length > 0, until };
 }
 
 function restrictionText(r: AccountRestriction): string {
+  if (!r.businessInitiated && !r.customerInitiated) return 'Nothing restricts what the number may send any more.';
   const what = [r.businessInitiated ? 'start conversations' : '', r.customerInitiated ? 'answer customers' : ''].filter(Boolean).join(' or ');
   return `The number may not ${what}${r.until ? ` until ${r.until.toISOString()}` : ''}.`;
 }

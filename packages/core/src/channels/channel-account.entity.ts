@@ -1,5 +1,6 @@
 import { Entity, Index, Property, type Opt } from '@mikro-orm/core';
 import { BaseEntity } from '../database/base.entity.js';
+import type { ChannelRestrictionRecord } from './channel-restriction.js';
 
 export interface AccountCheckRecord {
   checkedAt: string;
@@ -40,6 +41,7 @@ export class ChannelAccount extends BaseEntity {
   /** Auto-assignment passes over an agent with this many unresolved conversations. */
   @Property({ type: 'integer' })
   autoAssignLimit: Opt<number> = 10;
+
   /** When the provider last delivered a webhook for the account (written at most once a minute). */
   @Property({ type: 'datetime', nullable: true })
   lastWebhookAt: Opt<Date> | null = null;
@@ -47,4 +49,8 @@ export class ChannelAccount extends BaseEntity {
   /** The facts of the last credential check (display name, number, quality, limits), for the admin's health view. */
   @Property({ type: 'json', nullable: true })
   lastCheck: Opt<AccountCheckRecord> | null = null;
+
+  /** What the provider last said the account may not send (`account_update`); null before it said anything. */
+  @Property({ type: 'json', nullable: true })
+  restriction: Opt<ChannelRestrictionRecord> | null = null;
 }

@@ -1,14 +1,27 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type EntityManager, MikroORM } from '@mikro-orm/core';
-import { type AccountCheck, type ChannelAccountView, type ChannelContext, type ChannelPlugin, type Clock, ObrolError } from '@obrol/contracts';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { type EntityManager, type EventSubscriber, LockMode, MikroORM, type Transaction, type TransactionEventArgs } from '@mikro-orm/core';
+import {
+  type AccountCheck,
+  type AccountRestriction,
+  type ChannelAccountView,
+  type ChannelContext,
+  type ChannelPlugin,
+  type Clock,
+  ObrolError,
+  facts,
+  liveEvents,
+} from '@obrol/contracts';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
 import { type Principal, actorOf, assertAdmin, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
+import { databaseKindOf } from '../database/orm-config.js';
 import { fieldProblems } from '../http/zod-validation.pipe.js';
+import { recordEvent, recordLive } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { type AccountCheckRecord, ChannelAccount } from './channel-account.entity.js';
+import { isNewer, restrictionInForce, restrictionRecord } from './channel-restriction.js';
 import { SecretBox } from './secret-box.js';
 
 export const createChannelSchema = z.object({
@@ -58,11 +71,16 @@ const CACHE_MS = 5_000;
 
 /** Channel accounts (inboxes): create with the plugin's schema and credential check, secrets sealed. */
 @Injectable()
-export class ChannelsService {
+export class ChannelsService implements EventSubscriber, OnModuleInit {
   private readonly logger = new Logger('ChannelsService');
   private readonly box: SecretBox;
   private readonly cache = new Map<string, { at: number; resolved: ResolvedAccount }>();
+  /** Moves whenever an account is forgotten: a resolve that read the row meanwhile does not keep it. */
+  private forgotten = 0;
+  /** Accounts changed in a transaction not yet committed: forgotten again once it is. */
+  private readonly uncommitted = new WeakMap<Transaction, Set<string>>();
   private readonly webhookTouched = new Map<string, number>();
+  private readonly lock: { lockMode?: LockMode.PESSIMISTIC_WRITE };
 
   constructor(
     private readonly orm: MikroORM,
@@ -72,9 +90,28 @@ export class ChannelsService {
     @Inject(CORE_OPTIONS) private readonly options: CoreOptions,
   ) {
     this.box = new SecretBox(options.secretKey);
+    // Two ingest transactions at once on PostgreSQL; SQLite has one writer and no row locks.
+    this.lock = databaseKindOf(options.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE };
   }
 
-  view(account: ChannelAccount): ChannelAccountView {
+  onModuleInit(): void {
+    this.orm.em.getEventManager().registerSubscriber(this);
+  }
+
+  afterTransactionCommit({ transaction }: TransactionEventArgs): void {
+    const ids = transaction && this.uncommitted.get(transaction);
+    if (!ids) return;
+    this.uncommitted.delete(transaction);
+    for (const id of ids) this.forget(id);
+  }
+
+  /** The next resolve of the account reads it anew (this process; others once its `updatedAt` moved). */
+  private forget(id: string): void {
+    this.cache.delete(id);
+    this.forgotten++;
+  }
+
+  view(account: ChannelAccount, now: Date = this.clock.now()): ChannelAccountView {
     const plugin = this.registry.has(account.pluginId) ? this.registry.get(account.pluginId) : null;
     const secretFields = new Set<string>(plugin?.secretFields ?? []);
     const config = Object.fromEntries(
@@ -100,6 +137,7 @@ export class ChannelsService {
         displayPhoneNumber: account.lastCheck?.displayPhoneNumber ?? null,
         details: account.lastCheck?.details ?? {},
       },
+      restriction: restrictionInForce(account.restriction, now),
       createdAt: account.createdAt.toISOString(),
     };
   }
@@ -170,7 +208,7 @@ export class ChannelsService {
     }
     await em.flush();
     // The resolved-account cache holds the account entity: its next resolve reads the new check.
-    this.cache.delete(id);
+    this.forget(id);
     return true;
   }
 
@@ -182,6 +220,29 @@ export class ChannelsService {
     this.webhookTouched.set(id, now.getTime());
     // A native update leaves `updatedAt` alone, so the resolved-account cache stays valid.
     await this.orm.em.fork().nativeUpdate(ChannelAccount, { id }, { lastWebhookAt: now });
+  }
+
+  /**
+   * Keeps what the provider now says the account may not send (`account_update`), in the
+   * caller's transaction, unless a later announcement is already kept (webhooks arrive out of
+   * order). Records the `channel.restricted` fact when something is restricted, and pushes the
+   * account's new view to the apps. Returns whether it was kept.
+   */
+  async applyRestriction(em: EntityManager, tenant: string, now: Date, id: string, announced: { restriction: AccountRestriction; description: string; timestamp: Date }): Promise<boolean> {
+    const account = await em.findOne(ChannelAccount, { id }, this.lock);
+    if (!account || !isNewer(announced.timestamp, account.restriction)) return false;
+    account.restriction = restrictionRecord(announced.restriction, announced.timestamp, announced.description);
+    const live = liveEvents.channelUpdated(tenant, { channelAccountId: id, data: { channel: this.view(account, now) } });
+    const { businessInitiated, customerInitiated, until } = announced.restriction;
+    if (businessInitiated || customerInitiated) {
+      const fact = facts.channelRestricted(tenant, { channelAccountId: id, businessInitiated, customerInitiated, until: until?.toISOString() ?? null, description: announced.description });
+      recordEvent(em, tenant, now, fact, live);
+    } else recordLive(em, tenant, now, live);
+    // Forgotten once the caller's transaction commits: a resolve before then still reads the old row.
+    const transaction = em.isInTransaction() ? em.getTransactionContext<Transaction>() : undefined;
+    if (!transaction) this.forget(id);
+    else this.uncommitted.set(transaction, (this.uncommitted.get(transaction) ?? new Set()).add(id));
+    return true;
   }
 
   async create(principal: Principal, input: z.infer<typeof createChannelSchema>): Promise<ChannelAccount> {
@@ -222,7 +283,7 @@ export class ChannelsService {
     if (input.autoAssignLimit !== undefined) account.autoAssignLimit = input.autoAssignLimit;
     this.audit.record(em, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'channel.update', targetType: 'channel_account', targetId: account.id, details: { fields: Object.keys(input.config ?? {}), name: input.name, active: input.active, autoAssign: input.autoAssign, autoAssignLimit: input.autoAssignLimit } });
     await em.flush();
-    this.cache.delete(id);
+    this.forget(id);
     return account;
   }
 
@@ -262,12 +323,13 @@ export class ChannelsService {
         return hit.resolved;
       }
     }
+    const forgotten = this.forgotten;
     const account = await this.orm.em.fork().findOne(ChannelAccount, { id });
     if (!account || (pluginId && account.pluginId !== pluginId)) throw new ObrolError('NOT_FOUND', 'Channel account not found.');
     const plugin = this.registry.get(account.pluginId);
     const config = plugin.configSchema.parse(this.box.openFields(account.config));
     const resolved = { account, plugin, context: this.contextOf(account, plugin, config) };
-    this.cache.set(id, { at: now, resolved });
+    if (forgotten === this.forgotten) this.cache.set(id, { at: now, resolved });
     return resolved;
   }
 

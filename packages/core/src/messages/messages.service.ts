@@ -16,6 +16,7 @@ import {
 } from '@obrol/contracts';
 import { z } from 'zod';
 import { type Principal, assertInbox } from '../auth/principal.js';
+import { restrictionInForce, restrictionRefusal } from '../channels/channel-restriction.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { ContactsService } from '../contacts/contacts.service.js';
@@ -180,13 +181,16 @@ export class MessagesService {
     const now = this.clock.now();
     const { plugin, account } = resolved;
     if (!account.active) throw new ObrolError('CHANNEL_UNAVAILABLE', 'This channel account is deactivated; an admin can reactivate it.');
+    const window = plugin.policy.canSendFreeform({ lastInboundAt: conversation.lastInboundAt }, now);
+    const restriction = restrictionInForce(account.restriction, now);
+    const refusal = restrictionRefusal(restriction, { template: !!input.template, windowOpen: window.open });
+    if (refusal) throw new ObrolError('CHANNEL_RESTRICTED', refusal, restriction);
     let content: MessageContent;
     if (input.template) {
       const { renderedText } = await this.templates.prepareSend(em, resolved, input.template);
       content = { type: 'template', template: { ...input.template, renderedText } };
     } else {
       content = input.content!;
-      const window = plugin.policy.canSendFreeform({ lastInboundAt: conversation.lastInboundAt }, now);
       if (!window.open) {
         throw new ObrolError(
           'WINDOW_CLOSED',

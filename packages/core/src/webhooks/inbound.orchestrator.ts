@@ -1,15 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import { type ChannelEvent, type InboundMessageEvent, type StatusEvent, facts } from '@obrol/contracts';
+import type { ChannelEvent, InboundMessageEvent, StatusEvent } from '@obrol/contracts';
 import { AuditService } from '../audit/audit.service.js';
-import type { ResolvedAccount } from '../channels/channels.service.js';
+import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
 import { ContactsService, type IngestedContact } from '../contacts/contacts.service.js';
 import { ConversationsService, type IngestedConversation } from '../conversations/conversations.service.js';
 import { IngestBatch, type IngestedMessage, MessageIngestWriter, ingestedOf } from '../messages/message-ingest.writer.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { SendAttempts } from '../messages/send-attempts.service.js';
 import { OptOutsService } from '../opt-outs/opt-outs.service.js';
-import { recordEvent } from '../outbox/outbox.js';
 import { TemplatesService } from '../templates/templates.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
@@ -48,6 +47,7 @@ export class InboundOrchestrator {
     private readonly sendAttempts: SendAttempts,
     private readonly ingest: MessageIngestWriter,
     private readonly optOuts: OptOutsService,
+    private readonly channels: ChannelsService,
   ) {}
 
   /** Resolves, outside any transaction, what applying needs (the tenant's subject token). */
@@ -149,12 +149,10 @@ export class InboundOrchestrator {
           targetId: account.id,
           details: { description: event.description, error: event.error ?? null },
         });
-        // What the number may no longer send is a fact: features act on it (a broadcast pauses
-        // before its first send is refused), and back-end systems can subscribe to it.
-        if (event.restriction) {
-          const { businessInitiated, customerInitiated, until } = event.restriction;
-          recordEvent(c.em, c.tenant, c.now, facts.channelRestricted(c.tenant, { channelAccountId: account.id, businessInitiated, customerInitiated, until: until?.toISOString() ?? null, description: event.description }));
-        }
+        // Kept on the number, where sends are refused and the apps say why; a restriction is also a
+        // fact: features act on it (a broadcast pauses before its first send is refused), and
+        // back-end systems can subscribe to it.
+        if (event.restriction) await this.channels.applyRestriction(c.em, c.tenant, c.now, account.id, { restriction: event.restriction, description: event.description, timestamp: event.timestamp });
     }
   }
 }

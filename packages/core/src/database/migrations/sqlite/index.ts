@@ -12,6 +12,7 @@ import { Migration20261129210000 as M8 } from './migration-20261129210000.js';
 import { Migration20261130000100 as M9 } from './migration-20261130000100.js';
 import { Migration20261130000200 as M10 } from './migration-20261130000200.js';
 import { Migration20261130000500 as M11 } from './migration-20261130000500.js';
+import { Migration20261130234313 as M12 } from './migration-20261130234313.js';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129160843', class: M0 },
@@ -26,4 +27,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261130000100', class: M9 },
   { name: 'migration-20261130000200', class: M10 },
   { name: 'migration-20261130000500', class: M11 },
+  { name: 'migration-20261130234313', class: M12 },
 ];
