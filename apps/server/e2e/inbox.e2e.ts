@@ -105,4 +105,22 @@ describe.runIf(available)('agent inbox in Chromium', () => {
     expect(await page.locator('[data-content-type="image"] img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-thread.png') });
   });
+
+  it('says live when WhatsApp restricts the number from answering customers, holds the reply back, and lets go once it is lifted', async () => {
+    const sim = obrol.demo!.simulator;
+    await page.getByTestId('conversation-item').filter({ hasText: 'Sari' }).click();
+    await page.getByTestId('composer-input').fill('Sebentar ya kak');
+    sim.announceRestriction(['RESTRICTED_CUSTOMER_INITIATED_MESSAGING'], new Date(Date.now() + 3 * 60 * 60 * 1000));
+    const notice = page.getByTestId('channel-restricted');
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.textContent()).toContain('WhatsApp Manager');
+    expect(await page.getByTestId('composer-send').isDisabled()).toBe(true);
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, 'inbox-restricted.png') });
+
+    // WhatsApp lists the account's restrictions again, without this one: lifted.
+    sim.announceRestriction([], new Date(Date.now() + 60 * 60 * 1000));
+    await notice.waitFor({ state: 'detached', timeout: 15_000 });
+    await page.getByTestId('composer-send').click();
+    await expect.poll(() => sim.inbox('+6281234567001').map((m) => m.preview), { timeout: 15_000 }).toContain('Sebentar ya kak');
+  });
 });

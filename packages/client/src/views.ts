@@ -3,7 +3,7 @@ import type { AgentView, ConfigField, ConversationView, LiveEvent, NotificationS
 export type { AgentAvailability, AgentPresence, ConversationActivity, NoteView, TeammateView } from '@obrol/contracts';
 
 /* View types of the REST API: the server builds its responses to these same types. */
-export type { AgentView, ChannelAccountView, ContactView, ConversationView, MessageSearchHit, MessageStatus, MessageView, SearchSnippet, Page, TemplateView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
+export type { AgentView, ChannelAccountView, ChannelRestrictionView, ContactView, ConversationView, MessageSearchHit, MessageStatus, MessageView, SearchSnippet, Page, TemplateView, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookDeliveryView, WebhookEndpointView, WebhookEventType } from '@obrol/contracts';
 
 export type ConversationStatus = ConversationView['status'];
 

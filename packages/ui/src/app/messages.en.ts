@@ -55,7 +55,7 @@ export default {
     BROADCAST_STATE_INVALID: 'The broadcast cannot do that in its current state.',
     AUDIENCE_INVALID: 'Some rows of the audience file are not right; nothing was imported.',
     WEBHOOK_URL_NOT_ALLOWED: 'That webhook URL is not allowed: use a public http(s) address.',
-    CHANNEL_RESTRICTED: 'WhatsApp restricted this number’s account (a policy, spam or payment problem), so nothing can be sent. An admin must check WhatsApp Manager.',
+    CHANNEL_RESTRICTED: 'WhatsApp restricted what this number may send (a policy, spam or payment problem). An admin must check WhatsApp Manager.',
     SEARCH_QUERY_INVALID: 'Search for words or a phone number: letters or digits, at most 10 words.',
     TAG_INVALID: 'That tag cannot be used: at most 32 letters, digits, "-" or "_", and at most 20 tags.',
     UNKNOWN: 'That did not work.',

@@ -54,7 +54,7 @@ const id: typeof en = {
     BROADCAST_STATE_INVALID: 'Siaran tidak dapat melakukan itu dalam keadaannya sekarang.',
     AUDIENCE_INVALID: 'Beberapa baris berkas penerima tidak benar; tidak ada yang diimpor.',
     WEBHOOK_URL_NOT_ALLOWED: 'URL webhook itu tidak diizinkan: gunakan alamat http(s) publik.',
-    CHANNEL_RESTRICTED: 'WhatsApp membatasi akun nomor ini (masalah kebijakan, spam, atau pembayaran), jadi tidak ada yang bisa dikirim. Admin perlu memeriksa WhatsApp Manager.',
+    CHANNEL_RESTRICTED: 'WhatsApp membatasi apa yang boleh dikirim nomor ini (masalah kebijakan, spam, atau pembayaran). Admin perlu memeriksa WhatsApp Manager.',
     SEARCH_QUERY_INVALID: 'Cari dengan kata atau nomor telepon: huruf atau angka, paling banyak 10 kata.',
     TAG_INVALID: 'Tag itu tidak bisa dipakai: paling banyak 32 huruf, angka, "-" atau "_", dan paling banyak 20 tag.',
     UNKNOWN: 'Itu tidak berhasil.',

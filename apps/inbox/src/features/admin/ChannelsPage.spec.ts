@@ -119,4 +119,20 @@ describe('ChannelsPage', () => {
     expect(form().find('[data-testid="auto-assign-saved"]').text()).toBe('Saved.');
     expect((form().find('[data-testid="auto-assign-toggle"]').element as HTMLInputElement).checked).toBe(true);
   });
+
+  it('shows what WhatsApp restricts a number from sending and until when, and nothing once that end has passed', async () => {
+    const until = new Date(Date.now() + 5 * 60 * 60 * 1000).toISOString();
+    const restricted = { ...account, id: 'ch1', name: 'Sales', restriction: { businessInitiated: true, customerInitiated: true, until, since: '2026-01-01T00:00:00Z', description: 'WhatsApp sent a "account_update" update (ACCOUNT_RESTRICTION).' } };
+    const ended = { ...account, id: 'ch2', name: 'Support', restriction: { ...restricted.restriction, until: '2026-01-01T01:00:00Z' } };
+    const { wrapper: w } = setup([restricted, ended, { ...account, restriction: null }]);
+    await flushPromises();
+    const [sales, support, hotline] = w.findAll('[data-testid="channel-card"]');
+    const notice = sales!.find('[data-testid="channel-restriction"]');
+    expect(notice.text()).toContain('Restricted by WhatsApp');
+    expect(notice.text()).toContain('It may not answer customers: replies are refused.');
+    expect(notice.text()).toContain('It may not start conversations: no template to a closed window, broadcasts pause.');
+    expect(notice.text()).toContain(`Until ${new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(until))}.`);
+    expect(support!.find('[data-testid="channel-restriction"]').exists()).toBe(false);
+    expect(hotline!.find('[data-testid="channel-restriction"]').exists()).toBe(false);
+  });
 });

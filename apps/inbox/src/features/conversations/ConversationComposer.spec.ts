@@ -1,9 +1,10 @@
-import { createObrolPinia, useSessionStore, type XhrLike } from '@obrol/client';
+import { type ChannelRestrictionView, createObrolPinia, useConnectionStore, useSessionStore, type XhrLike } from '@obrol/client';
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { createInboxI18n } from '../../i18n';
 import ConversationThread from './ConversationThread.vue';
+import { shortTime } from './conversation-item';
 
 // happy-dom lays nothing out: every element gets the size a browser would measure, so the
 // virtualised thread renders its rows.
@@ -23,8 +24,18 @@ type FakeXhr = Omit<XhrLike, 'status' | 'responseText'> & { status: number; resp
 
 const okSend = (body: unknown) => ({ status: 202, body: { id: 'm9', conversationId: 'c1', channelAccountId: 'ch1', direction: 'outbound', status: 'queued', error: null, externalId: null, replyToExternalId: null, sentByAgentId: 'a1', createdAt: '2026-01-01T09:05:00.000Z', providerTimestamp: null, ...(body as object) } });
 
-async function setup(onSend: (body: unknown) => { status: number; body: unknown } = okSend, options: { messages?: unknown[]; canReply?: boolean } = {}) {
+type SetupOptions = {
+  messages?: unknown[];
+  canReply?: boolean;
+  /** What the number's GET answers, in turn (the last one from then on). */
+  restrictions?: (ChannelRestrictionView | null)[];
+  locale?: 'en' | 'id';
+};
+
+async function setup(onSend: (body: unknown) => { status: number; body: unknown } = okSend, options: SetupOptions = {}) {
   const canReply = options.canReply ?? true;
+  const restrictions = options.restrictions ?? [null];
+  let channelReads = 0;
   const view = { ...conversation, canReply, window: { ...conversation.window, open: canReply, expiresAt: canReply ? conversation.window.expiresAt : '2026-01-02T09:00:00.000Z' } };
   const sends: unknown[] = [];
   const xhrs: FakeXhr[] = [];
@@ -40,7 +51,7 @@ async function setup(onSend: (body: unknown) => { status: number; body: unknown 
     if (path === '/api/v1/conversations/c1') return json(200, view);
     if (path === '/api/v1/conversations/c1/messages') return json(200, { items: options.messages ?? [], nextCursor: null });
     if (path === '/api/v1/conversations/c1/notes') return json(200, { items: [] });
-    if (path === '/api/v1/channels/ch1') return json(200, channel);
+    if (path === '/api/v1/channels/ch1') return json(200, { ...channel, restriction: restrictions[Math.min(channelReads++, restrictions.length - 1)] });
     if (path === '/api/v1/channels/ch1/templates') return json(200, { items: [template] });
     return json(404, { statusCode: 404, code: 'NOT_FOUND', message: path });
   }) as typeof globalThis.fetch;
@@ -51,17 +62,30 @@ async function setup(onSend: (body: unknown) => { status: number; body: unknown 
     xhrs.push(xhr);
     return xhr as XhrLike;
   };
-  const pinia = createObrolPinia({ tokenStorage: null, fetch, createXhr, realtimeUrl: 'ws://test', createSocket: () => ({ readyState: 0, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} }) });
+  const sockets: { onopen: ((e: unknown) => void) | null; onmessage: ((e: { data: string }) => void) | null }[] = [];
+  const createSocket = () => {
+    const socket = { readyState: 1, onopen: null, onmessage: null, onclose: null, onerror: null, send() {}, close() {} };
+    sockets.push(socket);
+    return socket;
+  };
+  const pinia = createObrolPinia({ tokenStorage: null, fetch, createXhr, realtimeUrl: 'ws://test', createSocket });
   useSessionStore(pinia).token = 'tok';
+  useConnectionStore(pinia).realtime.connect();
+  sockets[0]!.onopen?.({});
+  /** A live push from the server, as the realtime socket delivers it. */
+  const push = async (frame: Record<string, unknown>) => {
+    sockets[0]!.onmessage?.({ data: JSON.stringify({ eventId: 'e1', occurredAt: '2026-01-01T09:00:00.000Z', schemaVersion: 1, tenantId: 't', ...frame }) });
+    await flushPromises();
+  };
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'inbox', component: { template: '<div/>' } }] });
-  const w = mount(ConversationThread, { props: { id: 'c1' }, global: { plugins: [pinia, router, createInboxI18n('en')] } });
+  const w = mount(ConversationThread, { props: { id: 'c1' }, global: { plugins: [pinia, router, createInboxI18n(options.locale ?? 'en')] } });
   await flushPromises();
   const pick = async (file: File) => {
     const input = w.find('[data-testid="composer-file"]');
     Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
     await input.trigger('change');
   };
-  return { w, sends, xhrs, pick };
+  return { w, sends, xhrs, pick, push };
 }
 
 describe('the composer in a thread: attachments, reply-to, failed messages', () => {
@@ -173,5 +197,84 @@ describe('the composer in a thread: attachments, reply-to, failed messages', () 
     await flushPromises();
     expect(sends).toEqual([{ content: { type: 'interactive', interactive: { kind: 'buttons', body: 'Sudah diterima?', buttons: [{ id: 'button-1', title: 'Sudah' }] } } }]);
     expect(w.find('[data-testid="interactive-composer"]').exists()).toBe(false);
+  });
+});
+
+describe('the composer on a number WhatsApp restricted', () => {
+  const HOUR = 60 * 60 * 1000;
+  const answering = (until: Date | null): ChannelRestrictionView => ({
+    businessInitiated: false,
+    customerInitiated: true,
+    until: until?.toISOString() ?? null,
+    since: '2026-01-01T08:30:00.000Z',
+    description: 'WhatsApp sent a "account_update" update (ACCOUNT_RESTRICTION). The number may not answer customers.',
+  });
+  const sendButton = (w: Awaited<ReturnType<typeof setup>>['w']) => w.find('[data-testid="composer-send"]');
+
+  it('says what WhatsApp restricted and until when, in the agent\'s time, and sends no reply; a template still can', async () => {
+    const until = new Date(Date.now() + 3 * HOUR);
+    const { w, sends } = await setup(okSend, { restrictions: [answering(until)] });
+    const banner = w.find('[data-testid="channel-restricted"]');
+    expect(banner.text()).toContain('WhatsApp has restricted this number from answering customers');
+    expect(w.find('[data-testid="channel-restricted-until"]').text()).toBe(`Until ${shortTime(until.toISOString(), new Date(), 'en')}.`);
+    expect(banner.text()).toContain('No reply can be sent to customers meanwhile.');
+    expect(banner.text()).toContain('An admin must check the number in WhatsApp Manager.');
+    await w.find('[data-testid="composer-input"]').setValue('Sudah dikirim kak');
+    expect(sendButton(w).attributes('disabled')).toBeDefined();
+    expect(w.find('[data-testid="composer-input"]').attributes('disabled')).toBeDefined();
+    expect(w.find('[data-testid="composer-disabled-reason"]').text()).toBe('Replies are on hold: WhatsApp restricted this number.');
+    expect(w.find('[data-testid="mode-interactive"]').exists()).toBe(false);
+    await w.find('[data-testid="composer-send"]').trigger('submit');
+    expect(sends).toEqual([]);
+    // Starting conversations is not restricted: the template picker is there.
+    await w.find('[data-testid="show-templates"]').trigger('click');
+    expect(w.find('[data-testid="template-select"]').exists()).toBe(true);
+  });
+
+  it('says it in Indonesian too, and without an end when WhatsApp gave none', async () => {
+    const { w } = await setup(okSend, { restrictions: [answering(null)], locale: 'id' });
+    expect(w.find('[data-testid="channel-restricted"]').text()).toContain('WhatsApp membatasi nomor ini sehingga tidak bisa membalas pelanggan');
+    expect(w.find('[data-testid="channel-restricted-until"]').text()).toBe('WhatsApp tidak menyebut kapan berakhir: berlaku sampai WhatsApp mencabutnya.');
+    await w.find('[data-testid="composer-input"]').setValue('Sudah dikirim kak');
+    expect(sendButton(w).attributes('disabled')).toBeDefined();
+    expect(w.find('[data-testid="composer-disabled-reason"]').text()).toBe('Balasan ditahan: WhatsApp membatasi nomor ini.');
+  });
+
+  it('a reply the server refused with CHANNEL_RESTRICTED reads the number again and shows why, keeping the draft', async () => {
+    const until = new Date(Date.now() + 2 * HOUR);
+    const refused = () => ({ status: 422, body: { statusCode: 422, code: 'CHANNEL_RESTRICTED', message: 'WhatsApp restricted this number from answering customers.', details: answering(until) } });
+    const { w } = await setup(refused, { restrictions: [null, answering(until)] });
+    expect(w.find('[data-testid="channel-restricted"]').exists()).toBe(false);
+    await w.find('[data-testid="composer-input"]').setValue('Halo kak');
+    await w.find('[data-testid="composer-send"]').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-testid="channel-restricted"]').text()).toContain('from answering customers');
+    expect(w.find('[data-testid="send-error"]').exists()).toBe(false);
+    expect((w.find('[data-testid="composer-input"]').element as HTMLTextAreaElement).value).toBe('Halo kak');
+    expect(sendButton(w).attributes('disabled')).toBeDefined();
+  });
+
+  it('shows the restriction as WhatsApp announces it and lifts it, live', async () => {
+    const { w, push } = await setup();
+    await w.find('[data-testid="composer-input"]').setValue('Halo kak');
+    expect(sendButton(w).attributes('disabled')).toBeUndefined();
+    const pushChannel = (restriction: ChannelRestrictionView | null) => push({ type: 'channel.updated', channelAccountId: 'ch1', data: { channel: { ...channel, restriction } } });
+    await pushChannel(answering(new Date(Date.now() + HOUR)));
+    expect(w.find('[data-testid="channel-restricted"]').exists()).toBe(true);
+    expect(sendButton(w).attributes('disabled')).toBeDefined();
+    await pushChannel(null);
+    expect(w.find('[data-testid="channel-restricted"]').exists()).toBe(false);
+    expect(sendButton(w).attributes('disabled')).toBeUndefined();
+  });
+
+  it('offers no template once the window has closed while the number may not start conversations', async () => {
+    const starting = { ...answering(new Date(Date.now() + HOUR)), businessInitiated: true, customerInitiated: false };
+    const { w } = await setup(okSend, { canReply: false, restrictions: [starting] });
+    const banner = w.find('[data-testid="channel-restricted"]');
+    expect(banner.text()).toContain('WhatsApp has restricted this number from starting conversations');
+    expect(banner.text()).toContain('No template can go to a customer whose 24-hour window has closed.');
+    expect(w.find('[data-testid="template-select"]').exists()).toBe(false);
+    expect(w.find('[data-testid="window-closed"]').exists()).toBe(false);
+    expect(w.find('[data-testid="composer-send"]').exists()).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { ApiError, type ConversationView, type MessageView, type SendMessageInput } from '@obrol/client';
+import { ApiError, type ChannelAccountView, type ChannelRestrictionView, type ConversationView, type MessageView, type SendMessageInput } from '@obrol/client';
 import { flushPromises, mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import { defineComponent, h, ref } from 'vue';
@@ -10,21 +10,29 @@ const conversation = (over: Partial<ConversationView> = {}): ConversationView =>
   window: { open: true, expiresAt: '2026-01-02T09:00:00.000Z', closingSoon: false }, canReply: true, createdAt: '2026-01-01T08:00:00.000Z', ...over,
 });
 
-function setup(send: (input: SendMessageInput) => Promise<MessageView>) {
+const answering: ChannelRestrictionView = { businessInitiated: false, customerInitiated: true, until: '2026-01-01T18:00:00.000Z', since: '2026-01-01T09:30:00.000Z', description: 'x' };
+
+function setup(send: (input: SendMessageInput) => Promise<MessageView>, reread: ChannelRestrictionView | null = null) {
   const id = ref('c1');
   const current = ref<ConversationView | null>(conversation());
   const now = ref(new Date('2026-01-01T10:00:00.000Z'));
+  const restriction = ref<ChannelRestrictionView | null>(null);
   const log: string[] = [];
+  const refreshChannel = async () => {
+    log.push('refresh channel');
+    restriction.value = reread;
+    return { id: 'ch1', restriction: reread } as ChannelAccountView;
+  };
   let reply!: ReturnType<typeof useReply>;
   mount(
     defineComponent({
       setup() {
-        reply = useReply({ conversationId: id, conversation: current, now, send, refreshConversation: async () => void log.push('refresh'), onSent: () => void log.push('sent') });
+        reply = useReply({ conversationId: id, conversation: current, now, send, refreshConversation: async () => void log.push('refresh'), restriction, refreshChannel, onSent: () => void log.push('sent') });
         return () => h('div');
       },
     }),
   );
-  return { reply, id, current, now, log };
+  return { reply, id, current, now, restriction, log };
 }
 
 const accepted = (async () => ({}) as MessageView) as (input: SendMessageInput) => Promise<MessageView>;
@@ -75,6 +83,33 @@ describe('useReply', () => {
     expect(reply.canReply.value).toBe(true);
     now.value = new Date('2026-01-02T09:00:01.000Z');
     expect(reply.canReply.value).toBe(false);
+  });
+
+  it('offers no reply, but templates, while the number may not answer customers; none to a closed window while it may not start conversations', async () => {
+    const { reply, restriction, now } = setup(accepted);
+    restriction.value = answering;
+    expect([reply.windowOpen.value, reply.canReply.value, reply.canSendTemplate.value]).toEqual([true, false, true]);
+    restriction.value = { ...answering, customerInitiated: false, businessInitiated: true };
+    expect([reply.canReply.value, reply.canSendTemplate.value]).toEqual([true, true]);
+    now.value = new Date('2026-01-02T09:00:01.000Z');
+    expect([reply.windowOpen.value, reply.canReply.value, reply.canSendTemplate.value]).toEqual([false, false, false]);
+  });
+
+  it('reads the number again on CHANNEL_RESTRICTED: its restriction says why, so no bare failure; a bare one if it is not restricted', async () => {
+    const refused = async (): Promise<MessageView> => {
+      throw new ApiError('CHANNEL_RESTRICTED', 'WhatsApp restricted this number from answering customers.', 422);
+    };
+    const restricted = setup(refused, answering);
+    restricted.reply.draft.value = 'Halo';
+    await restricted.reply.sendText('Halo');
+    expect(restricted.log).toEqual(['refresh channel']);
+    expect(restricted.reply.failure.value).toBeNull();
+    expect(restricted.reply.canReply.value).toBe(false);
+    expect(restricted.reply.draft.value).toBe('Halo');
+
+    const lifted = setup(refused, null);
+    await lifted.reply.sendText('Halo');
+    expect(lifted.reply.failure.value).toMatchObject({ kind: 'send', code: 'CHANNEL_RESTRICTED' });
   });
 
   it('hides the template picker after a template was sent', async () => {

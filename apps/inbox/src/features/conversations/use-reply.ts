@@ -1,4 +1,4 @@
-import { type ConversationView, type MessageView, type SendMessageInput, isApiError } from '@obrol/client';
+import { type ChannelAccountView, type ChannelRestrictionView, type ConversationView, type MessageView, type SendMessageInput, isApiError, restrictionInForce } from '@obrol/client';
 import type { SessionContent } from '@obrol/contracts';
 import type { TemplateSend } from '@obrol/ui';
 import { type Ref, computed, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
@@ -18,6 +18,10 @@ export interface ReplyOptions {
   send: (input: SendMessageInput) => Promise<MessageView>;
   /** Reloads the conversation, so its window reflects the server's view again. */
   refreshConversation: () => Promise<void>;
+  /** What the provider restricts the conversation's number from sending now (its channel's view, by the clock). */
+  restriction: Ref<ChannelRestrictionView | null>;
+  /** Reads the number again (after the server refused a send because of a restriction), returning it. */
+  refreshChannel: () => Promise<ChannelAccountView | null>;
   /** After a message was accepted (e.g. to scroll to it). */
   onSent?: () => void | Promise<void>;
 }
@@ -30,9 +34,10 @@ const failureOf = (kind: ReplyFailure['kind'], error: unknown): ReplyFailure => 
 };
 
 /**
- * The reply box of a thread: the draft, whether a session message may be sent (the server's
- * `canReply`, the window's expiry by the clock, or a WINDOW_CLOSED refusal), and sending text,
- * a template or a conversation action.
+ * The reply box of a thread: the draft, whether the window is open (the server's `canReply`,
+ * the window's expiry by the clock, or a WINDOW_CLOSED refusal), whether a session message or a
+ * template may go (the window, and what the provider restricts the number from sending), and
+ * sending text, a template or a conversation action.
  */
 export function useReply(options: ReplyOptions) {
   const draft = ref('');
@@ -49,7 +54,11 @@ export function useReply(options: ReplyOptions) {
     const expiresAt = options.conversation.value?.window.expiresAt;
     return !!expiresAt && Date.parse(expiresAt) <= options.now.value.getTime();
   });
-  const canReply = computed(() => !!options.conversation.value?.canReply && !windowExpired.value && !windowClosedMessage.value);
+  const windowOpen = computed(() => !!options.conversation.value?.canReply && !windowExpired.value && !windowClosedMessage.value);
+  /** A session message may go: the window is open and the number may answer customers. */
+  const canReply = computed(() => windowOpen.value && !options.restriction.value?.customerInitiated);
+  /** A template may go: inside the window, or the number may start conversations. */
+  const canSendTemplate = computed(() => windowOpen.value || !options.restriction.value?.businessInitiated);
 
   watch(
     () => toValue(options.conversationId),
@@ -81,6 +90,9 @@ export function useReply(options: ReplyOptions) {
       if (isApiError(error, 'WINDOW_CLOSED')) {
         windowClosedMessage.value = error.message;
         void options.refreshConversation();
+      } else if (isApiError(error, 'CHANNEL_RESTRICTED')) {
+        // The number's restriction, read again, says what and until when; a bare failure only if it does not.
+        if (!restrictionInForce(await options.refreshChannel(), options.now.value)) failure.value = failureOf('send', error);
       } else failure.value = failureOf('send', error);
       return false;
     } finally {
@@ -127,5 +139,5 @@ export function useReply(options: ReplyOptions) {
     }
   }
 
-  return { draft, sending, failure, windowClosedMessage, showTemplates, replyTo, canReply, sendText, sendContent, sendTemplate, act };
+  return { draft, sending, failure, windowClosedMessage, showTemplates, replyTo, windowOpen, canReply, canSendTemplate, sendText, sendContent, sendTemplate, act };
 }
