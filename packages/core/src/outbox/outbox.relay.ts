@@ -18,7 +18,7 @@ const PUBLISH_WINDOW = 64;
 const MAX_HANDED = 10_000;
 /**
  * How long published rows wait to be marked, so the passes of a busy stretch share one
- * `update` (ADR 0038). A crash within it republishes them: the bus dedupes by event id.
+ * `update` (ADR 0039). A crash within it republishes them: the bus dedupes by event id.
  */
 const MARK_DELAY_MS = 25;
 /** Marked at once, without waiting for the delay. */
@@ -40,7 +40,7 @@ interface RelayedRow {
  *
  * Rows this process just committed are handed over in memory (`committed`) and published
  * without reading them back (ADR 0025). Published rows are marked later, several passes in one
- * `update`, and on PostgreSQL without waiting for the disk (ADR 0038): a lost mark only means
+ * `update`, and on PostgreSQL without waiting for the disk (ADR 0039): a lost mark only means
  * a row published again, which the bus stores once (deduplicated by event id). A row both
  * handed over and read by a poll that raced the commit is published twice the same way.
  */
