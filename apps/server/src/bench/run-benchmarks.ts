@@ -27,7 +27,7 @@
  * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile the
  * Obrol process during each run through its inspector and print where its time went), OBROL_BENCH_ONLY
  * (`broadcast`: run 4 alone, without the ceilings and runs 1–3; `flood` or `inbound`: run 3 or 1
- * alone, with the ceilings), OBROL_BENCH_BROADCAST_IMPORT_ROWS
+ * alone, with the ceilings; `live`: run 2 alone), OBROL_BENCH_BROADCAST_IMPORT_ROWS
  * (rows of the import alone, default the recipients; 1,000,000 for issue 10's figure),
  * OBROL_BENCH_BROADCAST_WEBHOOKS (`false`: the simulator posts no status webhooks, as before issue 10),
  * OBROL_BENCH_BROADCAST_NUMBERS (numbers of the "no cap" run, default 6; 0 skips it),
@@ -70,6 +70,8 @@ const ONLY_BROADCAST = process.env.OBROL_BENCH_ONLY === 'broadcast';
 const ONLY_FLOOD = process.env.OBROL_BENCH_ONLY === 'flood';
 /** `inbound`: only run 1 (and the ceilings), so a profile shows a customer message's path alone. */
 const ONLY_INBOUND = process.env.OBROL_BENCH_ONLY === 'inbound';
+/** `live`: only run 2, so its latencies can be compared between builds in a minute. */
+const ONLY_LIVE = process.env.OBROL_BENCH_ONLY === 'live';
 const PROFILE_DIR = process.env.OBROL_BENCH_CPU_PROFILE ? path.resolve(process.env.OBROL_BENCH_CPU_PROFILE) : undefined;
 
 /** Issue 9's aims, printed next to the figures. */
@@ -163,6 +165,14 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string): Promise<S
       return { shape, name } as unknown as ShapeFigures;
     });
   }
+  if (ONLY_LIVE) {
+    return withTarget(shape, name, false, async (target) => {
+      console.log(`${name}: customers' messages at ${RATE}/s…`);
+      const live = await target.phase('live', () => runLiveLatency(target, RATE, RATE_SECONDS));
+      console.log(`  ${JSON.stringify(live)}`);
+      return { shape, name } as unknown as ShapeFigures;
+    });
+  }
   const ingest = ONLY_BROADCAST
     ? undefined
     : await withTarget(shape, name, false, async (target) => {
@@ -206,7 +216,7 @@ if (SHAPES.includes('postgres')) {
 
 if (ONLY_BROADCAST) {
   console.log(`\n${JSON.stringify({ recipients: BROADCAST_RECIPIENTS, cap: BROADCAST_CAP, importRows: IMPORT_ROWS, statusWebhooks: STATUS_WEBHOOKS, shapes })}`);
-} else {
+} else if (!ONLY_LIVE) {
   await reportIngest(shapes.filter((s): s is IngestFigures => 'inbound' in s));
 }
 

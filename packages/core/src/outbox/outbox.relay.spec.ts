@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,44 +7,65 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventBus } from '../bus/event-bus.js';
 import type { CoreOptions } from '../core-options.js';
 import { ormOptions } from '../database/orm-config.js';
+import { requirePostgres, testPostgresUrl } from '../testing/test-postgres.js';
 import type { OutboxRow } from './outbox.js';
 import { OutboxRelay } from './outbox.relay.js';
 
-describe('outbox relay, rows handed over in memory', () => {
+const postgres = await requirePostgres();
+
+describe.each([
+  { shape: 'SQLite', run: true },
+  { shape: 'PostgreSQL', run: postgres },
+])('outbox relay on $shape, rows handed over in memory', ({ shape, run }) => {
   let dataDir: string;
   let orm: MikroORM;
+  let url: string | undefined;
 
   beforeAll(async () => {
+    if (!run) return;
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-relay-'));
-    orm = await MikroORM.init(ormOptions({ dataDir }));
+    if (shape === 'PostgreSQL') {
+      // A database of its own: the relay's statements name `outbox_events`.
+      const name = `obrol_relay_${process.pid}_${randomBytes(3).toString('hex')}`;
+      const admin = await MikroORM.init(ormOptions({ url: testPostgresUrl, dataDir }));
+      await admin.em.fork().getConnection().execute(`create database ${name}`);
+      await admin.close(true);
+      url = testPostgresUrl.replace(/\/[^/]*$/, `/${name}`);
+    }
+    orm = await MikroORM.init(ormOptions({ url, dataDir }));
+    const time = shape === 'PostgreSQL' ? 'timestamptz' : 'integer';
     await orm.em
       .fork()
       .getConnection()
-      .execute('create table outbox_events (id text primary key, subject text, payload text not null, live text, created_at integer not null, published_at integer, attempts integer not null default 0)');
+      .execute(`create table outbox_events (id text primary key, subject text, payload text not null, live text, created_at ${time} not null, published_at ${time}, attempts integer not null default 0)`);
   });
 
   afterAll(async () => {
+    if (!run) return;
     await orm.close(true);
+    if (url) {
+      const admin = await MikroORM.init(ormOptions({ url: testPostgresUrl, dataDir }));
+      await admin.em.fork().getConnection().execute(`drop database if exists ${url.split('/').at(-1)}`);
+      await admin.close(true);
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('publishes every row of a backlog handed over while batches were being marked, once each and in order, and marks them all', async () => {
+  it.runIf(run)('publishes every row of a backlog handed over while batches were being marked, once each and in order, and marks them all', async () => {
     const published: string[] = [];
     let handOver: (rows: OutboxRow[]) => void = () => undefined;
     let more = 4;
-    const bus = {
-      publish: async (_subject: string, data: { eventId: string }) => {
-        published.push(data.eventId);
-        // Commits keep handing rows over while the relay works through its queue.
-        if (published.length % 500 === 0 && more-- > 0) handOver(rowsOf(700, `late${more}-`));
-      },
-      publishLive: () => undefined,
-    } as unknown as EventBus;
-    const relay = new OutboxRelay(orm, bus, { database: { url: undefined, dataDir } } as unknown as CoreOptions);
+    const relay = relayPublishingTo(published, () => {
+      // Commits keep handing rows over while the relay works through its queue.
+      if (published.length % 500 === 0 && more-- > 0) handOver(rowsOf(700, `late${more}-`));
+    });
     const all: OutboxRow[] = [];
     handOver = (rows) => {
-      all.push(...rows);
-      void store(rows).then(() => relay.committed(rows));
+      // In commit order: on PostgreSQL one hand-over's inserts may finish before an earlier one's.
+      void store(rows).then(() => {
+        all.push(...rows);
+        relay.committed(rows);
+      });
     };
     const first = rowsOf(2_450, 'first-');
     all.push(...first);
@@ -53,9 +75,38 @@ describe('outbox relay, rows handed over in memory', () => {
     await relay.drain();
 
     expect(published).toEqual(all.map((r) => r.id));
-    const unmarked = await orm.em.fork().getConnection().execute('select count(*) as n from outbox_events where published_at is null');
-    expect(unmarked).toEqual([{ n: 0 }]);
+    expect(await unmarked()).toBe(0);
   });
+
+  it.runIf(run)('a poll while published rows wait to be marked publishes none of them again, and every row ends marked', async () => {
+    await orm.em.fork().getConnection().execute('delete from outbox_events');
+    const published: string[] = [];
+    const rows = rowsOf(30, 'paced-');
+    // The poll comes right after the last publish, while its mark waits for the next passes' rows.
+    const relay = relayPublishingTo(published, () => {
+      if (published.length === rows.length) void relay.poll();
+    });
+    for (const batch of [rows.slice(0, 10), rows.slice(10, 20), rows.slice(20)]) {
+      await store(batch);
+      relay.committed(batch);
+      await waitFor(() => published.length >= rows.indexOf(batch.at(-1)!) + 1);
+    }
+    await waitFor(async () => (await unmarked()) === 0);
+    expect(await unmarked()).toBe(0);
+    await relay.drain();
+    expect(published).toEqual(rows.map((r) => r.id));
+  });
+
+  function relayPublishingTo(published: string[], onPublish: () => void = () => undefined): OutboxRelay {
+    const bus = {
+      publish: async (_subject: string, data: { eventId: string }) => {
+        published.push(data.eventId);
+        onPublish();
+      },
+      publishLive: () => undefined,
+    } as unknown as EventBus;
+    return new OutboxRelay(orm, bus, { database: { url, dataDir } } as unknown as CoreOptions);
+  }
 
   function rowsOf(n: number, prefix: string): OutboxRow[] {
     return Array.from({ length: n }, (_, i) => ({ id: `${prefix}${String(i).padStart(5, '0')}`, subject: 'chat.t.message.status', payload: { eventId: `${prefix}${String(i).padStart(5, '0')}` }, live: null, createdAt: new Date() }));
@@ -63,10 +114,22 @@ describe('outbox relay, rows handed over in memory', () => {
 
   async function store(rows: OutboxRow[]): Promise<void> {
     const connection = orm.em.fork().getConnection();
-    for (const row of rows) await connection.execute('insert into outbox_events (id, subject, payload, created_at) values (?, ?, ?, ?)', [row.id, row.subject, JSON.stringify(row.payload), Date.now()]);
+    const now = shape === 'PostgreSQL' ? new Date() : Date.now();
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await connection.execute(
+        `insert into outbox_events (id, subject, payload, created_at) values ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((row) => [row.id, row.subject, JSON.stringify(row.payload), now]),
+      );
+    }
+  }
+
+  async function unmarked(): Promise<number> {
+    const [{ n }] = await orm.em.fork().getConnection().execute<[{ n: number | string }]>('select count(*) as n from outbox_events where published_at is null');
+    return Number(n);
   }
 });
 
-async function waitFor(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+async function waitFor(done: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 10));
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/core';
+import { type EntityManager, MikroORM } from '@mikro-orm/core';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { HandWrittenSql } from '../database/hand-written-sql.js';
@@ -16,6 +16,13 @@ const HOUR = 60 * 60 * 1000;
 const PUBLISH_WINDOW = 64;
 /** Committed rows kept in memory for publishing; beyond this (the bus is down) the poll reads them back instead. */
 const MAX_HANDED = 10_000;
+/**
+ * How long published rows wait to be marked, so the passes of a busy stretch share one
+ * `update` (ADR 0039). A crash within it republishes them: the bus dedupes by event id.
+ */
+const MARK_DELAY_MS = 25;
+/** Marked at once, without waiting for the delay. */
+const MARK_BATCH = 1_000;
 
 /** What the relay needs of an outbox row to publish it, read back or still in memory. */
 interface RelayedRow {
@@ -32,9 +39,10 @@ interface RelayedRow {
  * rows are claimed with `FOR UPDATE SKIP LOCKED`, and the bus dedupes by event id anyway.
  *
  * Rows this process just committed are handed over in memory (`committed`) and published
- * without reading them back: one `update` marks them, with no transaction of its own (ADR 0025).
- * A row both handed over and read by a poll that raced the commit is published twice and
- * stored once by the bus (deduplicated by event id).
+ * without reading them back (ADR 0025). Published rows are marked later, several passes in one
+ * `update`, and on PostgreSQL without waiting for the disk (ADR 0039): a lost mark only means
+ * a row published again, which the bus stores once (deduplicated by event id). A row both
+ * handed over and read by a poll that raced the commit is published twice the same way.
  */
 @Injectable()
 export class OutboxRelay {
@@ -44,6 +52,11 @@ export class OutboxRelay {
   /** Rows handed over and not published yet: `handed` from `handedHead` on (a queue, not shifted per batch). */
   private handed: RelayedRow[] = [];
   private handedHead = 0;
+  /** Ids of rows published from memory and not marked yet. */
+  private unmarked: string[] = [];
+  private markTimer: NodeJS.Timeout | undefined;
+  /** The marks in progress, one after the other. */
+  private marking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orm: MikroORM,
@@ -74,6 +87,7 @@ export class OutboxRelay {
   async drain(): Promise<void> {
     await this.loop.stop();
     while ((await this.pass()) > 0);
+    await this.markNow();
   }
 
   /** One batch, handed-over rows first; returns how many rows it published. */
@@ -104,19 +118,51 @@ export class OutboxRelay {
   }
 
   /**
-   * Rows committed by this process, from memory: published, then marked with one plain
-   * `update` (`published_at is null`: a poll may have marked them already). A failed publish
-   * leaves them unmarked, and the poll publishes them again.
+   * Rows committed by this process, from memory: published, then left to be marked with the
+   * next passes' rows. A failed publish leaves them unmarked, and the poll publishes them again.
    */
   private async publishHanded(): Promise<number> {
     const rows = this.takeHanded();
     await publishInWindow(rows, PUBLISH_WINDOW, (row) => this.publishRow(row));
-    const { sql } = this;
-    await sql.run(this.orm.em.fork(), `update outbox_events set published_at = ?, attempts = attempts + 1 where published_at is null and id in (${rows.map(() => '?').join(', ')})`, [
-      sql.date(new Date()),
-      ...rows.map((r) => r.id),
-    ]);
+    for (const row of rows) this.unmarked.push(row.id);
+    if (this.unmarked.length >= MARK_BATCH) void this.markNow();
+    else this.markTimer ??= setTimeout(() => void this.markNow(), MARK_DELAY_MS).unref();
     return rows.length;
+  }
+
+  /**
+   * Marks every row published from memory so far, after the marks already running; a failed
+   * mark is logged and its rows left to the poll.
+   */
+  private markNow(): Promise<void> {
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    const ids = this.unmarked;
+    this.unmarked = [];
+    if (ids.length > 0) {
+      this.marking = this.marking.then(() =>
+        this.markPublished(ids, { onlyUnmarked: true }).catch((error: Error) => this.logger.warn(`marking ${ids.length} published outbox rows failed, the poll publishes them again: ${error.message}`)),
+      );
+    }
+    return this.marking;
+  }
+
+  /**
+   * One `update`, in `tx` or on its own. On PostgreSQL its commit does not wait for the disk
+   * (`synchronous_commit` off for that transaction alone; a commit waited about 1.5 ms for it
+   * here): losing it in a crash only republishes the rows. `onlyUnmarked`: a poll may have
+   * marked them already.
+   */
+  private async markPublished(ids: readonly string[], { onlyUnmarked }: { onlyUnmarked: boolean }, tx?: EntityManager): Promise<void> {
+    const { sql } = this;
+    if (sql.kind === 'postgresql') {
+      if (!tx) return this.orm.em.fork().transactional((own) => this.markPublished(ids, { onlyUnmarked }, own));
+      await sql.run(tx, 'set local synchronous_commit to off', []);
+    }
+    await sql.run(tx ?? this.orm.em.fork(), `update outbox_events set published_at = ?, attempts = attempts + 1 where ${onlyUnmarked ? 'published_at is null and ' : ''}id in (${ids.map(() => '?').join(', ')})`, [
+      sql.date(new Date()),
+      ...ids,
+    ]);
   }
 
   /**
@@ -126,6 +172,8 @@ export class OutboxRelay {
    * publishes it again.
    */
   private async publishStored(): Promise<number> {
+    // Rows published from memory and not marked yet would be read and published again.
+    await this.markNow();
     const em = this.orm.em.fork();
     const { sql } = this;
     return em.transactional(async (tx) => {
@@ -134,10 +182,11 @@ export class OutboxRelay {
       const rows = await sql.all<RelayedRow>(tx, `select id, subject, payload, live from outbox_events where published_at is null order by id limit ${BATCH}${lock}`, []);
       if (rows.length === 0) return 0;
       await publishInWindow(rows, PUBLISH_WINDOW, (row) => this.publishRow(row));
-      await sql.run(tx, `update outbox_events set published_at = ?, attempts = attempts + 1 where id in (${rows.map(() => '?').join(', ')})`, [
-        sql.date(new Date()),
-        ...rows.map((r) => r.id),
-      ]);
+      await this.markPublished(
+        rows.map((r) => r.id),
+        { onlyUnmarked: false },
+        tx,
+      );
       return rows.length;
     });
   }

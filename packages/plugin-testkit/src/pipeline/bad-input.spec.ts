@@ -138,7 +138,7 @@ describe('bad input', () => {
   });
 
   it('every answer carries the browser security headers, provider webhooks (a plain Fastify route) included', async () => {
-    const answers = [['/healthz', null], ['/api/v1/me', undefined], ['/api/v1/nothing-here', undefined], ['/api/docs', null]].map(([path, token]) => [path, () => env.api('GET', path!, undefined, { token })] as const);
+    const answers = ([['/healthz', null], ['/api/v1/me', undefined], ['/api/v1/nothing-here', undefined], ['/api/docs', null]] as const).map(([path, token]) => [path as string, () => env.api('GET', path, undefined, { token })] as const);
     answers.push([`POST /webhooks/test/${inbox.id}`, () => env.postWebhook(inbox.id, inbox.webhookSecret, { events: [] } as never)]);
     for (const [path, answer] of answers) {
       const r = await answer();
