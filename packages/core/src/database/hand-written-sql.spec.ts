@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { type EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Knex } from '@mikro-orm/knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HandWrittenSql } from './hand-written-sql.js';
 import { ormOptions } from './orm-config.js';
@@ -38,6 +39,25 @@ describe('hand-written statements on SQLite', () => {
     expect(removed).toHaveLength(2);
     await orm.em.fork().transactional((tx) => sql.run(tx, 'insert into scratch (tag) values (?)', ['after']));
   });
+
+  it('runs counted statements one by one, and fails on the first whose count is off', async () => {
+    await orm.em.fork().getConnection().execute("create unique index scratch_tag on scratch (tag) where tag like 'counted-%'");
+    await orm.em.fork().transactional((tx) =>
+      sql.runCounted(tx, [
+        { sql: 'insert into scratch (tag) values (?), (?) returning id', params: ['counted-1', 'counted-2'], expected: 2, mismatch: (n) => `${n} missing` },
+        { sql: "update scratch set tag = tag || '-seen' where tag = ? returning id", params: ['counted-1'], expected: 1, mismatch: (n) => `${n} missing` },
+      ]),
+    );
+    const failed = orm.em.fork().transactional((tx) =>
+      sql.runCounted(tx, [
+        { sql: 'insert into scratch (tag) values (?) returning id', params: ['counted-3'], expected: 1, mismatch: (n) => `${n} missing` },
+        { sql: 'insert into scratch (tag) values (?) on conflict do nothing returning id', params: ['counted-2'], expected: 1, mismatch: (n) => `${n} duplicate(s) skipped` },
+      ]),
+    );
+    await expect(failed).rejects.toThrow('1 duplicate(s) skipped');
+    const tags = await orm.em.fork().getConnection().execute<{ tag: string }[]>("select tag from scratch where tag like 'counted-%' order by tag");
+    expect(tags.map((r) => r.tag)).toEqual(['counted-1-seen', 'counted-2']);
+  });
 });
 
 describe.runIf(postgres)('hand-written statements on PostgreSQL', () => {
@@ -72,6 +92,47 @@ describe.runIf(postgres)('hand-written statements on PostgreSQL', () => {
     await expect(failed).rejects.toBeInstanceOf(UniqueConstraintViolationException);
     await expect(failed).rejects.not.toThrow(/rahasia-pelanggan/);
   });
+
+  it('sends counted statements as one statement, each counted, and fails the transaction when a count is off', async () => {
+    let sent = 0;
+    const counted = (tag: string, expected = 1) => ({
+      sql: `insert into ${table} (tag) values (?) on conflict (tag) do nothing returning id`,
+      params: [tag],
+      expected,
+      mismatch: (n: number) => `${n} of ${tag} skipped`,
+    });
+    await orm.em.fork().transactional(async (tx) => {
+      sent = await countingQueries(tx, () =>
+        sql.runCounted(tx, [counted('one-trip-1'), counted('one-trip-2'), { sql: `update ${table} set n = ? where tag = ? returning id`, params: [5, 'in-1'], expected: 1, mismatch: (n) => `${n} not updated` }]),
+      );
+    });
+    expect(sent).toBe(1);
+    const failed = orm.em.fork().transactional((tx) => sql.runCounted(tx, [counted('one-trip-3'), counted('one-trip-1')]));
+    await expect(failed).rejects.toThrow('1 of one-trip-1 skipped');
+    const rows = await orm.em.fork().getConnection().execute<{ tag: string; n: number | null }[]>(`select tag, n from ${table} where tag like 'one-trip-%' or tag = 'in-1' order by tag`);
+    expect(rows.map((r) => [r.tag, r.n])).toEqual([
+      ['in-1', 5],
+      ['one-trip-1', null],
+      ['one-trip-2', null],
+    ]);
+  });
+
+  /** How many statements `run` sends on the transaction's `pg` client. */
+  async function countingQueries(tx: EntityManager, run: () => Promise<void>): Promise<number> {
+    const client = (await tx.getTransactionContext<Knex.Transaction>()!.client.acquireConnection()) as { query: (...args: unknown[]) => unknown };
+    const query = client.query;
+    let n = 0;
+    client.query = (...args: unknown[]) => {
+      n++;
+      return query.apply(client, args);
+    };
+    try {
+      await run();
+    } finally {
+      client.query = query;
+    }
+    return n;
+  }
 
   it('refuses an undefined value instead of binding it as null', async () => {
     await expect(orm.em.fork().transactional((tx) => sql.run(tx, `insert into ${table} (tag) values (?)`, [undefined]))).rejects.toThrow(/undefined value/);

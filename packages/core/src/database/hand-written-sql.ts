@@ -8,6 +8,23 @@ export const ROWS_PER_STATEMENT = 500;
 const DELETE_RETURNING = /^\s*delete\b[\s\S]*\breturning\b/i;
 
 /**
+ * Bound values one combined PostgreSQL statement may carry (the protocol's limit is 65,535);
+ * beyond it the statements go one by one.
+ */
+const COMBINED_VALUES = 30_000;
+
+/**
+ * A statement that writes rows and returns one row per row written (`returning`), and how many
+ * it must write: any other count fails the batch with `mismatch(missing)`.
+ */
+export interface CountedStatement {
+  sql: string;
+  params: unknown[];
+  expected: number;
+  mismatch: (missing: number) => string;
+}
+
+/**
  * What statements written by hand (the set-based ingest path) need to know about the database:
  * how a value is bound the way MikroORM stores it (SQLite keeps dates as epoch milliseconds and
  * JSON as text; PostgreSQL takes dates and needs `jsonb` casts), and how to run a statement
@@ -78,6 +95,29 @@ export class HandWrittenSql {
   }
 
   /**
+   * Runs statements that write different rows, checking each one's count. On PostgreSQL they go
+   * as one statement, each a data-modifying `with` part, in one round trip (ADR 0040): they see
+   * the same snapshot and none sees another's rows, so they must not depend on each other. On
+   * SQLite, which has no such parts (and no round trips), one after the other.
+   */
+  async runCounted(em: EntityManager, statements: readonly CountedStatement[]): Promise<void> {
+    if (statements.length === 0) return;
+    const values = statements.reduce((n, s) => n + s.params.length, 0);
+    if (this.kind === 'sqlite' || statements.length === 1 || values > COMBINED_VALUES) {
+      for (const statement of statements) countChecked(statement, (await this.all<unknown>(em, statement.sql, statement.params)).length);
+      return;
+    }
+    const parts = statements.map((s, i) => `w${i} as (${s.sql})`).join(', ');
+    const counts = statements.map((_, i) => `(select count(*) from w${i}) as w${i}`).join(', ');
+    const [row] = await this.all<Record<string, number | string>>(
+      em,
+      `with ${parts} select ${counts}`,
+      statements.flatMap((s) => s.params),
+    );
+    statements.forEach((statement, i) => countChecked(statement, Number(row![`w${i}`])));
+  }
+
+  /**
    * Through knex with bound parameters, not `Connection.execute`: that one inlines every value
    * into the statement's text (quoting each JSON body), so no two statements read alike; bound,
    * a batch of the same shape sends the same text and the database parses no values.
@@ -137,6 +177,10 @@ export class HandWrittenSql {
   private converted(em: EntityManager, error: unknown): unknown {
     return error instanceof Error ? em.getDriver().convertException(error) : error;
   }
+}
+
+function countChecked(statement: CountedStatement, written: number): void {
+  if (written !== statement.expected) throw new Error(statement.mismatch(statement.expected - written));
 }
 
 /** What of a libsql connection and its statements the direct path uses. */

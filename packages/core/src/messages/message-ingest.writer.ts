@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import type { ChannelError, MessageContent, MessageStatus } from '@obrol/contracts';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
-import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { type CountedStatement, HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
@@ -184,12 +184,20 @@ export class MessageIngestWriter {
     return found;
   }
 
-  /** Writes what the batch collected, in the caller's transaction, after its unit of work was flushed. */
+  /**
+   * Writes what the batch collected, in the caller's transaction, after its unit of work was
+   * flushed: on PostgreSQL in one round trip (ADR 0040). The four write different rows: the
+   * conversations touched, new inbound messages, statuses of messages stored before (never one
+   * of this batch's new ones: a status is for a message Obrol sent), and outbox rows.
+   */
   async write(em: EntityManager, batch: IngestBatch): Promise<void> {
-    await this.touchConversations(em, [...batch.touched.values()]);
-    await this.insert(em, batch.created);
-    await this.moveStatuses(em, [...batch.moved.values()]);
-    await this.outbox.insert(em, batch.outbox);
+    await this.sql.runCounted(em, [
+      ...this.touchConversations([...batch.touched.values()]),
+      ...this.insert(batch.created),
+      ...this.moveStatuses([...batch.moved.values()]),
+      ...this.outbox.statements(batch.outbox),
+    ]);
+    this.outbox.written(em, batch.outbox);
   }
 
   /**
@@ -198,13 +206,13 @@ export class MessageIngestWriter {
    * grows by the batch's messages, a resolved conversation reopens (an open or pending one keeps
    * its status), a snooze ends, and the window and the last message move only forward.
    */
-  private async touchConversations(em: EntityManager, touches: ConversationTouch[]): Promise<void> {
+  private touchConversations(touches: ConversationTouch[]): CountedStatement[] {
     const { sql } = this;
     const pg = sql.kind === 'postgresql';
     const at = pg ? '?::timestamptz' : '?';
     const laterInbound = 'v.inbound_at is not null and (conversations.last_inbound_at is null or v.inbound_at > conversations.last_inbound_at)';
     const laterMessage = 'v.message_at is not null and (conversations.last_message_at is null or v.message_at >= conversations.last_message_at)';
-    for (const chunk of chunksOf(touches)) {
+    return [...chunksOf(touches)].map((chunk) => {
       const params = chunk.flatMap(({ conversation: c, messages, windowMoved, lastMessageMoved }) => [
         c.id,
         messages,
@@ -213,9 +221,8 @@ export class MessageIngestWriter {
         sql.date(lastMessageMoved ? c.lastMessageAt : null),
         lastMessageMoved ? c.lastMessagePreview : null,
       ]);
-      const touched = await sql.all<{ id: string }>(
-        em,
-        `with v (ref, messages, inbound_at, expires_at, message_at, preview) as (values ${sql.rows(chunk.length, `(?, ${pg ? '?::int' : '?'}, ${at}, ${at}, ${at}, ?)`)}) ` +
+      return {
+        sql: `with v (ref, messages, inbound_at, expires_at, message_at, preview) as (values ${sql.rows(chunk.length, `(?, ${pg ? '?::int' : '?'}, ${at}, ${at}, ${at}, ?)`)}) ` +
           "update conversations set status = case when conversations.status = 'resolved' then 'open' else conversations.status end, snoozed_until = null, " +
           'unread_count = conversations.unread_count + v.messages, ' +
           `last_inbound_at = case when ${laterInbound} then v.inbound_at else conversations.last_inbound_at end, ` +
@@ -223,11 +230,12 @@ export class MessageIngestWriter {
           `last_message_at = case when ${laterMessage} then v.message_at else conversations.last_message_at end, ` +
           `last_message_preview = case when ${laterMessage} then v.preview else conversations.last_message_preview end, ` +
           'updated_at = ? from v where conversations.id = v.ref returning conversations.id',
-          // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
-          [...params, sql.date(new Date())],
-      );
-      if (touched.length !== chunk.length) throw new Error(`${chunk.length - touched.length} conversation(s) of this batch were deleted while it was applied`);
-    }
+        // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
+        params: [...params, sql.date(new Date())],
+        expected: chunk.length,
+        mismatch: (missing) => `${missing} conversation(s) of this batch were deleted while it was applied`,
+      };
+    });
   }
 
   /**
@@ -235,9 +243,9 @@ export class MessageIngestWriter {
    * channel account + external id) fails the batch, as the unit of work did: its deliveries are
    * retried alone and then find the message stored.
    */
-  private async insert(em: EntityManager, messages: IngestedMessage[]): Promise<void> {
+  private insert(messages: IngestedMessage[]): CountedStatement[] {
     const { sql } = this;
-    for (const chunk of chunksOf(messages)) {
+    return [...chunksOf(messages)].map((chunk) => {
       const row = `(?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ?, ${sql.jsonParam}, ?, ?, ?, ${sql.jsonParam}, 0)`;
       const params = chunk.flatMap((m) => [
         m.id,
@@ -255,13 +263,13 @@ export class MessageIngestWriter {
         sql.date(m.providerTimestamp),
         sql.json(m.referral),
       ]);
-      const inserted = await sql.all<{ id: string }>(
-        em,
-        `insert into messages (${MESSAGE_COLUMNS}) values ${sql.rows(chunk.length, row)} on conflict (channel_account_id, external_id) do nothing returning id`,
+      return {
+        sql: `insert into messages (${MESSAGE_COLUMNS}) values ${sql.rows(chunk.length, row)} on conflict (channel_account_id, external_id) do nothing returning id`,
         params,
-      );
-      if (inserted.length !== chunk.length) throw new Error(`${chunk.length - inserted.length} inbound message(s) of this batch were stored meanwhile by another process`);
-    }
+        expected: chunk.length,
+        mismatch: (missing) => `${missing} inbound message(s) of this batch were stored meanwhile by another process`,
+      };
+    });
   }
 
   /**
@@ -270,23 +278,22 @@ export class MessageIngestWriter {
    * locks rows on SQLite's single writer, and they are locked on PostgreSQL), so the batch fails
    * and is retried rather than recording a fact that did not happen.
    */
-  private async moveStatuses(em: EntityManager, messages: IngestedMessage[]): Promise<void> {
+  private moveStatuses(messages: IngestedMessage[]): CountedStatement[] {
     const { sql } = this;
-    for (const chunk of chunksOf(messages)) {
+    return [...chunksOf(messages)].map((chunk) => {
       const values = sql.rows(chunk.length, '(?, ?, ?)');
       const params = chunk.flatMap((m) => [m.id, m.status, sql.json(m.error)]);
-      const moved = (
-        await sql.all<{ id: string }>(
-          em,
+      return {
+        sql:
           `with v (ref, next_status, next_error) as (values ${values}) ` +
-            `update messages set status = v.next_status, error = ${sql.kind === 'postgresql' ? 'v.next_error::jsonb' : 'v.next_error'}, updated_at = ? ` +
-            `from v where messages.id = v.ref and ${statusAdvanceSql('messages.status', 'v.next_status')} returning id`,
-          // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
-          [...params, sql.date(new Date())],
-        )
-      ).length;
-      if (moved !== chunk.length) throw new Error(`${chunk.length - moved} message status(es) of this batch changed while it was applied`);
-    }
+          `update messages set status = v.next_status, error = ${sql.kind === 'postgresql' ? 'v.next_error::jsonb' : 'v.next_error'}, updated_at = ? ` +
+          `from v where messages.id = v.ref and ${statusAdvanceSql('messages.status', 'v.next_status')} returning messages.id`,
+        // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
+        params: [...params, sql.date(new Date())],
+        expected: chunk.length,
+        mismatch: (missing) => `${missing} message status(es) of this batch changed while it was applied`,
+      };
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
-import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { type CountedStatement, HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
 import type { OutboxRow } from './outbox.js';
 import { OutboxCommitSubscriber } from './outbox-commit.subscriber.js';
@@ -24,12 +24,23 @@ export class OutboxWriter {
 
   async insert(em: EntityManager, rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
+    await this.sql.runCounted(em, this.statements(rows));
+    this.written(em, rows);
+  }
+
+  /** The inserts of `rows`, for a caller that runs them with its own statements (`HandWrittenSql.runCounted`), then calls `written`. */
+  statements(rows: OutboxRow[]): CountedStatement[] {
     const { sql } = this;
-    for (const chunk of chunksOf(rows)) {
-      const values = sql.rows(chunk.length, `(?, ?, ${sql.jsonParam}, ${sql.jsonParam}, ?, null, 0)`);
-      const params = chunk.flatMap((r) => [r.id, r.subject, sql.json(r.payload), sql.json(r.live), sql.date(r.createdAt)]);
-      await sql.run(em, `insert into outbox_events (id, subject, payload, live, created_at, published_at, attempts) values ${values}`, params);
-    }
-    this.commits.written(em, rows);
+    return [...chunksOf(rows)].map((chunk) => ({
+      sql: `insert into outbox_events (id, subject, payload, live, created_at, published_at, attempts) values ${sql.rows(chunk.length, `(?, ?, ${sql.jsonParam}, ${sql.jsonParam}, ?, null, 0)`)} returning id`,
+      params: chunk.flatMap((r) => [r.id, r.subject, sql.json(r.payload), sql.json(r.live), sql.date(r.createdAt)]),
+      expected: chunk.length,
+      mismatch: (missing) => `${missing} outbox row(s) of this batch were not stored`,
+    }));
+  }
+
+  /** Rows inserted in `em`'s transaction: the commit hands them to the relay, as flushed ones. */
+  written(em: EntityManager, rows: OutboxRow[]): void {
+    if (rows.length > 0) this.commits.written(em, rows);
   }
 }
