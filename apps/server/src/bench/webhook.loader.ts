@@ -64,8 +64,16 @@ export async function deliverAsFastAsAnswered(url: string, webhooks: readonly Si
       },
     ],
   });
-  times.elapsedMs = performance.now() - started;
+  // From the first request to the last answer, not to autocannon's end: it reports done on its
+  // one-second tick, which rounded a 5.4 s flood up to 6 s.
+  times.elapsedMs = lastAnswer(times) - started;
   return times;
+}
+
+function lastAnswer(times: DeliveryTimes): number {
+  let last = 0;
+  for (const at of times.answeredAt) if (at > last) last = at;
+  return last;
 }
 
 /**
