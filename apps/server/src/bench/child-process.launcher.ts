@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 /** Starts `node <args>` and resolves with the first output line matching `ready`. */
 export function startChild(args: string[], env: Record<string, string>, ready: RegExp, nodeFlags: string[] = []): Promise<{ child: ChildProcess; line: string }> {
@@ -31,6 +32,22 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export function freePort(): number {
-  return 20000 + Math.floor(Math.random() * 20000);
+/**
+ * A port nothing listens on, with the next one free too (a profiled child's inspector takes it),
+ * below Linux's ephemeral range (32768 on): a random pick in it collided with the bench's own
+ * outgoing connections (EADDRINUSE).
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if ((await canListen(port)) && (await canListen(port + 1))) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }

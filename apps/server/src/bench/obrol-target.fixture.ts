@@ -91,7 +91,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-bench-'));
   const sim = await startBenchSimulator(BENCH_PHONE_NUMBER_ID, options);
   const moreSims: WhatsAppSimulator[] = [];
-  const port = freePort();
+  const port = await freePort();
   const password = randomBytes(12).toString('hex');
   let nodeFlags: string[] = [];
   const inspectPort = port + 1;
