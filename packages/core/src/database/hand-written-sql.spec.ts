@@ -55,7 +55,7 @@ describe('hand-written statements on SQLite', () => {
       ]),
     );
     await expect(failed).rejects.toThrow('1 duplicate(s) skipped');
-    const tags = await orm.em.fork().getConnection().execute<{ tag: string }[]>("select tag from scratch where tag like 'counted-%' order by tag");
+    const tags = (await orm.em.fork().getConnection().execute("select tag from scratch where tag like 'counted-%' order by tag")) as { tag: string }[];
     expect(tags.map((r) => r.tag)).toEqual(['counted-1-seen', 'counted-2']);
   });
 });
@@ -109,7 +109,7 @@ describe.runIf(postgres)('hand-written statements on PostgreSQL', () => {
     expect(sent).toBe(1);
     const failed = orm.em.fork().transactional((tx) => sql.runCounted(tx, [counted('one-trip-3'), counted('one-trip-1')]));
     await expect(failed).rejects.toThrow('1 of one-trip-1 skipped');
-    const rows = await orm.em.fork().getConnection().execute<{ tag: string; n: number | null }[]>(`select tag, n from ${table} where tag like 'one-trip-%' or tag = 'in-1' order by tag`);
+    const rows = (await orm.em.fork().getConnection().execute(`select tag, n from ${table} where tag like 'one-trip-%' or tag = 'in-1' order by tag`)) as { tag: string; n: number | null }[];
     expect(rows.map((r) => [r.tag, r.n])).toEqual([
       ['in-1', 5],
       ['one-trip-1', null],
