@@ -4,6 +4,7 @@ export { TestChannelPlugin } from './test-channel/test-channel.plugin.js';
 export { signTestWebhook, testEvents, testWebhookSchema, TEST_SIGNATURE_HEADER, type TestWebhook } from './test-channel/test-webhook.js';
 export { TestClock } from './test-clock.js';
 export * from './test-env.js';
+export { type Stack, STACKS, availableStacks } from './pipeline/stacks.js';
 export { describeChannelContract, channelContract, type ChannelContractEntry } from './contract/channel-contract.js';
 export {
   type ChannelContractFixtures,

@@ -1,5 +1,4 @@
-import { requireService } from '@obrol/core/testing';
-import { TestClock, type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
+import { TestClock, type TestObrol, availableStacks, eventually, startTestObrol } from '@obrol/plugin-testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { signWhatsAppPayload } from './webhook-signature.js';
@@ -9,17 +8,7 @@ import { WhatsAppPlugin } from './whatsapp.plugin.js';
 vi.setConfig({ testTimeout: 90_000 });
 const HOUR = 60 * 60 * 1000;
 
-const stacks = [
-  { name: 'SQLite + in-process bus', database: 'sqlite' as const, bus: 'memory' as const, run: true },
-  {
-    name: 'PostgreSQL + NATS',
-    database: 'postgres' as const,
-    bus: 'nats' as const,
-    run:
-      (await requireService('postgres', () => postgresReachable(), { at: testServices.postgresUrl.replace(/\/\/[^@]*@/, '//') })) &&
-      (await requireService('nats', () => natsReachable(), { at: testServices.natsUrl })),
-  },
-];
+const stacks = await availableStacks();
 
 /**
  * The WhatsApp plugin inside Obrol, against the Cloud API simulator: every webhook is signed,
