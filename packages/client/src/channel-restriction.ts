@@ -1,11 +1,10 @@
+import { restrictionInForce } from '@obrol/contracts';
 import type { ChannelAccountView, ChannelRestrictionView } from './views.js';
 
 /**
- * What the provider restricts the number from sending while it lasts: null when nothing, or
- * once its `until` has passed by the app's clock (the server counts it lifted then too).
+ * What the provider restricts the channel's number from sending while it lasts, by the app's
+ * clock: contracts' `restrictionInForce`, which the server refuses sends by.
  */
-export function restrictionInForce(channel: Pick<ChannelAccountView, 'restriction'> | null | undefined, now: Date = new Date()): ChannelRestrictionView | null {
-  const restriction = channel?.restriction ?? null;
-  if (!restriction || (restriction.until && Date.parse(restriction.until) <= now.getTime())) return null;
-  return restriction;
+export function channelRestriction(channel: Pick<ChannelAccountView, 'restriction'> | null | undefined, now: Date = new Date()): ChannelRestrictionView | null {
+  return restrictionInForce(channel?.restriction, now);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restrictionInForce } from './channel-restriction.js';
+import { channelRestriction } from './channel-restriction.js';
 import { useChannelsStore } from './channels.store.js';
 import { createObrolPinia, useConnectionStore } from './connection.store.js';
 import type { SocketLike } from './realtime-client.js';
@@ -57,9 +57,9 @@ describe('the channels the app has looked at', () => {
 
   it('counts a restriction as over once its end has passed', () => {
     const restricted = channel({ restriction });
-    expect(restrictionInForce(restricted, new Date('2026-11-21T07:59:59.000Z'))).toEqual(restriction);
-    expect(restrictionInForce(restricted, new Date('2026-11-21T08:00:00.000Z'))).toBeNull();
-    expect(restrictionInForce(channel({ restriction: { ...restriction, until: null } }), new Date('2030-01-01T00:00:00.000Z'))?.until).toBeNull();
-    expect(restrictionInForce(null)).toBeNull();
+    expect(channelRestriction(restricted, new Date('2026-11-21T07:59:59.000Z'))).toEqual(restriction);
+    expect(channelRestriction(restricted, new Date('2026-11-21T08:00:00.000Z'))).toBeNull();
+    expect(channelRestriction(channel({ restriction: { ...restriction, until: null } }), new Date('2030-01-01T00:00:00.000Z'))?.until).toBeNull();
+    expect(channelRestriction(null)).toBeNull();
   });
 });

@@ -22,7 +22,7 @@ export type * from './views.js';
 export { useBroadcastsStore } from './broadcasts.store.js';
 export type * from './broadcast-views.js';
 export { useChannelsStore } from './channels.store.js';
-export { restrictionInForce } from './channel-restriction.js';
+export { channelRestriction } from './channel-restriction.js';
 export { acceptedTypes, checkAttachment, checkHeaderSample, formatBytes, type AttachmentCheck, type HeaderSampleKind, type MediaKind, type MediaLimits } from './media-limits.js';
 export { fillCannedResponse } from './canned-responses.js';
 export { useCannedResponses } from './use-canned-responses.js';

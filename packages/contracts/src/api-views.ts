@@ -201,6 +201,15 @@ export const channelRestrictionViewSchema = z.object({
 });
 export type ChannelRestrictionView = z.infer<typeof channelRestrictionViewSchema>;
 
+/**
+ * A restriction while it lasts, read the same way by the server (which refuses sends) and the
+ * apps (which say why): null when nothing is restricted (a lift), or once its `until` has passed.
+ */
+export function restrictionInForce<R extends Pick<ChannelRestrictionView, 'businessInitiated' | 'customerInitiated' | 'until'>>(restriction: R | null | undefined, now: Date): R | null {
+  if (!restriction || (!restriction.businessInitiated && !restriction.customerInitiated)) return null;
+  return restriction.until !== null && Date.parse(restriction.until) <= now.getTime() ? null : restriction;
+}
+
 export const channelAccountViewSchema = z.object({
   id: z.string(),
   plugin: z.string(),

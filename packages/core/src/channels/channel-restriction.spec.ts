@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isNewer, restrictionInForce, restrictionRecord, restrictionRefusal } from './channel-restriction.js';
+import { restrictionInForce } from '@obrol/contracts';
+import { isNewer, restrictionRecord, restrictionRefusal } from './channel-restriction.js';
 
 const announced = new Date('2026-11-20T08:00:00.000Z');
 const until = new Date('2026-11-21T08:00:00.000Z');

@@ -31,13 +31,6 @@ export function isNewer(next: Date, kept: ChannelRestrictionRecord | null): bool
   return !kept || next.getTime() >= Date.parse(kept.since);
 }
 
-/** The restriction in force at `now`: null when nothing is restricted, or once its `until` has passed. */
-export function restrictionInForce(record: ChannelRestrictionRecord | null, now: Date): ChannelRestrictionView | null {
-  if (!record || (!record.businessInitiated && !record.customerInitiated)) return null;
-  if (record.until !== null && Date.parse(record.until) <= now.getTime()) return null;
-  return { ...record };
-}
-
 /**
  * Why a send is refused while `restriction` is in force, in English, or null when it may go: a
  * session message needs customer-initiated messaging, a template to a customer whose window is

@@ -10,6 +10,7 @@ import {
   ObrolError,
   facts,
   liveEvents,
+  restrictionInForce,
 } from '@obrol/contracts';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service.js';
@@ -21,7 +22,7 @@ import { fieldProblems } from '../http/zod-validation.pipe.js';
 import { recordEvent, recordLive } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { type AccountCheckRecord, ChannelAccount } from './channel-account.entity.js';
-import { isNewer, restrictionInForce, restrictionRecord } from './channel-restriction.js';
+import { isNewer, restrictionRecord } from './channel-restriction.js';
 import { SecretBox } from './secret-box.js';
 
 export const createChannelSchema = z.object({

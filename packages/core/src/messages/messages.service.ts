@@ -11,12 +11,13 @@ import {
   facts,
   liveEvents,
   previewOf,
+  restrictionInForce,
   sessionContentSchema,
   templateParametersSchema,
 } from '@obrol/contracts';
 import { z } from 'zod';
 import { type Principal, assertInbox } from '../auth/principal.js';
-import { restrictionInForce, restrictionRefusal } from '../channels/channel-restriction.js';
+import { restrictionRefusal } from '../channels/channel-restriction.js';
 import { ChannelsService, type ResolvedAccount } from '../channels/channels.service.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { ContactsService } from '../contacts/contacts.service.js';

@@ -1,4 +1,4 @@
-import { type ChannelAccountView, type ChannelRestrictionView, type ConversationView, type MessageView, type SendMessageInput, isApiError, restrictionInForce } from '@obrol/client';
+import { type ChannelAccountView, type ChannelRestrictionView, type ConversationView, type MessageView, type SendMessageInput, channelRestriction, isApiError } from '@obrol/client';
 import type { SessionContent } from '@obrol/contracts';
 import type { TemplateSend } from '@obrol/ui';
 import { type Ref, computed, ref, toValue, watch, type MaybeRefOrGetter } from 'vue';
@@ -92,7 +92,7 @@ export function useReply(options: ReplyOptions) {
         void options.refreshConversation();
       } else if (isApiError(error, 'CHANNEL_RESTRICTED')) {
         // The number's restriction, read again, says what and until when; a bare failure only if it does not.
-        if (!restrictionInForce(await options.refreshChannel(), options.now.value)) failure.value = failureOf('send', error);
+        if (!channelRestriction(await options.refreshChannel(), options.now.value)) failure.value = failureOf('send', error);
       } else failure.value = failureOf('send', error);
       return false;
     } finally {
