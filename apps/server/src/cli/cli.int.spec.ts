@@ -22,6 +22,7 @@ describe('obrol start (built CLI, single node)', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'obrol-cli-'));
   let child: ChildProcess;
   let output = '';
+  let printedSinceStart = () => output;
   let base = '';
   let port = 0;
   let simulatorPort = 0;
@@ -52,6 +53,15 @@ describe('obrol start (built CLI, single node)', () => {
     return { child: started, output: () => printed };
   }
 
+  /** Sends SIGTERM; resolves with how the process ended, and prints its last words if that was not a clean exit. */
+  async function terminate(started: ChildProcess, printed: () => string): Promise<{ code: number | null; signal: string | null }> {
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => started.once('exit', (code, signal) => resolve({ code, signal })));
+    started.kill('SIGTERM');
+    const ended = await exited;
+    if (ended.code !== 0) console.error(`obrol start ended with ${JSON.stringify(ended)}; its output ends with:\n${printed().slice(-3000)}`);
+    return ended;
+  }
+
   beforeAll(async () => {
     port = await freePort();
     simulatorPort = await freePort();
@@ -59,6 +69,7 @@ describe('obrol start (built CLI, single node)', () => {
     const started = await startCli();
     child = started.child;
     output = started.output();
+    printedSinceStart = started.output;
   }, 90_000);
   afterAll(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -112,9 +123,7 @@ describe('obrol start (built CLI, single node)', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await terminate(child, printedSinceStart)).toEqual({ code: 0, signal: null });
   });
 
   it('restarts on the same data dir, says where the login comes from, and enforces the window the inbox shows', async () => {
@@ -144,9 +153,7 @@ describe('obrol start (built CLI, single node)', () => {
     }
     // Before the simulator kept its state, this reply failed with 131047 (window closed).
     expect(status).toMatch(/^(delivered|read)$/);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await terminate(child, restarted.output)).toEqual({ code: 0, signal: null });
   }, 90_000);
 });
 
