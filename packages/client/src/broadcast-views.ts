@@ -51,7 +51,7 @@ export interface BroadcastView {
   defaultCountry: string;
   messagesPerSecond: number;
   status: BroadcastStatus;
-  /** Why it is paused, cancelled or waiting, in English; `reasonCode` and `reasonParams` say it for the apps to word. */
+  /** Why it is paused, cancelled or waiting (or that it resumed by itself), in English; `reasonCode` and `reasonParams` say it for the apps to word. */
   reason: string | null;
   reasonCode: string | null;
   reasonParams: Record<string, string | number> | null;

@@ -121,7 +121,8 @@ export interface AccountEvent {
   /**
    * What the provider restricts the account from sending as of this event, replacing what it
    * said before: a restriction (recorded as the `channel.restricted` fact and kept on the account),
-   * or both flags false when it lifted them. Absent when the event says nothing about sending.
+   * or both flags false when it lifted them (what was restricted before is recorded as the
+   * `channel.restriction_lifted` fact). Absent when the event says nothing about sending.
    */
   restriction?: AccountRestriction;
   raw?: unknown;

@@ -95,6 +95,9 @@ describe('event catalogue', () => {
     expect(live.subject).toBe('live.acme.template.status');
     expect(live.event.type).toBe('template.status');
     expect(factNameOf('chat.acme.message.received')).toBe('message.received');
+    const lifted = facts.channelRestrictionLifted('acme', { channelAccountId: 'a', businessInitiated: true, customerInitiated: false, description: 'lifted' });
+    expect(lifted.subject).toBe('chat.acme.channel.restriction_lifted');
+    expect(factNameOf(lifted.subject)).toBe('channel.restriction_lifted');
     expect(factNameOf('cmd.acme.send.whatsapp')).toBeNull();
   });
 

@@ -30,6 +30,7 @@ export const subjects = {
   contactUpdated: (tenant: string) => `chat.${token(tenant, 'tenant')}.contact.updated`,
   templateStatus: (tenant: string) => `chat.${token(tenant, 'tenant')}.template.status`,
   channelRestricted: (tenant: string) => `chat.${token(tenant, 'tenant')}.channel.restricted`,
+  channelRestrictionLifted: (tenant: string) => `chat.${token(tenant, 'tenant')}.channel.restriction_lifted`,
   send: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.send.${token(channel, 'channel')}`,
   fetchMedia: (tenant: string, channel: string) => `cmd.${token(tenant, 'tenant')}.media.${token(channel, 'channel')}`,
   broadcastBatch: (tenant: string, broadcastId: string) =>
@@ -171,6 +172,22 @@ export const channelRestrictedFactSchema = eventEnvelopeSchema.extend({
 });
 export type ChannelRestrictedFact = z.infer<typeof channelRestrictedFactSchema>;
 
+/**
+ * `chat.<t>.channel.restriction_lifted`: the provider lifted what it had restricted a channel
+ * account from sending (Meta's `ACCOUNT_RESTRICTION` without it, or the account reinstated).
+ * A restriction whose `until` passes ends without one: no webhook says so.
+ */
+export const channelRestrictionLiftedFactSchema = eventEnvelopeSchema.extend({
+  channelAccountId: z.string(),
+  /** It may start conversations again (it was restricted from that). */
+  businessInitiated: z.boolean(),
+  /** It may answer customers again (it was restricted from that). */
+  customerInitiated: z.boolean(),
+  /** What the provider said, in English. */
+  description: z.string(),
+});
+export type ChannelRestrictionLiftedFact = z.infer<typeof channelRestrictionLiftedFactSchema>;
+
 /** Counters of a broadcast's recipients by state, kept incrementally. */
 export const broadcastCountersSchema = z.object({
   total: z.number().int(),
@@ -245,6 +262,7 @@ export interface FactMap {
   'contact.updated': ContactUpdatedFact;
   'template.status': TemplateStatusFact;
   'channel.restricted': ChannelRestrictedFact;
+  'channel.restriction_lifted': ChannelRestrictionLiftedFact;
   'broadcast.started': BroadcastFact;
   'broadcast.paused': BroadcastFact;
   'broadcast.resumed': BroadcastFact;
@@ -282,6 +300,7 @@ export const facts = {
   contactUpdated: fact('contact.updated', subjects.contactUpdated),
   templateStatus: fact('template.status', subjects.templateStatus),
   channelRestricted: fact('channel.restricted', subjects.channelRestricted),
+  channelRestrictionLifted: fact('channel.restriction_lifted', subjects.channelRestrictionLifted),
   broadcastStarted: fact('broadcast.started', subjects.broadcastStarted),
   broadcastPaused: fact('broadcast.paused', subjects.broadcastPaused),
   broadcastResumed: fact('broadcast.resumed', subjects.broadcastResumed),
@@ -322,6 +341,7 @@ const FACT_NAMES: Record<FactName, true> = {
   'contact.updated': true,
   'template.status': true,
   'channel.restricted': true,
+  'channel.restriction_lifted': true,
   'broadcast.started': true,
   'broadcast.paused': true,
   'broadcast.resumed': true,

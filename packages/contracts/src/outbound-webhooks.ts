@@ -17,6 +17,7 @@ export const FACT_DESCRIPTIONS: Record<FactName, string> = {
   'contact.updated': 'A contact was edited: name, attributes, tags, or opt-in/opt-out (which fields changed).',
   'template.status': "A message template's review status or quality changed.",
   'channel.restricted': 'WhatsApp restricted a number: it may not start conversations (templates, broadcasts) or answer customers, until a time if it said.',
+  'channel.restriction_lifted': 'WhatsApp lifted a restriction of a number: it may start conversations, or answer customers, again.',
   'broadcast.started': 'A broadcast started sending (now, or at its scheduled time).',
   'broadcast.paused': 'A broadcast was paused, by a person or by itself (the reason says why).',
   'broadcast.resumed': 'A paused broadcast was resumed.',

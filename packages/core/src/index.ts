@@ -56,6 +56,7 @@ export { messageView } from './messages/message.view.js';
 export { Contact } from './contacts/contact.entity.js';
 export { Conversation } from './conversations/conversation.entity.js';
 export { ChannelAccount } from './channels/channel-account.entity.js';
+export type { ChannelRestrictionRecord } from './channels/channel-restriction.js';
 export { Template } from './templates/template.entity.js';
 export { definitionOf } from './templates/templates.service.js';
 export { type ResolvedAccount } from './channels/channels.service.js';

@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { MikroORM } from '@obrol/core';
 import { TestClock, type TestObrol, availableStacks, eventually, startTestObrol } from '@obrol/plugin-testkit';
 import { type WhatsAppSimulator, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -19,7 +22,7 @@ interface Restriction {
  * WhatsApp restricts a number (`account_update`, `ACCOUNT_RESTRICTION`): Obrol keeps the
  * restriction on the number and refuses, before storing anything, what it forbids — replies
  * while customers may not be answered, templates to a closed window while conversations may not
- * be started — until WhatsApp lifts it or its end passes.
+ * be started — until WhatsApp lifts it or its end passes. A lift is a fact of its own.
  */
 for (const stack of stacks) describe.skipIf(!stack.run)(`a number WhatsApp restricts, against the simulator on ${stack.name}`, () => {
   const clock = new TestClock(new Date('2026-11-20T08:00:00.000Z'));
@@ -71,7 +74,15 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`a number WhatsApp restr
   const reply = (conversationId: string, text: string) => env.api('POST', `/api/v1/conversations/${conversationId}/messages`, { content: { type: 'text', text } });
   const orderUpdate = (name: string) => ({ name: 'order_update', language: 'en_US', parameters: { body: [{ type: 'text', text: name }, { type: 'text', text: '#1042' }, { type: 'text', text: 'ready for pickup' }] } });
   const contactsNamed = async (digits: string) => (await env.api('GET', `/api/v1/contacts?q=${digits}`)).body.items as unknown[];
-
+  /** The `channel.restriction_lifted` facts recorded for the number, oldest first: what each lifted. */
+  async function liftFacts() {
+    type Lift = { channelAccountId: string; businessInitiated: boolean; customerInitiated: boolean };
+    const rows: { payload: string | Lift }[] = await env.app.app.get(MikroORM).em.fork().getConnection().execute("select payload from outbox_events where subject like '%.channel.restriction_lifted' order by id");
+    return rows
+      .map((row): Lift => (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload))
+      .filter((fact) => fact.channelAccountId === channelId)
+      .map(({ businessInitiated, customerInitiated }) => ({ businessInitiated, customerInitiated }));
+  }
   it('refuses replies with CHANNEL_RESTRICTED while customers may not be answered, stores nothing, and replies again once WhatsApp lifts it', async () => {
     const phone = '+6281400000001';
     sim.customers.send(phone, 'Pesanan saya sudah dikirim?', { name: 'Dewi' });
@@ -138,5 +149,53 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`a number WhatsApp restr
     await announce([], until, (r) => r === null);
     expect((await env.api('POST', '/api/v1/messages', { channelAccountId: channelId, to: '+6281400000092', template: orderUpdate('Budi') })).status).toBe(202);
     await eventually(() => sim.inbox('+6281400000092').length === 1, 30_000, 'the template after the lift');
+  });
+
+  it('records the lifting of what was restricted as a fact, which outbound webhooks carry; an announcement lifting nothing records none', async () => {
+    const received: { type: string; data: Record<string, unknown> }[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(200).end('thanks');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+      expect((await env.api('POST', '/api/v1/webhook-endpoints', { url, events: ['channel.*'] })).status).toBe(201);
+      // The lifts of the tests before.
+      const earlier = (await liftFacts()).length;
+      const liftFactsNow = async () => (await liftFacts()).slice(earlier);
+      const until = new Date(clock.now().getTime() + 4 * HOUR);
+      // Nothing was restricted: a restriction on adding numbers lifts nothing.
+      await announce(['RESTRICTED_ADD_PHONE_NUMBER_ACTION'], until, (r) => r === null);
+      expect(await liftFactsNow()).toEqual([]);
+
+      await announce(['RESTRICTED_BIZ_INITIATED_MESSAGING', 'RESTRICTED_CUSTOMER_INITIATED_MESSAGING'], until, (r) => !!r?.businessInitiated && !!r.customerInitiated);
+      expect(await liftFactsNow()).toEqual([]);
+      // Starting conversations is allowed again, answering customers not yet: one of each fact.
+      await announce(['RESTRICTED_CUSTOMER_INITIATED_MESSAGING'], until, (r) => !r?.businessInitiated && !!r?.customerInitiated);
+      expect(await liftFactsNow()).toEqual([{ businessInitiated: true, customerInitiated: false }]);
+      await announce([], until, (r) => r === null);
+      expect(await liftFactsNow()).toEqual([
+        { businessInitiated: true, customerInitiated: false },
+        { businessInitiated: false, customerInitiated: true },
+      ]);
+
+      const delivered = await eventually(() => {
+        const lifts = received.filter((r) => r.type === 'channel.restriction_lifted');
+        return received.filter((r) => r.type === 'channel.restricted').length === 2 && lifts.length === 2 ? lifts : null;
+      }, 30_000, 'the facts at the receiver');
+      expect(delivered.map((r) => r.data)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ channelAccountId: channelId, businessInitiated: true, customerInitiated: false, description: expect.stringContaining('may not answer customers') }),
+          expect.objectContaining({ channelAccountId: channelId, businessInitiated: false, customerInitiated: true, description: expect.stringContaining('Nothing restricts') }),
+        ]),
+      );
+    } finally {
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });

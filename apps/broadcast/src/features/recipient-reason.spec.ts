@@ -61,6 +61,33 @@ describe('a broadcast reason in the reader’s words', () => {
     expect(wordedBroadcast('en', [byAgent])).toEqual(['Paused by an agent.']);
   });
 
+  it('says that a pause for a restriction ends by itself, and that the broadcast resumed by itself', () => {
+    const until = '2026-11-30T06:01:00.000Z';
+    const restricted: Reason = { reason: `Paused automatically: WhatsApp restricted this number from starting conversations until ${until}. …`, reasonCode: 'PAUSED_RESTRICTED', reasonParams: { until } };
+    const noEnd: Reason = { reason: 'Paused automatically: …', reasonCode: 'PAUSED_RESTRICTED', reasonParams: {} };
+    const lifted: Reason = { reason: 'Resumed automatically: …', reasonCode: 'RESUMED_AFTER_RESTRICTION', reasonParams: { end: 'lifted' } };
+    const expired: Reason = { reason: 'Resumed automatically: …', reasonCode: 'RESUMED_AFTER_RESTRICTION', reasonParams: { end: 'expired' } };
+    const [r, n, l, e] = wordedBroadcast('en', [restricted, noEnd, lifted, expired]);
+    // The end in the page's language, not the server's ISO time.
+    const untilInEnglish = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(until));
+    expect(r).toBe(`Paused automatically: WhatsApp restricted this number from starting conversations until ${untilInEnglish}. It resumes by itself when the restriction ends.`);
+    expect(n).toMatch(/without saying until when\. It resumes by itself when WhatsApp lifts the restriction\.$/);
+    expect(l).toBe('Resumed automatically: WhatsApp lifted the restriction on starting conversations.');
+    expect(e).toBe('Resumed automatically: the restriction on starting conversations ended.');
+    const [ri, li] = wordedBroadcast('id', [restricted, lifted]);
+    expect(ri).toBe(`Dijeda otomatis: WhatsApp membatasi nomor ini sehingga tidak bisa memulai percakapan sampai ${new Intl.DateTimeFormat('id', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(until))}. Siaran berlanjut sendiri begitu pembatasan berakhir.`);
+    expect(li).toBe('Dilanjutkan otomatis: WhatsApp mencabut pembatasan memulai percakapan.');
+  });
+
+  it('words a reason with more than one text by its values', () => {
+    const templatePaused: Reason = { reason: 'Paused automatically: WhatsApp paused the template "promo".', reasonCode: 'TEMPLATE_STATUS', reasonParams: { template: 'promo', status: 'PAUSED' } };
+    const headerMissing: Reason = { reason: 'The header file is no longer stored on this number; upload it again.', reasonCode: 'HEADER_UPLOAD_FAILED', reasonParams: { problem: 'missing' } };
+    expect(wordedBroadcast('id', [templatePaused, headerMissing])).toEqual([
+      'Dijeda otomatis: WhatsApp menjeda template “promo” (biasanya karena kualitas rendah). Lanjutkan setelah template aktif lagi.',
+      'File di bagian atas pesan sudah tidak tersimpan; unggah lagi.',
+    ]);
+  });
+
   it('falls back to the server’s sentence for a code the app does not know', () => {
     expect(wordedBroadcast('id', [{ reason: 'Something new.', reasonCode: 'SOMETHING_NEW', reasonParams: {} }])).toEqual(['Something new.']);
   });

@@ -127,6 +127,14 @@ export default {
       refused: 'WhatsApp did not accept the file at the top of the message.',
     },
     DAILY_LIMIT: 'Waiting for the daily limit: this number may send {limit} business-initiated messages in 24 hours. Sending goes on as that window frees up.',
+    PAUSED_RESTRICTED: {
+      until: 'Paused automatically: WhatsApp restricted this number from starting conversations until {until}. It resumes by itself when the restriction ends.',
+      noEnd: 'Paused automatically: WhatsApp restricted this number from starting conversations, without saying until when. It resumes by itself when WhatsApp lifts the restriction.',
+    },
+    RESUMED_AFTER_RESTRICTION: {
+      lifted: 'Resumed automatically: WhatsApp lifted the restriction on starting conversations.',
+      expired: 'Resumed automatically: the restriction on starting conversations ended.',
+    },
     actor: { agent: 'an agent', api: 'a connected system (API)' },
   },
   recipientReason: {

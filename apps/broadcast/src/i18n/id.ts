@@ -129,6 +129,14 @@ const id: typeof en = {
       refused: 'WhatsApp tidak menerima file di bagian atas pesan.',
     },
     DAILY_LIMIT: 'Menunggu batas harian: nomor ini boleh mengirim {limit} pesan yang dimulai bisnis dalam 24 jam. Pengiriman berlanjut begitu jendela itu longgar lagi.',
+    PAUSED_RESTRICTED: {
+      until: 'Dijeda otomatis: WhatsApp membatasi nomor ini sehingga tidak bisa memulai percakapan sampai {until}. Siaran berlanjut sendiri begitu pembatasan berakhir.',
+      noEnd: 'Dijeda otomatis: WhatsApp membatasi nomor ini sehingga tidak bisa memulai percakapan, tanpa menyebut sampai kapan. Siaran berlanjut sendiri begitu WhatsApp mencabut pembatasan.',
+    },
+    RESUMED_AFTER_RESTRICTION: {
+      lifted: 'Dilanjutkan otomatis: WhatsApp mencabut pembatasan memulai percakapan.',
+      expired: 'Dilanjutkan otomatis: pembatasan memulai percakapan sudah berakhir.',
+    },
     actor: { agent: 'seorang agen', api: 'sistem yang terhubung (API)' },
   },
   recipientReason: {

@@ -22,7 +22,7 @@ import { fieldProblems } from '../http/zod-validation.pipe.js';
 import { recordEvent, recordLive } from '../outbox/outbox.js';
 import { ChannelRegistry } from '../plugin/channel-registry.js';
 import { type AccountCheckRecord, ChannelAccount } from './channel-account.entity.js';
-import { isNewer, restrictionRecord } from './channel-restriction.js';
+import { type ChannelRestrictionRecord, isNewer, restrictionRecord } from './channel-restriction.js';
 import { SecretBox } from './secret-box.js';
 
 export const createChannelSchema = z.object({
@@ -82,6 +82,7 @@ export class ChannelsService implements EventSubscriber, OnModuleInit {
   private readonly uncommitted = new WeakMap<Transaction, Set<string>>();
   private readonly webhookTouched = new Map<string, number>();
   private readonly lock: { lockMode?: LockMode.PESSIMISTIC_WRITE };
+  private readonly shareLock: { lockMode?: LockMode.PESSIMISTIC_READ };
 
   constructor(
     private readonly orm: MikroORM,
@@ -92,7 +93,9 @@ export class ChannelsService implements EventSubscriber, OnModuleInit {
   ) {
     this.box = new SecretBox(options.secretKey);
     // Two ingest transactions at once on PostgreSQL; SQLite has one writer and no row locks.
-    this.lock = databaseKindOf(options.database.url) === 'sqlite' ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE };
+    const sqlite = databaseKindOf(options.database.url) === 'sqlite';
+    this.lock = sqlite ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE };
+    this.shareLock = sqlite ? {} : { lockMode: LockMode.PESSIMISTIC_READ };
   }
 
   onModuleInit(): void {
@@ -226,24 +229,46 @@ export class ChannelsService implements EventSubscriber, OnModuleInit {
   /**
    * Keeps what the provider now says the account may not send (`account_update`), in the
    * caller's transaction, unless a later announcement is already kept (webhooks arrive out of
-   * order). Records the `channel.restricted` fact when something is restricted, and pushes the
-   * account's new view to the apps. Returns whether it was kept.
+   * order). Records the `channel.restricted` fact when something is restricted, the
+   * `channel.restriction_lifted` fact when something it had restricted no longer is, and pushes
+   * the account's new view to the apps. Returns whether it was kept.
    */
   async applyRestriction(em: EntityManager, tenant: string, now: Date, id: string, announced: { restriction: AccountRestriction; description: string; timestamp: Date }): Promise<boolean> {
     const account = await em.findOne(ChannelAccount, { id }, this.lock);
     if (!account || !isNewer(announced.timestamp, account.restriction)) return false;
+    const before = account.restriction;
     account.restriction = restrictionRecord(announced.restriction, announced.timestamp, announced.description);
     const live = liveEvents.channelUpdated(tenant, { channelAccountId: id, data: { channel: this.view(account, now) } });
     const { businessInitiated, customerInitiated, until } = announced.restriction;
-    if (businessInitiated || customerInitiated) {
-      const fact = facts.channelRestricted(tenant, { channelAccountId: id, businessInitiated, customerInitiated, until: until?.toISOString() ?? null, description: announced.description });
-      recordEvent(em, tenant, now, fact, live);
-    } else recordLive(em, tenant, now, live);
+    const description = announced.description;
+    // A lift is news only for what the provider had said was restricted (an announcement of
+    // other restrictions, adding numbers say, lifts nothing).
+    const lifted = { businessInitiated: !!before?.businessInitiated && !businessInitiated, customerInitiated: !!before?.customerInitiated && !customerInitiated };
+    const recorded = [
+      ...(businessInitiated || customerInitiated ? [facts.channelRestricted(tenant, { channelAccountId: id, businessInitiated, customerInitiated, until: until?.toISOString() ?? null, description })] : []),
+      ...(lifted.businessInitiated || lifted.customerInitiated ? [facts.channelRestrictionLifted(tenant, { channelAccountId: id, ...lifted, description })] : []),
+    ];
+    // The live push travels with the first fact, or alone.
+    const [first, ...more] = recorded;
+    if (first) recordEvent(em, tenant, now, first, live);
+    else recordLive(em, tenant, now, live);
+    for (const fact of more) recordEvent(em, tenant, now, fact);
     // Forgotten once the caller's transaction commits: a resolve before then still reads the old row.
     const transaction = em.isInTransaction() ? em.getTransactionContext<Transaction>() : undefined;
     if (!transaction) this.forget(id);
     else this.uncommitted.set(transaction, (this.uncommitted.get(transaction) ?? new Set()).add(id));
     return true;
+  }
+
+  /**
+   * What the provider last said the account may not send, read in the caller's transaction and,
+   * on PostgreSQL, with the account's row locked for share: an announcement being kept meanwhile
+   * is waited for and read, and one kept later waits for the caller's commit (its facts' hooks
+   * then see what the caller did). For a feature that acts on the restriction ending.
+   */
+  async restrictionKept(em: EntityManager, id: string): Promise<ChannelRestrictionRecord | null> {
+    const account = await em.findOne(ChannelAccount, { id }, { ...this.shareLock, refresh: true });
+    return account?.restriction ?? null;
   }
 
   async create(principal: Principal, input: z.infer<typeof createChannelSchema>): Promise<ChannelAccount> {

@@ -149,9 +149,9 @@ export class InboundOrchestrator {
           targetId: account.id,
           details: { description: event.description, error: event.error ?? null },
         });
-        // Kept on the number, where sends are refused and the apps say why; a restriction is also a
-        // fact: features act on it (a broadcast pauses before its first send is refused), and
-        // back-end systems can subscribe to it.
+        // Kept on the number, where sends are refused and the apps say why; a restriction and its
+        // lifting are also facts: features act on them (a broadcast pauses before its first send
+        // is refused, and resumes once it may send again), and back-end systems can subscribe to them.
         if (event.restriction) await this.channels.applyRestriction(c.em, c.tenant, c.now, account.id, { restriction: event.restriction, description: event.description, timestamp: event.timestamp });
     }
   }

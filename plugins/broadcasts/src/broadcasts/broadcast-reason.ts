@@ -13,7 +13,9 @@ export type BroadcastReasonCode =
   | 'TEMPLATE_STATUS'
   | 'TEMPLATE_NOT_APPROVED'
   | 'HEADER_UPLOAD_FAILED'
-  | 'DAILY_LIMIT';
+  | 'DAILY_LIMIT'
+  | 'PAUSED_RESTRICTED'
+  | 'RESUMED_AFTER_RESTRICTION';
 
 export interface BroadcastReason {
   code: BroadcastReasonCode;
@@ -49,6 +51,21 @@ export const broadcastReasons = {
   }),
   /** The header file could not be uploaded at start: `problem` says why in a word the apps know. */
   headerUploadFailed: (problem: 'unsupported' | 'missing' | 'refused', text: string): BroadcastReason => ({ code: 'HEADER_UPLOAD_FAILED', params: { problem }, text }),
+  /**
+   * The provider announced that the number may not start conversations (until `until`, if it
+   * said): the one pause the engine takes back by itself once that ends (`BroadcastEngine.resumeAfterRestriction`).
+   */
+  pausedRestricted: (until: string | null): BroadcastReason => ({
+    code: 'PAUSED_RESTRICTED',
+    params: until ? { until } : {},
+    text: `Paused automatically: WhatsApp restricted this number from starting conversations${until ? ` until ${until}` : ''}. It resumes by itself when the restriction ends.`,
+  }),
+  /** Running again on its own: the provider lifted the restriction, or its end passed. */
+  resumedAfterRestriction: (end: 'lifted' | 'expired'): BroadcastReason => ({
+    code: 'RESUMED_AFTER_RESTRICTION',
+    params: { end },
+    text: `Resumed automatically: ${end === 'lifted' ? 'WhatsApp lifted the restriction on starting conversations' : 'the restriction on starting conversations ended'}.`,
+  }),
   dailyLimit: (limit: number): BroadcastReason => ({
     code: 'DAILY_LIMIT',
     params: { limit },

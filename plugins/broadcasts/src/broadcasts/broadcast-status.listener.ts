@@ -10,7 +10,8 @@ import { broadcastReasons } from './broadcast-reason.js';
  * send moved its recipient in its own transaction already); a reply
  * quoting one is marked as a reply to its broadcast and counted; a template Meta paused or disabled pauses
  * the broadcasts using it, and a number restricted from starting conversations pauses its
- * broadcasts. A hook lost to a crash is repaired by `BroadcastEngine.repair`.
+ * broadcasts until the restriction is lifted. A hook lost to a crash is repaired by
+ * `BroadcastEngine.repair` (and a lost lift by `BroadcastEngine.resumeUnrestricted`).
  */
 @Injectable()
 export class BroadcastStatusListener {
@@ -51,13 +52,19 @@ export class BroadcastStatusListener {
    * A number WhatsApp restricted from starting conversations pauses its broadcasts at once,
    * rather than at the first send it refuses (which would fail that recipient). The sends
    * already queued are held, as on any pause; resuming while the restriction lasts pauses again
-   * at the first refusal.
+   * at the first refusal. They resume by themselves when it ends (below, and
+   * `BroadcastEngine.resumeUnrestricted` for an end no webhook announces).
    */
   @OnEvent('channel.restricted')
   async onChannelRestricted(event: DomainEventMap['channel.restricted']): Promise<void> {
     if (!event.businessInitiated) return;
-    const until = event.until ? ` until ${event.until}` : '';
-    await this.engine.pauseByAccount(event.channelAccountId, broadcastReasons.pausedOnError('CHANNEL_RESTRICTED', `WhatsApp restricted this number from starting conversations${until}.`));
+    await this.engine.pauseByAccount(event.channelAccountId, broadcastReasons.pausedRestricted(event.until));
+  }
+
+  /** WhatsApp lets the number start conversations again: the broadcasts its restriction paused go on. */
+  @OnEvent('channel.restriction_lifted')
+  async onRestrictionLifted(event: DomainEventMap['channel.restriction_lifted']): Promise<void> {
+    if (event.businessInitiated) await this.engine.resumeAfterRestriction(event.channelAccountId);
   }
 
   @OnEvent('template.status')

@@ -1,7 +1,19 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type EntityManager, type FilterQuery, MikroORM } from '@mikro-orm/core';
-import { type ChannelError, type Clock, type OutgoingEvent, type MessageStatus, type TemplateParameters, commands, facts, isStatusAdvance, liveEvents, previewOf } from '@obrol/contracts';
+import {
+  type ChannelError,
+  type Clock,
+  type OutgoingEvent,
+  type MessageStatus,
+  type TemplateParameters,
+  commands,
+  facts,
+  isStatusAdvance,
+  liveEvents,
+  previewOf,
+  restrictionInForce,
+} from '@obrol/contracts';
 import {
   CLOCK,
   type ChannelAccount,
@@ -40,6 +52,13 @@ export interface PlannedAhead {
   counts: CounterShift;
   fingerprint: string;
 }
+
+/**
+ * What a resume did: resumed, or not — the broadcast was not paused (any more), or its caller
+ * found it must stay paused — or `problem` says what keeps it paused.
+ */
+export type ResumeOutcome = { resumed: true } | { resumed: false; problem: BroadcastReason | null };
+const NOT_RESUMED: ResumeOutcome = { resumed: false, problem: null };
 
 /** A message's status, as `follow` is told it. */
 export interface FollowedStatus {
@@ -747,14 +766,105 @@ export class BroadcastEngine implements OnModuleDestroy {
     });
   }
 
+  /**
+   * Resumes a paused broadcast where it stopped: the one path of a person's resume and an
+   * automatic one. A broadcast never started uploads its header file and freezes its audience
+   * first; the messages held while it was paused are sent again (the sender opens one attempt
+   * per message, so none goes twice). `mayResume`, asked in the transaction, lets the caller keep
+   * it paused on what it reads there.
+   */
+  async resume(id: string, resumedBy: BroadcastReason | null, mayResume: (tx: EntityManager, b: Broadcast) => Promise<boolean> = async () => true): Promise<ResumeOutcome> {
+    const found = await this.orm.em.fork().findOne(Broadcast, { id, status: 'paused' }, { fields: ['tenantId', 'channelAccount'] });
+    if (!found) return NOT_RESUMED;
+    // Looked up before the transaction: on SQLite's single connection a lookup inside it would wait forever.
+    const tenant = await this.tenants.slugOf(found.tenantId);
+    const { plugin } = await this.channels.resolve(found.channelAccount.id);
+    const uploadFailed = await this.uploadHeaderMedia(id);
+    if (uploadFailed) return { resumed: false, problem: uploadFailed };
+    return this.orm.em.fork().transactional(async (tx): Promise<ResumeOutcome> => {
+      const b = await tx.findOne(Broadcast, { id, status: 'paused' }, { populate: ['channelAccount'] });
+      if (!b || !(await mayResume(tx, b))) return NOT_RESUMED;
+      const template = await this.templateOf(tx, b);
+      if (!template || template.status !== 'APPROVED') return { resumed: false, problem: broadcastReasons.templateNotApproved(b.templateName, b.templateLanguage, template?.status ?? 'missing') };
+      // Of resumers racing (a person, the lift's hook, the job of each worker) one moves it; on
+      // PostgreSQL the others wait for its commit here and find it running.
+      if (!(await tx.nativeUpdate(Broadcast, { id, status: 'paused' }, { status: 'running' }))) return NOT_RESUMED;
+      if (!b.startedAt) {
+        await this.freeze(tx, b, template);
+        b.startedAt = this.clock.now();
+      }
+      b.status = 'running';
+      setReason(b, resumedBy);
+      await this.requeueHeld(tx, tenant, plugin.id, b);
+      this.record(tx, tenant, b, 'resumed');
+      this.logger.log(`broadcast ${id} resumed${resumedBy ? `: ${resumedBy.text}` : ''}`);
+      return { resumed: true };
+    });
+  }
+
+  /**
+   * Resumes the broadcasts of a number that its restriction paused (`PAUSED_RESTRICTED`), once
+   * the number may start conversations again: the provider lifted the restriction, or its end
+   * passed. Read again in each resume's transaction, so a newer restriction keeps them paused.
+   * A broadcast paused for anything else (by a person, a template, failures) is left alone.
+   * Returns how many it resumed.
+   */
+  async resumeAfterRestriction(channelAccountId: string): Promise<number> {
+    const waiting = await this.orm.em.fork().find(Broadcast, { channelAccount: channelAccountId, status: 'paused', reasonCode: 'PAUSED_RESTRICTED' }, { fields: ['id'] });
+    if (waiting.length === 0) return 0;
+    // From the cached account first: while the restriction lasts, no transaction is opened.
+    const kept = (await this.channels.resolve(channelAccountId)).account.restriction;
+    if (restrictionInForce(kept, this.clock.now())?.businessInitiated) return 0;
+    const resumedBy = broadcastReasons.resumedAfterRestriction(kept?.businessInitiated ? 'expired' : 'lifted');
+    const stillWaiting = async (tx: EntityManager, b: Broadcast) =>
+      b.reasonCode === 'PAUSED_RESTRICTED' && !restrictionInForce(await this.channels.restrictionKept(tx, channelAccountId), this.clock.now())?.businessInitiated;
+    let resumed = 0;
+    for (const { id } of waiting) {
+      const outcome = await this.resume(id, resumedBy, stillWaiting);
+      if (outcome.resumed) resumed += 1;
+      else if (outcome.problem) await this.keepPaused(id, outcome.problem);
+    }
+    return resumed;
+  }
+
+  /**
+   * Resumes broadcasts paused by their number's restriction once it ended: the hook on
+   * `channel.restriction_lifted` resumes them at once, but no webhook says that a restriction's
+   * `until` passed (and a hook is lost with its process).
+   */
+  @Every({ name: 'broadcast restriction ends', intervalMs: 5_000, roles: ['worker'] })
+  async resumeUnrestricted(): Promise<number> {
+    const waiting = await this.orm.em.fork().find(Broadcast, { status: 'paused', reasonCode: 'PAUSED_RESTRICTED' }, { fields: ['channelAccount'] });
+    let resumed = 0;
+    for (const channelAccountId of new Set(waiting.map((b) => b.channelAccount.id))) resumed += await this.resumeAfterRestriction(channelAccountId);
+    return resumed;
+  }
+
+  /** A restriction's pause that cannot be taken back by itself (its template was paused meanwhile, say) says why instead, for a person to act on. */
+  private async keepPaused(id: string, problem: BroadcastReason): Promise<void> {
+    const moved = await this.orm.em.fork().nativeUpdate(Broadcast, { id, status: 'paused', reasonCode: 'PAUSED_RESTRICTED' }, reasonColumns(problem));
+    if (!moved) return;
+    this.logger.warn(`broadcast ${id} stays paused after its number's restriction ended: ${problem.text}`);
+    this.progressChanged(id);
+  }
+
   /** The slug of a broadcast's tenant, or null when there is no such broadcast. */
   private async tenantOf(broadcastId: string): Promise<string | null> {
     const b = await this.orm.em.fork().findOne(Broadcast, broadcastId, { fields: ['tenantId'] });
     return b ? this.tenants.slugOf(b.tenantId) : null;
   }
 
-  /** Pauses the running broadcasts of a number the provider restricted from starting conversations. */
-  pauseByAccount(channelAccountId: string, reason: BroadcastReason): Promise<number> {
+  /**
+   * Pauses the running broadcasts of a number the provider restricted from starting
+   * conversations; those its restriction paused before take the new words (its end may have moved).
+   */
+  async pauseByAccount(channelAccountId: string, reason: BroadcastReason): Promise<number> {
+    const em = this.orm.em.fork();
+    const waiting = await em.find(Broadcast, { channelAccount: channelAccountId, status: 'paused', reasonCode: reason.code }, { fields: ['id'] });
+    if (waiting.length) {
+      await em.nativeUpdate(Broadcast, { id: { $in: waiting.map((b) => b.id) }, status: 'paused', reasonCode: reason.code }, reasonColumns(reason));
+      for (const b of waiting) this.progressChanged(b.id);
+    }
     return this.pauseRunning({ channelAccount: channelAccountId }, reason);
   }
 

@@ -104,7 +104,7 @@ export const broadcastViewSchema = z.object({
   messagesPerSecond: z.number().int(),
   status: broadcastStatusSchema,
   reason: z.string().nullable(),
-  /** `reason` as a stable code the apps word: PAUSED_BY, CANCELLED_BY, PAUSED_ON_ERROR, PAUSED_FAILURE_RATE, TEMPLATE_STATUS, TEMPLATE_NOT_APPROVED, HEADER_UPLOAD_FAILED, DAILY_LIMIT. */
+  /** `reason` as a stable code the apps word: PAUSED_BY, CANCELLED_BY, PAUSED_ON_ERROR, PAUSED_FAILURE_RATE, TEMPLATE_STATUS, TEMPLATE_NOT_APPROVED, HEADER_UPLOAD_FAILED, DAILY_LIMIT, PAUSED_RESTRICTED, RESUMED_AFTER_RESTRICTION. */
   reasonCode: z.string().nullable(),
   reasonParams: reasonParamsSchema.nullable(),
   scheduledAt: z.iso.datetime().nullable(),

@@ -45,7 +45,7 @@ import { broadcastView, recipientView } from './broadcast.view.js';
 import { isTimeZone, localTimeToInstant } from './schedule-time.js';
 import { requiredColumns } from './variable-resolution.js';
 import { dailyLimitOf } from '../pacing/daily-limit.js';
-import { broadcastReasons, setReason } from './broadcast-reason.js';
+import { type BroadcastReason, broadcastReasons, setReason } from './broadcast-reason.js';
 
 const EXAMPLES = 5;
 
@@ -229,26 +229,20 @@ export class BroadcastsService {
     return broadcastView(await this.get(principal, id));
   }
 
+  /** Resumes where it stopped, through the engine's one resume path (the one an automatic resume takes too). */
   async resume(principal: Principal, id: string): Promise<BroadcastView> {
-    const em = this.orm.em.fork();
-    const { plugin } = await this.channels.resolve((await this.get(principal, id)).channelAccount.id);
-    const uploadFailed = await this.engine.uploadHeaderMedia(id);
-    if (uploadFailed) throw new ObrolError('MEDIA_FAILED', uploadFailed.text);
-    await em.transactional(async (tx) => {
-      const b = await this.get(principal, id, tx);
-      this.assertStatus(b, ['paused'], 'resumed');
-      const template = await this.templateFor(tx, b.channelAccount.id, b.templateName, b.templateLanguage);
-      if (template.status !== 'APPROVED') throw new ObrolError('TEMPLATE_NOT_APPROVED', `Template "${template.name}" is still ${template.status}; resume when WhatsApp approves it again.`);
-      if (!b.startedAt) {
-        await this.engine.freeze(tx, b, template);
-        b.startedAt = this.clock.now();
-      }
-      b.status = 'running';
-      setReason(b, null);
-      await this.engine.requeueHeld(tx, principal.tenantSlug, plugin.id, b);
-      this.engine.record(tx, principal.tenantSlug, b, 'resumed');
-    });
+    this.assertStatus(await this.get(principal, id), ['paused'], 'resumed');
+    const outcome = await this.engine.resume(id, null);
+    if (!outcome.resumed) throw outcome.problem ? this.resumeRefused(outcome.problem) : this.stateInvalid(await this.get(principal, id), ['paused'], 'resumed');
     return broadcastView(await this.get(principal, id));
+  }
+
+  /** Why a resume is refused, as the API's error: what keeps the broadcast paused (its header file, or its template). */
+  private resumeRefused(problem: BroadcastReason): ObrolError {
+    if (problem.code === 'HEADER_UPLOAD_FAILED') return new ObrolError('MEDIA_FAILED', problem.text);
+    const { template, language, status } = problem.params;
+    if (status === 'missing') return new ObrolError('TEMPLATE_NOT_FOUND', `There is no template "${template}" in ${language} on this number. Sync templates or pick another.`);
+    return new ObrolError('TEMPLATE_NOT_APPROVED', `Template "${template}" is still ${status}; resume when WhatsApp approves it again.`);
   }
 
   /** Stops for good: recipients not handed out yet are skipped; messages already queued are refused by the gate. */
@@ -458,9 +452,11 @@ export class BroadcastsService {
   }
 
   private assertStatus(b: Broadcast, allowed: BroadcastStatus[], what: string): void {
-    if (!allowed.includes(b.status)) {
-      throw new ObrolError('BROADCAST_STATE_INVALID', `A ${b.status} broadcast cannot be ${what}; it must be ${allowed.join(' or ')}.`, { status: b.status });
-    }
+    if (!allowed.includes(b.status)) throw this.stateInvalid(b, allowed, what);
+  }
+
+  private stateInvalid(b: Broadcast, allowed: BroadcastStatus[], what: string): ObrolError {
+    return new ObrolError('BROADCAST_STATE_INVALID', `A ${b.status} broadcast cannot be ${what}; it must be ${allowed.join(' or ')}.`, { status: b.status });
   }
 }
 

@@ -176,4 +176,19 @@ describe('LivePage', () => {
     await flushPromises();
     expect(w.find('[data-testid="live-status"]').text()).toBe('Sending');
   });
+
+  it('says that a restriction paused it until it ends, and that it then went on by itself', async () => {
+    const until = '2026-11-01T06:00:00.000Z';
+    const restricted = { reason: `Paused automatically: WhatsApp restricted this number from starting conversations until ${until}. …`, reasonCode: 'PAUSED_RESTRICTED', reasonParams: { until } };
+    const { w, fake } = setup('id', { pending: 600, sent: 400 }, { status: 'paused', ...restricted });
+    await flushPromises();
+    expect(w.find('[data-testid="live-paused-reason"]').text()).toMatch(/^Dijeda otomatis: WhatsApp membatasi nomor ini .* Siaran berlanjut sendiri begitu pembatasan berakhir\.$/);
+    expect(w.find('[data-testid="live-resumed-reason"]').exists()).toBe(false);
+    const resumed = { status: 'running', reason: 'Resumed automatically: WhatsApp lifted the restriction on starting conversations.', reasonCode: 'RESUMED_AFTER_RESTRICTION', reasonParams: { end: 'lifted' } };
+    fake.socket.onmessage!({ data: JSON.stringify({ eventId: 'e', occurredAt: until, schemaVersion: 1, tenantId: 't', type: 'broadcast.progress', channelAccountId: 'ch1', data: { broadcastId: 'b1', channelAccountId: 'ch1', name: 'Promo', ...resumed, counters: counters({ pending: 500, sent: 500 }), planning: null } }) });
+    await flushPromises();
+    expect(w.find('[data-testid="live-paused-reason"]').exists()).toBe(false);
+    expect(w.find('[data-testid="live-resumed-reason"]').text()).toBe('Dilanjutkan otomatis: WhatsApp mencabut pembatasan memulai percakapan.');
+    expect(w.find('[data-testid="live-status"]').text()).toBe('Mengirim');
+  });
 });
