@@ -7,6 +7,7 @@ import { Broadcast } from './broadcasts/broadcast.entity.js';
 import { RecipientMovesWriter } from './broadcasts/recipient-moves.writer.js';
 import { BroadcastEngine } from './broadcasts/broadcast.engine.js';
 import { AudienceRecipientsWriter } from './audience/audience-recipients.writer.js';
+import { AudienceFilterWriter } from './audience/audience-filter.writer.js';
 import { StagedAudienceRow } from './audience/staged-audience-row.entity.js';
 import { BroadcastHandOutWriter } from './broadcasts/broadcast-hand-out.writer.js';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
@@ -36,6 +37,7 @@ let options: BroadcastOptions = DEFAULT_BROADCAST_OPTIONS;
     BroadcastEngine,
     BroadcastHandOutWriter,
     AudienceRecipientsWriter,
+    AudienceFilterWriter,
     BroadcastStatusListener,
     RecipientMovesWriter,
     SendPaceStore,

@@ -45,6 +45,7 @@ import { dailyLimitOf } from '../pacing/daily-limit.js';
 import { handOutRoom } from '../pacing/hand-out-room.js';
 import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
 import { BroadcastHandOutWriter, type QueuedBroadcastMessage, type RecipientQueued } from './broadcast-hand-out.writer.js';
+import { AudienceFilterWriter, choosesContacts } from '../audience/audience-filter.writer.js';
 
 /** How far `planAhead` planned a broadcast's audience before its start, and on what (`freeze` goes on from there). */
 export interface PlannedAhead {
@@ -68,6 +69,8 @@ export interface FollowedStatus {
 }
 
 const CHUNK = 1000;
+/** Contacts of the number a filter looks through per short transaction while its audience is planned ahead. */
+const CONTACT_WINDOW = 5_000;
 /** At most one `broadcast.progress` live event per broadcast in this interval, per process. */
 const PROGRESS_INTERVAL_MS = 500;
 /** A broadcast message queued this long without an attempt, while its broadcast runs, is sent again. */
@@ -123,6 +126,7 @@ export class BroadcastEngine implements OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(BROADCAST_OPTIONS) private readonly options: BroadcastOptions,
     private readonly moves: RecipientMovesWriter,
+    private readonly filterSql: AudienceFilterWriter,
   ) {}
 
   /**
@@ -178,7 +182,8 @@ export class BroadcastEngine implements OnModuleDestroy {
    * filter names, or every contact of the number when it filters by tags or attributes.
    */
   async audienceSize(em: EntityManager, b: Broadcast): Promise<number> {
-    const uploaded = await em.count(BroadcastRecipient, { broadcast: b.id });
+    // The uploaded rows only: contacts an earlier plan chose (no CSV row) are counted below.
+    const uploaded = await em.count(BroadcastRecipient, { broadcast: b.id, csvRow: { $ne: null } });
     const filter = b.audienceFilter;
     if (!filter) return uploaded;
     if (filter.tags?.length || filter.attributes) return uploaded + (await em.count(Contact, { channelAccount: b.channelAccount.id }));
@@ -191,41 +196,46 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /**
-   * Adds the contacts the broadcast's filter chooses as recipients (not already on it by number),
-   * a chunk of contacts at a time and outside the unit of work: neither the contacts read nor
-   * the recipients added stay in memory, so a filter over a million contacts runs in flat memory.
+   * Replaces the recipients an earlier choice of the filter added with the contacts it chooses
+   * now, in `em`'s transaction: one delete and one `insert … select` in the database, which
+   * matches the tags and attributes, whatever the number of contacts (ADR 0042).
    */
-  async addFilteredContacts(em: EntityManager, b: Broadcast): Promise<number> {
+  async chooseContacts(em: EntityManager, b: Broadcast): Promise<void> {
+    await this.filterSql.forget(em, b.id);
+    if (choosesContacts(b.audienceFilter)) await this.filterSql.choose(em, { id: b.id, channelAccountId: b.channelAccount.id }, b.audienceFilter, { after: '', upto: null });
+  }
+
+  /**
+   * `chooseContacts` ahead of the start, a window of the number's contacts per short transaction
+   * (SQLite's one writer is free between two), each of which first checks, and on PostgreSQL
+   * locks, that the broadcast is still in `from` and unchanged. False when it changed, or the
+   * process stops: the start then chooses them itself.
+   */
+  private async chooseContactsAhead(b: Broadcast, from: BroadcastStatus): Promise<boolean> {
+    const still = (tx: EntityManager) => this.filterSql.lock(tx, b.id, { status: from, updatedAt: b.updatedAt });
+    const forgotten = await this.orm.em.fork().transactional(async (tx) => {
+      if (!(await still(tx))) return false;
+      await this.filterSql.forget(tx, b.id);
+      return true;
+    });
     const filter = b.audienceFilter;
-    if (!filter || (!filter.contactIds?.length && !filter.tags?.length && !filter.attributes)) return 0;
-    const tags = filter.tags ?? [];
-    const attributes = Object.entries(filter.attributes ?? {});
-    let added = 0;
+    if (!forgotten || !choosesContacts(filter)) return forgotten;
+    const broadcast = { id: b.id, channelAccountId: b.channelAccount.id };
     let after = '';
     for (;;) {
-      const id = filter.contactIds?.length ? { $in: filter.contactIds, $gt: after } : { $gt: after };
-      const chunk = await em.find(
-        Contact,
-        { channelAccount: b.channelAccount.id, id },
-        { orderBy: { id: 'asc' }, limit: CHUNK, fields: ['phone', 'externalId', 'tags', 'attributes'], disableIdentityMap: true },
-      );
-      if (chunk.length === 0) break;
-      after = chunk.at(-1)!.id;
-      // By number: the contact a recipient is, in the order contacts were created.
-      const chosen = new Map<string, string>();
-      for (const c of chunk) {
-        if (!tags.every((t) => c.tags.includes(t)) || !attributes.every(([k, v]) => c.attributes[k] === v)) continue;
-        const phone = c.phone ?? `+${c.externalId}`;
-        if (!chosen.has(phone)) chosen.set(phone, c.id);
-      }
-      if (chosen.size === 0) continue;
-      const known = await em.find(BroadcastRecipient, { broadcast: b.id, phone: { $in: [...chosen.keys()] } }, { fields: ['phone'], disableIdentityMap: true });
-      for (const r of known) chosen.delete(r.phone);
-      if (chosen.size === 0) continue;
-      await em.insertMany([...chosen].map(([phone, contactId]) => em.create(BroadcastRecipient, { broadcast: b, phone, contactId, country: null }, { persist: false })));
-      added += chosen.size;
+      if (this.stopping) return false;
+      const window = await this.orm.em.fork().transactional(async (tx) => {
+        if (!(await still(tx))) return null;
+        // Ids (at most 10,000) bound the work: one statement. Tags and attributes look at every contact.
+        const upto = filter.contactIds?.length ? null : await this.filterSql.windowEnd(tx, broadcast.channelAccountId, after, CONTACT_WINDOW);
+        await this.filterSql.choose(tx, broadcast, filter, { after, upto });
+        return { upto };
+      });
+      if (!window) return false;
+      if (window.upto === null) return true;
+      after = window.upto;
+      await nextTurn();
     }
-    return added;
   }
 
   /**
@@ -242,7 +252,9 @@ export class BroadcastEngine implements OnModuleDestroy {
     if (!b) return null;
     const template = await this.templateOf(em, b);
     if (!template || template.status !== 'APPROVED') return null;
-    const { fingerprint, uploaded } = await this.audienceFingerprint(em, b);
+    // The filter's contacts join the audience first, so that they are planned ahead too.
+    if (!(await this.chooseContactsAhead(b, from))) return null;
+    const { fingerprint, recipients } = await this.audienceFingerprint(em, b);
     const counts: CounterShift = { total: 0, pending: 0, skipped: 0, suppressed: 0 };
     let after = '';
     try {
@@ -258,7 +270,7 @@ export class BroadcastEngine implements OnModuleDestroy {
         if (next === after) return { after, counts, fingerprint };
         after = next;
         // How far a start planned by a worker got, for the live page (a million recipients take a minute or two).
-        this.planning.set(id, { planned: counts.total!, of: uploaded });
+        this.planning.set(id, { planned: counts.total!, of: recipients });
         this.progressChanged(id);
         // A turn of the event loop between two chunks: the pool hands the connection to whoever
         // waits for it then. Without it, the next chunk's transaction asks first every time, and
@@ -274,15 +286,18 @@ export class BroadcastEngine implements OnModuleDestroy {
    * Freezes the audience (start, or a scheduled start coming due): filtered contacts become
    * recipients, every recipient gets its parameters or is skipped or suppressed with the
    * reason, and the counters are set. Runs in the transaction that moves the broadcast to running.
-   * With `ahead` (`planAhead`), the recipients it planned are kept as long as the audience is the
-   * one it planned; only the rest (the contacts a filter adds) is planned here.
+   * With `ahead` (`planAhead`), the recipients it chose and planned are kept as long as the
+   * audience is the one it planned; otherwise the filter's contacts are chosen again and everyone
+   * is planned here.
    */
   async freeze(em: EntityManager, b: Broadcast, template: Template, ahead?: PlannedAhead | null): Promise<void> {
+    // Locked before the audience is compared: a plan ahead on another worker still choosing
+    // contacts (PostgreSQL) finishes its window first, or finds this start and stops.
+    await this.filterSql.lock(em, b.id);
     const kept = ahead && ahead.fingerprint === (await this.audienceFingerprint(em, b)).fingerprint ? ahead : null;
     const counts: CounterShift = kept ? { ...kept.counts } : { total: 0, pending: 0, skipped: 0, suppressed: 0 };
     let after = kept?.after ?? '';
-    // Added after the fingerprint was compared: their ids (time-ordered) come after every planned one.
-    await this.addFilteredContacts(em, b);
+    if (!kept) await this.chooseContacts(em, b);
     for (;;) {
       const next = await this.planChunk(em, b, template, after, counts);
       if (next === after) break;
@@ -342,7 +357,7 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /** What a plan ahead is valid for: the broadcast as it was (any update moves `updatedAt`) and its recipients, by number and last id. */
-  private async audienceFingerprint(em: EntityManager, b: Broadcast): Promise<{ fingerprint: string; uploaded: number }> {
+  private async audienceFingerprint(em: EntityManager, b: Broadcast): Promise<{ fingerprint: string; recipients: number }> {
     // In `em`'s transaction, if any: on SQLite's one connection a query outside it would wait for it forever.
     const [row] = await em.getConnection().execute<{ n: number | string; last: string | null }[]>(
       'select count(*) as n, max(id) as last from broadcast_recipients where broadcast_id = ?',
@@ -350,8 +365,8 @@ export class BroadcastEngine implements OnModuleDestroy {
       'all',
       em.getTransactionContext(),
     );
-    const uploaded = Number(row?.n ?? 0);
-    return { fingerprint: `${b.updatedAt.getTime()}:${uploaded}:${row?.last ?? ''}`, uploaded };
+    const recipients = Number(row?.n ?? 0);
+    return { fingerprint: `${b.updatedAt.getTime()}:${recipients}:${row?.last ?? ''}`, recipients };
   }
 
   /** The stored contacts of these recipients, by phone. */

@@ -180,6 +180,9 @@ export class BroadcastsService {
       await em.fork().transactional(async (tx) => {
         // It may have been started while the file was read.
         this.assertStatus(await this.get(principal, id, tx), ['draft'], 'given a new audience');
+        // Another audience: a plan ahead under way (ADR 0032) sees the broadcast changed and stops
+        // choosing contacts; on PostgreSQL this waits for the window it is choosing.
+        await tx.nativeUpdate(Broadcast, { id: b.id }, { updatedAt: new Date() });
         await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
         await this.audience.commit(tx, importId, b.id);
       });
@@ -359,7 +362,7 @@ export class BroadcastsService {
       problems.push({ code: 'HEADER_MEDIA_UNMAPPED', params: { media: template.components.header!.format.toLowerCase() }, message: 'The template has a media header; upload its file or map its link (variables.headerMedia).' });
     }
     await em.transactional(async (tx) => {
-      if (b.status === 'draft') await this.engine.addFilteredContacts(tx, b);
+      if (b.status === 'draft') await this.engine.chooseContacts(tx, b);
       let after = '';
       for (;;) {
         // Unmanaged: the unit of work would otherwise hold every recipient of the audience by the end.
