@@ -171,6 +171,26 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`an audience filter on $
     await stop(id);
   });
 
+  it("takes a chosen contact's country from its number: a marketing template skips the countries WhatsApp does not deliver it to", async () => {
+    const [indonesian, american, canadian] = ['+6281190000301', '+14155550301', '+14165550301'];
+    await importContacts(inbox, ['phone,name,tags', `${indonesian},Indah,promo-301`, `${american},Amy,promo-301`, `${canadian},Cal,promo-301`].join('\n'));
+    const promo = { name: 'filter_promo', language: 'en' };
+    env.provider.templates.push({ ...promo, category: 'MARKETING', parameterFormat: 'positional', components: { body: { text: 'Sale, {{1}}!' } }, status: 'APPROVED', externalId: 'tpl-filter-promo' });
+    expect((await env.api('POST', `/api/v1/channels/${inbox}/templates/sync`)).status).toBe(200);
+    const created = await env.api('POST', '/api/v1/broadcasts', { channelAccountId: inbox, name: 'Promo', template: promo, variables, audience: { tags: ['promo-301'] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+
+    expect((await start(id)).counters).toMatchObject({ total: 3, skipped: 1 });
+    const stored = await query<{ phone: string; country: string | null; status: string; reason_code: string | null }>('select phone, country, status, reason_code from broadcast_recipients where broadcast_id = ? order by phone', [id]);
+    expect(stored).toEqual([
+      { phone: american, country: 'US', status: 'skipped', reason_code: 'MARKETING_COUNTRY_BLOCKED' },
+      { phone: canadian, country: 'CA', status: expect.stringMatching(/^(pending|queued|sent)$/), reason_code: null },
+      { phone: indonesian, country: 'ID', status: expect.stringMatching(/^(pending|queued|sent)$/), reason_code: null },
+    ]);
+    await stop(id);
+  });
+
   it('gives a number once: uploaded and chosen, two contacts sharing it, or a contact with no phone by its external id', async () => {
     const [inFile, chosen, onlyInFile] = ['+6281190000301', '+6281190000302', '+6281190000303'];
     await importContacts(inbox, ['phone,name,tags', `${inFile},In the file,dup`, `${chosen},First of two,dup`].join('\n'));

@@ -46,6 +46,7 @@ import { handOutRoom } from '../pacing/hand-out-room.js';
 import { type BroadcastReason, broadcastReasons, reasonColumns, setReason } from './broadcast-reason.js';
 import { BroadcastHandOutWriter, type QueuedBroadcastMessage, type RecipientQueued } from './broadcast-hand-out.writer.js';
 import { AudienceFilterWriter, choosesContacts } from '../audience/audience-filter.writer.js';
+import { countryOfNumber } from '../audience/phone-country.js';
 
 /** How far `planAhead` planned a broadcast's audience before its start, and on what (`freeze` goes on from there). */
 export interface PlannedAhead {
@@ -325,7 +326,8 @@ export class BroadcastEngine implements OnModuleDestroy {
     const planned: PlannedRecipient[] = [];
     for (const r of chunk) {
       const contact = contacts.get(r.phone) ?? null;
-      const plan = this.planFor(b, template, r, contact);
+      const country = r.country ?? countryOfNumber(r.phone);
+      const plan = this.planFor(b, template, { phone: r.phone, country, columns: r.columns }, contact);
       planned.push({
         id: r.id,
         status: plan.status,
@@ -334,6 +336,7 @@ export class BroadcastEngine implements OnModuleDestroy {
         reasonParams: plan.reasonParams,
         parameters: plan.parameters,
         contactId: contact?.id ?? r.contactId,
+        country,
       });
       counts[plan.status] = (counts[plan.status] ?? 0) + 1;
       counts.total! += 1;
@@ -343,11 +346,12 @@ export class BroadcastEngine implements OnModuleDestroy {
   }
 
   /** What `r` gets from this broadcast (`planRecipient`): its parameters, or why it is skipped or suppressed. */
-  planFor(b: Broadcast, template: Template, r: BroadcastRecipient, contact: Pick<Contact, 'optedOutAt' | 'name' | 'phone' | 'attributes'> | null) {
+  planFor(b: Broadcast, template: Template, r: Pick<BroadcastRecipient, 'phone' | 'country' | 'columns'>, contact: Pick<Contact, 'optedOutAt' | 'name' | 'phone' | 'attributes'> | null) {
     return planRecipient({
       mapping: b.variables,
       templateCategory: template.category,
-      country: r.country,
+      // A contact a filter chose has no uploaded row to take its country from: its number (E.164) says it.
+      country: r.country ?? countryOfNumber(r.phone),
       marketingBlockedCountries: this.options.marketingBlockedCountries,
       optedOutAt: contact?.optedOutAt ?? null,
       headerMediaProviderId: b.headerMediaProviderId,

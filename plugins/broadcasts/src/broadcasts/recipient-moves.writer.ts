@@ -35,6 +35,8 @@ export interface PlannedRecipient {
   reasonParams: Record<string, string | number> | null;
   parameters: unknown;
   contactId: string | null;
+  /** Its number's country (ISO 3166 alpha-2), when the plan found it; kept as it is when not given. */
+  country?: string | null;
 }
 
 /** A broadcast message whose recipient moves. */
@@ -67,10 +69,10 @@ export class RecipientMovesWriter {
     for (const chunk of chunksOf(recipients)) {
       await sql.run(
         tx,
-        `with v (ref, status, reason, reason_code, reason_params, parameters, contact_id) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?, ?)')}) ` +
+        `with v (ref, status, reason, reason_code, reason_params, parameters, contact_id, country) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?, ?, ?)')}) ` +
           `update broadcast_recipients set status = v.status, reason = v.reason, reason_code = v.reason_code, reason_params = ${json('reason_params')}, ` +
-          `parameters = ${json('parameters')}, contact_id = v.contact_id, updated_at = ? from v where broadcast_recipients.id = v.ref`,
-        [...chunk.flatMap((r) => [r.id, r.status, r.reason, r.reasonCode, sql.json(r.reasonParams), sql.json(r.parameters), r.contactId]), sql.date(this.clock.now())],
+          `parameters = ${json('parameters')}, contact_id = v.contact_id, country = coalesce(v.country, broadcast_recipients.country), updated_at = ? from v where broadcast_recipients.id = v.ref`,
+        [...chunk.flatMap((r) => [r.id, r.status, r.reason, r.reasonCode, sql.json(r.reasonParams), sql.json(r.parameters), r.contactId, r.country ?? null]), sql.date(this.clock.now())],
       );
     }
   }
