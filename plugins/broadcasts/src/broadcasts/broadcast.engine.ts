@@ -665,6 +665,8 @@ export class BroadcastEngine implements OnModuleDestroy {
     for (const b of await em.find(Broadcast, { status: 'running', pending: 0, queued: 0, deferred: 0 }, { fields: ['id', 'tenantId'] })) {
       const tenant = await this.tenants.slugOf(b.tenantId);
       await em.fork().transactional(async (tx) => {
+        // Of the workers completing it at once, one does (see `launch`).
+        if (!(await tx.nativeUpdate(Broadcast, { id: b.id, status: 'running', pending: 0, queued: 0, deferred: 0 }, { status: 'running' }))) return;
         const current = await tx.findOne(Broadcast, { id: b.id, status: 'running', pending: 0, queued: 0, deferred: 0 }, { populate: ['channelAccount'] });
         if (!current) return;
         current.status = 'completed';
@@ -705,6 +707,10 @@ export class BroadcastEngine implements OnModuleDestroy {
     // Shutting down mid-plan: not started here; a due broadcast is started by the next worker.
     if (this.stopping) return false;
     return this.orm.em.fork().transactional(async (tx) => {
+      // Of the workers launching it at once (each worker's schedule job), one does: the update
+      // locks the row on PostgreSQL, and the others, once it commits, find it no longer in `from`.
+      // It leaves `updatedAt` alone, which the plan ahead's fingerprint reads.
+      if (!(await tx.nativeUpdate(Broadcast, { id, status: from }, { status: from }))) return false;
       const b = await tx.findOne(Broadcast, { id, status: from }, { populate: ['channelAccount'] });
       if (!b) return false;
       if (uploadFailed) {
