@@ -168,6 +168,32 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts when a restr
     expectEachReachedOnce(sim, audience);
   });
 
+  it('takes a pause on a refused send as the restriction WhatsApp announces after it, and resumes it when lifted', async () => {
+    const { sim, channel } = await newNumber('WhatsApp (refused before the announcement)');
+    const audience = phones(500_000, 20);
+    const id = await draft(channel, 'Refused, then announced', audience, 4);
+    await startAndSendSome(id, sim, audience);
+    // WhatsApp refuses sends (368) before its announcement arrives: the first refusal pauses the broadcast.
+    sim.restrictAccount();
+    const refused = await until(id, 'the pause on a refused send', (b) => b.status === 'paused');
+    expect(refused).toMatchObject({ reasonCode: 'PAUSED_ON_ERROR', reasonParams: { error: 'CHANNEL_RESTRICTED' } });
+
+    const end = wholeSeconds(new Date(clock.now().getTime() + 6 * 60 * MINUTE));
+    announce(sim, ['RESTRICTED_BIZ_INITIATED_MESSAGING'], end);
+    await until(id, 'the pause taken as the restriction', (b) => b.status === 'paused' && b.reasonCode === 'PAUSED_RESTRICTED');
+
+    sim.restrictAccount(false);
+    announce(sim, [], end);
+    const done = await until(id, 'completion after the lift', (b) => b.status === 'completed');
+    expect(done).toMatchObject({ reasonCode: 'RESUMED_AFTER_RESTRICTION', reasonParams: { end: 'lifted' } });
+    // The sends refused before the pause failed (retry failed reaches them); everyone else got it once.
+    const failed = done.counters.failed as number;
+    expect(failed).toBeGreaterThanOrEqual(1);
+    expect(done.counters.total).toBe(20);
+    const counts = sentTo(sim, audience);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
   it('keeps a broadcast paused, saying why, when its template was paused while the number was restricted', async () => {
     const { sim, channel } = await newNumber('WhatsApp (template paused meanwhile)');
     const audience = phones(400_000, 20);

@@ -881,14 +881,17 @@ export class BroadcastEngine implements OnModuleDestroy {
 
   /**
    * Pauses the running broadcasts of a number the provider restricted from starting
-   * conversations; those its restriction paused before take the new words (its end may have moved).
+   * conversations; those its restriction paused before take the new words (its end may have
+   * moved), and so do those a send refused as restricted paused, so that they too resume when it ends.
    */
   async pauseByAccount(channelAccountId: string, reason: BroadcastReason): Promise<number> {
     const em = this.orm.em.fork();
-    const waiting = await em.find(Broadcast, { channelAccount: channelAccountId, status: 'paused', reasonCode: reason.code }, { fields: ['id'] });
-    if (waiting.length) {
-      await em.nativeUpdate(Broadcast, { id: { $in: waiting.map((b) => b.id) }, status: 'paused', reasonCode: reason.code }, reasonColumns(reason));
-      for (const b of waiting) this.progressChanged(b.id);
+    const paused = await em.find(Broadcast, { channelAccount: channelAccountId, status: 'paused', reasonCode: { $in: [reason.code, 'PAUSED_ON_ERROR'] } }, { fields: ['id', 'reasonCode', 'reasonParams'] });
+    // A send WhatsApp refused for the restriction may have paused a broadcast before the
+    // announcement came: that pause is the restriction's too, and ends with it.
+    const waiting = paused.filter((b) => b.reasonCode === reason.code || b.reasonParams?.error === 'CHANNEL_RESTRICTED');
+    for (const b of waiting) {
+      if (await em.nativeUpdate(Broadcast, { id: b.id, status: 'paused', reasonCode: b.reasonCode }, reasonColumns(reason))) this.progressChanged(b.id);
     }
     return this.pauseRunning({ channelAccount: channelAccountId }, reason);
   }
