@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import { CORE_OPTIONS, type CoreOptions, HandWrittenSql, databaseKindOf, newId } from '@obrol/core';
 import type { AudienceFilter } from '../broadcasts/broadcast.schemas.js';
+import { inItsAudience } from '../broadcasts/broadcast-recipient.entity.js';
 
 /** The broadcast a filter chooses contacts for: its id and its number. */
 export interface FilteredBroadcast {
@@ -56,7 +57,7 @@ export class AudienceFilterWriter {
 
   /** Removes the recipients an earlier choice added: the filter, or the contacts, may have changed since. */
   async forget(em: EntityManager, broadcastId: string): Promise<void> {
-    await this.sql.run(em, 'delete from broadcast_recipients where broadcast_id = ? and csv_row is null', [broadcastId]);
+    await this.sql.run(em, `delete from broadcast_recipients where broadcast_id = ? and ${inItsAudience()} and csv_row is null`, [broadcastId, broadcastId]);
   }
 
   /** The id of the `size`th contact of the number after `after` (by id), where a window of that many ends; null when fewer are left. */
@@ -75,7 +76,8 @@ export class AudienceFilterWriter {
    * Adds the contacts of the window that the filter chooses as pending recipients, with one
    * statement: each number once (the contact created first, when two share it), none already on
    * the broadcast (an uploaded row, or a contact of an earlier window). Each recipient's number is
-   * the contact's phone, or `+` and its external id when it has none.
+   * the contact's phone, or `+` and its external id when it has none. They join the broadcast's
+   * audience (ADR 0043).
    */
   async choose(em: EntityManager, b: FilteredBroadcast, filter: AudienceFilter, window: ContactWindow): Promise<void> {
     const { sql } = this;
@@ -91,15 +93,15 @@ export class AudienceFilterWriter {
     const now = sql.date(new Date());
     await sql.run(
       em,
-      'insert into broadcast_recipients (id, created_at, updated_at, broadcast_id, phone, columns, contact_id, status, attempts) ' +
-        `select ${id}, ${at}, ${at}, ?, chosen.phone, ${postgres ? `'{}'::jsonb` : `'{}'`}, chosen.contact_id, 'pending', 0 from (` +
+      'insert into broadcast_recipients (id, created_at, updated_at, broadcast_id, audience_id, phone, columns, contact_id, status, attempts) ' +
+        `select ${id}, ${at}, ${at}, ?, (select audience_id from broadcasts where id = ?), chosen.phone, ${postgres ? `'{}'::jsonb` : `'{}'`}, chosen.contact_id, 'pending', 0 from (` +
         "select coalesce(c.phone, '+' || c.external_id) as phone, min(c.id) as contact_id, row_number() over (order by min(c.id)) as n " +
         `from contacts c where ${account} = ? and c.id > ?${upto}${matches.sql} ` +
         "group by coalesce(c.phone, '+' || c.external_id)) chosen " +
-        'where not exists (select 1 from broadcast_recipients r where r.broadcast_id = ? and r.phone = chosen.phone) ' +
+        `where not exists (select 1 from broadcast_recipients r where r.broadcast_id = ? and ${inItsAudience('r.audience_id')} and r.phone = chosen.phone) ` +
         // A recipient another worker's plan stored meanwhile (PostgreSQL) is left as it is.
-        'on conflict (broadcast_id, phone) do nothing',
-      [idPrefix(), now, now, b.id, b.channelAccountId, window.after, ...(window.upto === null ? [] : [window.upto]), ...matches.params, b.id],
+        'on conflict (broadcast_id, audience_id, phone) do nothing',
+      [idPrefix(), now, now, b.id, b.id, b.channelAccountId, window.after, ...(window.upto === null ? [] : [window.upto]), ...matches.params, b.id, b.id],
     );
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import type { MessageContent, TemplateParameters } from '@obrol/contracts';
 import { CORE_OPTIONS, type CoreOptions, HandWrittenSql, chunksOf, databaseKindOf } from '@obrol/core';
+import { inItsAudience } from './broadcast-recipient.entity.js';
 
 /** A pending recipient as the hand-out claims it: only what its message needs. */
 export interface ClaimedRecipient {
@@ -53,8 +54,8 @@ export class BroadcastHandOutWriter {
     const lock = this.sql.kind === 'postgresql' ? ' for update skip locked' : '';
     const rows = await this.sql.all<{ id: string; phone: string; parameters: unknown; attempts: number | string }>(
       em,
-      `select id, phone, parameters, attempts from broadcast_recipients where broadcast_id = ? and status = 'pending' order by id limit ?${lock}`,
-      [broadcastId, limit],
+      `select id, phone, parameters, attempts from broadcast_recipients where broadcast_id = ? and ${inItsAudience()} and status = 'pending' order by id limit ?${lock}`,
+      [broadcastId, broadcastId, limit],
     );
     return rows.map((r) => ({
       id: r.id,

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique, raw, type Opt } from '@mikro-orm/core';
 import type { TemplateParameters } from '@obrol/contracts';
 import { BaseEntity } from '@obrol/core';
 import { Broadcast } from './broadcast.entity.js';
@@ -7,9 +7,11 @@ import type { RecipientReasonCode, RecipientStatus } from './broadcast.schemas.j
 /**
  * One customer of a broadcast, frozen at start with the parameters they will get, so a resume
  * or a retry sends exactly what was planned. `messageId` is the core message that carries it.
+ * It is one of its broadcast's recipients while its `audienceId` is the broadcast's: a number
+ * is once in an audience, and may be in the audience an import is copying too.
  */
 @Entity({ tableName: 'broadcast_recipients' })
-@Unique({ properties: ['broadcast', 'phone'] })
+@Unique({ properties: ['broadcast', 'audienceId', 'phone'] })
 @Index({ properties: ['broadcast', 'status', 'id'] })
 @Index({ properties: ['status', 'nextAttemptAt'] })
 export class BroadcastRecipient extends BaseEntity {
@@ -66,4 +68,23 @@ export class BroadcastRecipient extends BaseEntity {
   /** The values `reasonCode`'s sentence names (a column, a country, a date). */
   @Property({ type: 'json', nullable: true })
   reasonParams: Opt<Record<string, string | number>> | null = null;
+
+  /** The audience it belongs to (`Broadcast.audienceId`); a contact a filter chose takes the one it was chosen for. */
+  @Property({ type: 'string', length: 36 })
+  audienceId: Opt<string> = '';
+}
+
+/**
+ * SQL keeping the rows of `broadcast_recipients` that are recipients of the broadcast whose id is
+ * bound to its `?`: those of the audience the broadcast names as the statement runs (ADR 0043).
+ * One statement sees one audience whole, never the rows of a file still being copied, nor those of
+ * an audience another replaced and that are being removed, whenever the broadcast was read.
+ */
+export function inItsAudience(column = 'audience_id'): string {
+  return `${column} = (select audience_id from broadcasts where id = ?)`;
+}
+
+/** `inItsAudience` as a MikroORM filter: a broadcast's recipients. */
+export function recipientsOf(broadcastId: string): { broadcast: string; audienceId: string } {
+  return { broadcast: broadcastId, audienceId: raw(`(select audience_id from broadcasts where id = ?)`, [broadcastId]) };
 }

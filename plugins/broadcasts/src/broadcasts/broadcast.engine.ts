@@ -34,7 +34,7 @@ import {
   recordLive,
 } from '@obrol/core';
 import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
-import { BroadcastRecipient } from './broadcast-recipient.entity.js';
+import { BroadcastRecipient, inItsAudience, recipientsOf } from './broadcast-recipient.entity.js';
 import { Broadcast } from './broadcast.entity.js';
 import type { BroadcastStatus, RecipientStatus } from './broadcast.schemas.js';
 import { type CounterShift, shiftCounters } from './broadcast-counters.js';
@@ -184,7 +184,7 @@ export class BroadcastEngine implements OnModuleDestroy {
    */
   async audienceSize(em: EntityManager, b: Broadcast): Promise<number> {
     // The uploaded rows only: contacts an earlier plan chose (no CSV row) are counted below.
-    const uploaded = await em.count(BroadcastRecipient, { broadcast: b.id, csvRow: { $ne: null } });
+    const uploaded = await em.count(BroadcastRecipient, { ...recipientsOf(b.id), csvRow: { $ne: null } });
     const filter = b.audienceFilter;
     if (!filter) return uploaded;
     if (filter.tags?.length || filter.attributes) return uploaded + (await em.count(Contact, { channelAccount: b.channelAccount.id }));
@@ -318,7 +318,7 @@ export class BroadcastEngine implements OnModuleDestroy {
     // each flush looked at all the chunks before it (30,000 recipients took 5.6 s to start).
     const chunk = await em.find(
       BroadcastRecipient,
-      { broadcast: b.id, status: { $in: ['pending', 'skipped', 'suppressed'] }, id: { $gt: after } },
+      { ...recipientsOf(b.id), status: { $in: ['pending', 'skipped', 'suppressed'] }, id: { $gt: after } },
       { orderBy: { id: 'asc' }, limit: CHUNK, disableIdentityMap: true },
     );
     if (chunk.length === 0) return after;
@@ -360,12 +360,12 @@ export class BroadcastEngine implements OnModuleDestroy {
     });
   }
 
-  /** What a plan ahead is valid for: the broadcast as it was (any update moves `updatedAt`) and its recipients, by number and last id. */
+  /** What a plan ahead is valid for: the broadcast as it was (any update, a new audience too, moves `updatedAt`) and its recipients, by number and last id. */
   private async audienceFingerprint(em: EntityManager, b: Broadcast): Promise<{ fingerprint: string; recipients: number }> {
     // In `em`'s transaction, if any: on SQLite's one connection a query outside it would wait for it forever.
     const [row] = await em.getConnection().execute<{ n: number | string; last: string | null }[]>(
-      'select count(*) as n, max(id) as last from broadcast_recipients where broadcast_id = ?',
-      [b.id],
+      `select count(*) as n, max(id) as last from broadcast_recipients where broadcast_id = ? and ${inItsAudience()}`,
+      [b.id, b.id],
       'all',
       em.getTransactionContext(),
     );

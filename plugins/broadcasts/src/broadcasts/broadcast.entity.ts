@@ -89,4 +89,13 @@ export class Broadcast extends BaseEntity {
 
   @Property({ type: 'json', nullable: true })
   reasonParams: Opt<Record<string, string | number>> | null = null;
+
+  /**
+   * Which rows of `broadcast_recipients` are its recipients: those of this audience, named after
+   * the import that uploaded them ('' before the first upload). An import copies its rows under
+   * its own id, where no reader takes them for the broadcast's, and one short update of this
+   * column makes them the audience (ADR 0043).
+   */
+  @Property({ type: 'string', length: 36 })
+  audienceId: Opt<string> = '';
 }

@@ -76,14 +76,15 @@ export class BroadcastsController {
   /**
    * The audience as CSV, the body (`text/csv`) or a file field (`multipart/form-data`, streamed),
    * with a header row naming a phone column; every other column can feed a variable. Replaces the previous upload. With any row error nothing is imported:
-   * 422 `AUDIENCE_INVALID` lists each error with its row number (the header is row 1).
+   * 422 `AUDIENCE_INVALID` lists each error with its row number (the header is row 1). Answered once the new audience is in,
+   * whole; until then the broadcast keeps the previous one, and keeps it when it leaves draft meanwhile (409) or Obrol stops (503).
    */
   @Post(':id/audience')
   @RequiresScope('send')
   @ApiConsumes('text/csv', 'multipart/form-data')
   @ApiBody({ schema: { type: 'string', example: 'phone,name,order\n081234567890,Sari,#1042' } })
   @ApiOk(audienceImportSchema, 201)
-  @ApiErrors(400, 401, 404, 409, 413, 415, 422)
+  @ApiErrors(400, 401, 404, 409, 413, 415, 422, 503)
   async importAudience(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown, @Req() request: UploadRequest) {
     if (typeof body === 'string') return this.broadcasts.importAudience(principal, id, body);
     const file = await firstFilePart(request, MAX_AUDIENCE_FILE_BYTES);

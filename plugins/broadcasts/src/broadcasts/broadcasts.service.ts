@@ -5,6 +5,7 @@ import { type Clock, ERROR_CODES, type ErrorCode, ObrolError } from '@obrol/cont
 import {
   CLOCK,
   ChannelsService,
+  Every,
   MediaObject,
   Message,
   type Page,
@@ -23,7 +24,7 @@ import { readAudienceCsv } from '../audience/audience-csv.reader.js';
 import { AudienceRecipientsWriter } from '../audience/audience-recipients.writer.js';
 import { withSpooledUpload } from '../audience/spooled-upload.js';
 import { BROADCAST_OPTIONS, type BroadcastOptions } from '../broadcast-options.js';
-import { BroadcastRecipient } from './broadcast-recipient.entity.js';
+import { BroadcastRecipient, inItsAudience, recipientsOf } from './broadcast-recipient.entity.js';
 import { Broadcast } from './broadcast.entity.js';
 import type {
   BroadcastStatus,
@@ -51,6 +52,8 @@ const EXAMPLES = 5;
 
 /** Staged rows of an import that never finished (a crash mid-file) are removed after a day. */
 const STAGED_ROWS_KEPT_MS = 24 * 60 * 60 * 1000;
+/** How often recipients an interrupted import left are looked for, besides at start. */
+const STRAY_ROWS_CHECK_MS = 60 * 60 * 1000;
 
 /** The broadcasts API's rules: who may see and change what, in which state. */
 @Injectable()
@@ -148,10 +151,11 @@ export class BroadcastsService {
   }
 
   /**
-   * Reads the file into staged rows, each batch its own short write, then replaces the
-   * broadcast's audience with them in one transaction (ADR 0030): on SQLite the writer is not held
-   * while the file is parsed and its numbers checked, so the inbox and webhooks go on meanwhile.
-   * A file with any row error imports nothing; its staged rows are removed.
+   * Reads the file into staged rows, each batch its own short write (ADR 0030), then makes them
+   * the broadcast's audience, copied in short transactions on SQLite and switched to at once
+   * (ADR 0043): the writer is not held while the file is parsed and its numbers checked, nor for
+   * the whole copy, so the inbox and webhooks go on meanwhile. The answer comes once the whole
+   * audience is in. A file with any row error imports nothing; its staged rows are removed.
    */
   private async importCsv(principal: Principal, id: string, csv: Readable | string): Promise<z.infer<typeof audienceImportSchema>> {
     const em = this.orm.em.fork();
@@ -177,20 +181,25 @@ export class BroadcastsService {
           errors: read.errors,
         });
       }
-      await em.fork().transactional(async (tx) => {
-        // It may have been started while the file was read.
-        this.assertStatus(await this.get(principal, id, tx), ['draft'], 'given a new audience');
-        // Another audience: a plan ahead under way (ADR 0032) sees the broadcast changed and stops
-        // choosing contacts; on PostgreSQL this waits for the window it is choosing.
-        await tx.nativeUpdate(Broadcast, { id: b.id }, { updatedAt: new Date() });
-        await tx.nativeDelete(BroadcastRecipient, { broadcast: b.id });
-        await this.audience.commit(tx, importId, b.id);
-      });
+      const replaced = await this.audience.replace(em, b.id, importId);
+      // It may have been started (or cancelled) while the file was read or copied: it keeps its audience.
+      if (replaced === 'not-draft') throw this.stateInvalid(await this.get(principal, id), ['draft'], 'given a new audience');
+      if (replaced === 'stopped') throw new ObrolError('NOT_READY', 'Obrol is shutting down, and the audience was not imported; upload the file again once it is back.');
       return { broadcastId: id, imported, rows: read.rowCount, errors: [] };
     } finally {
       // When even this fails (the database is gone), the sweep of a later import removes them.
       await this.audience.discard(this.orm.em.fork(), importId).catch((error: Error) => this.logger.warn(`staged rows of import ${importId} not removed yet: ${error.message}`));
     }
+  }
+
+  /**
+   * Removes the recipients that imports a crash or a shutdown interrupted left (ADR 0043): at
+   * start, before the first request is taken, and every hour after.
+   */
+  @Every({ name: 'stray audience rows', intervalMs: STRAY_ROWS_CHECK_MS, runAtStart: true })
+  async removeStrayRecipients(): Promise<void> {
+    const audiences = await this.audience.removeStray(this.orm.em.fork());
+    if (audiences) this.logger.warn(`removed the recipients of ${audiences} audience(s) that an interrupted import left`);
   }
 
   /** Starts now, or schedules a start at a local date-time in an IANA time zone. */
@@ -253,7 +262,7 @@ export class BroadcastsService {
     await this.orm.em.fork().transactional(async (tx) => {
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['draft', 'scheduled', 'running', 'paused'], 'cancelled');
-      const skipped = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: { $in: ['pending', 'deferred'] } }, { status: 'skipped', reason: 'The broadcast was cancelled.', reasonCode: 'BROADCAST_CANCELLED', reasonParams: null, updatedAt: this.clock.now() });
+      const skipped = await tx.nativeUpdate(BroadcastRecipient, { ...recipientsOf(b.id), status: { $in: ['pending', 'deferred'] } }, { status: 'skipped', reason: 'The broadcast was cancelled.', reasonCode: 'BROADCAST_CANCELLED', reasonParams: null, updatedAt: this.clock.now() });
       if (b.startedAt) await shiftCounters(tx, b.id, { pending: -b.pending, deferred: -b.deferred, skipped });
       await tx.refresh(b);
       b.status = 'cancelled';
@@ -269,7 +278,7 @@ export class BroadcastsService {
     await this.orm.em.fork().transactional(async (tx) => {
       const b = await this.get(principal, id, tx);
       this.assertStatus(b, ['running', 'paused', 'completed'], 'retried');
-      const moved = await tx.nativeUpdate(BroadcastRecipient, { broadcast: b.id, status: 'failed' }, { status: 'pending', messageId: null, reason: null, reasonCode: null, reasonParams: null, errorCode: null, updatedAt: this.clock.now() });
+      const moved = await tx.nativeUpdate(BroadcastRecipient, { ...recipientsOf(b.id), status: 'failed' }, { status: 'pending', messageId: null, reason: null, reasonCode: null, reasonParams: null, errorCode: null, updatedAt: this.clock.now() });
       if (moved === 0) return;
       await shiftCounters(tx, b.id, { failed: -moved, pending: moved });
       if (b.status === 'completed') {
@@ -287,7 +296,7 @@ export class BroadcastsService {
     const after = query.cursor ? decodeCursor(query.cursor, idCursorSchema).id : null;
     const rows = await em.find(
       BroadcastRecipient,
-      { broadcast: b.id, ...(query.status ? { status: query.status } : {}), ...(query.phone ? { phone: query.phone } : {}), ...(after ? { id: { $gt: after } } : {}) },
+      { ...recipientsOf(b.id), ...(query.status ? { status: query.status } : {}), ...(query.phone ? { phone: query.phone } : {}), ...(after ? { id: { $gt: after } } : {}) },
       { orderBy: { id: 'asc' }, limit: query.limit + 1 },
     );
     const items = rows.slice(0, query.limit);
@@ -301,7 +310,7 @@ export class BroadcastsService {
     yield 'phone,country,csv_row,status,reason,error_code,message_id,attempts,updated_at\n';
     let after = '';
     for (;;) {
-      const chunk = await this.orm.em.fork().find(BroadcastRecipient, { broadcast: b.id, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000 });
+      const chunk = await this.orm.em.fork().find(BroadcastRecipient, { ...recipientsOf(b.id), id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000 });
       if (chunk.length === 0) return;
       after = chunk.at(-1)!.id;
       yield chunk.map((r) => [r.phone, r.country, r.csvRow, r.status, r.reason, r.errorCode, r.messageId, r.attempts, r.updatedAt.toISOString()].map(cell).join(',')).join('\n') + '\n';
@@ -313,8 +322,8 @@ export class BroadcastsService {
     const em = this.orm.em.fork();
     const b = await this.get(principal, id, em);
     const rows = (await em.getConnection().execute(
-      'select error_code, max(reason) as reason, count(*) as n from broadcast_recipients where broadcast_id = ? and status = ? group by error_code order by count(*) desc, error_code',
-      [b.id, 'failed'],
+      `select error_code, max(reason) as reason, count(*) as n from broadcast_recipients where broadcast_id = ? and ${inItsAudience()} and status = ? group by error_code order by count(*) desc, error_code`,
+      [b.id, b.id, 'failed'],
     )) as { error_code: string | null; reason: string | null; n: number | string }[];
     const items = rows.map(async (r) => ({ errorCode: r.error_code, code: await this.stableCodeOf(em, b.id, r.error_code), reason: r.reason, count: Number(r.n) }));
     return { items: await Promise.all(items) };
@@ -338,7 +347,7 @@ export class BroadcastsService {
   async preview(principal: Principal, id: string, recipient: { recipientId?: string; phone?: string }) {
     const em = this.orm.em.fork();
     const b = await this.get(principal, id, em);
-    const r = await em.findOne(BroadcastRecipient, { broadcast: b.id, ...(recipient.recipientId ? { id: recipient.recipientId } : { phone: recipient.phone }) });
+    const r = await em.findOne(BroadcastRecipient, { ...recipientsOf(b.id), ...(recipient.recipientId ? { id: recipient.recipientId } : { phone: recipient.phone }) });
     if (!r) throw new ObrolError('NOT_FOUND', 'That recipient is not in this broadcast.');
     const template = await this.templateFor(em, b.channelAccount.id, b.templateName, b.templateLanguage);
     const plan = await this.planOf(em, b, template, r);
@@ -366,7 +375,7 @@ export class BroadcastsService {
       let after = '';
       for (;;) {
         // Unmanaged: the unit of work would otherwise hold every recipient of the audience by the end.
-        const chunk = await tx.find(BroadcastRecipient, { broadcast: b.id, id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000, disableIdentityMap: true });
+        const chunk = await tx.find(BroadcastRecipient, { ...recipientsOf(b.id), id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: 1000, disableIdentityMap: true });
         if (chunk.length === 0) break;
         after = chunk.at(-1)!.id;
         const contacts = await this.engine.contactsOf(tx, b, chunk);
@@ -395,8 +404,8 @@ export class BroadcastsService {
     const b = await this.get(principal, id, em);
     const template = await this.templateFor(em, b.channelAccount.id, b.templateName, b.templateLanguage);
     const rows = (await em.getConnection().execute(
-      'select country, count(*) as n from broadcast_recipients where broadcast_id = ? and status in (?, ?, ?) group by country',
-      [b.id, 'pending', 'queued', 'deferred'],
+      `select country, count(*) as n from broadcast_recipients where broadcast_id = ? and ${inItsAudience()} and status in (?, ?, ?) group by country`,
+      [b.id, b.id, 'pending', 'queued', 'deferred'],
     )) as { country: string | null; n: number | string }[];
     const category = template.category;
     const byCountry = rows.map((row) => {
