@@ -36,6 +36,7 @@ describe('resolveConsumerOptions', () => {
     expect(resolveConsumerOptions({ durableName: 'sender', subjects: ['cmd.*.send.*'], handler })).toMatchObject({
       maxDeliver: 10,
       concurrency: 1,
+      prefetch: 0,
       backoffMs: DEFAULT_BACKOFF_MS,
     });
   });
@@ -50,6 +51,8 @@ describe('resolveConsumerOptions', () => {
     expect(() => resolveConsumerOptions({ durableName: 'a', subjects: ['chat.>'], handler, maxDeliver: 0 })).toThrow(
       /maxDeliver/,
     );
+    expect(() => resolveConsumerOptions({ durableName: 'a', subjects: ['chat.>'], handler, prefetch: -1 })).toThrow(/prefetch/);
+    expect(() => resolveConsumerOptions({ durableName: 'a', subjects: ['chat.>'], handler, prefetch: 1.5 })).toThrow(/prefetch/);
   });
 
   it('accepts a wildcard first token that reaches durable subjects', () => {

@@ -26,6 +26,7 @@ export interface ResolvedConsumerOptions<T> {
   maxDeliver: number;
   backoffMs: readonly number[];
   concurrency: number;
+  prefetch: number;
 }
 
 /** Fill in defaults; throw on options that are a programming error. */
@@ -46,11 +47,13 @@ export function resolveConsumerOptions<T>(options: DurableConsumerOptions<T>): R
   }
   const maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
   const concurrency = options.concurrency ?? 1;
+  const prefetch = options.prefetch ?? 0;
   const backoffMs = options.backoffMs && options.backoffMs.length > 0 ? options.backoffMs : DEFAULT_BACKOFF_MS;
   if (!Number.isInteger(maxDeliver) || maxDeliver < 1) throw new Error(`maxDeliver must be a positive integer, got ${maxDeliver}`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(prefetch) || prefetch < 0) throw new Error(`prefetch must be a non-negative integer, got ${prefetch}`);
   if (backoffMs.some((ms) => !Number.isFinite(ms) || ms < 0)) throw new Error('backoffMs must hold non-negative numbers');
-  return { durableName, subjects: [...subjects], handler, maxDeliver, backoffMs, concurrency };
+  return { durableName, subjects: [...subjects], handler, maxDeliver, backoffMs, concurrency, prefetch };
 }
 
 /** Throw unless `subject` is a concrete durable subject; returns its kind. */

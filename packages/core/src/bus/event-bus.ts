@@ -41,6 +41,15 @@ export interface DurableConsumerOptions<T> {
   backoffMs?: number[];
   /** How many messages this consumer handles at once (default 1). */
   concurrency?: number;
+  /**
+   * How many messages a process may hold beyond `concurrency`, waiting for a free slot
+   * (default 0). On NATS a consumer asks the server for messages as its slots free up: with
+   * few slots, that is one pull request per message, a round trip for the process and work for
+   * the server. A consumer whose handlers take milliseconds and which sees every fact (outbound
+   * webhooks) pulls them in batches with a prefetch; a held message's `ackWait` runs while it
+   * waits, so slow handlers keep the default. The in-process bus holds nothing ahead and ignores it.
+   */
+  prefetch?: number;
 }
 
 export interface Subscription {

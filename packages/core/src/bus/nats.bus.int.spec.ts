@@ -112,6 +112,55 @@ describe.runIf(run)('NatsBus', () => {
     }
   });
 
+  it('pulls a prefetching consumer\'s messages in batches, still handling no more than its concurrency at once', async () => {
+    const nc = await connect({ servers: url });
+    const bus = await NatsBus.connect({ url, namespace });
+    const tenant = `t${randomBytes(5).toString('hex')}`;
+    const subject = `chat.${tenant}.message.status`;
+    const ids = Array.from({ length: 120 }, () => randomBytes(8).toString('hex'));
+    /** Runs a consumer over the messages; answers its pull requests and the most handlers it ran at once. */
+    const consumeAll = async (durableName: string, prefetch: number) => {
+      let pulls = 0;
+      const watch = nc.subscribe(`$JS.API.CONSUMER.MSG.NEXT.${natsStreamName('chat', namespace)}.${durableName}`, { callback: () => void pulls++ });
+      await nc.flush();
+      const handled: string[] = [];
+      let running = 0;
+      let most = 0;
+      const subscription = await bus.consume({
+        durableName,
+        subjects: [subject],
+        concurrency: 2,
+        prefetch,
+        handler: async (m) => {
+          most = Math.max(most, ++running);
+          await new Promise((r) => setImmediate(r));
+          running--;
+          handled.push((m.data as { eventId: string }).eventId);
+        },
+      });
+      const deadline = Date.now() + 15_000;
+      while (handled.length < ids.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await subscription.close();
+      await nc.flush();
+      watch.unsubscribe();
+      return { pulls, most, handled: handled.sort() };
+    };
+    try {
+      await Promise.all(ids.map((eventId) => bus.publish(subject, { eventId })));
+      const one = await consumeAll(`one-${tenant}`, 0);
+      const batched = await consumeAll(`batched-${tenant}`, 30);
+      expect(one.handled).toEqual([...ids].sort());
+      expect(batched.handled).toEqual([...ids].sort());
+      expect(batched.most).toBeLessThanOrEqual(2);
+      // Without a prefetch, about one pull request per message; with one, one per eight (a quarter of 32).
+      expect(one.pulls).toBeGreaterThan(ids.length / 2);
+      expect(batched.pulls).toBeLessThan(ids.length / 4);
+    } finally {
+      await bus.close();
+      await nc.close();
+    }
+  });
+
   it('refuses a namespace that is not one subject token', async () => {
     await expect(NatsBus.connect({ url, namespace: 'a.b' })).rejects.toThrow(/namespace/);
   });

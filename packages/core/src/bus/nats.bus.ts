@@ -405,13 +405,15 @@ class PullLoop {
     while (!this.stopped) {
       try {
         const consumer = await this.js.consumers.get(this.stream, this.consumerName);
-        // Pull no more than we can work on: the rest stays on the server for other members.
-        const messages = await consumer.consume({ max_messages: this.options.concurrency });
+        // Pull no more than we can work on, and the prefetch: the rest stays on the server for
+        // other members. The library asks for more once a quarter of that has arrived, so the
+        // prefetch is what turns one pull request per message into one per batch.
+        const messages = await consumer.consume({ max_messages: this.options.concurrency + this.options.prefetch });
         this.messages = messages;
         if (this.stopped) messages.stop();
         this.watch(messages);
         // The library sends its next pull request only when the loop asks for the next message,
-        // so waiting here for a free slot keeps unstarted messages on the server.
+        // so waiting here for a free slot keeps unstarted messages, past the prefetch, on the server.
         for await (const message of messages) {
           while (this.slots.full && !this.stopped) await this.slots.changed();
           if (this.stopped) {

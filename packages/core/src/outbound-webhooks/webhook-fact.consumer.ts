@@ -29,7 +29,9 @@ export class WebhookFactConsumer {
     private readonly endpointCache: WebhookEndpointCache,
   ) {}
 
-  @OnCommand({ durableName: 'core-outbound-webhooks', subjects: [subjects.all.chat], concurrency: 4 })
+  // Every fact comes here, and most need no more than a look at the cached endpoints: pulled
+  // from NATS 64 at a time rather than one pull request per fact (ADR 0044).
+  @OnCommand({ durableName: 'core-outbound-webhooks', subjects: [subjects.all.chat], concurrency: 4, prefetch: 60 })
   record = async ({ subject, data }: DeliveredMessage<EventEnvelope & Record<string, unknown>>): Promise<HandlerOutcome> => {
     const type = factNameOf(subject);
     if (!type) return { action: 'ack' };
