@@ -27,7 +27,7 @@
  * OBROL_BENCH_SHAPES (`sqlite,postgres`), OBROL_BENCH_CPU_PROFILE (a directory: profile the
  * Obrol process during each run through its inspector and print where its time went), OBROL_BENCH_ONLY
  * (`broadcast`: run 4 alone, without the ceilings and runs 1–3; `flood` or `inbound`: run 3 or 1
- * alone, with the ceilings; `live`: run 2 alone), OBROL_BENCH_BROADCAST_IMPORT_ROWS
+ * alone, with the ceilings; `live`: run 2 alone, after 3 s of run 1 to warm up), OBROL_BENCH_BROADCAST_IMPORT_ROWS
  * (rows of the import alone, default the recipients; 1,000,000 for issue 10's figure),
  * OBROL_BENCH_BROADCAST_WEBHOOKS (`false`: the simulator posts no status webhooks, as before issue 10),
  * OBROL_BENCH_BROADCAST_NUMBERS (numbers of the "no cap" run, default 6; 0 skips it),
@@ -167,6 +167,10 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string): Promise<S
   }
   if (ONLY_LIVE) {
     return withTarget(shape, name, false, async (target) => {
+      // Warm, as in the full run, where run 1 comes first: a cold process's first second (code
+      // not compiled yet) put p99 near a second on its own.
+      console.log(`${name}: warming up (3 s of customers' messages, not counted)…`);
+      await runInboundThroughput(target, 3, CONNECTIONS);
       console.log(`${name}: customers' messages at ${RATE}/s…`);
       const live = await target.phase('live', () => runLiveLatency(target, RATE, RATE_SECONDS));
       console.log(`  ${JSON.stringify(live)}`);
