@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import type { ProcessRole } from '@obrol/core';
 import { type ObrolConfig, parseConfig } from './config/config.schema.js';
+import { limitHeapGrowth } from './cli/heap-growth.js';
 import { migrate } from './cli/migrate.command.js';
 import { runObrol } from './server.js';
 
@@ -19,6 +20,7 @@ function loginHint(config: ObrolConfig, createdNow: boolean): string {
 function start(role: ProcessRole, banner: boolean) {
   return async () => {
     const config = parseConfig(process.env);
+    limitHeapGrowth(config.heapGrowthPercent);
     const running = await runObrol(role, config);
     const url = config.publicUrl;
     if (banner) {

@@ -38,3 +38,17 @@ describe('outbound webhook settings', () => {
     expect(() => parseConfig({ OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE: 'maybe' })).toThrow(/OBROL_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE/);
   });
 });
+
+describe('OBROL_HEAP_GROWTH_PERCENT', () => {
+  it('lets the heap grow 50 % past its live data by default; 0 leaves it to Node', () => {
+    expect(parseConfig({}).heapGrowthPercent).toBe(50);
+    expect(parseConfig({ OBROL_HEAP_GROWTH_PERCENT: '0' }).heapGrowthPercent).toBe(0);
+    expect(parseConfig({ OBROL_HEAP_GROWTH_PERCENT: '100' }).heapGrowthPercent).toBe(100);
+  });
+
+  it('stops the boot on a wrong value, naming the variable', () => {
+    expect(() => parseConfig({ OBROL_HEAP_GROWTH_PERCENT: '-5' })).toThrow(/OBROL_HEAP_GROWTH_PERCENT: must be 0 \(Node's own\) or more/);
+    expect(() => parseConfig({ OBROL_HEAP_GROWTH_PERCENT: '12.5' })).toThrow(/OBROL_HEAP_GROWTH_PERCENT: must be a whole number/);
+    expect(() => parseConfig({ OBROL_HEAP_GROWTH_PERCENT: '1000' })).toThrow(/OBROL_HEAP_GROWTH_PERCENT: must be at most 300/);
+  });
+});

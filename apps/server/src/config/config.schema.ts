@@ -134,6 +134,13 @@ export const configSchema = z.object({
     .describe('comma-separated messages that opt a customer back in (default START)'),
   OBROL_OPT_OUT_REPLY: z.string().max(4096).optional().describe('text sent once to a customer who opts out by keyword or button (empty: send nothing; default: an English confirmation)'),
   OBROL_OPT_IN_REPLY: z.string().max(4096).optional().describe('text sent once to a customer who opts back in (empty: send nothing; default: an English confirmation)'),
+  OBROL_HEAP_GROWTH_PERCENT: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 (Node\'s own) or more')
+    .max(300, 'must be at most 300')
+    .default(50)
+    .describe("how far the heap may grow past its live data before a full garbage collection, in percent; 0 leaves it to Node (a busy process then lets garbage build up to several times its live heap)"),
   OBROL_MIGRATE: bool.optional().describe('apply database migrations at boot (default: yes for start, no for api/worker; use `obrol migrate`)'),
 });
 
@@ -154,6 +161,8 @@ export interface ObrolConfig {
   demo: boolean;
   demoSimulatorPort?: number;
   migrate?: boolean;
+  /** `OBROL_HEAP_GROWTH_PERCENT`: 0 leaves V8's own heap growth (`heap-growth.ts`). */
+  heapGrowthPercent: number;
   sendInDoubtGraceMs: number;
   trustedProxies: string[];
   allowInsecureGraph: boolean;
@@ -189,6 +198,7 @@ export function parseConfig(env: Record<string, string | undefined>): ObrolConfi
     demo: c.OBROL_DEMO,
     demoSimulatorPort: c.OBROL_DEMO_SIMULATOR_PORT,
     migrate: c.OBROL_MIGRATE,
+    heapGrowthPercent: c.OBROL_HEAP_GROWTH_PERCENT,
     sendInDoubtGraceMs: c.OBROL_SEND_IN_DOUBT_GRACE_SECONDS * 1000,
     trustedProxies: c.OBROL_TRUSTED_PROXIES ?? [],
     allowInsecureGraph: c.OBROL_ALLOW_INSECURE_GRAPH,
