@@ -46,6 +46,9 @@ export class AuthService {
       throw new ObrolError('UNAUTHENTICATED', 'Wrong email or password.');
     }
     await this.throttle.succeeded(email);
+    // A hash made with other parameters (older defaults, ADR 0046) is made again now, while the
+    // password is at hand; it is saved with the session.
+    if (this.hasher.needsRehash(agent.passwordHash)) agent.passwordHash = await this.hasher.hash(password);
     const token = newToken('obs');
     const expiresAt = new Date(this.clock.now().getTime() + this.sessionTtlMs);
     em.create(Session, { tokenHash: tokenHash(token), agent, expiresAt });

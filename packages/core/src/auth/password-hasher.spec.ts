@@ -20,6 +20,22 @@ describe('PasswordHasher', () => {
     expect(await hasher.verify('pw', old)).toBe(true);
   });
 
+  it('says when a stored hash was made with other parameters', async () => {
+    expect(hasher.needsRehash(await hasher.hash('pw'))).toBe(false);
+    expect(hasher.needsRehash(await new PasswordHasher({ N: 512, r: 8, p: 1 }).hash('pw'))).toBe(true);
+    expect(hasher.needsRehash(await new PasswordHasher({ N: 1024, r: 8, p: 2 }).hash('pw'))).toBe(true);
+    expect(hasher.needsRehash('bcrypt$xyz')).toBe(true);
+  });
+
+  it('hashes at 32 MiB by default, and still verifies a hash made at the old 128 MiB', async () => {
+    const current = new PasswordHasher();
+    const stored = await current.hash('pw');
+    expect(stored).toMatch(/^scrypt\$32768\$8\$3\$/);
+    const old = await new PasswordHasher({ N: 2 ** 17, r: 8, p: 1 }).hash('pw');
+    expect(await current.verify('pw', old)).toBe(true);
+    expect(current.needsRehash(old)).toBe(true);
+  });
+
   it('refuses a malformed stored hash', async () => {
     expect(await hasher.verify('pw', 'bcrypt$xyz')).toBe(false);
   });

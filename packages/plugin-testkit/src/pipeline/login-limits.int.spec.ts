@@ -1,3 +1,5 @@
+import { randomBytes, scryptSync } from 'node:crypto';
+import { MikroORM } from '@obrol/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type TestObrol, startTestObrol } from '../test-env.js';
 import { availableStacks } from './stacks.js';
@@ -44,5 +46,25 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`login limits on ${stack
     expect(right.body.code).toBe('RATE_LIMITED');
     // Another account is not affected.
     expect((await login(second, first.adminEmail, first.adminPassword, '192.0.2.201')).status).toBe(200);
+  });
+
+  it('hashes a password made with older parameters again at its next login', async () => {
+    const env = await startTestObrol({ database: stack.database, bus: stack.bus });
+    envs.push(env);
+    expect((await env.api('POST', '/api/v1/agents', { email: 'old-hash@example.test', name: 'Old hash', password: 'old-hash-password-1' })).status).toBe(201);
+    // As an earlier default stored it: scrypt$N$r$p$salt$key, here at N=512.
+    const salt = randomBytes(16);
+    const old = ['scrypt', 512, 8, 1, salt.toString('base64url'), scryptSync('old-hash-password-1', salt, 32, { N: 512, r: 8, p: 1 }).toString('base64url')].join('$');
+    const connection = env.app.app.get(MikroORM).em.fork().getConnection();
+    await connection.execute('update agents set password_hash = ? where email = ?', [old, 'old-hash@example.test']);
+    const storedHash = async () => ((await connection.execute('select password_hash from agents where email = ?', ['old-hash@example.test'])) as { password_hash: string }[])[0]!.password_hash;
+
+    expect((await login(env, 'old-hash@example.test', 'wrong-password-1', '192.0.2.10')).status).toBe(401);
+    expect(await storedHash()).toBe(old);
+    expect((await login(env, 'old-hash@example.test', 'old-hash-password-1', '192.0.2.10')).status).toBe(200);
+    const renewed = await storedHash();
+    expect(renewed).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect((await login(env, 'old-hash@example.test', 'old-hash-password-1', '192.0.2.10')).status).toBe(200);
+    expect(await storedHash()).toBe(renewed);
   });
 });
