@@ -34,11 +34,13 @@ async function peakHeapMb(flag: string): Promise<number> {
 describe('limitHeapGrowth', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('names a flag V8 honours: the same garbage leaves a far smaller heap', async () => {
-    const [own, limited] = await Promise.all([peakHeapMb(''), peakHeapMb(heapGrowthFlag(50))]);
-    // Measured: about 440 MB with V8's own growth, 200 MB at 50 %. A renamed flag V8 ignores
-    // silently, and the two would then match.
-    expect(limited).toBeLessThan(own * 0.7);
+  it('names a flag V8 honours: the same garbage leaves a far smaller heap at 50 % than at 300 %', async () => {
+    // Both growths are set by the flag: V8's own choice depends on how busy the machine is
+    // (here 440 MB for this process, 143 MB on a loaded CI machine), the flag's does not.
+    const [wide, limited] = await Promise.all([peakHeapMb(heapGrowthFlag(300)), peakHeapMb(heapGrowthFlag(50))]);
+    // Measured: 443 MB against 200 MB. V8 ignores a flag it does not know without a word: if a
+    // later Node renamed it, both would get V8's own growth and come out alike.
+    expect(limited).toBeLessThan(wide * 0.7);
   }, 60_000);
 
   it('sets the flag, and leaves V8 its own choice at 0', () => {
