@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { type EntityManager, MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Knex } from '@mikro-orm/knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandWrittenSql } from './hand-written-sql.js';
+import { HandWrittenSql, PREPARED_PER_CONNECTION, PREPARED_VALUES_EACH, PREPARED_VALUES_PER_CONNECTION, preparedStatementsOn } from './hand-written-sql.js';
 import { ormOptions } from './orm-config.js';
 import { requirePostgres, testPostgresUrl } from '../testing/test-postgres.js';
 
@@ -57,6 +57,30 @@ describe('hand-written statements on SQLite', () => {
     await expect(failed).rejects.toThrow('1 duplicate(s) skipped');
     const tags = (await orm.em.fork().getConnection().execute("select tag from scratch where tag like 'counted-%' order by tag")) as { tag: string }[];
     expect(tags.map((r) => r.tag)).toEqual(['counted-1-seen', 'counted-2']);
+  });
+  it('keeps prepared statements within a budget of bound values, and none larger than its limit', async () => {
+    const lookup = (values: number, salt: string) => `select count(*) as n from scratch where tag in (${Array.from({ length: values }, () => '?').join(', ')}) and '${salt}' = '${salt}'`;
+    await orm.em.fork().transactional(async (tx) => {
+      const connection = await tx.getTransactionContext<Knex.Transaction>()!.client.acquireConnection();
+      const small = lookup(3, 'small');
+      await sql.all(tx, small, ['a', 'b', 'c']);
+      const withSmall = preparedStatementsOn(connection);
+      // A statement above the limit runs, and is not kept.
+      const [row] = await sql.all<{ n: number }>(tx, lookup(PREPARED_VALUES_EACH + 1, 'large'), Array.from({ length: PREPARED_VALUES_EACH + 1 }, (_, i) => `t${i}`));
+      expect(Number(row!.n)).toBe(0);
+      expect(preparedStatementsOn(connection)).toEqual(withSmall);
+      // Many distinct statements: the oldest go first, and the total stays within the budget.
+      const size = 500;
+      const count = Math.ceil((2 * PREPARED_VALUES_PER_CONNECTION) / size);
+      for (let i = 0; i < count; i++) await sql.all(tx, lookup(size, `many-${i}`), Array.from({ length: size }, (_, k) => `m${k}`));
+      const kept = preparedStatementsOn(connection);
+      expect(kept.values).toBeLessThanOrEqual(PREPARED_VALUES_PER_CONNECTION);
+      expect(kept.values).toBeGreaterThan(PREPARED_VALUES_PER_CONNECTION - size);
+      expect(kept.statements).toBeLessThanOrEqual(PREPARED_PER_CONNECTION);
+      // Past the count limit too: tiny statements, one value each.
+      for (let i = 0; i < PREPARED_PER_CONNECTION + 20; i++) await sql.all(tx, lookup(1, `tiny-${i}`), ['x']);
+      expect(preparedStatementsOn(connection).statements).toBe(PREPARED_PER_CONNECTION);
+    });
   });
 });
 
