@@ -6,7 +6,7 @@ import { requireService } from '@obrol/core/testing';
 import { type TestObrol, eventually, natsReachable, postgresReachable, startTestObrol, testServices } from '@obrol/plugin-testkit';
 import { DEFAULT_TEMPLATES, type WhatsAppSimulator, type WhatsAppSimulatorOptions, startWhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import { WhatsAppPlugin } from '@obrol/whatsapp';
-import { migratedSchemaDrift } from '@obrol/core/testing';
+import { migratedRedundantIndexes, migratedSchemaDrift } from '@obrol/core/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Broadcast, BroadcastEngine, BroadcastsPlugin } from '@obrol/plugin-broadcasts';
 
@@ -938,5 +938,11 @@ for (const stack of stacks) describe.skipIf(!stack.run)(`broadcasts against the 
   it('ships migrations that build exactly the schema its entities describe', async () => {
     const postgresAdminUrl = stack.database === 'postgres' ? testServices.postgresUrl : undefined;
     expect(await migratedSchemaDrift({ plugins: [BroadcastsPlugin], postgresAdminUrl })).toEqual([]);
+  });
+
+  it('ships no index another index already serves', async () => {
+    const postgresAdminUrl = stack.database === 'postgres' ? testServices.postgresUrl : undefined;
+    const findings = await migratedRedundantIndexes({ plugins: [BroadcastsPlugin], postgresAdminUrl });
+    expect(findings.filter((f) => f.startsWith('broadcast'))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { Collection, Entity, Enum, Index, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Collection, Entity, Enum, ManyToMany, Property, Unique, type Opt } from '@mikro-orm/core';
 import type { NotificationSettings } from '@obrol/contracts';
 import { BaseEntity } from '../database/base.entity.js';
 import { ChannelAccount } from '../channels/channel-account.entity.js';
@@ -13,8 +13,8 @@ export type AgentPresence = 'online' | 'away';
 @Entity({ tableName: 'agents' })
 @Unique({ properties: ['tenantId', 'email'] })
 export class Agent extends BaseEntity {
+  // No index of its own: the unique (tenant, email) serves it (ADR 0049).
   @Property({ type: 'string', length: 36 })
-  @Index()
   tenantId!: string;
 
   @Property({ type: 'string', length: 320 })

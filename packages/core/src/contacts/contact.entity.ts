@@ -7,11 +7,12 @@ import { ChannelAccount } from '../channels/channel-account.entity.js';
 @Unique({ properties: ['channelAccount', 'externalId'] })
 @Index({ properties: ['tenantId', 'optedOutAt'] })
 export class Contact extends BaseEntity {
+  // No index of its own: (tenant, opted out at) serves it (ADR 0049).
   @Property({ type: 'string', length: 36 })
-  @Index()
   tenantId!: string;
 
-  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade' })
+  // No index of its own: the unique (channel account, external id) serves it (ADR 0049).
+  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade', index: false })
   channelAccount!: ChannelAccount;
 
   /** The channel's id for the customer (WhatsApp: wa_id or business-scoped user id). */

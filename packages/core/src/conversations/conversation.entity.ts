@@ -14,7 +14,8 @@ export class Conversation extends BaseEntity {
   @Property({ type: 'string', length: 36 })
   tenantId!: string;
 
-  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade' })
+  // No index of its own: the unique (channel account, contact) serves it (ADR 0049).
+  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade', index: false })
   channelAccount!: ChannelAccount;
 
   @ManyToOne({ entity: () => Contact, deleteRule: 'cascade' })

@@ -16,10 +16,12 @@ export class Message extends BaseEntity {
   @Property({ type: 'string', length: 36 })
   tenantId!: string;
 
-  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade' })
+  // No index of its own: the unique (channel account, external id) serves it (ADR 0049).
+  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade', index: false })
   channelAccount!: ChannelAccount;
 
-  @ManyToOne({ entity: () => Conversation, deleteRule: 'cascade' })
+  // No index of its own: (conversation, id) serves it (ADR 0049).
+  @ManyToOne({ entity: () => Conversation, deleteRule: 'cascade', index: false })
   conversation!: Conversation;
 
   @Enum({ items: ['inbound', 'outbound'], type: 'string' })

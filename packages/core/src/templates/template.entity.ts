@@ -11,7 +11,8 @@ export class Template extends BaseEntity {
   @Index()
   tenantId!: string;
 
-  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade' })
+  // No index of its own: the unique (channel account, name, language) serves it (ADR 0049).
+  @ManyToOne({ entity: () => ChannelAccount, deleteRule: 'cascade', index: false })
   channelAccount!: ChannelAccount;
 
   @Property({ type: 'string', length: 128, nullable: true })

@@ -29,6 +29,97 @@ async function sqliteShape(orm: MikroORM): Promise<Record<string, unknown>> {
   return shape;
 }
 
+/** An index's table, name and columns in order, and whether it is unique or partial. */
+interface IndexShape {
+  table: string;
+  name: string;
+  columns: string[];
+  unique: boolean;
+  partial: boolean;
+}
+
+/**
+ * Plain indexes that another index of the same table already serves: their columns lead the
+ * other's. Each one is a page more to write for every row stored, for nothing (ADR 0049).
+ * A unique or partial index does more than serve lookups, so it is never counted.
+ */
+export function redundantIndexes(indexes: readonly IndexShape[]): string[] {
+  return indexes
+    .filter((a) => !a.unique && !a.partial)
+    .flatMap((a) => {
+      const wider = indexes.find(
+        (b) => b !== a && b.table === a.table && b.columns.length >= a.columns.length && a.columns.every((c, i) => b.columns[i] === c) && (b.columns.length > a.columns.length || b.name < a.name),
+      );
+      return wider ? [`${a.table}: ${a.name} (${a.columns.join(', ')}) is served by ${wider.name} (${wider.columns.join(', ')})`] : [];
+    });
+}
+
+async function sqliteIndexes(orm: MikroORM): Promise<IndexShape[]> {
+  const connection = orm.em.fork().getConnection();
+  const run = <T>(sql: string) => connection.execute(sql) as Promise<T>;
+  const tables = await run<{ name: string }[]>("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'");
+  const indexes: IndexShape[] = [];
+  for (const { name: table } of tables) {
+    for (const i of await run<{ name: string; unique: number; partial: number }[]>(`pragma index_list('${table}')`)) {
+      const columns = (await run<{ name: string }[]>(`pragma index_info('${i.name}')`)).map((c) => c.name);
+      indexes.push({ table, name: i.name, columns, unique: i.unique === 1, partial: i.partial === 1 });
+    }
+  }
+  return indexes;
+}
+
+async function postgresIndexes(orm: MikroORM): Promise<IndexShape[]> {
+  const rows = await orm.em.fork().getConnection().execute<{ table: string; name: string; columns: string[]; unique: boolean; partial: boolean }[]>(
+    `select t.relname as "table", i.relname as name, x.indisunique as "unique", x.indpred is not null as partial,
+       array(select a.attname::text from unnest(x.indkey) with ordinality k(attnum, n) join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum order by k.n) as columns
+     from pg_index x join pg_class t on t.oid = x.indrelid join pg_class i on i.oid = x.indexrelid join pg_namespace s on s.oid = t.relnamespace
+     where s.nspname = current_schema()`,
+  );
+  return rows;
+}
+
+/**
+ * The plain indexes that another index already serves (`redundantIndexes`) in the schema that
+ * core's and the plugins' migrations build: on SQLite in memory, or on PostgreSQL in a scratch
+ * database created from `postgresAdminUrl`.
+ */
+export async function migratedRedundantIndexes(options: { plugins?: PluginRef[]; postgresAdminUrl?: string } = {}): Promise<string[]> {
+  const plugins = (options.plugins ?? []).map(resolvePlugin);
+  const entities = plugins.flatMap((p) => p.entities);
+  if (!options.postgresAdminUrl) {
+    const orm = await MikroORM.init(ormOptions({ dataDir: ':memory:', entities }));
+    try {
+      await applyMigrations(orm, plugins);
+      return redundantIndexes(await sqliteIndexes(orm));
+    } finally {
+      await orm.close(true);
+    }
+  }
+  return inScratchPostgres(options.postgresAdminUrl, async (url) => {
+    const orm = await MikroORM.init(ormOptions({ url, dataDir: '.', entities }));
+    try {
+      await applyMigrations(orm, plugins);
+      return redundantIndexes(await postgresIndexes(orm));
+    } finally {
+      await orm.close(true);
+    }
+  });
+}
+
+/** Runs `work` on a database created for it from `adminUrl`, dropped afterwards. */
+async function inScratchPostgres<T>(adminUrl: string, work: (url: string) => Promise<T>): Promise<T> {
+  const name = `obrol_drift_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    return await work(adminUrl.replace(/\/[^/]*$/, `/${name}`));
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
 /**
  * How the schema that core's and the plugins' migrations build differs from the one their
  * entities describe: the tables that differ (SQLite, compared by structure, since MikroORM's
@@ -53,13 +144,9 @@ export async function migratedSchemaDrift(options: { plugins?: PluginRef[]; post
     const names = [...new Set([...Object.keys(migrated), ...Object.keys(fromEntities)])].sort();
     return names.filter((t) => !isDeepStrictEqual(migrated[t], fromEntities[t])).map((t) => `table ${t} differs`);
   }
-  const name = `obrol_drift_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: options.postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
+  return inScratchPostgres(options.postgresAdminUrl, async (url) => {
     const orm = await MikroORM.init({
-      ...ormOptions({ url: options.postgresAdminUrl.replace(/\/[^/]*$/, `/${name}`), dataDir: '.', entities }),
+      ...ormOptions({ url, dataDir: '.', entities }),
       // The plugins' migration records are bookkeeping, like core's own table.
       schemaGenerator: { skipTables: plugins.map(migrationsTableOf) },
     });
@@ -71,8 +158,5 @@ export async function migratedSchemaDrift(options: { plugins?: PluginRef[]; post
     } finally {
       await orm.close(true);
     }
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }

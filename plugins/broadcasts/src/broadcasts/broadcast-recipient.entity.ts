@@ -15,7 +15,8 @@ import type { RecipientReasonCode, RecipientStatus } from './broadcast.schemas.j
 @Index({ properties: ['broadcast', 'status', 'id'] })
 @Index({ properties: ['status', 'nextAttemptAt'] })
 export class BroadcastRecipient extends BaseEntity {
-  @ManyToOne({ entity: () => Broadcast, deleteRule: 'cascade' })
+  // No index of its own: (broadcast, status, id) serves it (ADR 0049).
+  @ManyToOne({ entity: () => Broadcast, deleteRule: 'cascade', index: false })
   broadcast!: Broadcast;
 
   /** E.164 with the leading +. */

@@ -13,6 +13,7 @@ import { Migration20261130000100 as M9 } from './migration-20261130000100.js';
 import { Migration20261130000200 as M10 } from './migration-20261130000200.js';
 import { Migration20261130000500 as M11 } from './migration-20261130000500.js';
 import { Migration20261130234313 as M12 } from './migration-20261130234313.js';
+import { Migration20261201233159 as M13 } from './migration-20261201233159.js';
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261129160843', class: M0 },
@@ -28,4 +29,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'migration-20261130000200', class: M10 },
   { name: 'migration-20261130000500', class: M11 },
   { name: 'migration-20261130234313', class: M12 },
+  { name: 'migration-20261201233159', class: M13 },
 ];
