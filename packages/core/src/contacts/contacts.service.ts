@@ -188,10 +188,12 @@ export class ContactsService {
     // Bookkeeping on the wall clock, as the entity's defaults do.
     const now = sql.date(new Date());
     for (const chunk of chunksOf([...latest.values()])) {
+      const externalIdIn = sql.inList('external_id', chunk.map((i) => i.externalId), 'text');
       const rows = await sql.all<{ id: string; external_id: string; name: string | null; phone: string | null }>(
         em,
-        `select id, external_id, name, phone from contacts where channel_account_id = ? and external_id in (${chunk.map(() => '?').join(', ')})`,
-        [account.id, ...chunk.map((i) => i.externalId)],
+        `select id, external_id, name, phone from contacts where channel_account_id = ? and ${externalIdIn.sql}`,
+        [account.id, ...externalIdIn.params],
+        { prepared: true },
       );
       for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, name: row.name, phone: row.phone, created: false });
       const fresh: IngestedContact[] = [];
@@ -213,10 +215,15 @@ export class ContactsService {
         if (inserted.size !== fresh.length) throw new Error(`${fresh.length - inserted.size} contact(s) of this batch were stored meanwhile by another process`);
       }
       if (changed.length > 0) {
+        const v = sql.rowsOf(
+          changed.map((c) => [c.id, c.name, c.phone]),
+          ['text', 'text', 'text'],
+        );
         await sql.run(
           em,
-          `with v (ref, name, phone) as (values ${sql.rows(changed.length, '(?, ?, ?)')}) update contacts set name = v.name, phone = v.phone, updated_at = ? from v where contacts.id = v.ref`,
-          [...changed.flatMap((c) => [c.id, c.name, c.phone]), now],
+          `with v (ref, name, phone) as (${v.sql}) update contacts set name = v.name, phone = v.phone, updated_at = ? from v where contacts.id = v.ref`,
+          [...v.params, now],
+          { prepared: true },
         );
       }
     }
@@ -236,10 +243,12 @@ export class ContactsService {
     const found = new Map<string, ContactRef>();
     for (const chunk of chunksOf(unique)) {
       const created = await this.insertRows(em, account, chunk.map((i) => ({ id: newId(), externalId: i.externalId, phone: i.phone ?? null, name: i.name ?? null })));
+      const externalIdIn = sql.inList('external_id', chunk.map((i) => i.externalId), 'text');
       const rows = await sql.all<{ id: string; external_id: string; opted_out_at: unknown }>(
         em,
-        `select id, external_id, opted_out_at from contacts where channel_account_id = ? and external_id in (${chunk.map(() => '?').join(', ')})`,
-        [account.id, ...chunk.map((i) => i.externalId)],
+        `select id, external_id, opted_out_at from contacts where channel_account_id = ? and ${externalIdIn.sql}`,
+        [account.id, ...externalIdIn.params],
+        { prepared: true },
       );
       for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, created: created.has(row.id), optedOutAt: sql.readDate(row.opted_out_at) });
     }
@@ -259,11 +268,17 @@ export class ContactsService {
     const { sql } = this;
     // Bookkeeping on the wall clock, as the entity's defaults do.
     const now = sql.date(new Date());
+    const cast = sql.kind === 'postgresql' ? '::jsonb' : '';
+    const values = sql.rowsOf(
+      rows.map((c) => [c.id, now, now, account.tenantId, account.id, c.externalId, c.phone, c.name]),
+      ['text', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'text', { constant: `'{}'${cast}` }, { constant: `'[]'${cast}` }],
+    );
     const inserted = await sql.all<{ id: string }>(
       em,
-      `insert into contacts (id, created_at, updated_at, tenant_id, channel_account_id, external_id, phone, name, attributes, tags) values ${sql.rows(rows.length, `(?, ?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ${sql.jsonParam})`)} ` +
+      `insert into contacts (id, created_at, updated_at, tenant_id, channel_account_id, external_id, phone, name, attributes, tags) ${values.sql} ` +
         'on conflict (channel_account_id, external_id) do nothing returning id',
-      rows.flatMap((c) => [c.id, now, now, account.tenantId, account.id, c.externalId, c.phone, c.name, '{}', '[]']),
+      values.params,
+      { prepared: true },
     );
     return new Set(inserted.map((r) => r.id));
   }

@@ -166,14 +166,16 @@ export class ConversationsService {
     for (const chunk of chunksOf([...new Map(contacts.map((c) => [c.id, c])).values()])) {
       // A contact created in this batch has no conversation yet.
       const stored = chunk.filter((c) => !c.created);
+      const contactIn = sql.inList('contact_id', stored.map((c) => c.id), 'text');
       const rows =
         stored.length === 0
           ? []
           : await sql.all<StoredConversationRow>(
               em,
               'select id, contact_id, status, assignee_id, tags, snoozed_until, last_inbound_at, window_expires_at, last_message_at, last_message_preview, unread_count, created_at ' +
-                `from conversations where channel_account_id = ? and contact_id in (${stored.map(() => '?').join(', ')})${lock}`,
-              [account.id, ...stored.map((c) => c.id)],
+                `from conversations where channel_account_id = ? and ${contactIn.sql}${lock}`,
+              [account.id, ...contactIn.params],
+              { prepared: true },
             );
       const byId = new Map(chunk.map((c) => [c.id, c]));
       for (const row of rows) {
@@ -238,10 +240,12 @@ export class ConversationsService {
     const found = new Map<string, ConversationRef>();
     for (const chunk of chunksOf([...new Set(contactIds)])) {
       const created = await this.insertRows(em, { account, plugin }, chunk.map((contactId) => ({ id: newId(), contactId })), status, new Date());
+      const contactIn = sql.inList('contact_id', chunk, 'text');
       const rows = await sql.all<{ id: string; contact_id: string }>(
         em,
-        `select id, contact_id from conversations where channel_account_id = ? and contact_id in (${chunk.map(() => '?').join(', ')})`,
-        [account.id, ...chunk],
+        `select id, contact_id from conversations where channel_account_id = ? and ${contactIn.sql}`,
+        [account.id, ...contactIn.params],
+        { prepared: true },
       );
       for (const row of rows) found.set(row.contact_id, { id: row.id, contactId: row.contact_id, created: created.has(row.id) });
     }
@@ -264,11 +268,16 @@ export class ConversationsService {
   ): Promise<Set<string>> {
     const { sql } = this;
     const windowed = sql.flag(plugin.capabilities.sessionWindow);
+    const values = sql.rowsOf(
+      rows.map((r) => [r.id, sql.date(now), sql.date(now), account.tenantId, account.id, r.contactId, status, windowed]),
+      ['text', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'boolean', { constant: '0' }, { constant: sql.kind === 'postgresql' ? "'[]'::jsonb" : "'[]'" }],
+    );
     const inserted = await sql.all<{ id: string }>(
       em,
-      `insert into conversations (id, created_at, updated_at, tenant_id, channel_account_id, contact_id, status, windowed, unread_count, tags) values ${sql.rows(rows.length, `(?, ?, ?, ?, ?, ?, ?, ?, 0, ${sql.jsonParam})`)} ` +
+      `insert into conversations (id, created_at, updated_at, tenant_id, channel_account_id, contact_id, status, windowed, unread_count, tags) ${values.sql} ` +
         'on conflict (channel_account_id, contact_id) do nothing returning id',
-      rows.flatMap((r) => [r.id, sql.date(now), sql.date(now), account.tenantId, account.id, r.contactId, status, windowed, '[]']),
+      values.params,
+      { prepared: true },
     );
     return new Set(inserted.map((r) => r.id));
   }

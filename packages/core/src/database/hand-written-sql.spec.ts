@@ -58,6 +58,23 @@ describe('hand-written statements on SQLite', () => {
     const tags = (await orm.em.fork().getConnection().execute("select tag from scratch where tag like 'counted-%' order by tag")) as { tag: string }[];
     expect(tags.map((r) => r.tag)).toEqual(['counted-1-seen', 'counted-2']);
   });
+  it('reads rows and lists given as rowsOf and inList builds them', async () => {
+    const v = sql.rowsOf(
+      [
+        [1, 'satu', 'a'],
+        [2, null, 'b'],
+      ],
+      ['int', 'text', { constant: "'k'" }, 'text'],
+    );
+    expect(v.sql).toBe("values (?, ?, 'k', ?), (?, ?, 'k', ?)");
+    const tags = sql.inList('v.tag', ['satu', 'tiga'], 'text');
+    const rows = await sql.all<{ n: number; tag: string | null; k: string }>(orm.em.fork(), `with v (n, tag, k, extra) as (${v.sql}) select n, tag, k from v where ${tags.sql} or tag is null order by n`, [...v.params, ...tags.params]);
+    expect(rows).toEqual([
+      { n: 1, tag: 'satu', k: 'k' },
+      { n: 2, tag: null, k: 'k' },
+    ]);
+  });
+
   it('keeps prepared statements within a budget of bound values, and none larger than its limit', async () => {
     const lookup = (values: number, salt: string) => `select count(*) as n from scratch where tag in (${Array.from({ length: values }, () => '?').join(', ')}) and '${salt}' = '${salt}'`;
     await orm.em.fork().transactional(async (tx) => {
@@ -157,6 +174,40 @@ describe.runIf(postgres)('hand-written statements on PostgreSQL', () => {
     }
     return n;
   }
+
+  it('writes and reads rows given as arrays (rowsOf, inList), whatever their text holds', async () => {
+    const at = new Date('2026-12-01T23:45:00.250Z');
+    const awkward = ['koma, {kurawal} "kutip" \\ garis', 'NULL', '', 'emoji 🙂'];
+    const rows = awkward.map((tag, i) => [`arr-${i}-${tag}`, sql.date(i === 1 ? null : at), sql.json(i === 2 ? null : { tag, i }), i]);
+    const v = sql.rowsOf(rows, ['text', 'timestamptz', 'jsonb', 'int', { constant: 'true' }]);
+    const written = await orm.em
+      .fork()
+      .transactional((tx) => sql.all<{ tag: string }>(tx, `insert into ${table} (tag, at, body, n, flag) ${v.sql} returning tag`, v.params, { prepared: true }));
+    expect(written.map((r) => r.tag)).toEqual(rows.map((r) => r[0]));
+    const tags = sql.inList('tag', rows.map((r) => r[0]), 'text');
+    const read = await sql.all<{ tag: string; at: unknown; body: unknown; n: number; flag: boolean }>(orm.em.fork(), `select tag, at, body, n, flag from ${table} where ${tags.sql} order by n`, tags.params);
+    expect(read.map((r) => [r.tag, sql.readDate(r.at), r.body, r.n, r.flag])).toEqual(
+      awkward.map((tag, i) => [`arr-${i}-${tag}`, i === 1 ? null : at, i === 2 ? null : { tag, i }, i, true]),
+    );
+  });
+
+  it('keeps a text given as prepared parsed on its connection under one name, for any number of rows', async () => {
+    const statementFor = (count: number) => {
+      const v = sql.rowsOf(Array.from({ length: count }, (_, i) => [`named-${count}-${i}`]), ['text']);
+      return { sql: `insert into ${table} (tag) ${v.sql} returning id`, params: v.params };
+    };
+    const one = statementFor(1);
+    expect(statementFor(7).sql).toBe(one.sql);
+    const kept = await orm.em.fork().transactional(async (tx) => {
+      for (const count of [1, 7, 3]) {
+        const s = statementFor(count);
+        expect(await sql.all(tx, s.sql, s.params, { prepared: true })).toHaveLength(count);
+      }
+      return sql.all<{ name: string }>(tx, "select name from pg_prepared_statements where statement like '%unnest($1::text[])%'", []);
+    });
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.name).toMatch(/^obrol_\d+$/);
+  });
 
   it('refuses an undefined value instead of binding it as null', async () => {
     await expect(orm.em.fork().transactional((tx) => sql.run(tx, `insert into ${table} (tag) values (?)`, [undefined]))).rejects.toThrow(/undefined value/);

@@ -22,7 +22,22 @@ export interface CountedStatement {
   params: unknown[];
   expected: number;
   mismatch: (missing: number) => string;
+  /** Its text does not vary with its rows (`rowsOf`): see `RunOptions.prepared`. */
+  prepared?: boolean;
 }
+
+/** How `HandWrittenSql` runs a statement. */
+export interface RunOptions {
+  /**
+   * The text is one of a few that do not vary with the rows (`rowsOf`, `inList`): PostgreSQL
+   * keeps it parsed and planned per connection, as a named statement (ADR 0050). SQLite keeps
+   * every text prepared anyway.
+   */
+  prepared?: boolean;
+}
+
+/** A column of `HandWrittenSql.rowsOf`: its PostgreSQL type, or SQL of its own in every row. */
+export type RowColumn = string | { constant: string };
 
 /**
  * What statements written by hand (the set-based ingest path) need to know about the database:
@@ -76,22 +91,53 @@ export class HandWrittenSql {
   }
 
   /**
+   * A query of `rows` (each its values in `columns` order), for a `with v (…) as (…)` source or
+   * an insert. A column is its PostgreSQL type, or `{ constant }` for SQL of its own.
+   * - On SQLite a multi-row `values` list, as `rows` builds it.
+   * - On PostgreSQL `select … from unnest(?::type[], …)`, one array per column: the text is the
+   *   same for any number of rows, so with `prepared` the server parses and plans it once per
+   *   connection (ADR 0050).
+   */
+  rowsOf(rows: readonly unknown[][], columns: readonly RowColumn[]): { sql: string; params: unknown[] } {
+    if (this.kind === 'sqlite') {
+      const row = `(${columns.map((c) => (typeof c === 'string' ? '?' : c.constant)).join(', ')})`;
+      return { sql: `values ${this.rows(rows.length, row)}`, params: rows.flat() };
+    }
+    const arrays: string[] = [];
+    const names: string[] = [];
+    const select = columns.map((c) => {
+      if (typeof c !== 'string') return c.constant;
+      names.push(`c${names.length}`);
+      arrays.push(`?::${c}[]`);
+      return names.at(-1)!;
+    });
+    const params = names.map((_, i) => rows.map((r) => r[i]));
+    return { sql: `select ${select.join(', ')} from unnest(${arrays.join(', ')}) as u (${names.join(', ')})`, params };
+  }
+
+  /** `column in (…values)`: on PostgreSQL `column = any(?::type[])`, one text for any number of values. */
+  inList(column: string, values: readonly unknown[], type: string): { sql: string; params: unknown[] } {
+    if (this.kind === 'sqlite') return { sql: `${column} in (${values.map(() => '?').join(', ')})`, params: [...values] };
+    return { sql: `${column} = any(?::${type}[])`, params: [values] };
+  }
+
+  /**
    * Rows of a `select`, or of a statement with `returning` (how to count what a statement
    * changed on both databases), in the transaction of `em`.
    */
-  async all<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  async all<T>(em: EntityManager, sql: string, params: unknown[], options: RunOptions = {}): Promise<T[]> {
     // knex hands a SQLite `delete … returning` outside a transaction to `run`: the statement is
     // left unfinished and the connection's next COMMIT fails ("SQL statements in progress").
     if (this.kind === 'sqlite' && !em.getTransactionContext() && DELETE_RETURNING.test(sql)) {
       throw new Error('On SQLite a `delete … returning` must run in a transaction (em.transactional).');
     }
-    const result: unknown = await this.execute(em, sql, params);
+    const result: unknown = await this.execute(em, sql, params, options);
     return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
   }
 
   /** Runs a statement in the transaction of `em`. */
-  async run(em: EntityManager, sql: string, params: unknown[]): Promise<void> {
-    await this.execute(em, sql, params);
+  async run(em: EntityManager, sql: string, params: unknown[], options: RunOptions = {}): Promise<void> {
+    await this.execute(em, sql, params, options);
   }
 
   /**
@@ -104,7 +150,7 @@ export class HandWrittenSql {
     if (statements.length === 0) return;
     const values = statements.reduce((n, s) => n + s.params.length, 0);
     if (this.kind === 'sqlite' || statements.length === 1 || values > COMBINED_VALUES) {
-      for (const statement of statements) countChecked(statement, (await this.all<unknown>(em, statement.sql, statement.params)).length);
+      for (const statement of statements) countChecked(statement, (await this.all<unknown>(em, statement.sql, statement.params, statement)).length);
       return;
     }
     const parts = statements.map((s, i) => `w${i} as (${s.sql})`).join(', ');
@@ -113,6 +159,7 @@ export class HandWrittenSql {
       em,
       `with ${parts} select ${counts}`,
       statements.flatMap((s) => s.params),
+      { prepared: statements.every((s) => s.prepared) },
     );
     statements.forEach((statement, i) => countChecked(statement, Number(row![`w${i}`])));
   }
@@ -122,10 +169,10 @@ export class HandWrittenSql {
    * into the statement's text (quoting each JSON body), so no two statements read alike; bound,
    * a batch of the same shape sends the same text and the database parses no values.
    */
-  private async execute(em: EntityManager, sql: string, params: unknown[]): Promise<unknown> {
+  private async execute(em: EntityManager, sql: string, params: unknown[], options: RunOptions): Promise<unknown> {
     const transaction = em.getTransactionContext<Knex.Transaction>();
     if (transaction && this.kind === 'sqlite') return this.onSqliteTransaction(em, transaction, sql, params);
-    if (transaction) return this.onPostgresTransaction(em, transaction, sql, params);
+    if (transaction) return this.onPostgresTransaction(em, transaction, sql, params, options);
     const query = (em.getConnection() as unknown as { getKnex(): Knex }).getKnex().raw(sql, params as Knex.RawBinding[]);
     if (transaction) query.transacting(transaction);
     try {
@@ -160,10 +207,11 @@ export class HandWrittenSql {
    * ingest sends a dozen per batch. Values go as knex would bind them (the driver serialises
    * dates and the rest), and rows come back parsed by the connection's own type parsers.
    */
-  private async onPostgresTransaction(em: EntityManager, transaction: Knex.Transaction, sql: string, params: unknown[]): Promise<unknown> {
+  private async onPostgresTransaction(em: EntityManager, transaction: Knex.Transaction, sql: string, params: unknown[], options: RunOptions): Promise<unknown> {
     const connection = (await transaction.client.acquireConnection()) as PostgresConnection;
     try {
-      return await connection.query({ text: numberedPlaceholders(sql), values: params.map(definedValue) });
+      const name = options.prepared ? statementName(sql) : undefined;
+      return await connection.query({ name, text: numberedPlaceholders(sql), values: params.map(definedValue) });
     } catch (error) {
       throw this.converted(em, error);
     }
@@ -195,7 +243,21 @@ interface SqliteConnection {
 
 /** What of a `pg` client the direct path uses. */
 interface PostgresConnection {
-  query(config: { text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Names of the texts PostgreSQL keeps prepared, the same on every connection (the `pg` driver
+ * refuses one name for two texts). Each text is a combination of a few statements that do not
+ * vary with their rows, so a few dozen cover every batch; past NAMED_TEXTS a text runs unnamed.
+ */
+const names = new Map<string, string>();
+export const NAMED_TEXTS = 128;
+
+function statementName(sql: string): string | undefined {
+  let name = names.get(sql);
+  if (name === undefined && names.size < NAMED_TEXTS) names.set(sql, (name = `obrol_${names.size + 1}`));
+  return name;
 }
 
 /** Texts with `?` numbered (`$1`, `$2`…), by their `?` text; hand-written texts vary only by their row counts. */

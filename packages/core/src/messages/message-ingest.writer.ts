@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import type { ChannelError, MessageContent, MessageStatus } from '@obrol/contracts';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
-import { type CountedStatement, HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { type CountedStatement, HandWrittenSql, type RowColumn, chunksOf } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
@@ -122,6 +122,11 @@ export const statusAdvanceSql = (current: string, next: string) =>
 
 const MESSAGE_COLUMNS =
   'id, created_at, updated_at, tenant_id, channel_account_id, conversation_id, direction, content, status, error, external_id, reply_to_external_id, provider_timestamp, referral, send_attempts';
+/** The columns of `MESSAGE_COLUMNS` as `HandWrittenSql.rowsOf` takes them. */
+const MESSAGE_TYPES: RowColumn[] = [
+  ...['text', 'timestamptz', 'timestamptz', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'jsonb', 'text', 'text', 'timestamptz', 'jsonb'],
+  { constant: '0' },
+];
 
 /** A `messages` row joined with its conversation's contact id, as hand-written selects read it. */
 export interface StoredMessageRow {
@@ -172,12 +177,14 @@ export class MessageIngestWriter {
     const ids = [...new Set(externalIds)].sort();
     const lock = this.sql.kind === 'postgresql' ? ' order by m.id for update of m' : '';
     for (const chunk of chunksOf(ids)) {
+      const externalIdIn = this.sql.inList('m.external_id', chunk, 'text');
       const rows = await this.sql.all<StoredMessageRow>(
         em,
         'select m.id, m.tenant_id, m.channel_account_id, m.conversation_id, c.contact_id, m.direction, m.content, m.status, m.error, m.external_id, ' +
           'm.reply_to_external_id, m.provider_timestamp, m.sent_by_agent_id, m.referral, m.broadcast_id, m.created_at ' +
-          `from messages m join conversations c on c.id = m.conversation_id where m.channel_account_id = ? and m.external_id in (${chunk.map(() => '?').join(', ')})${lock}`,
-        [channelAccountId, ...chunk],
+          `from messages m join conversations c on c.id = m.conversation_id where m.channel_account_id = ? and ${externalIdIn.sql}${lock}`,
+        [channelAccountId, ...externalIdIn.params],
+        { prepared: true },
       );
       for (const row of rows) found.set(row.external_id!, storedMessageOf(this.sql, row));
     }
@@ -208,21 +215,22 @@ export class MessageIngestWriter {
    */
   private touchConversations(touches: ConversationTouch[]): CountedStatement[] {
     const { sql } = this;
-    const pg = sql.kind === 'postgresql';
-    const at = pg ? '?::timestamptz' : '?';
     const laterInbound = 'v.inbound_at is not null and (conversations.last_inbound_at is null or v.inbound_at > conversations.last_inbound_at)';
     const laterMessage = 'v.message_at is not null and (conversations.last_message_at is null or v.message_at >= conversations.last_message_at)';
     return [...chunksOf(touches)].map((chunk) => {
-      const params = chunk.flatMap(({ conversation: c, messages, windowMoved, lastMessageMoved }) => [
-        c.id,
-        messages,
-        sql.date(windowMoved ? c.lastInboundAt : null),
-        sql.date(windowMoved ? c.windowExpiresAt : null),
-        sql.date(lastMessageMoved ? c.lastMessageAt : null),
-        lastMessageMoved ? c.lastMessagePreview : null,
-      ]);
+      const v = sql.rowsOf(
+        chunk.map(({ conversation: c, messages, windowMoved, lastMessageMoved }) => [
+          c.id,
+          messages,
+          sql.date(windowMoved ? c.lastInboundAt : null),
+          sql.date(windowMoved ? c.windowExpiresAt : null),
+          sql.date(lastMessageMoved ? c.lastMessageAt : null),
+          lastMessageMoved ? c.lastMessagePreview : null,
+        ]),
+        ['text', 'int', 'timestamptz', 'timestamptz', 'timestamptz', 'text'],
+      );
       return {
-        sql: `with v (ref, messages, inbound_at, expires_at, message_at, preview) as (values ${sql.rows(chunk.length, `(?, ${pg ? '?::int' : '?'}, ${at}, ${at}, ${at}, ?)`)}) ` +
+        sql: `with v (ref, messages, inbound_at, expires_at, message_at, preview) as (${v.sql}) ` +
           "update conversations set status = case when conversations.status = 'resolved' then 'open' else conversations.status end, snoozed_until = null, " +
           'unread_count = conversations.unread_count + v.messages, ' +
           `last_inbound_at = case when ${laterInbound} then v.inbound_at else conversations.last_inbound_at end, ` +
@@ -231,9 +239,10 @@ export class MessageIngestWriter {
           `last_message_preview = case when ${laterMessage} then v.preview else conversations.last_message_preview end, ` +
           'updated_at = ? from v where conversations.id = v.ref returning conversations.id',
         // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
-        params: [...params, sql.date(new Date())],
+        params: [...v.params, sql.date(new Date())],
         expected: chunk.length,
         mismatch: (missing) => `${missing} conversation(s) of this batch were deleted while it was applied`,
+        prepared: true,
       };
     });
   }
@@ -246,28 +255,31 @@ export class MessageIngestWriter {
   private insert(messages: IngestedMessage[]): CountedStatement[] {
     const { sql } = this;
     return [...chunksOf(messages)].map((chunk) => {
-      const row = `(?, ?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ?, ${sql.jsonParam}, ?, ?, ?, ${sql.jsonParam}, 0)`;
-      const params = chunk.flatMap((m) => [
-        m.id,
-        sql.date(m.createdAt),
-        sql.date(m.createdAt),
-        m.tenantId,
-        m.channelAccount.id,
-        m.conversation.id,
-        m.direction,
-        sql.json(m.content),
-        m.status,
-        sql.json(m.error),
-        m.externalId,
-        m.replyToExternalId,
-        sql.date(m.providerTimestamp),
-        sql.json(m.referral),
-      ]);
+      const rows = sql.rowsOf(
+        chunk.map((m) => [
+          m.id,
+          sql.date(m.createdAt),
+          sql.date(m.createdAt),
+          m.tenantId,
+          m.channelAccount.id,
+          m.conversation.id,
+          m.direction,
+          sql.json(m.content),
+          m.status,
+          sql.json(m.error),
+          m.externalId,
+          m.replyToExternalId,
+          sql.date(m.providerTimestamp),
+          sql.json(m.referral),
+        ]),
+        MESSAGE_TYPES,
+      );
       return {
-        sql: `insert into messages (${MESSAGE_COLUMNS}) values ${sql.rows(chunk.length, row)} on conflict (channel_account_id, external_id) do nothing returning id`,
-        params,
+        sql: `insert into messages (${MESSAGE_COLUMNS}) ${rows.sql} on conflict (channel_account_id, external_id) do nothing returning id`,
+        params: rows.params,
         expected: chunk.length,
         mismatch: (missing) => `${missing} inbound message(s) of this batch were stored meanwhile by another process`,
+        prepared: true,
       };
     });
   }
@@ -281,17 +293,20 @@ export class MessageIngestWriter {
   private moveStatuses(messages: IngestedMessage[]): CountedStatement[] {
     const { sql } = this;
     return [...chunksOf(messages)].map((chunk) => {
-      const values = sql.rows(chunk.length, '(?, ?, ?)');
-      const params = chunk.flatMap((m) => [m.id, m.status, sql.json(m.error)]);
+      const v = sql.rowsOf(
+        chunk.map((m) => [m.id, m.status, sql.json(m.error)]),
+        ['text', 'text', 'text'],
+      );
       return {
         sql:
-          `with v (ref, next_status, next_error) as (values ${values}) ` +
+          `with v (ref, next_status, next_error) as (${v.sql}) ` +
           `update messages set status = v.next_status, error = ${sql.kind === 'postgresql' ? 'v.next_error::jsonb' : 'v.next_error'}, updated_at = ? ` +
           `from v where messages.id = v.ref and ${statusAdvanceSql('messages.status', 'v.next_status')} returning messages.id`,
         // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
-        params: [...params, sql.date(new Date())],
+        params: [...v.params, sql.date(new Date())],
         expected: chunk.length,
         mismatch: (missing) => `${missing} message status(es) of this batch changed while it was applied`,
+        prepared: true,
       };
     });
   }

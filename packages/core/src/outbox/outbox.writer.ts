@@ -31,12 +31,19 @@ export class OutboxWriter {
   /** The inserts of `rows`, for a caller that runs them with its own statements (`HandWrittenSql.runCounted`), then calls `written`. */
   statements(rows: OutboxRow[]): CountedStatement[] {
     const { sql } = this;
-    return [...chunksOf(rows)].map((chunk) => ({
-      sql: `insert into outbox_events (id, subject, payload, live, created_at, published_at, attempts) values ${sql.rows(chunk.length, `(?, ?, ${sql.jsonParam}, ${sql.jsonParam}, ?, null, 0)`)} returning id`,
-      params: chunk.flatMap((r) => [r.id, r.subject, sql.json(r.payload), sql.json(r.live), sql.date(r.createdAt)]),
-      expected: chunk.length,
-      mismatch: (missing) => `${missing} outbox row(s) of this batch were not stored`,
-    }));
+    return [...chunksOf(rows)].map((chunk) => {
+      const values = sql.rowsOf(
+        chunk.map((r) => [r.id, r.subject, sql.json(r.payload), sql.json(r.live), sql.date(r.createdAt)]),
+        ['text', 'text', 'jsonb', 'jsonb', 'timestamptz', { constant: 'null' }, { constant: '0' }],
+      );
+      return {
+        sql: `insert into outbox_events (id, subject, payload, live, created_at, published_at, attempts) ${values.sql} returning id`,
+        params: values.params,
+        expected: chunk.length,
+        mismatch: (missing) => `${missing} outbox row(s) of this batch were not stored`,
+        prepared: true,
+      };
+    });
   }
 
   /** Rows inserted in `em`'s transaction: the commit hands them to the relay, as flushed ones. */
