@@ -49,14 +49,16 @@ export class SendBatchWriter {
   async load(em: EntityManager, ids: string[]): Promise<Map<string, QueuedSend>> {
     const found = new Map<string, QueuedSend>();
     for (const chunk of chunksOf([...new Set(ids)])) {
+      const idIn = this.sql.inList('m.id', chunk, 'text');
       const rows = await this.sql.all<QueuedRow>(
         em,
         'select m.id, m.tenant_id, m.channel_account_id, m.conversation_id, c.contact_id, ct.external_id as contact_external_id, ct.phone as contact_phone, ' +
           'ct.name as contact_name, m.direction, m.content, m.status, m.error, m.external_id, m.reply_to_external_id, m.provider_timestamp, m.sent_by_agent_id, ' +
           'm.referral, m.broadcast_id, m.created_at, m.send_attempts, m.idempotency_key ' +
           'from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id ' +
-          `where m.id in (${chunk.map(() => '?').join(', ')})`,
-        chunk,
+          `where ${idIn.sql}`,
+        idIn.params,
+        { prepared: true },
       );
       for (const row of rows) found.set(row.id, this.fromRow(row));
     }
@@ -79,11 +81,13 @@ export class SendBatchWriter {
     }
     for (const [attempts, group] of byAttempts) {
       for (const chunk of chunksOf(group)) {
+        const idIn = sql.inList('id', chunk.map((s) => s.id), 'text');
         const rows = await sql.all<{ id: string }>(
           em,
           'update messages set send_attempts = send_attempts + 1, send_started_at = ? ' +
-            `where ${sql.unindexed('status')} = 'queued' and send_started_at is null and send_attempts = ? and id in (${chunk.map(() => '?').join(', ')}) returning id`,
-          [sql.date(now), attempts, ...chunk.map((s) => s.id)],
+            `where ${sql.unindexed('status')} = 'queued' and send_started_at is null and send_attempts = ? and ${idIn.sql} returning id`,
+          [sql.date(now), attempts, ...idIn.params],
+          { prepared: true },
         );
         for (const row of rows) won.add(row.id);
       }
@@ -103,16 +107,18 @@ export class SendBatchWriter {
     const { sql } = this;
     const recorded: QueuedSend[] = [];
     for (const chunk of chunksOf(accepted)) {
-      const values = sql.rows(chunk.length, '(?, ?, ?)');
-      const params = chunk.flatMap(({ send, externalId }) => [send.id, externalId, send.sendAttempts]);
-      const attempts = sql.kind === 'postgresql' ? 'v.attempts::integer' : 'v.attempts';
+      const v = sql.rowsOf(
+        chunk.map(({ send, externalId }) => [send.id, externalId, send.sendAttempts]),
+        ['text', 'text', 'int'],
+      );
       const rows = await sql.all<{ id: string }>(
         em,
-        `with v (ref, provider_id, attempts) as (values ${values}) ` +
+        `with v (ref, provider_id, attempts) as (${v.sql}) ` +
           `update messages set status = 'sent', external_id = v.provider_id, send_started_at = null, updated_at = ? ` +
-          `from v where messages.id = v.ref and messages.send_attempts = ${attempts} and messages.send_started_at is not null returning messages.id`,
+          `from v where messages.id = v.ref and messages.send_attempts = v.attempts and messages.send_started_at is not null returning messages.id`,
         // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
-        [...params, sql.date(new Date())],
+        [...v.params, sql.date(new Date())],
+        { prepared: true },
       );
       const closed = new Set(rows.map((r) => r.id));
       for (const { send, externalId } of chunk) {

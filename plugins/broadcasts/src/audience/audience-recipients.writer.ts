@@ -58,22 +58,27 @@ export class AudienceRecipientsWriter implements OnModuleDestroy {
     if (rows.length === 0) return [];
     const { sql } = this;
     const now = sql.date(new Date());
-    const values = sql.rows(rows.length, `(?, ?, ?, ?, ?, ?, ${sql.jsonParam}, ?)`);
-    const params = rows.flatMap((r) => [newId(), importId, broadcastId, r.phone, r.country, r.row, sql.json(r.columns), now]);
+    const values = sql.rowsOf(
+      rows.map((r) => [newId(), importId, broadcastId, r.phone, r.country, r.row, sql.json(r.columns), now]),
+      ['text', 'text', 'text', 'text', 'text', 'int', 'jsonb', 'timestamptz'],
+    );
     const inserted = await sql.all<{ phone: string }>(
       em,
-      `insert into broadcast_audience_staged (id, import_id, broadcast_id, phone, country, csv_row, columns, created_at) values ${values} ` +
+      `insert into broadcast_audience_staged (id, import_id, broadcast_id, phone, country, csv_row, columns, created_at) ${values.sql} ` +
         'on conflict (import_id, phone) do nothing returning phone',
-      params,
+      values.params,
+      { prepared: true },
     );
     // A number twice in one batch is inserted once: its first row is the one stored.
     const stored = new Set(inserted.map((r) => r.phone));
     const refused = rows.filter((r) => !stored.delete(r.phone));
     if (refused.length === 0) return [];
+    const phoneIn = sql.inList('phone', refused.map((r) => r.phone), 'text');
     const earlier = await sql.all<{ phone: string; csv_row: number | string }>(
       em,
-      `select phone, csv_row from broadcast_audience_staged where import_id = ? and phone in (${refused.map(() => '?').join(', ')})`,
-      [importId, ...refused.map((r) => r.phone)],
+      `select phone, csv_row from broadcast_audience_staged where import_id = ? and ${phoneIn.sql}`,
+      [importId, ...phoneIn.params],
+      { prepared: true },
     );
     const rowOf = new Map(earlier.map((r) => [r.phone, Number(r.csv_row)]));
     return refused.map((r) => ({ row: r.row, phone: r.phone, earlier: rowOf.get(r.phone) ?? 0 }));

@@ -74,12 +74,15 @@ export class BroadcastHandOutWriter {
     // Bookkeeping on the wall clock, as the entity's defaults do.
     const now = sql.date(new Date());
     for (const chunk of chunksOf(messages)) {
-      const values = sql.rows(chunk.length, `(?, ?, ?, ?, ?, ?, 'outbound', ${sql.jsonParam}, 'queued', ?, 0, ?)`);
-      const params = chunk.flatMap((m) => [m.id, now, now, m.tenantId, m.channelAccountId, m.conversationId, sql.json(m.content), m.idempotencyKey, m.broadcastId]);
+      const values = sql.rowsOf(
+        chunk.map((m) => [m.id, now, now, m.tenantId, m.channelAccountId, m.conversationId, sql.json(m.content), m.idempotencyKey, m.broadcastId]),
+        ['text', 'timestamptz', 'timestamptz', 'text', 'text', 'text', { constant: "'outbound'" }, 'jsonb', { constant: "'queued'" }, 'text', { constant: '0' }, 'text'],
+      );
       await sql.run(
         em,
-        `insert into messages (id, created_at, updated_at, tenant_id, channel_account_id, conversation_id, direction, content, status, idempotency_key, send_attempts, broadcast_id) values ${values}`,
-        params,
+        `insert into messages (id, created_at, updated_at, tenant_id, channel_account_id, conversation_id, direction, content, status, idempotency_key, send_attempts, broadcast_id) ${values.sql}`,
+        values.params,
+        { prepared: true },
       );
     }
   }
@@ -88,11 +91,16 @@ export class BroadcastHandOutWriter {
   async touchConversations(em: EntityManager, at: Date, previews: Array<{ conversationId: string; preview: string }>): Promise<void> {
     const { sql } = this;
     for (const chunk of chunksOf(previews)) {
+      const v = sql.rowsOf(
+        chunk.map((p) => [p.conversationId, p.preview]),
+        ['text', 'text'],
+      );
       await sql.run(
         em,
-        `with v (ref, preview) as (values ${sql.rows(chunk.length, '(?, ?)')}) ` +
+        `with v (ref, preview) as (${v.sql}) ` +
           'update conversations set last_message_at = ?, last_message_preview = v.preview, updated_at = ? from v where conversations.id = v.ref',
-        [...chunk.flatMap((p) => [p.conversationId, p.preview]), sql.date(at), sql.date(new Date())],
+        [...v.params, sql.date(at), sql.date(new Date())],
+        { prepared: true },
       );
     }
   }
@@ -105,12 +113,17 @@ export class BroadcastHandOutWriter {
   async markQueued(em: EntityManager, moves: RecipientQueued[]): Promise<void> {
     const { sql } = this;
     for (const chunk of chunksOf(moves)) {
+      const v = sql.rowsOf(
+        chunk.map((m) => [m.recipientId, m.messageId, m.contactId]),
+        ['text', 'text', 'text'],
+      );
       const moved = await sql.all<{ id: string }>(
         em,
-        `with v (ref, message_id, contact_id) as (values ${sql.rows(chunk.length, '(?, ?, ?)')}) ` +
+        `with v (ref, message_id, contact_id) as (${v.sql}) ` +
           "update broadcast_recipients set status = 'queued', message_id = v.message_id, contact_id = v.contact_id, attempts = attempts + 1, next_attempt_at = null, updated_at = ? " +
           "from v where broadcast_recipients.id = v.ref and broadcast_recipients.status = 'pending' returning broadcast_recipients.id",
-        [...chunk.flatMap((m) => [m.recipientId, m.messageId, m.contactId]), sql.date(new Date())],
+        [...v.params, sql.date(new Date())],
+        { prepared: true },
       );
       if (moved.length !== chunk.length) throw new Error(`${chunk.length - moved.length} claimed recipient(s) of this hand-out were moved meanwhile`);
     }

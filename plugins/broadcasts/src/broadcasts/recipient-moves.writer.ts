@@ -65,14 +65,18 @@ export class RecipientMovesWriter {
   /** Stores the plan of each recipient (its status, reason and parameters) with one statement per chunk. */
   async planned(tx: EntityManager, recipients: PlannedRecipient[]): Promise<void> {
     const { sql } = this;
-    const json = (column: string) => (sql.kind === 'postgresql' ? `v.${column}::jsonb` : `v.${column}`);
     for (const chunk of chunksOf(recipients)) {
+      const v = sql.rowsOf(
+        chunk.map((r) => [r.id, r.status, r.reason, r.reasonCode, sql.json(r.reasonParams), sql.json(r.parameters), r.contactId, r.country ?? null]),
+        ['text', 'text', 'text', 'text', 'jsonb', 'jsonb', 'text', 'text'],
+      );
       await sql.run(
         tx,
-        `with v (ref, status, reason, reason_code, reason_params, parameters, contact_id, country) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?, ?, ?)')}) ` +
-          `update broadcast_recipients set status = v.status, reason = v.reason, reason_code = v.reason_code, reason_params = ${json('reason_params')}, ` +
-          `parameters = ${json('parameters')}, contact_id = v.contact_id, country = coalesce(v.country, broadcast_recipients.country), updated_at = ? from v where broadcast_recipients.id = v.ref`,
-        [...chunk.flatMap((r) => [r.id, r.status, r.reason, r.reasonCode, sql.json(r.reasonParams), sql.json(r.parameters), r.contactId, r.country ?? null]), sql.date(this.clock.now())],
+        `with v (ref, status, reason, reason_code, reason_params, parameters, contact_id, country) as (${v.sql}) ` +
+          'update broadcast_recipients set status = v.status, reason = v.reason, reason_code = v.reason_code, reason_params = v.reason_params, ' +
+          'parameters = v.parameters, contact_id = v.contact_id, country = coalesce(v.country, broadcast_recipients.country), updated_at = ? from v where broadcast_recipients.id = v.ref',
+        [...v.params, sql.date(this.clock.now())],
+        { prepared: true },
       );
     }
   }
@@ -85,12 +89,14 @@ export class RecipientMovesWriter {
     const { sql } = this;
     const moved = new Map<string, number>();
     for (const chunk of chunksOf(recipients)) {
-      const broadcasts = [...new Set(chunk.map((r) => r.broadcastId))];
+      const messageIn = sql.inList('message_id', chunk.map((r) => r.messageId), 'text');
+      const broadcastIn = sql.inList(sql.unindexed('broadcast_id'), [...new Set(chunk.map((r) => r.broadcastId))], 'text');
       const rows = await sql.all<{ broadcast_id: string }>(
         tx,
         `update broadcast_recipients set status = 'sent', reason = null, error_code = null, next_attempt_at = null, updated_at = ? ` +
-          `where ${sql.unindexed('status')} = 'queued' and message_id in (${chunk.map(() => '?').join(', ')}) and ${sql.unindexed('broadcast_id')} in (${broadcasts.map(() => '?').join(', ')}) returning broadcast_id`,
-        [sql.date(this.clock.now()), ...chunk.map((r) => r.messageId), ...broadcasts],
+          `where ${sql.unindexed('status')} = 'queued' and ${messageIn.sql} and ${broadcastIn.sql} returning broadcast_id`,
+        [sql.date(this.clock.now()), ...messageIn.params, ...broadcastIn.params],
+        { prepared: true },
       );
       for (const row of rows) moved.set(row.broadcast_id, (moved.get(row.broadcast_id) ?? 0) + 1);
     }
@@ -102,10 +108,12 @@ export class RecipientMovesWriter {
   async recipientsOf(tx: EntityManager, messageIds: string[]): Promise<FollowedRecipient[]> {
     const found: FollowedRecipient[] = [];
     for (const chunk of chunksOf([...new Set(messageIds)])) {
+      const messageIn = this.sql.inList('message_id', chunk, 'text');
       const rows = await this.sql.all<{ id: string; broadcast_id: string; message_id: string; status: RecipientStatus; attempts: number | string }>(
         tx,
-        `select id, broadcast_id, message_id, status, attempts from broadcast_recipients where message_id in (${chunk.map(() => '?').join(', ')})`,
-        chunk,
+        `select id, broadcast_id, message_id, status, attempts from broadcast_recipients where ${messageIn.sql}`,
+        messageIn.params,
+        { prepared: true },
       );
       for (const r of rows) found.push({ id: r.id, broadcastId: r.broadcast_id, messageId: r.message_id, status: r.status, attempts: Number(r.attempts) });
     }
@@ -120,27 +128,28 @@ export class RecipientMovesWriter {
   async move(tx: EntityManager, moves: RecipientMove[]): Promise<RecipientMove[]> {
     const { sql } = this;
     const applied: RecipientMove[] = [];
-    const pg = sql.kind === 'postgresql';
     for (const chunk of chunksOf(moves)) {
+      const v = sql.rowsOf(
+        chunk.map((m) => [
+          m.recipient.id,
+          m.recipient.status,
+          m.to,
+          m.reason,
+          m.reasonCode ?? null,
+          sql.json(m.reasonParams ?? null),
+          m.errorCode,
+          sql.date(m.nextAttemptAt),
+        ]),
+        ['text', 'text', 'text', 'text', 'text', 'jsonb', 'text', 'timestamptz'],
+      );
       const rows = await sql.all<{ id: string }>(
         tx,
-        `with v (ref, from_status, to_status, reason, reason_code, reason_params, error_code, next_attempt_at) as (values ${sql.rows(chunk.length, '(?, ?, ?, ?, ?, ?, ?, ?)')}) ` +
-          `update broadcast_recipients set status = v.to_status, reason = v.reason, reason_code = v.reason_code, reason_params = ${pg ? 'v.reason_params::jsonb' : 'v.reason_params'}, ` +
-          `error_code = v.error_code, next_attempt_at = ${pg ? 'cast(v.next_attempt_at as timestamptz)' : 'v.next_attempt_at'}, updated_at = ? ` +
-          `from v where broadcast_recipients.id = v.ref and broadcast_recipients.status = v.from_status returning broadcast_recipients.id`,
-        [
-          ...chunk.flatMap((m) => [
-            m.recipient.id,
-            m.recipient.status,
-            m.to,
-            m.reason,
-            m.reasonCode ?? null,
-            sql.json(m.reasonParams ?? null),
-            m.errorCode,
-            pg ? m.nextAttemptAt?.toISOString() ?? null : sql.date(m.nextAttemptAt),
-          ]),
-          sql.date(this.clock.now()),
-        ],
+        `with v (ref, from_status, to_status, reason, reason_code, reason_params, error_code, next_attempt_at) as (${v.sql}) ` +
+          'update broadcast_recipients set status = v.to_status, reason = v.reason, reason_code = v.reason_code, reason_params = v.reason_params, ' +
+          'error_code = v.error_code, next_attempt_at = v.next_attempt_at, updated_at = ? ' +
+          'from v where broadcast_recipients.id = v.ref and broadcast_recipients.status = v.from_status returning broadcast_recipients.id',
+        [...v.params, sql.date(this.clock.now())],
+        { prepared: true },
       );
       const moved = new Set(rows.map((r) => r.id));
       applied.push(...chunk.filter((m) => moved.has(m.recipient.id)));
@@ -163,11 +172,12 @@ export class RecipientMovesWriter {
   async optedOutOf(em: EntityManager, messageIds: string[]): Promise<Map<string, Date>> {
     const found = new Map<string, Date>();
     for (const chunk of chunksOf([...new Set(messageIds)])) {
+      const messageIn = this.sql.inList('r.message_id', chunk, 'text');
       const rows = await this.sql.all<{ message_id: string; opted_out_at: unknown }>(
         em,
-        `select r.message_id, c.opted_out_at from broadcast_recipients r join contacts c on c.id = r.contact_id ` +
-          `where r.message_id in (${chunk.map(() => '?').join(', ')}) and c.opted_out_at is not null`,
-        chunk,
+        `select r.message_id, c.opted_out_at from broadcast_recipients r join contacts c on c.id = r.contact_id where ${messageIn.sql} and c.opted_out_at is not null`,
+        messageIn.params,
+        { prepared: true },
       );
       for (const row of rows) found.set(row.message_id, this.sql.readDate(row.opted_out_at)!);
     }
