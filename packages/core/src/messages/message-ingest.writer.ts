@@ -295,12 +295,12 @@ export class MessageIngestWriter {
     return [...chunksOf(messages)].map((chunk) => {
       const v = sql.rowsOf(
         chunk.map((m) => [m.id, m.status, sql.json(m.error)]),
-        ['text', 'text', 'text'],
+        ['text', 'text', 'jsonb'],
       );
       return {
         sql:
           `with v (ref, next_status, next_error) as (${v.sql}) ` +
-          `update messages set status = v.next_status, error = ${sql.kind === 'postgresql' ? 'v.next_error::jsonb' : 'v.next_error'}, updated_at = ? ` +
+          'update messages set status = v.next_status, error = v.next_error, updated_at = ? ' +
           `from v where messages.id = v.ref and ${statusAdvanceSql('messages.status', 'v.next_status')} returning messages.id`,
         // Bookkeeping on the wall clock, as the entity's `onUpdate` does.
         params: [...v.params, sql.date(new Date())],
