@@ -100,7 +100,7 @@ export class RecipientMovesWriter {
       );
       for (const row of rows) moved.set(row.broadcast_id, (moved.get(row.broadcast_id) ?? 0) + 1);
     }
-    for (const [broadcastId, count] of moved) await this.shiftCounters(tx, broadcastId, { queued: -count, sent: count });
+    for (const [broadcastId, count] of inIdOrder(moved)) await this.shiftCounters(tx, broadcastId, { queued: -count, sent: count });
     return [...moved.keys()];
   }
 
@@ -161,7 +161,7 @@ export class RecipientMovesWriter {
       shift[to] = (shift[to] ?? 0) + 1;
       shifts.set(recipient.broadcastId, shift);
     }
-    for (const [broadcastId, shift] of shifts) await this.shiftCounters(tx, broadcastId, shift);
+    for (const [broadcastId, shift] of inIdOrder(shifts)) await this.shiftCounters(tx, broadcastId, shift);
     return applied;
   }
 
@@ -194,4 +194,13 @@ export class RecipientMovesWriter {
       [...columns.map(([, by]) => Math.trunc(by!)), broadcastId],
     );
   }
+}
+
+/**
+ * Broadcasts' counters rows in id order: transactions that move the counters of the same
+ * broadcasts (two webhook batches, a batch and a send) take their row locks in one order on
+ * PostgreSQL, and wait for each other rather than deadlock.
+ */
+function inIdOrder<T>(byBroadcast: Map<string, T>): Array<[string, T]> {
+  return [...byBroadcast].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
