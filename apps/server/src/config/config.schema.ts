@@ -43,7 +43,8 @@ export const configSchema = z.object({
   OBROL_ADMIN_PASSWORD: z
     .string()
     .superRefine((password, ctx) => {
-      const problem = passwordWeakness(password);
+      // Checked once at boot: the estimator is not kept for a next check.
+      const problem = passwordWeakness(password, [], { once: true });
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     })
     .optional().describe('first admin password; generated and printed once if unset'),

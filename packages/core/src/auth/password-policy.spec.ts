@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertStrongPassword } from './password-policy.js';
+import { assertStrongPassword, passwordEstimatorKept, passwordWeakness } from './password-policy.js';
 
 const refusal = (password: string, inputs: string[] = []) => {
   try {
@@ -25,5 +25,19 @@ describe('assertStrongPassword', () => {
     expect(refusal('plain-password-1')).toBeNull();
     expect(refusal('aaaaaaaaaa')?.message).toMatch(/too easy to guess/);
     expect(refusal('short')?.message).toMatch(/at least 10 characters/);
+  });
+});
+
+describe('passwordWeakness', () => {
+  it('keeps the estimator for the next check, but not after a check made once (the first admin’s at boot)', () => {
+    expect(passwordWeakness('qwertyuiop')).toMatch(/too easy to guess/);
+    expect(passwordEstimatorKept()).toBe(true);
+    expect(passwordWeakness('qwertyuiop', [], { once: true })).toMatch(/too easy to guess/);
+    expect(passwordEstimatorKept()).toBe(false);
+    // Built again for the next check, with the same verdicts.
+    expect(passwordWeakness('correct-horse-battery', [], { once: true })).toBeNull();
+    expect(passwordEstimatorKept()).toBe(false);
+    expect(passwordWeakness('correct-horse-battery')).toBeNull();
+    expect(passwordEstimatorKept()).toBe(true);
   });
 });
