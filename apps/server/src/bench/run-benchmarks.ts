@@ -86,7 +86,7 @@ const AIMS = {
 interface ShapeFigures {
   shape: 'sqlite' | 'postgres';
   name: string;
-  broadcast: BroadcastRuns;
+  broadcast?: BroadcastRuns;
 }
 
 interface BroadcastRuns {
@@ -96,16 +96,18 @@ interface BroadcastRuns {
   uncapped?: BroadcastFigures;
 }
 
+/** Runs 1–3 of a shape: all of them, or the one `OBROL_BENCH_ONLY` names. */
 interface IngestFigures extends ShapeFigures {
-  inbound: ThroughputFigures;
-  live: LiveLatencyFigures;
-  flood: StatusFloodFigures;
+  inbound?: ThroughputFigures & { cpuUsPerMessage?: number };
+  live?: LiveLatencyFigures;
+  flood?: StatusFloodFigures;
   /**
    * The bare Fastify + HMAC ceiling measured right after this shape's runs, once its processes
    * are gone: on a shared machine the ceiling moves by half within minutes, so each shape's
-   * share is taken against the one measured closest to it.
+   * share is taken against the one measured closest to it. Not measured for run 2 alone, which
+   * has no share of it.
    */
-  ceiling: ThroughputFigures;
+  ceiling?: ThroughputFigures;
 }
 
 async function ceiling(mode: 'json' | 'hmac'): Promise<ThroughputFigures> {
@@ -145,37 +147,36 @@ async function withTarget<T>(shape: 'sqlite' | 'postgres', name: string, postsWe
   }
 }
 
-async function benchShape(shape: 'sqlite' | 'postgres', name: string): Promise<ShapeFigures | IngestFigures> {
+async function benchShape(shape: 'sqlite' | 'postgres', name: string): Promise<IngestFigures> {
   if (ONLY_FLOOD) {
-    return withTarget(shape, name, false, async (target) => {
+    const flood = await withTarget(shape, name, false, async (target) => {
       console.log(`${name}: status flood of a ${BROADCAST}-message broadcast…`);
-      const flood = await runStatusFlood(target, BROADCAST, CONNECTIONS);
-      console.log(`  ${JSON.stringify(flood)}`);
-      return { shape, name, flood } as unknown as ShapeFigures;
+      return runStatusFlood(target, BROADCAST, CONNECTIONS);
     });
+    return { shape, name, flood, ceiling: await ceiling('hmac') };
   }
   if (ONLY_INBOUND) {
-    return withTarget(shape, name, false, async (target) => {
+    const inbound = await withTarget(shape, name, false, async (target) => {
       console.log(`${name}: inbound messages as fast as answered…`);
       const cpuBefore = target.cpuMs();
-      const inbound = await target.phase('inbound', () => runInboundThroughput(target, SECONDS, CONNECTIONS));
+      const figures = await target.phase('inbound', () => runInboundThroughput(target, SECONDS, CONNECTIONS));
       const cpuAfter = target.cpuMs();
-      const cpuUsPerMessage = cpuBefore !== undefined && cpuAfter !== undefined ? Math.round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, inbound.ok)) : undefined;
-      console.log(`  ${JSON.stringify({ ...inbound, cpuUsPerMessage })}`);
-      return { shape, name } as unknown as ShapeFigures;
+      const cpuUsPerMessage = cpuBefore !== undefined && cpuAfter !== undefined ? Math.round(((cpuAfter - cpuBefore) * 1000) / Math.max(1, figures.ok)) : undefined;
+      return { ...figures, cpuUsPerMessage };
     });
+    console.log(`  CPU per message: ${inbound.cpuUsPerMessage ?? '?'} µs of the Obrol process`);
+    return { shape, name, inbound, ceiling: await ceiling('hmac') };
   }
   if (ONLY_LIVE) {
-    return withTarget(shape, name, false, async (target) => {
+    const live = await withTarget(shape, name, false, async (target) => {
       // Warm, as in the full run, where run 1 comes first: a cold process's first second (code
       // not compiled yet) put p99 near a second on its own.
       console.log(`${name}: warming up (3 s of customers' messages, not counted)…`);
       await runInboundThroughput(target, 3, CONNECTIONS);
       console.log(`${name}: customers' messages at ${RATE}/s…`);
-      const live = await target.phase('live', () => runLiveLatency(target, RATE, RATE_SECONDS));
-      console.log(`  ${JSON.stringify(live)}`);
-      return { shape, name } as unknown as ShapeFigures;
+      return target.phase('live', () => runLiveLatency(target, RATE, RATE_SECONDS));
     });
+    return { shape, name, live };
   }
   const ingest = ONLY_BROADCAST
     ? undefined
@@ -211,7 +212,7 @@ async function broadcastRuns(target: ObrolTarget, name: string): Promise<Broadca
 }
 
 console.log(`Webhook ingest benchmark: ${SECONDS} s runs, ${CONNECTIONS} connections, ${BROADCAST}-message broadcast, ${RATE}/s fixed rate for ${RATE_SECONDS} s; ${os.cpus().length} cores, Node ${process.version}\n`);
-const shapes: (ShapeFigures | IngestFigures)[] = [];
+const shapes: IngestFigures[] = [];
 if (SHAPES.includes('sqlite')) shapes.push(await benchShape('sqlite', 'Obrol: SQLite + in-process bus'));
 if (SHAPES.includes('postgres')) {
   if ((await reachable('postgres')) && (await reachable('nats'))) shapes.push(await benchShape('postgres', 'Obrol: PostgreSQL + NATS'));
@@ -220,51 +221,66 @@ if (SHAPES.includes('postgres')) {
 
 if (ONLY_BROADCAST) {
   console.log(`\n${JSON.stringify({ recipients: BROADCAST_RECIPIENTS, cap: BROADCAST_CAP, importRows: IMPORT_ROWS, statusWebhooks: STATUS_WEBHOOKS, shapes })}`);
-} else if (!ONLY_LIVE) {
-  await reportIngest(shapes.filter((s): s is IngestFigures => 'inbound' in s));
+} else {
+  await reportIngest(shapes);
 }
 
-/** Runs 1–3 next to the bare-Fastify ceilings, measured now that the Obrol processes are gone. */
-async function reportIngest(shapes: IngestFigures[]): Promise<void> {
-  const jsonCeiling = await ceiling('json');
-  const hmacCeiling = await ceiling('hmac');
+/**
+ * Runs 1–3 next to the bare-Fastify ceilings, measured now that the Obrol processes are gone;
+ * each table lists the shapes that ran it (all of them, or the one `OBROL_BENCH_ONLY` names).
+ */
+async function reportIngest(all: IngestFigures[]): Promise<void> {
+  const shares = all.some((s) => s.ceiling);
+  const jsonCeiling = shares ? await ceiling('json') : undefined;
+  const hmacCeiling = shares ? await ceiling('hmac') : undefined;
   const pad = (v: string | number, n: number) => String(v).padStart(n);
-  const share = (perSecond: number, s: IngestFigures) => `${((perSecond / s.ceiling.requestsPerSecond) * 100).toFixed(1)} %`;
+  const share = (perSecond: number, s: IngestFigures) => (s.ceiling ? `${((perSecond / s.ceiling.requestsPerSecond) * 100).toFixed(1)} %` : '');
   const pct = (l: LatencySummary) => `${l.p50Ms} / ${l.p99Ms}`;
   const aimShare = (s: IngestFigures) => `≥ ${AIMS[s.shape].ceilingShare} %`;
 
-  console.log(`\nCeiling, same run: ${hmacCeiling.name} ${hmacCeiling.requestsPerSecond}/s (p50 ${hmacCeiling.p50Ms} ms, p99 ${hmacCeiling.p99Ms} ms); JSON parse alone ${jsonCeiling.requestsPerSecond}/s`);
-  for (const s of shapes) console.log(`  measured again right after ${s.name}: ${s.ceiling.requestsPerSecond}/s; its shares below are of this one`);
-  console.log('');
-
-  console.log(`1. Inbound messages as fast as answered (${CONNECTIONS} connections, ${SECONDS} s)`);
-  console.log(`${'run'.padEnd(40)}${pad('acks/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('events', 9)}${pad('events/s', 10)}${pad('vs ceiling', 12)}${pad('aim', 8)}`);
-  for (const r of [jsonCeiling, hmacCeiling]) console.log(`${r.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}`);
-  for (const s of shapes) {
-    const r = s.inbound;
-    console.log(`${s.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}${pad(r.eventsPublished ?? '', 9)}${pad(r.eventsPerSecond ?? '', 10)}${pad(share(r.requestsPerSecond, s), 12)}${pad(aimShare(s), 8)}`);
+  if (jsonCeiling && hmacCeiling) {
+    console.log(`\nCeiling, same run: ${hmacCeiling.name} ${hmacCeiling.requestsPerSecond}/s (p50 ${hmacCeiling.p50Ms} ms, p99 ${hmacCeiling.p99Ms} ms); JSON parse alone ${jsonCeiling.requestsPerSecond}/s`);
+    for (const s of all) if (s.ceiling) console.log(`  measured again right after ${s.name}: ${s.ceiling.requestsPerSecond}/s; its shares below are of this one`);
+    console.log('');
   }
 
-  console.log(`\n2. Customers' messages at a fixed ${RATE}/s for ${RATE_SECONDS} s (open loop); milliseconds p50 / p99`);
-  console.log(`${'run'.padEnd(40)}${pad('sent', 7)}${pad('stored', 8)}${pad('errors', 8)}${pad('ack', 20)}${pad('aim p99', 9)}${pad('→ socket', 20)}${pad('aim', 12)}`);
-  for (const s of shapes) {
-    const r = s.live;
-    console.log(`${s.name.padEnd(40)}${pad(r.sent, 7)}${pad(r.stored, 8)}${pad(r.errors, 8)}${pad(pct(r.ack), 20)}${pad(`< ${AIMS.ackP99Ms}`, 9)}${pad(pct(r.toSocket), 20)}${pad(`< ${AIMS.socketP50Ms} / ${AIMS.socketP99Ms}`, 12)}`);
+  const inbound = all.filter((s): s is IngestFigures & Required<Pick<IngestFigures, 'inbound'>> => !!s.inbound);
+  if (inbound.length) {
+    console.log(`1. Inbound messages as fast as answered (${CONNECTIONS} connections, ${SECONDS} s)`);
+    console.log(`${'run'.padEnd(40)}${pad('acks/s', 9)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('events', 9)}${pad('events/s', 10)}${pad('vs ceiling', 12)}${pad('aim', 8)}`);
+    for (const r of [jsonCeiling, hmacCeiling]) if (r) console.log(`${r.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}`);
+    for (const s of inbound) {
+      const r = s.inbound;
+      console.log(`${s.name.padEnd(40)}${pad(r.requestsPerSecond, 9)}${pad(r.p50Ms, 9)}${pad(r.p99Ms, 9)}${pad(r.errors, 8)}${pad(r.eventsPublished ?? '', 9)}${pad(r.eventsPerSecond ?? '', 10)}${pad(share(r.requestsPerSecond, s), 12)}${pad(aimShare(s), 8)}`);
+    }
   }
 
-  console.log(`\n3. Status flood: ${BROADCAST} messages sent → sent/delivered/read each, 10 % posted twice, replies mixed in, shuffled (${CONNECTIONS} connections)`);
-  console.log(
-    `${'run'.padEnd(40)}${pad('webhooks', 9)}${pad('/s', 7)}${pad('vs ceiling', 12)}${pad('aim', 7)}${pad('statuses/s', 12)}${pad('aim', 8)}${pad('ack p50/p99', 20)}${pad('status lag p50/p99', 22)}${pad('tail ms', 9)}${pad('read stored', 14)}${pad('replies stored', 16)}${pad('errors', 8)}`,
-  );
-  for (const s of shapes) {
-    const r = s.flood;
-    const total = r.statusWebhooks + r.duplicateWebhooks + r.inboundWebhooks;
-    const statusAim = s.shape === 'postgres' ? `≥ ${AIMS.postgres.statusesPerSecond}` : '';
+  const live = all.filter((s): s is IngestFigures & Required<Pick<IngestFigures, 'live'>> => !!s.live);
+  if (live.length) {
+    console.log(`\n2. Customers' messages at a fixed ${RATE}/s for ${RATE_SECONDS} s (open loop); milliseconds p50 / p99`);
+    console.log(`${'run'.padEnd(40)}${pad('sent', 7)}${pad('stored', 8)}${pad('errors', 8)}${pad('ack', 20)}${pad('aim p99', 9)}${pad('→ socket', 20)}${pad('aim', 12)}`);
+    for (const s of live) {
+      const r = s.live;
+      console.log(`${s.name.padEnd(40)}${pad(r.sent, 7)}${pad(r.stored, 8)}${pad(r.errors, 8)}${pad(pct(r.ack), 20)}${pad(`< ${AIMS.ackP99Ms}`, 9)}${pad(pct(r.toSocket), 20)}${pad(`< ${AIMS.socketP50Ms} / ${AIMS.socketP99Ms}`, 12)}`);
+    }
+  }
+
+  const flooded = all.filter((s): s is IngestFigures & Required<Pick<IngestFigures, 'flood'>> => !!s.flood);
+  if (flooded.length) {
+    console.log(`\n3. Status flood: ${BROADCAST} messages sent → sent/delivered/read each, 10 % posted twice, replies mixed in, shuffled (${CONNECTIONS} connections)`);
     console.log(
-      `${s.name.padEnd(40)}${pad(total, 9)}${pad(r.webhooksPerSecond, 7)}${pad(share(r.webhooksPerSecond, s), 12)}${pad(aimShare(s), 7)}${pad(r.statusesPerSecond, 12)}${pad(statusAim, 8)}${pad(pct(r.ack), 20)}${pad(pct(r.statusLag), 22)}${pad(r.storeTailMs, 9)}${pad(`${r.readStored}/${r.broadcast}`, 14)}${pad(`${r.inboundStored}/${r.inboundWebhooks}`, 16)}${pad(r.errors, 8)}`,
+      `${'run'.padEnd(40)}${pad('webhooks', 9)}${pad('/s', 7)}${pad('vs ceiling', 12)}${pad('aim', 7)}${pad('statuses/s', 12)}${pad('aim', 8)}${pad('ack p50/p99', 20)}${pad('status lag p50/p99', 22)}${pad('tail ms', 9)}${pad('read stored', 14)}${pad('replies stored', 16)}${pad('errors', 8)}`,
     );
+    for (const s of flooded) {
+      const r = s.flood;
+      const total = r.statusWebhooks + r.duplicateWebhooks + r.inboundWebhooks;
+      const statusAim = s.shape === 'postgres' ? `≥ ${AIMS.postgres.statusesPerSecond}` : '';
+      console.log(
+        `${s.name.padEnd(40)}${pad(total, 9)}${pad(r.webhooksPerSecond, 7)}${pad(share(r.webhooksPerSecond, s), 12)}${pad(aimShare(s), 7)}${pad(r.statusesPerSecond, 12)}${pad(statusAim, 8)}${pad(pct(r.ack), 20)}${pad(pct(r.statusLag), 22)}${pad(r.storeTailMs, 9)}${pad(`${r.readStored}/${r.broadcast}`, 14)}${pad(`${r.inboundStored}/${r.inboundWebhooks}`, 16)}${pad(r.errors, 8)}`,
+      );
+    }
+    // Receipts wait behind customers' messages in the webhook queue (ADR 0034): the replies' lag against the statuses'.
+    for (const s of flooded) console.log(`${s.name}: customers' replies during the flood, webhook → agent's socket p50/p99 ${pct(s.flood.replyLag)} ms (${s.flood.replyLag.count} seen), statuses ${pct(s.flood.statusLag)} ms; ${s.flood.cpuUsPerWebhook ?? '?'} µs of CPU per webhook`);
   }
-  // Receipts wait behind customers' messages in the webhook queue (ADR 0034): the replies' lag against the statuses'.
-  for (const s of shapes) console.log(`${s.name}: customers' replies during the flood, webhook → agent's socket p50/p99 ${pct(s.flood.replyLag)} ms (${s.flood.replyLag.count} seen), statuses ${pct(s.flood.statusLag)} ms`);
-  console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, broadcast: BROADCAST, rate: RATE, ceilings: [jsonCeiling, hmacCeiling], shapes })}`);
+  console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, broadcast: BROADCAST, rate: RATE, ceilings: [jsonCeiling, hmacCeiling].filter(Boolean), shapes: all })}`);
 }
