@@ -3,6 +3,7 @@ import { type LatencySummary, summariseLatencies } from './latency-stats.js';
 import type { WhatsAppSimulator } from '@obrol/whatsapp-cloud-simulator';
 import type { ObrolTarget } from './obrol-target.fixture.js';
 import { StatusLagSampler } from './status-lag.sampler.js';
+import { type ServicesCpuPerUnit, formatServicesCpu, servicesCpu, servicesCpuPer } from './services-cpu.js';
 
 export interface BroadcastFigures {
   label: string;
@@ -35,6 +36,9 @@ export interface BroadcastFigures {
   peakRssMb: number | null;
   /** CPU time of the Obrol process per recipient sent (µs), load-independent where rates are not; undefined off Linux. */
   cpuUsPerSend: number | undefined;
+  /** CPU per send of the database and bus servers and of the bench's own process (load and simulators), µs. */
+  servicesCpuPerSend: ServicesCpuPerUnit;
+  shape: 'sqlite' | 'postgres';
   /** Load average (1 min) when the run ended: rates depend on it, CPU per send less so. */
   loadAverage: number;
 }
@@ -158,6 +162,7 @@ export async function runBroadcastSend(
   const firstSends = numbers.map((n) => n.sim.sent.length);
   const lag = statusWebhooks ? new StatusLagSampler(numbers[0]!.sim, target.store) : undefined;
   const cpuBefore = target.cpuMs();
+  const servicesBefore = servicesCpu();
   const started = performance.now();
   lag?.start();
   let statusLag: BroadcastFigures['statusLag'] = null;
@@ -191,6 +196,7 @@ export async function runBroadcastSend(
   // The webhooks of the last sends are still on their way: counted once they stop coming.
   await Promise.all(numbers.map((n) => n.sim.whenIdle()));
   const cpuAfter = target.cpuMs();
+  const servicesAfter = servicesCpu();
   const times = numbers
     .flatMap((n, i) => n.sim.sent.slice(firstSends[i]).map((m) => m.acceptedAt.getTime()))
     .sort((a, b) => a - b);
@@ -217,6 +223,8 @@ export async function runBroadcastSend(
     peakRssMb,
     // Includes the status webhooks the sends brought back: the whole cost of a recipient.
     cpuUsPerSend: cpuBefore === undefined || cpuAfter === undefined || !times.length ? undefined : Math.round(((cpuAfter - cpuBefore) * 1000) / times.length),
+    servicesCpuPerSend: servicesCpuPer(servicesBefore, servicesAfter, times.length),
+    shape: target.shape,
     loadAverage: loadAverage(),
   };
 }
@@ -274,7 +282,7 @@ export function formatBroadcast(name: string, f: BroadcastFigures): string {
       : '  status lag:       (no status webhooks posted)',
     `  transactional:    a template through the API meanwhile, from the same number, reached WhatsApp after ${f.transactionalMs === null ? 'more than 60 s' : `${f.transactionalMs.toLocaleString('en-US')} ms`}`,
     `  peak RSS (Obrol): ${f.peakRssMb ?? '?'} MB (aim < ${BROADCAST_AIMS.peakRssMb} MB)`,
-    `  CPU per send:     ${f.cpuUsPerSend ?? '?'} µs of the Obrol process (${lag ? 'the send and its three status webhooks' : 'the send alone'})`,
+    `  CPU per send:     ${f.cpuUsPerSend ?? '?'} µs of the Obrol process (${lag ? 'the send and its three status webhooks' : 'the send alone'}); ${formatServicesCpu(f.servicesCpuPerSend, f.shape)}`,
   ].join('\n');
 }
 

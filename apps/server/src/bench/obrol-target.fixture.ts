@@ -50,6 +50,8 @@ export interface ObrolTarget {
   phase<T>(label: string, run: () => Promise<T>): Promise<T>;
   /** CPU milliseconds the Obrol process has used so far (Linux), for CPU time per webhook or send. */
   cpuMs(): number | undefined;
+  /** Which database and bus it runs on: PostgreSQL + NATS with a database URL, else SQLite + in-process. */
+  shape: 'sqlite' | 'postgres';
   /**
    * Connects another WhatsApp number, on a simulator of its own that posts its webhooks back to
    * Obrol as they happen (the "no cap" run: each number is held to 1,000/s, so the engine's own
@@ -167,6 +169,7 @@ export async function startObrolTarget(options: ObrolTargetOptions): Promise<Obr
       return result;
     },
     cpuMs: () => cpuMillisecondsOf(child.pid),
+    shape: options.databaseUrl ? 'postgres' : 'sqlite',
     async addNumber(index) {
       const phoneNumberId = String(Number(BENCH_PHONE_NUMBER_ID) + index);
       const more = await startBenchSimulator(phoneNumberId, options);

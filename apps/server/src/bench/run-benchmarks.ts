@@ -45,6 +45,7 @@ import { BENCH_APP_SECRET, type ObrolTarget, startObrolTarget } from './obrol-ta
 import { runStatusFlood, type StatusFloodFigures } from './status-flood.run.js';
 import { type BroadcastFigures, type ImportFigures, formatBroadcast, formatImport, runAudienceImport, runBroadcastSend } from './broadcast-send.run.js';
 import { freshPostgres, postgresReachable } from './bench-postgres.js';
+import { formatServicesCpu } from './services-cpu.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.OBROL_BENCH_SECONDS ?? 10);
@@ -280,7 +281,7 @@ async function reportIngest(all: IngestFigures[]): Promise<void> {
       );
     }
     // Receipts wait behind customers' messages in the webhook queue (ADR 0034): the replies' lag against the statuses'.
-    for (const s of flooded) console.log(`${s.name}: customers' replies during the flood, webhook → agent's socket p50/p99 ${pct(s.flood.replyLag)} ms (${s.flood.replyLag.count} seen), statuses ${pct(s.flood.statusLag)} ms; ${s.flood.cpuUsPerWebhook ?? '?'} µs of CPU per webhook`);
+    for (const s of flooded) console.log(`${s.name}: customers' replies during the flood, webhook → agent's socket p50/p99 ${pct(s.flood.replyLag)} ms (${s.flood.replyLag.count} seen), statuses ${pct(s.flood.statusLag)} ms; CPU per webhook: Obrol ${s.flood.cpuUsPerWebhook ?? '?'} µs, ${formatServicesCpu(s.flood.servicesCpuPerWebhook, s.shape)}`);
   }
   console.log(`\n${JSON.stringify({ seconds: SECONDS, connections: CONNECTIONS, broadcast: BROADCAST, rate: RATE, ceilings: [jsonCeiling, hmacCeiling].filter(Boolean), shapes: all })}`);
 }

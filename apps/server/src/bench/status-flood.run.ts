@@ -2,6 +2,7 @@ import { summariseLatencies, type LatencySummary } from './latency-stats.js';
 import type { ObrolTarget } from './obrol-target.fixture.js';
 import { settledCounts } from './stored-messages.probe.js';
 import { describeWebhook, planFlood, type FloodWebhook } from './status-flood.plan.js';
+import { type ServicesCpuPerUnit, servicesCpu, servicesCpuPer } from './services-cpu.js';
 import { ackLatencies, acknowledged, deliverAsFastAsAnswered } from './webhook.loader.js';
 
 export interface StatusFloodFigures {
@@ -27,6 +28,8 @@ export interface StatusFloodFigures {
   inboundStored: number;
   /** CPU time of the Obrol process per webhook posted (µs), load-independent where rates are not; undefined off Linux. */
   cpuUsPerWebhook: number | undefined;
+  /** CPU per webhook of the database and bus servers and of the bench's own process (load and simulator), µs. */
+  servicesCpuPerWebhook: ServicesCpuPerUnit;
 }
 
 const RECIPIENTS = 500;
@@ -87,6 +90,7 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
     if (frame.type === 'message.created' && message?.externalId && !replySeen.has(message.externalId)) replySeen.set(message.externalId, at);
   });
   const cpuBefore = target.cpuMs();
+  const servicesBefore = servicesCpu();
   let counts = await target.store.counts();
   const expectedInbound = inboundBefore + queued.filter((w) => w.kind === 'message').length;
   const stored = () => (counts.get('outbound:read') ?? 0) >= broadcast && (counts.get('inbound:received') ?? 0) >= expectedInbound;
@@ -101,6 +105,7 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
   });
   const storeTailMs = stored() ? Math.max(0, performance.now() - answeredAll - 50) : Number.NaN;
   const cpuAfter = target.cpuMs();
+  const servicesAfter = servicesCpu();
   // Pushes trail the commit slightly; give the socket a moment before reading the lags.
   await new Promise((resolve) => setTimeout(resolve, 500));
   unsubscribe();
@@ -136,5 +141,6 @@ export async function runStatusFlood(target: ObrolTarget, broadcast: number, con
     readStored: counts.get('outbound:read') ?? 0,
     inboundStored: (counts.get('inbound:received') ?? 0) - inboundBefore,
     cpuUsPerWebhook: cpuBefore === undefined || cpuAfter === undefined ? undefined : Math.round(((cpuAfter - cpuBefore) * 1000) / plan.length),
+    servicesCpuPerWebhook: servicesCpuPer(servicesBefore, servicesAfter, plan.length),
   };
 }
