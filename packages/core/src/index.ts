@@ -19,7 +19,7 @@ export { OnCommand, Every, type OnCommandOptions, type EveryOptions, type WorkRo
 export { recordEvent, recordLive, outboxRow } from './outbox/outbox.js';
 export { OutboxModule } from './outbox/outbox.module.js';
 export { OutboxWriter } from './outbox/outbox.writer.js';
-export { HandWrittenSql, chunksOf, ROWS_PER_STATEMENT } from './database/hand-written-sql.js';
+export { HandWrittenSql, chunksOf, ROWS_PER_STATEMENT, PLANNED_EACH_RUN } from './database/hand-written-sql.js';
 export { BaseEntity, newId } from './database/base.entity.js';
 export { AuditModule } from './audit/audit.module.js';
 export { AuditService, type AuditEntry } from './audit/audit.service.js';

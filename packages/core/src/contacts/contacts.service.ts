@@ -11,7 +11,7 @@ import { type Page, decodeCursor, encodeCursor, idCursorSchema, pageQuerySchema 
 import { containsText } from '../database/contains-text.filter.js';
 import { jsonArrayContains } from '../database/json-array-contains.filter.js';
 import { type DatabaseKind, databaseKindOf } from '../database/orm-config.js';
-import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { HandWrittenSql, chunksOf, PLANNED_EACH_RUN } from '../database/hand-written-sql.js';
 import { newId } from '../database/base.entity.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { recordEvent } from '../outbox/outbox.js';
@@ -193,7 +193,7 @@ export class ContactsService {
         em,
         `select id, external_id, name, phone from contacts where channel_account_id = ? and ${externalIdIn.sql}`,
         [account.id, ...externalIdIn.params],
-        { prepared: true },
+        PLANNED_EACH_RUN,
       );
       for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, name: row.name, phone: row.phone, created: false });
       const fresh: IngestedContact[] = [];
@@ -248,7 +248,7 @@ export class ContactsService {
         em,
         `select id, external_id, opted_out_at from contacts where channel_account_id = ? and ${externalIdIn.sql}`,
         [account.id, ...externalIdIn.params],
-        { prepared: true },
+        PLANNED_EACH_RUN,
       );
       for (const row of rows) found.set(row.external_id, { id: row.id, externalId: row.external_id, created: created.has(row.id), optedOutAt: sql.readDate(row.opted_out_at) });
     }

@@ -9,7 +9,7 @@ import { messageView } from '../messages/message.view.js';
 import { Message } from '../messages/message.entity.js';
 import type { IngestBatch, IngestedMessage } from '../messages/message-ingest.writer.js';
 import { newId } from '../database/base.entity.js';
-import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { HandWrittenSql, chunksOf, PLANNED_EACH_RUN } from '../database/hand-written-sql.js';
 import { type Principal, assertInbox } from '../auth/principal.js';
 import { CLOCK } from '../clock/clock.token.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
@@ -175,7 +175,7 @@ export class ConversationsService {
               'select id, contact_id, status, assignee_id, tags, snoozed_until, last_inbound_at, window_expires_at, last_message_at, last_message_preview, unread_count, created_at ' +
                 `from conversations where channel_account_id = ? and ${contactIn.sql}${lock}`,
               [account.id, ...contactIn.params],
-              { prepared: true },
+              PLANNED_EACH_RUN,
             );
       const byId = new Map(chunk.map((c) => [c.id, c]));
       for (const row of rows) {
@@ -245,7 +245,7 @@ export class ConversationsService {
         em,
         `select id, contact_id from conversations where channel_account_id = ? and ${contactIn.sql}`,
         [account.id, ...contactIn.params],
-        { prepared: true },
+        PLANNED_EACH_RUN,
       );
       for (const row of rows) found.set(row.contact_id, { id: row.id, contactId: row.contact_id, created: created.has(row.id) });
     }

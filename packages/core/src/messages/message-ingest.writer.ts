@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import type { ChannelError, MessageContent, MessageStatus } from '@obrol/contracts';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
-import { type CountedStatement, HandWrittenSql, type RowColumn, chunksOf } from '../database/hand-written-sql.js';
+import { type CountedStatement, HandWrittenSql, type RowColumn, chunksOf, PLANNED_EACH_RUN } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
 import type { OutboxRow } from '../outbox/outbox.js';
 import { OutboxWriter } from '../outbox/outbox.writer.js';
@@ -184,7 +184,7 @@ export class MessageIngestWriter {
           'm.reply_to_external_id, m.provider_timestamp, m.sent_by_agent_id, m.referral, m.broadcast_id, m.created_at ' +
           `from messages m join conversations c on c.id = m.conversation_id where m.channel_account_id = ? and ${externalIdIn.sql}${lock}`,
         [channelAccountId, ...externalIdIn.params],
-        { prepared: true },
+        PLANNED_EACH_RUN,
       );
       for (const row of rows) found.set(row.external_id!, storedMessageOf(this.sql, row));
     }

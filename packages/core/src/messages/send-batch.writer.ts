@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
-import { HandWrittenSql, chunksOf } from '../database/hand-written-sql.js';
+import { HandWrittenSql, chunksOf, PLANNED_EACH_RUN } from '../database/hand-written-sql.js';
 import { databaseKindOf } from '../database/orm-config.js';
 import { type IngestedMessage, type StoredMessageRow, storedMessageOf } from './message-ingest.writer.js';
 
@@ -58,7 +58,7 @@ export class SendBatchWriter {
           'from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id ' +
           `where ${idIn.sql}`,
         idIn.params,
-        { prepared: true },
+        PLANNED_EACH_RUN,
       );
       for (const row of rows) found.set(row.id, this.fromRow(row));
     }

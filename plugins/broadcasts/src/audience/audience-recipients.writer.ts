@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
-import { CORE_OPTIONS, type CoreOptions, HandWrittenSql, databaseKindOf, newId } from '@obrol/core';
+import { CORE_OPTIONS, type CoreOptions, HandWrittenSql, databaseKindOf, newId, PLANNED_EACH_RUN } from '@obrol/core';
 import type { AudienceRow, DuplicateRow } from './audience-csv.reader.js';
 
 /** Staged rows removed per statement once their import is over: SQLite's writer is free between two. */
@@ -78,7 +78,7 @@ export class AudienceRecipientsWriter implements OnModuleDestroy {
       em,
       `select phone, csv_row from broadcast_audience_staged where import_id = ? and ${phoneIn.sql}`,
       [importId, ...phoneIn.params],
-      { prepared: true },
+      PLANNED_EACH_RUN,
     );
     const rowOf = new Map(earlier.map((r) => [r.phone, Number(r.csv_row)]));
     return refused.map((r) => ({ row: r.row, phone: r.phone, earlier: rowOf.get(r.phone) ?? 0 }));

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Clock } from '@obrol/contracts';
-import { CLOCK, CORE_OPTIONS, type CoreOptions, HandWrittenSql, chunksOf, databaseKindOf } from '@obrol/core';
+import { CLOCK, CORE_OPTIONS, type CoreOptions, HandWrittenSql, chunksOf, databaseKindOf, PLANNED_EACH_RUN } from '@obrol/core';
 import type { CounterShift } from './broadcast-counters.js';
 import type { RecipientStatus } from './broadcast.schemas.js';
 
@@ -113,7 +113,7 @@ export class RecipientMovesWriter {
         tx,
         `select id, broadcast_id, message_id, status, attempts from broadcast_recipients where ${messageIn.sql}`,
         messageIn.params,
-        { prepared: true },
+        PLANNED_EACH_RUN,
       );
       for (const r of rows) found.push({ id: r.id, broadcastId: r.broadcast_id, messageId: r.message_id, status: r.status, attempts: Number(r.attempts) });
     }
@@ -180,7 +180,7 @@ export class RecipientMovesWriter {
         em,
         `select r.message_id, (select c.opted_out_at from contacts c where c.id = r.contact_id) as opted_out_at from broadcast_recipients r where ${messageIn.sql}`,
         messageIn.params,
-        { prepared: true },
+        PLANNED_EACH_RUN,
       );
       for (const row of rows) if (row.opted_out_at !== null) found.set(row.message_id, this.sql.readDate(row.opted_out_at)!);
     }
