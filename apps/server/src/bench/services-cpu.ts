@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { cpuMillisecondsOf } from './process-inspector.js';
 
 /** CPU milliseconds used so far by the processes a run loads besides Obrol's. */
 export interface ServicesCpu {
@@ -13,7 +14,6 @@ export interface ServicesCpu {
 /** What each took per unit of work between two readings, in µs; undefined where /proc cannot be read (not Linux). */
 export type ServicesCpuPerUnit = Record<keyof ServicesCpu, number> | undefined;
 
-const TICK_MS = 10;
 const NAMES: Record<string, keyof ServicesCpu> = { postgres: 'postgres', 'nats-server': 'nats' };
 
 /**
@@ -31,16 +31,13 @@ export function servicesCpu(): ServicesCpu | undefined {
   const own = process.cpuUsage();
   const used: ServicesCpu = { postgres: 0, nats: 0, bench: (own.user + own.system) / 1000 };
   for (const pid of pids) {
+    let name: keyof ServicesCpu | undefined;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // `pid (comm) state …`: the name may hold spaces, so the fields start after its last ')'.
-      const name = NAMES[stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))];
-      if (!name) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      used[name] += (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      name = NAMES[readFileSync(`/proc/${pid}/comm`, 'utf8').trim()];
     } catch {
-      // Gone meanwhile.
+      continue; // Gone meanwhile.
     }
+    if (name) used[name] += cpuMillisecondsOf(Number(pid)) ?? 0;
   }
   return used;
 }
