@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { assertStrongPassword, passwordEstimatorKept, passwordWeakness } from './password-policy.js';
 
 const refusal = (password: string, inputs: string[] = []) => {
@@ -28,6 +31,12 @@ describe('assertStrongPassword', () => {
   });
 });
 
+/** The loaded English dictionary, held weakly (no variable of the test holds its module). */
+function englishWordLists(): WeakRef<object> {
+  const require = createRequire(import.meta.url);
+  return new WeakRef((require.cache[require.resolve('@zxcvbn-ts/language-en')]!.exports as { dictionary: object }).dictionary);
+}
+
 describe('passwordWeakness', () => {
   it('keeps the estimator for the next check, but not after a check made once (the first admin’s at boot)', () => {
     expect(passwordWeakness('qwertyuiop')).toMatch(/too easy to guess/);
@@ -39,5 +48,18 @@ describe('passwordWeakness', () => {
     expect(passwordEstimatorKept()).toBe(false);
     expect(passwordWeakness('correct-horse-battery')).toBeNull();
     expect(passwordEstimatorKept()).toBe(true);
+  });
+
+  it('lets the word lists be collected once the estimator is dropped, and loads them again for the next check', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    expect(passwordWeakness('qwertyuiop')).toMatch(/too easy to guess/);
+    const words = englishWordLists();
+    expect(passwordWeakness('lantern-mango-orbit-7', [], { once: true })).toBeNull();
+    // A WeakRef keeps its target until the job that made it ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collectGarbage();
+    expect(words.deref()).toBeUndefined();
+    expect(passwordWeakness('qwertyuiop', [], { once: true })).toMatch(/too easy to guess/);
   });
 });

@@ -10,24 +10,33 @@ const MIN_SCORE = 3;
 /** How long the estimator stays built after a check, for the next one. */
 const KEEP_ESTIMATOR_MS = 60_000;
 
-const require = createRequire(import.meta.url);
 let estimator: ZxcvbnFactory | undefined;
 let release: NodeJS.Timeout | undefined;
+/** The modules first loaded to build the estimator (`require.cache` keys), unloaded with it. */
+let loadedWithEstimator: string[] = [];
 
 /**
  * zxcvbn with its common and English dictionaries, loaded at the first check rather than at
  * start: passwords are checked rarely (an agent added, a password changed, the first admin's
  * at boot), and its ranked dictionaries take about 14 MB of heap that every process, workers
  * included, would otherwise carry. The built estimator is dropped a minute after the last
- * check, or at once after a check made `once` (the modules' word lists and the words V8
- * interned stay, about 8 MB; building it again takes ~70 ms).
+ * check, or at once after a check made `once`, and the modules it loaded are unloaded with it:
+ * their word lists are those modules' exports, which `require.cache` would otherwise keep for
+ * the life of the process (about 9 MB of heap). Building it again takes ~70 ms.
  */
 function strength(): ZxcvbnFactory {
   if (!estimator) {
+    // A `require` of its own each time: the module it stands for lists what it loaded as its
+    // children, and would keep them alive after they leave the cache.
+    const require = createRequire(import.meta.url);
+    const before = new Set(Object.keys(require.cache));
     const { ZxcvbnFactory: Factory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
     const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
     const english = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
     estimator = new Factory({ dictionary: { ...common.dictionary, ...english.dictionary }, graphs: common.adjacencyGraphs, translations: english.translations });
+    // Every one of them: a module left in the cache (zxcvbn's levenshtein) keeps its parent
+    // alive, and through the parents' children the word lists.
+    loadedWithEstimator = Object.keys(require.cache).filter((file) => !before.has(file));
   }
   return estimator;
 }
@@ -37,11 +46,19 @@ export function passwordEstimatorKept(): boolean {
   return estimator !== undefined;
 }
 
+/** Drops the estimator and unloads the modules loaded for it, so their word lists can be collected. */
+function dropEstimator(): void {
+  estimator = undefined;
+  const { cache } = createRequire(import.meta.url);
+  for (const file of loadedWithEstimator) delete cache[file];
+  loadedWithEstimator = [];
+}
+
 /** Keeps the estimator built for `ms` more (another check soon is quick), or drops it now. */
 function keepEstimatorFor(ms: number): void {
   clearTimeout(release);
-  if (ms > 0) release = setTimeout(() => (estimator = undefined), ms).unref();
-  else estimator = undefined;
+  if (ms > 0) release = setTimeout(dropEstimator, ms).unref();
+  else dropEstimator();
 }
 
 /**
