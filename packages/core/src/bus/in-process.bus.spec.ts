@@ -46,6 +46,18 @@ describe('InProcessBus specifics', () => {
     await bus.close();
   });
 
+  it('remembers at most `maxDuplicateIds` ids within the window, the oldest forgotten first', async () => {
+    const bus = new InProcessBus({ maxDuplicateIds: 2 });
+    const seen = await collect(bus, ['cmd.>']);
+    for (const [eventId, n] of [['a', 1], ['b', 2], ['b', 3], ['c', 4], ['a', 5], ['c', 6]] as const) {
+      await bus.publish('cmd.t.send.x', { eventId, n } as never);
+    }
+    await settle();
+    // `b` within the bound is stored once; `a`, pushed out by `c`, is stored again.
+    expect(seen).toEqual([1, 2, 4, 5]);
+    await bus.close();
+  });
+
   it('hands each handler its own copy of the payload', async () => {
     const bus = new InProcessBus();
     const copies: Array<{ eventId: string; tags: string[] }> = [];
