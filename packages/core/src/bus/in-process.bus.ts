@@ -198,11 +198,8 @@ export class InProcessBus implements EventBus {
     }
     if (this.recentIds.has(eventId)) return true;
     this.recentIds.set(eventId, now);
-    // The oldest go first once the bound is passed (insertion order is time order).
-    for (const id of this.recentIds.keys()) {
-      if (this.recentIds.size <= this.maxDuplicateIds) break;
-      this.recentIds.delete(id);
-    }
+    // Past the bound, the oldest goes (insertion order is time order).
+    if (this.recentIds.size > this.maxDuplicateIds) this.recentIds.delete(this.recentIds.keys().next().value!);
     return false;
   }
 
