@@ -108,6 +108,10 @@ export class CustomerDirectory {
   private readonly inboundById = new Map<string, InboundMessageRecord>();
   readonly sent: OutboundMessageRecord[] = [];
   readonly typingIndicators: TypingIndicatorRecord[] = [];
+  private readonly acceptedListeners = new Set<(record: OutboundMessageRecord) => void>();
+
+  /** `messageLogLimit`: business messages kept; the oldest are forgotten past it, a tenth at a time. */
+  constructor(private readonly messageLimit = Number.POSITIVE_INFINITY) {}
 
   /** Finds or creates a customer; a given name replaces the stored one. */
   ensure(phone: string, name?: string): SimulatedCustomer {
@@ -158,6 +162,27 @@ export class CustomerDirectory {
     customer.typingUntil = undefined;
     this.outboundById.set(record.id, record);
     this.sent.push(record);
+    if (this.sent.length > this.messageLimit + Math.ceil(this.messageLimit / 10)) this.forgetOldest(this.sent.length - this.messageLimit);
+    for (const listener of this.acceptedListeners) listener(record);
+  }
+
+  /** Calls `listener` with each business message accepted from now on, until the returned function is called. */
+  onAccepted(listener: (record: OutboundMessageRecord) => void): () => void {
+    const own = (record: OutboundMessageRecord) => listener(record);
+    this.acceptedListeners.add(own);
+    return () => this.acceptedListeners.delete(own);
+  }
+
+  /** Drops the `count` oldest business messages from every index; a customer keeps the rest of theirs. */
+  private forgetOldest(count: number): void {
+    const forgotten = new Set(this.sent.splice(0, count));
+    const customers = new Set<SimulatedCustomer>();
+    for (const record of forgotten) {
+      this.outboundById.delete(record.id);
+      const customer = this.customers.get(record.waId);
+      if (customer) customers.add(customer);
+    }
+    for (const customer of customers) customer.outbound = customer.outbound.filter((record) => !forgotten.has(record));
   }
 
   outbound(id: string): OutboundMessageRecord | undefined {

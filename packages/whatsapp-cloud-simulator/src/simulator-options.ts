@@ -97,6 +97,12 @@ export interface WhatsAppSimulatorOptions {
   /** Completed deliveries kept in `handle.deliveries` (about: up to a tenth more). Default 10 000. */
   deliveryLogLimit?: number;
   /**
+   * Business messages kept for inspection (`sent`, `inbox()`, the customer's page), about: past
+   * it, the oldest are forgotten in batches of a tenth. Their statuses still go out. Default:
+   * every one. `onAccepted` counts sends without keeping them.
+   */
+  messageLogLimit?: number;
+  /**
    * A JSON file that keeps customers, their messages and the templates across restarts: read
    * at start (replacing `templates`), written within a second of a change and at close.
    */
@@ -131,6 +137,7 @@ export interface ResolvedSimulatorOptions {
   errorHttpStatus: Record<number, number>;
   random: () => number;
   deliveryLogLimit: number;
+  messageLogLimit: number;
   stateFile: string | undefined;
 }
 
@@ -175,6 +182,7 @@ export function resolveSimulatorOptions(options: WhatsAppSimulatorOptions = {}):
     errorHttpStatus: { 190: 401, ...options.errorHttpStatus },
     random: options.random ?? Math.random,
     deliveryLogLimit: options.deliveryLogLimit ?? 10_000,
+    messageLogLimit: Math.max(1, options.messageLogLimit ?? Number.POSITIVE_INFINITY),
     stateFile: options.stateFile,
   };
 }

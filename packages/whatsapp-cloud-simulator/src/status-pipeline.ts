@@ -50,7 +50,7 @@ export class StatusPipeline {
     scheduler.after(delays.sent, () => {
       this.emit(record, 'sent');
       if (record.type === 'reaction') return;
-      if (this.readRequested.has(record.id)) return this.emit(record, 'read');
+      if (this.readRequested.delete(record.id)) return this.emit(record, 'read');
       scheduler.after(delays.delivered, () => {
         if (record.status !== 'sent') return;
         this.emit(record, 'delivered');
@@ -99,6 +99,8 @@ export class StatusPipeline {
       this.reached.add(record.id);
       this.deps.onReachedCustomer(record);
     }
+    // Nothing follows `read` or `failed`: the message need not be remembered as reached.
+    if (status === 'read' || status === 'failed') this.reached.delete(record.id);
     const terminal = status === 'failed' || status === 'read' || record.type === 'reaction' || (status === 'delivered' && this.deps.delays.read === undefined);
     if (!this.deps.shuffle) {
       this.deps.dispatcher.dispatch('status', statusPayload(this.deps.business, [object]), record.id);

@@ -410,6 +410,29 @@ describe('webhooks', () => {
     expect(kept.map((d) => d.id)).toEqual(Array.from({ length: kept.length }, (_, i) => 60 - kept.length + 1 + i));
   });
 
+  it('keeps about its limit of business messages, the newest, still sends every status, and tells a listener of each send', async () => {
+    await setup({ messageLogLimit: 10 });
+    const heard: string[] = [];
+    const stop = simulator.onAccepted((record) => heard.push(record.id));
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const { status, json } = await sendTemplate(i % 3 ? CUSTOMER : '6281200010000', { name: 'hello_world', language: { code: 'en_US' } });
+      expect(status).toBe(200);
+      ids.push(json.messages[0].id);
+    }
+    expect(heard).toEqual(ids);
+    const kept = simulator.sent.map((m) => m.id);
+    expect(kept.length).toBeGreaterThanOrEqual(10);
+    expect(kept.length).toBeLessThanOrEqual(11);
+    expect(kept).toEqual(ids.slice(-kept.length));
+    // A customer's conversation holds only what is kept, in order.
+    expect(simulator.inbox(CUSTOMER).map((m) => m.id)).toEqual(simulator.sent.filter((m) => m.waId === CUSTOMER).map((m) => m.id));
+    await waitFor('every read status', () => ids.every((id) => statusesOf(id).some((s: { status: string }) => s.status === 'read')));
+    stop();
+    await sendTemplate(CUSTOMER, { name: 'hello_world', language: { code: 'en_US' } });
+    expect(heard).toHaveLength(30);
+  });
+
   it('holds webhooks until a URL is set', async () => {
     await setup({ webhookUrl: undefined });
     simulator.customers.send(CUSTOMER, 'early');

@@ -56,8 +56,10 @@ export interface WhatsAppSimulator {
   readonly url: string;
   readonly port: number;
   readonly customers: SimulatedCustomers;
-  /** Every send the simulator accepted, oldest first. */
+  /** Every send the simulator accepted, oldest first (the latest `messageLogLimit`). */
   readonly sent: readonly OutboundMessageRecord[];
+  /** Calls `listener` with each send accepted from now on; the returned function stops it. */
+  onAccepted(listener: (record: OutboundMessageRecord) => void): () => void;
   /** Sends refused for going too fast, by Meta's code (130429 throughput, 131056 pair rate). */
   readonly throttled: ReadonlyMap<number, number>;
   /** Every webhook and its attempts, oldest first. */
@@ -113,7 +115,7 @@ export interface WhatsAppSimulator {
 export class SimulatorCore {
   readonly business: BusinessIdentity;
   readonly scheduler = new Scheduler();
-  readonly directory = new CustomerDirectory();
+  readonly directory: CustomerDirectory;
   readonly media: MediaStore;
   /** Resumable uploads: the sample files of template media headers. */
   readonly uploads: UploadSessionStore;
@@ -137,6 +139,7 @@ export class SimulatorCore {
     const { clock } = config;
     this.business = { wabaId: config.wabaId, phoneNumberId: config.phoneNumberId, displayPhoneNumber: config.displayPhoneNumber };
     this.messagingLimit = config.messagingLimit;
+    this.directory = new CustomerDirectory(config.messageLogLimit);
     this.media = new MediaStore(clock, config.appSecret);
     this.uploads = new UploadSessionStore(config.appId);
     this.dispatcher = new WebhookDispatcher({
@@ -330,6 +333,7 @@ export function createWhatsAppSimulator(options: WhatsAppSimulatorOptions = {}):
     get sent() {
       return core.directory.sent;
     },
+    onAccepted: (listener) => core.directory.onAccepted(listener),
     get throttled() {
       return core.throttled;
     },

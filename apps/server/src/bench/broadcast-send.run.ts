@@ -159,7 +159,9 @@ export async function runBroadcastSend(
     importSeconds += await uploadAudience(target, id, Math.min(share, recipients - i * share), offset + i * share);
     ids.push(id);
   }
-  const firstSends = numbers.map((n) => n.sim.sent.length);
+  // Counted as they come, not read back from the simulators, which keep only their latest sends.
+  const times: number[] = [];
+  const stopCounting = numbers.map((n) => n.sim.onAccepted((m) => times.push(m.acceptedAt.getTime())));
   const lag = statusWebhooks ? new StatusLagSampler(numbers[0]!.sim, target.store) : undefined;
   const cpuBefore = target.cpuMs();
   const servicesBefore = servicesCpu();
@@ -185,7 +187,7 @@ export async function runBroadcastSend(
     start = { ms: Math.round(answeredMs), runningMs: Math.round(performance.now() - started), meanwhile: summariseLatencies(startMeanwhile) };
     ({ peakRssMb } = await withPeakRss(target, () =>
       target.phase(`broadcast ${label}`, async () => {
-        transactionalMs = await transactionalWhileSending(target, numbers[0]!, firstSends[0]!);
+        transactionalMs = await transactionalWhileSending(target, numbers[0]!, () => times.length > 0);
         for (const id of ids) await untilDone(target, id);
       }),
     ));
@@ -197,9 +199,8 @@ export async function runBroadcastSend(
   await Promise.all(numbers.map((n) => n.sim.whenIdle()));
   const cpuAfter = target.cpuMs();
   const servicesAfter = servicesCpu();
-  const times = numbers
-    .flatMap((n, i) => n.sim.sent.slice(firstSends[i]).map((m) => m.acceptedAt.getTime()))
-    .sort((a, b) => a - b);
+  for (const stop of stopCounting) stop();
+  times.sort((a, b) => a - b);
   const spanSeconds = times.length > 1 ? (times.at(-1)! - times[0]!) / 1000 : 0;
   const perSecond = new Map<number, number>();
   for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
@@ -235,19 +236,23 @@ export async function runBroadcastSend(
  * until the simulator accepted it (ms), or null when it was not sent within 60 s (or the
  * broadcast sent nothing for 60 s).
  */
-async function transactionalWhileSending(target: ObrolTarget, number: BenchNumber, before: number): Promise<number | null> {
-  for (const waiting = performance.now(); number.sim.sent.length === before; await new Promise((r) => setTimeout(r, 20))) {
+async function transactionalWhileSending(target: ObrolTarget, number: BenchNumber, sending: () => boolean): Promise<number | null> {
+  for (const waiting = performance.now(); !sending(); await new Promise((r) => setTimeout(r, 20))) {
     if (performance.now() - waiting > 60_000) return null;
   }
   const waId = '6281799999999';
-  const from = number.sim.sent.length;
-  const asked = performance.now();
-  await target.api('POST', '/api/v1/messages', { channelAccountId: number.channelId, to: `+${waId}`, template: { name: 'hello_world', language: 'en_US' } });
-  for (let seen = from; performance.now() - asked < 60_000; await new Promise((r) => setTimeout(r, 10))) {
-    const sent = number.sim.sent;
-    for (; seen < sent.length; seen++) if (sent[seen]!.waId === waId) return Math.round(sent[seen]!.acceptedAt.getTime() - (performance.timeOrigin + asked));
+  let acceptedAt: number | undefined;
+  const stop = number.sim.onAccepted((m) => {
+    if (m.waId === waId) acceptedAt ??= m.acceptedAt.getTime();
+  });
+  try {
+    const asked = performance.now();
+    await target.api('POST', '/api/v1/messages', { channelAccountId: number.channelId, to: `+${waId}`, template: { name: 'hello_world', language: 'en_US' } });
+    while (acceptedAt === undefined && performance.now() - asked < 60_000) await new Promise((r) => setTimeout(r, 10));
+    return acceptedAt === undefined ? null : Math.round(acceptedAt - (performance.timeOrigin + asked));
+  } finally {
+    stop();
   }
-  return null;
 }
 
 /** Polls a broadcast until it completes or pauses. */

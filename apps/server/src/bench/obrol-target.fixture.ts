@@ -85,6 +85,8 @@ function startBenchSimulator(phoneNumberId: string, options: ObrolTargetOptions)
     statusDelaysMs: { sent: 0, delivered: 0, read: 0 },
     // The status flood reads every queued delivery back; posted ones need no long log.
     deliveryLogLimit: options.postsWebhooks ? 1_000 : 1_000_000,
+    // A broadcast of a million would otherwise keep every request (about 6 KB each with its statuses).
+    messageLogLimit: 10_000,
     webhookConcurrency: options.webhookConnections,
   });
 }

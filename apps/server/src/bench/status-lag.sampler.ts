@@ -18,6 +18,7 @@ export class StatusLagSampler {
   private readonly lags: number[] = [];
   private readonly followed = new Map<string, number>();
   private seen = 0;
+  private stopListening: (() => void) | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private polling: Promise<void> = Promise.resolve();
 
@@ -28,7 +29,9 @@ export class StatusLagSampler {
   ) {}
 
   start(): void {
-    this.seen = this.sim.sent.length;
+    this.stopListening = this.sim.onAccepted((m) => {
+      if (this.seen++ % SAMPLE_EVERY === 0 && this.followed.size < MAX_FOLLOWED) this.followed.set(m.id, m.acceptedAt.getTime());
+    });
     const tick = () => {
       this.polling = this.poll().finally(() => {
         if (this.timer) this.timer = setTimeout(tick, POLL_MS);
@@ -39,6 +42,7 @@ export class StatusLagSampler {
 
   /** Stops sampling once the followed messages are stored (or after `graceMs`), and summarises. */
   async stop(graceMs = 10_000): Promise<LatencySummary & { unresolved: number }> {
+    this.stopListening?.();
     const deadline = Date.now() + graceMs;
     while (this.followed.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     clearTimeout(this.timer);
@@ -48,10 +52,6 @@ export class StatusLagSampler {
   }
 
   private async poll(): Promise<void> {
-    const sent = this.sim.sent;
-    for (; this.seen < sent.length; this.seen++) {
-      if (this.seen % SAMPLE_EVERY === 0 && this.followed.size < MAX_FOLLOWED) this.followed.set(sent[this.seen]!.id, sent[this.seen]!.acceptedAt.getTime());
-    }
     if (this.followed.size === 0) return;
     const stored = await this.store.statusesOf([...this.followed.keys()]);
     const now = Date.now();
