@@ -58,6 +58,27 @@ describe('InProcessBus specifics', () => {
     await bus.close();
   });
 
+  it('keeps the bound and the window over many thousands of ids, as they come and go', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const clock: Clock = { now: () => new Date(now) };
+    const bus = new InProcessBus({ clock, duplicateWindowMs: 60_000, maxDuplicateIds: 3_000 });
+    const seen = await collect(bus, ['cmd.>']);
+    const publish = (n: number, id: number) => bus.publish('cmd.t.send.x', { eventId: `e${id}`, n } as never);
+    // 10,000 ids a millisecond apart: the bound keeps e7000 to e9999.
+    for (let id = 0; id < 10_000; id++, now++) await publish(id + 1, id);
+    await publish(-1, 9_999); // remembered: dropped
+    await publish(-2, 6_999); // forgotten: stored again, and pushes e7000 out
+    await publish(-3, 7_000);
+    // Past the window every id is forgotten; the next copy is remembered again.
+    now += 60_001;
+    await publish(-4, 9_999);
+    await publish(-5, 9_999);
+    await settle();
+    expect(seen.filter((n) => n < 0)).toEqual([-2, -3, -4]);
+    expect(seen.filter((n) => n > 0)).toHaveLength(10_000);
+    await bus.close();
+  });
+
   it('hands each handler its own copy of the payload', async () => {
     const bus = new InProcessBus();
     const copies: Array<{ eventId: string; tags: string[] }> = [];
