@@ -58,7 +58,12 @@ export class WebhookDispatcher {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly controllers = new Set<AbortController>();
   private inFlight = 0;
-  private readonly slotQueue: Array<() => void> = [];
+  /**
+   * POSTs waiting for a slot, from `slotHead` on. A broadcast's backlog is hundreds of thousands:
+   * `shift()` on an array that long moves every element each time.
+   */
+  private slotQueue: Array<() => void> = [];
+  private slotHead = 0;
   /** Deliveries still pending, and finished ones still in the log: a backlog of any size costs no scan. */
   private pending = 0;
   private finishedInLog = 0;
@@ -169,10 +174,21 @@ export class WebhookDispatcher {
     try {
       return this.options.scheduler.isClosed ? false : await this.post(delivery);
     } finally {
-      const next = this.slotQueue.shift();
+      const next = this.nextWaiting();
       if (next) next();
       else this.inFlight--;
     }
+  }
+
+  private nextWaiting(): (() => void) | undefined {
+    if (this.slotHead === this.slotQueue.length) return undefined;
+    const next = this.slotQueue[this.slotHead++];
+    // The taken half goes at once.
+    if (this.slotHead > 1_024 && this.slotHead * 2 > this.slotQueue.length) {
+      this.slotQueue = this.slotQueue.slice(this.slotHead);
+      this.slotHead = 0;
+    }
+    return next;
   }
 
   private async post(delivery: WebhookDelivery): Promise<boolean> {
