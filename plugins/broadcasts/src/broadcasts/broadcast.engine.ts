@@ -78,6 +78,8 @@ const PROGRESS_INTERVAL_MS = 500;
 const HELD_FOR_MS = 60_000;
 /** Tries of one recipient move that keeps losing to concurrent moves of the same recipient. */
 const FOLLOW_ATTEMPTS = 5;
+/** Statuses moved in one transaction at most; the rest go in the next. */
+const FOLLOW_BATCH = 1_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A number's messages of the last 24 hours are counted again after this long. */
 const DAILY_USE_TTL_MS = 5_000;
@@ -107,9 +109,11 @@ export class BroadcastEngine implements OnModuleDestroy {
   private readonly progress = new Map<string, { sentAt: number; timer?: ReturnType<typeof setTimeout> }>();
   /** Per number: its broadcast messages of the last 24 hours, and when they were counted. */
   private readonly dailyUse = new Map<string, { at: number; count: number }>();
-  /** Statuses to follow, collected in one turn and moved together. */
-  private readonly statusesToFollow: { status: FollowedStatus; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
+  /** Statuses to follow, collected while the batch before them is moved, and moved together. */
+  private statusesToFollow: { status: FollowedStatus; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
   private followScheduled = false;
+  /** A batch of statuses is being moved: the next waits for it. */
+  private following = false;
   /** Set when the process shuts down: a plan in progress stops between two chunks, and its broadcast stays due. */
   private stopping = false;
   /** Broadcasts this process plans ahead of their start: recipients planned so far, of those uploaded (sent live with the progress). */
@@ -515,21 +519,35 @@ export class BroadcastEngine implements OnModuleDestroy {
    * Moves the recipient of a broadcast message to its message's status, with the counters; only
    * forward. A 131049 refusal (Meta's per-customer marketing limit) is not a failure of ours: the
    * recipient is deferred and tried again no sooner than a day later. The statuses followed in
-   * the same turn (a webhook batch's) are moved together (`followMany`). True when it moved.
+   * the same turn (a webhook batch's), and those that come while the batch before them is
+   * moved, are moved together (`followMany`): under a broadcast's flood of receipts a batch
+   * grows instead of the transactions multiplying. True when it moved.
    */
   follow(messageId: string, status: MessageStatus, error: ChannelError | null): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.statusesToFollow.push({ status: { messageId, status, error }, resolve, reject });
-      if (this.followScheduled) return;
-      this.followScheduled = true;
-      setImmediate(() => {
-        this.followScheduled = false;
-        const batch = this.statusesToFollow.splice(0);
-        this.followMany(batch.map((b) => b.status)).then(
+      this.followNext();
+    });
+  }
+
+  /** Starts the next batch at the end of this turn, unless one is being moved (it starts the next when done). */
+  private followNext(): void {
+    if (this.followScheduled || this.following || this.statusesToFollow.length === 0) return;
+    this.followScheduled = true;
+    setImmediate(() => {
+      this.followScheduled = false;
+      const batch = this.statusesToFollow.slice(0, FOLLOW_BATCH);
+      this.statusesToFollow = this.statusesToFollow.slice(FOLLOW_BATCH);
+      this.following = true;
+      this.followMany(batch.map((b) => b.status))
+        .then(
           (moved) => batch.forEach((b) => b.resolve(moved.has(b.status.messageId))),
           (error: unknown) => batch.forEach((b) => b.reject(error)),
-        );
-      });
+        )
+        .finally(() => {
+          this.following = false;
+          this.followNext();
+        });
     });
   }
 
