@@ -19,6 +19,11 @@ export interface BroadcastFigures {
   peakSecond: number;
   completedSeconds: number;
   /**
+   * From the start until the simulators had no webhook left to post, every status stored (s);
+   * null without status webhooks. Past the pace Obrol absorbs, statuses queue at the simulator.
+   */
+  statusesStoredSeconds: number | null;
+  /**
    * How long the start request took to answer, how long until the broadcast was running (its
    * audience planned: a large one by a worker after the answer, ADR 0033), and reads of the API
    * sent one after another until then (ms).
@@ -171,6 +176,8 @@ export async function runBroadcastSend(
   let peakRssMb: number | null;
   let start: BroadcastFigures['start'] | undefined;
   let transactionalMs: number | null = null;
+  let completedSeconds = 0;
+  let statusesStoredSeconds: number | null = null;
   try {
     let answeredMs = 0;
     const running = Promise.all(
@@ -189,14 +196,16 @@ export async function runBroadcastSend(
       target.phase(`broadcast ${label}`, async () => {
         transactionalMs = await transactionalWhileSending(target, numbers[0]!, () => times.length > 0);
         for (const id of ids) await untilDone(target, id);
+        completedSeconds = (performance.now() - started) / 1000;
+        // The webhooks of the sends are still on their way, queued at the simulator when Obrol
+        // absorbs them slower than they come: the peak and the CPU cover them too.
+        await Promise.all(numbers.map((n) => n.sim.whenIdle()));
+        if (statusWebhooks) statusesStoredSeconds = (performance.now() - started) / 1000;
       }),
     ));
   } finally {
     if (lag) statusLag = await lag.stop();
   }
-  const completedSeconds = (performance.now() - started) / 1000;
-  // The webhooks of the last sends are still on their way: counted once they stop coming.
-  await Promise.all(numbers.map((n) => n.sim.whenIdle()));
   const cpuAfter = target.cpuMs();
   const servicesAfter = servicesCpu();
   for (const stop of stopCounting) stop();
@@ -217,6 +226,7 @@ export async function runBroadcastSend(
     sendsPerSecond: spanSeconds ? Math.round(times.length / spanSeconds) : times.length,
     peakSecond: Math.max(0, ...perSecond.values()),
     completedSeconds: Math.round(completedSeconds * 10) / 10,
+    statusesStoredSeconds: statusesStoredSeconds === null ? null : Math.round(statusesStoredSeconds * 10) / 10,
     start: start!,
     statusLag,
     readStored,
@@ -285,6 +295,9 @@ export function formatBroadcast(name: string, f: BroadcastFigures): string {
     lag
       ? `  status lag:       accepted → read stored p50 ${lag.p50Ms} ms, p99 ${lag.p99Ms} ms, max ${lag.maxMs} ms (${lag.count} sampled${lag.unresolved ? `, ${lag.unresolved} not stored as read 10 s after the end` : ''}); read stored ${f.readStored}/${f.recipients}`
       : '  status lag:       (no status webhooks posted)',
+    ...(f.statusesStoredSeconds === null
+      ? []
+      : [`  all statuses in:  ${f.statusesStoredSeconds} s after the start, every webhook answered: ${Math.round(f.recipients / f.statusesStoredSeconds).toLocaleString('en-US')} recipients/s with their three statuses`]),
     `  transactional:    a template through the API meanwhile, from the same number, reached WhatsApp after ${f.transactionalMs === null ? 'more than 60 s' : `${f.transactionalMs.toLocaleString('en-US')} ms`}`,
     `  peak RSS (Obrol): ${f.peakRssMb ?? '?'} MB (aim < ${BROADCAST_AIMS.peakRssMb} MB)`,
     `  CPU per send:     ${f.cpuUsPerSend ?? '?'} µs of the Obrol process (${lag ? 'the send and its three status webhooks' : 'the send alone'}); ${formatServicesCpu(f.servicesCpuPerSend, f.shape)}`,
