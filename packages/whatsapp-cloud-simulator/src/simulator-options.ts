@@ -85,6 +85,12 @@ export interface WhatsAppSimulatorOptions {
   duplicateWebhooks?: boolean | number;
   /** Deliver the statuses of each message in a shuffled order once the last one is known. */
   shuffleStatuses?: boolean;
+  /**
+   * `false`: business messages still move through their statuses (the customer's page and
+   * `inbox()` show them), but no status webhook goes out, nor waits for a URL. For a load that
+   * sends without wanting the receipts. Default true.
+   */
+  statusWebhooks?: boolean;
   autoReply?: AutoReply;
   /** Delay before an auto reply is sent. Default 500 ms. */
   autoReplyDelayMs?: number;
@@ -131,6 +137,7 @@ export interface ResolvedSimulatorOptions {
   webhookConcurrency: number;
   duplicateWebhooks: number;
   shuffleStatuses: boolean;
+  statusWebhooks: boolean;
   autoReply: AutoReply | undefined;
   autoReplyDelayMs: number;
   templates: TemplateSeed[] | undefined;
@@ -176,6 +183,7 @@ export function resolveSimulatorOptions(options: WhatsAppSimulatorOptions = {}):
     webhookConcurrency: Math.max(1, Math.floor(options.webhookConcurrency ?? 64)),
     duplicateWebhooks: duplicate === true ? 1 : duplicate === false || duplicate === undefined ? 0 : duplicate,
     shuffleStatuses: options.shuffleStatuses ?? false,
+    statusWebhooks: options.statusWebhooks ?? true,
     autoReply: options.autoReply,
     autoReplyDelayMs: options.autoReplyDelayMs ?? 500,
     templates: options.templates,

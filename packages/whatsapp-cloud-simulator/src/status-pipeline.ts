@@ -13,6 +13,8 @@ export interface StatusPipelineDeps {
   dispatcher: WebhookDispatcher;
   directory: CustomerDirectory;
   shuffle: boolean;
+  /** False: statuses move, and no webhook reports them. */
+  postsStatuses: boolean;
   random: () => number;
   /** Called when a message reaches the customer's phone (delivered, or read at once). */
   onReachedCustomer: (record: OutboundMessageRecord) => void;
@@ -101,6 +103,7 @@ export class StatusPipeline {
     }
     // Nothing follows `read` or `failed`: the message need not be remembered as reached.
     if (status === 'read' || status === 'failed') this.reached.delete(record.id);
+    if (!this.deps.postsStatuses) return;
     const terminal = status === 'failed' || status === 'read' || record.type === 'reaction' || (status === 'delivered' && this.deps.delays.read === undefined);
     if (!this.deps.shuffle) {
       this.deps.dispatcher.dispatch('status', statusPayload(this.deps.business, [object]), record.id);

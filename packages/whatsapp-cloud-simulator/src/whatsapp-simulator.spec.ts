@@ -433,6 +433,17 @@ describe('webhooks', () => {
     expect(heard).toHaveLength(30);
   });
 
+  it('moves messages through their statuses without a webhook for them when statusWebhooks is false', async () => {
+    await setup({ statusWebhooks: false, webhookUrl: undefined });
+    const { json } = await sendTemplate(CUSTOMER, { name: 'hello_world', language: { code: 'en_US' } });
+    await waitFor('read', () => simulator.inbox(CUSTOMER)[0]?.status === 'read');
+    expect(simulator.inbox(CUSTOMER)[0]!.id).toBe(json.messages[0].id);
+    // Nothing queued waiting for a URL; a customer's message still is.
+    expect(simulator.deliveries).toHaveLength(0);
+    simulator.customers.send(CUSTOMER, 'hi');
+    expect(simulator.deliveries.map((d) => d.kind)).toEqual(['message']);
+  });
+
   it('holds webhooks until a URL is set', async () => {
     await setup({ webhookUrl: undefined });
     simulator.customers.send(CUSTOMER, 'early');

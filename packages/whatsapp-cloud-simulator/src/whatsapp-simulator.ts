@@ -169,6 +169,7 @@ export class SimulatorCore {
       dispatcher: this.dispatcher,
       directory: this.directory,
       shuffle: config.shuffleStatuses,
+      postsStatuses: config.statusWebhooks,
       random: config.random,
       onReachedCustomer: (record) => this.autoReply(record),
     });

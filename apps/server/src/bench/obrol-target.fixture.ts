@@ -69,6 +69,11 @@ export interface ObrolTargetOptions {
   cpuProfileDir?: string;
   /** The simulator posts its webhooks (statuses, replies) to Obrol as they happen, keeping no long log of them. */
   postsWebhooks?: boolean;
+  /**
+   * False: the simulator queues no status webhook at all (a broadcast run without them, which
+   * would otherwise leave three per send waiting for a URL in the bench's memory). Default true.
+   */
+  statusWebhooks?: boolean;
   /** Webhook POSTs the simulator keeps in flight at once, like the flood's connections. */
   webhookConnections?: number;
 }
@@ -88,6 +93,7 @@ function startBenchSimulator(phoneNumberId: string, options: ObrolTargetOptions)
     // A broadcast of a million would otherwise keep every request (about 6 KB each with its statuses).
     messageLogLimit: 10_000,
     webhookConcurrency: options.webhookConnections,
+    statusWebhooks: options.statusWebhooks ?? true,
   });
 }
 

@@ -131,13 +131,13 @@ async function reachable(kind: 'postgres' | 'nats'): Promise<boolean> {
 }
 
 /** Env and database of one Obrol process of a shape: a fresh PostgreSQL database and NATS namespace each time. */
-async function withTarget<T>(shape: 'sqlite' | 'postgres', name: string, postsWebhooks: boolean, run: (target: ObrolTarget) => Promise<T>): Promise<T> {
+async function withTarget<T>(shape: 'sqlite' | 'postgres', name: string, postsWebhooks: boolean, run: (target: ObrolTarget) => Promise<T>, statusWebhooks = true): Promise<T> {
   const db = shape === 'postgres' ? await freshPostgres() : undefined;
   const env: Record<string, string> = db
     ? { OBROL_DATABASE_URL: db.url, OBROL_NATS_URL: process.env.OBROL_TEST_NATS_URL ?? 'nats://127.0.0.1:4222', OBROL_NATS_NAMESPACE: `bench${randomBytes(3).toString('hex')}`, OBROL_MIGRATE: 'true', OBROL_SECRET_KEY: randomBytes(32).toString('base64url') }
     : {};
   try {
-    const target = await startObrolTarget({ name, env, databaseUrl: db?.url, cpuProfileDir: PROFILE_DIR, postsWebhooks, webhookConnections: CONNECTIONS });
+    const target = await startObrolTarget({ name, env, databaseUrl: db?.url, cpuProfileDir: PROFILE_DIR, postsWebhooks, webhookConnections: CONNECTIONS, statusWebhooks });
     try {
       return await run(target);
     } finally {
@@ -191,7 +191,7 @@ async function benchShape(shape: 'sqlite' | 'postgres', name: string): Promise<I
         return { inbound, live, flood };
       }).then(async (figures) => ({ ...figures, ceiling: await ceiling('hmac') }));
   // A process of its own: the flood leaves nothing behind in it, and its memory is the broadcasts' alone.
-  const broadcast = await withTarget(shape, name, STATUS_WEBHOOKS, (target) => broadcastRuns(target, name));
+  const broadcast = await withTarget(shape, name, STATUS_WEBHOOKS, (target) => broadcastRuns(target, name), STATUS_WEBHOOKS);
   return { shape, name, ...ingest, broadcast };
 }
 
