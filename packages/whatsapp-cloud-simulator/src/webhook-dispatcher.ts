@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Agent, request } from 'undici';
+import Queue from 'yocto-queue';
 import type { Scheduler } from './scheduler.js';
 import type { WebhookRetry } from './simulator-options.js';
 import { serialiseLikeMeta } from './webhook-payloads.js';
@@ -59,11 +60,10 @@ export class WebhookDispatcher {
   private readonly controllers = new Set<AbortController>();
   private inFlight = 0;
   /**
-   * POSTs waiting for a slot, from `slotHead` on. A broadcast's backlog is hundreds of thousands:
-   * `shift()` on an array that long moves every element each time.
+   * POSTs waiting for a slot. A broadcast's backlog is hundreds of thousands: `shift()` on an
+   * array that long moves every element each time.
    */
-  private slotQueue: Array<() => void> = [];
-  private slotHead = 0;
+  private readonly slotQueue = new Queue<() => void>();
   /** Deliveries still pending, and finished ones still in the log: a backlog of any size costs no scan. */
   private pending = 0;
   private finishedInLog = 0;
@@ -170,25 +170,14 @@ export class WebhookDispatcher {
   private async attempt(delivery: WebhookDelivery): Promise<boolean> {
     // A finished POST hands its slot straight to the next waiter, so no newcomer slips in between.
     if (this.inFlight < this.options.concurrency) this.inFlight++;
-    else await new Promise<void>((resolve) => this.slotQueue.push(resolve));
+    else await new Promise<void>((resolve) => this.slotQueue.enqueue(resolve));
     try {
       return this.options.scheduler.isClosed ? false : await this.post(delivery);
     } finally {
-      const next = this.nextWaiting();
+      const next = this.slotQueue.dequeue();
       if (next) next();
       else this.inFlight--;
     }
-  }
-
-  private nextWaiting(): (() => void) | undefined {
-    if (this.slotHead === this.slotQueue.length) return undefined;
-    const next = this.slotQueue[this.slotHead++];
-    // The taken half goes at once.
-    if (this.slotHead > 1_024 && this.slotHead * 2 > this.slotQueue.length) {
-      this.slotQueue = this.slotQueue.slice(this.slotHead);
-      this.slotHead = 0;
-    }
-    return next;
   }
 
   private async post(delivery: WebhookDelivery): Promise<boolean> {

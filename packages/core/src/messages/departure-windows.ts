@@ -1,3 +1,5 @@
+import Queue from 'yocto-queue';
+
 /** What a gate may name with a `send` verdict: its sends leave this process no faster than this. */
 export interface DeparturePace {
   /** Sends sharing a key share a window (a sending number). */
@@ -8,9 +10,8 @@ export interface DeparturePace {
 
 /** One key's departures of the last second, oldest first, and the sends waiting for room. */
 interface Window {
-  times: number[];
-  head: number;
-  waiting: (() => void)[];
+  times: Queue<number>;
+  waiting: Queue<() => void>;
   timer: NodeJS.Timeout | null;
 }
 
@@ -31,11 +32,11 @@ export class DepartureWindows {
 
   /** Resolves when a send of this pace may leave; its departure is counted then. */
   turn(pace: DeparturePace): Promise<void> {
-    const window = this.windows.get(pace.key) ?? { times: [], head: 0, waiting: [], timer: null };
+    const window = this.windows.get(pace.key) ?? { times: new Queue(), waiting: new Queue(), timer: null };
     this.windows.set(pace.key, window);
-    if (window.waiting.length === 0 && this.depart(window, pace.perSecond)) return Promise.resolve();
+    if (window.waiting.size === 0 && this.depart(window, pace.perSecond)) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      window.waiting.push(resolve);
+      window.waiting.enqueue(resolve);
       if (!window.timer) this.drain(pace, window);
     });
   }
@@ -43,27 +44,22 @@ export class DepartureWindows {
   /** Lets waiting sends go while the window has room; else waits for its oldest departure to age out. */
   private drain(pace: DeparturePace, window: Window): void {
     window.timer = null;
-    while (window.waiting.length > 0 && this.depart(window, pace.perSecond)) window.waiting.shift()!();
-    if (window.waiting.length > 0) {
-      const wait = Math.max(1, Math.ceil(window.times[window.head]! + WINDOW_MS - this.now()));
+    while (window.waiting.size > 0 && this.depart(window, pace.perSecond)) window.waiting.dequeue()!();
+    if (window.waiting.size > 0) {
+      const wait = Math.max(1, Math.ceil(window.times.peek()! + WINDOW_MS - this.now()));
       window.timer = setTimeout(() => this.drain(pace, window), wait);
       return;
     }
     // Nothing waits and nothing left in the last second: the key's window is forgotten.
-    if (window.head === window.times.length) this.windows.delete(pace.key);
+    if (window.times.size === 0) this.windows.delete(pace.key);
   }
 
   /** Counts a departure now if the last second has room for it. */
   private depart(window: Window, perSecond: number): boolean {
     const now = this.now();
-    while (window.head < window.times.length && window.times[window.head]! <= now - WINDOW_MS) window.head++;
-    // The departures that aged out are dropped now and then, not one by one.
-    if (window.head > 1024 && window.head * 2 > window.times.length) {
-      window.times = window.times.slice(window.head);
-      window.head = 0;
-    }
-    if (window.times.length - window.head >= Math.max(1, perSecond)) return false;
-    window.times.push(now);
+    while ((window.times.peek() ?? Number.POSITIVE_INFINITY) <= now - WINDOW_MS) window.times.dequeue();
+    if (window.times.size >= Math.max(1, perSecond)) return false;
+    window.times.enqueue(now);
     return true;
   }
 }

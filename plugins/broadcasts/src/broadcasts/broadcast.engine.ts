@@ -110,7 +110,7 @@ export class BroadcastEngine implements OnModuleDestroy {
   /** Per number: its broadcast messages of the last 24 hours, and when they were counted. */
   private readonly dailyUse = new Map<string, { at: number; count: number }>();
   /** Statuses to follow, collected while the batch before them is moved, and moved together. */
-  private statusesToFollow: { status: FollowedStatus; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
+  private readonly statusesToFollow: { status: FollowedStatus; resolve(moved: boolean): void; reject(error: unknown): void }[] = [];
   private followScheduled = false;
   /** A batch of statuses is being moved: the next waits for it. */
   private following = false;
@@ -536,8 +536,7 @@ export class BroadcastEngine implements OnModuleDestroy {
     this.followScheduled = true;
     setImmediate(() => {
       this.followScheduled = false;
-      const batch = this.statusesToFollow.slice(0, FOLLOW_BATCH);
-      this.statusesToFollow = this.statusesToFollow.slice(FOLLOW_BATCH);
+      const batch = this.statusesToFollow.splice(0, FOLLOW_BATCH);
       this.following = true;
       this.followMany(batch.map((b) => b.status))
         .then(
