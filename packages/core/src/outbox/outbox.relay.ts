@@ -139,18 +139,18 @@ export class OutboxRelay {
   /**
    * One `update`, in `tx` or on its own. On PostgreSQL its commit does not wait for the disk
    * (`synchronous_commit` off for that transaction alone; a commit waited about 1.5 ms for it
-   * here): losing it in a crash only republishes the rows. `onlyUnmarked`: a poll may have
-   * marked them already.
+   * here): losing it in a crash only republishes the rows. The setting rides in the statement
+   * (`set_config(…, true)`, evaluated once), so a mark on its own is one round trip, committed
+   * by itself, instead of four (begin, `set local`, the update, commit; ADR 0052).
+   * `onlyUnmarked`: a poll may have marked them already.
    */
   private async markPublished(ids: readonly string[], { onlyUnmarked }: { onlyUnmarked: boolean }, tx?: EntityManager): Promise<void> {
     const { sql } = this;
-    if (sql.kind === 'postgresql') {
-      if (!tx) return this.orm.em.fork().transactional((own) => this.markPublished(ids, { onlyUnmarked }, own));
-      await sql.run(tx, 'set local synchronous_commit to off', []);
-    }
-    await sql.run(tx ?? this.orm.em.fork(), `update outbox_events set published_at = ?, attempts = attempts + 1 where ${onlyUnmarked ? 'published_at is null and ' : ''}id in (${ids.map(() => '?').join(', ')})`, [
+    const asyncCommit = sql.kind === 'postgresql' ? " from (select set_config('synchronous_commit', 'off', true)) as async_commit" : '';
+    const idIn = sql.inList('id', ids, 'text');
+    await sql.run(tx ?? this.orm.em.fork(), `update outbox_events set published_at = ?, attempts = attempts + 1${asyncCommit} where ${onlyUnmarked ? 'published_at is null and ' : ''}${idIn.sql}`, [
       sql.date(new Date()),
-      ...ids,
+      ...idIn.params,
     ]);
   }
 
