@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import Queue from 'yocto-queue';
 import { type EntityManager, MikroORM } from '@mikro-orm/core';
+import Queue from 'yocto-queue';
 import { EVENT_BUS, type EventBus } from '../bus/event-bus.js';
 import { CORE_OPTIONS, type CoreOptions } from '../core-options.js';
 import { HandWrittenSql } from '../database/hand-written-sql.js';
