@@ -99,6 +99,30 @@ describe.each([
     expect(published).toEqual(rows.map((r) => r.id));
   });
 
+  // The mark turns `synchronous_commit` off for its own commit only: were the setting to outlive
+  // it, every later transaction on that connection, the ingest's included, would acknowledge
+  // webhooks before they reached the disk.
+  if (shape === 'PostgreSQL') it.runIf(run)('a mark leaves its connection committing to the disk as before', async () => {
+    const single = await MikroORM.init(ormOptions({ url, dataDir, poolMax: 1 }));
+    try {
+      await single.em.fork().getConnection().execute('delete from outbox_events');
+      const published: string[] = [];
+      const relay = new OutboxRelay(single, { publish: async (_s: string, d: { eventId: string }) => void published.push(d.eventId), publishLive: () => undefined } as unknown as EventBus, {
+        database: { url, dataDir },
+      } as unknown as CoreOptions);
+      const rows = rowsOf(5, 'setting-');
+      await store(rows);
+      relay.committed(rows);
+      await relay.drain();
+      expect(published).toEqual(rows.map((r) => r.id));
+      expect(await unmarked()).toBe(0);
+      const [{ setting }] = await single.em.fork().getConnection().execute<[{ setting: string }]>("select current_setting('synchronous_commit') as setting");
+      expect(setting).toBe('on');
+    } finally {
+      await single.close(true);
+    }
+  });
+
   function relayPublishingTo(published: string[], onPublish: () => void = () => undefined): OutboxRelay {
     const bus = {
       publish: async (_subject: string, data: { eventId: string }) => {
