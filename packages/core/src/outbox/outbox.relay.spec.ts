@@ -107,9 +107,7 @@ describe.each([
     try {
       await single.em.fork().getConnection().execute('delete from outbox_events');
       const published: string[] = [];
-      const relay = new OutboxRelay(single, { publish: async (_s: string, d: { eventId: string }) => void published.push(d.eventId), publishLive: () => undefined } as unknown as EventBus, {
-        database: { url, dataDir },
-      } as unknown as CoreOptions);
+      const relay = relayPublishingTo(published, undefined, single);
       const rows = rowsOf(5, 'setting-');
       await store(rows);
       relay.committed(rows);
@@ -123,7 +121,7 @@ describe.each([
     }
   });
 
-  function relayPublishingTo(published: string[], onPublish: () => void = () => undefined): OutboxRelay {
+  function relayPublishingTo(published: string[], onPublish: () => void = () => undefined, on: MikroORM = orm): OutboxRelay {
     const bus = {
       publish: async (_subject: string, data: { eventId: string }) => {
         published.push(data.eventId);
@@ -131,7 +129,7 @@ describe.each([
       },
       publishLive: () => undefined,
     } as unknown as EventBus;
-    return new OutboxRelay(orm, bus, { database: { url, dataDir } } as unknown as CoreOptions);
+    return new OutboxRelay(on, bus, { database: { url, dataDir } } as unknown as CoreOptions);
   }
 
   function rowsOf(n: number, prefix: string): OutboxRow[] {
